@@ -1,0 +1,198 @@
+// Package config reads site.yaml, the optional site configuration.
+//
+// Every key is optional; an unknown key is an error that names it and its
+// line, so a misspelt setting never silently does nothing.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/digest/digest/generator/diag"
+)
+
+// File is the configuration file's name in the site folder.
+const File = "site.yaml"
+
+// Config is the site configuration with defaults filled in.
+type Config struct {
+	Title       string            `yaml:"title"`
+	Description string            `yaml:"description"`
+	BaseURL     string            `yaml:"base_url"`
+	Language    string            `yaml:"language"`
+	Author      string            `yaml:"author"`
+	Timezone    string            `yaml:"timezone"`
+	Permalink   string            `yaml:"permalink"`
+	PageSize    int               `yaml:"page_size"`
+	FeedSize    int               `yaml:"feed_size"`
+	TagAliases  map[string]string `yaml:"tag_aliases"`
+	UnsafeHTML  bool              `yaml:"unsafe_html"`
+	Params      map[string]any    `yaml:"params"`
+
+	// Location is Timezone loaded; dates are shown, grouped and put into
+	// URLs in it.
+	Location *time.Location `yaml:"-"`
+}
+
+// Default returns the configuration of a site without site.yaml.
+func Default() *Config {
+	c := &Config{}
+	if err := c.fill(); err != nil {
+		panic(err) // the defaults are valid by construction
+	}
+	return c
+}
+
+// Load reads site.yaml from fsys. A missing file gives the defaults.
+func Load(fsys fs.FS) (*Config, error) {
+	data, err := fs.ReadFile(fsys, File)
+	if errors.Is(err, fs.ErrNotExist) {
+		return Default(), nil
+	}
+	if err != nil {
+		return nil, diag.Errorf(File, 0, 0, "%v", err)
+	}
+	return Parse(data)
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// Parse decodes a site.yaml document and fills in defaults.
+func Parse(data []byte) (*Config, error) {
+	c := &Config{}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(c); err != nil && err != io.EOF {
+		return nil, yamlError(err)
+	}
+	if err := c.fill(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// yamlError turns yaml.v3's messages, which carry the line in their text,
+// into Diagnostics; an unknown key is reported by name.
+func yamlError(err error) error {
+	var list diag.List
+	msgs := []string{err.Error()}
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		msgs = te.Errors
+	}
+	for _, m := range msgs {
+		m = strings.TrimPrefix(m, "yaml: unmarshal errors:\n")
+		m = strings.TrimSpace(m)
+		line := 0
+		if sub := yamlLine.FindStringSubmatch(m); sub != nil {
+			fmt.Sscan(sub[1], &line)
+			m = sub[2]
+		}
+		if k, ok := strings.CutPrefix(m, "field "); ok {
+			if name, ok := strings.CutSuffix(k, " not found in type config.Config"); ok {
+				m = fmt.Sprintf("unknown key %q", name)
+			}
+		}
+		list = append(list, diag.Errorf(File, line, 0, "%s", m))
+	}
+	return list.Err()
+}
+
+func (c *Config) fill() error {
+	if c.Title == "" {
+		c.Title = "My Digest"
+	}
+	if c.Language == "" {
+		c.Language = "en"
+	}
+	if c.Timezone == "" {
+		c.Timezone = "UTC"
+	}
+	loc, err := time.LoadLocation(c.Timezone)
+	if err != nil {
+		return diag.Errorf(File, 0, 0, "timezone: unknown zone %q (want an IANA name such as Asia/Manila)", c.Timezone)
+	}
+	c.Location = loc
+	if c.Permalink == "" {
+		c.Permalink = "/:year/:month/:day/:slug/"
+	}
+	if err := checkPermalink(c.Permalink); err != nil {
+		return diag.Errorf(File, 0, 0, "permalink: %v", err)
+	}
+	if c.PageSize == 0 {
+		c.PageSize = 20
+	}
+	if c.PageSize < 0 {
+		return diag.Errorf(File, 0, 0, "page_size: %d is negative", c.PageSize)
+	}
+	if c.FeedSize == 0 {
+		c.FeedSize = 20
+	}
+	if c.FeedSize < 0 {
+		return diag.Errorf(File, 0, 0, "feed_size: %d is negative", c.FeedSize)
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://localhost:1313/"
+	}
+	return c.SetBaseURL(c.BaseURL)
+}
+
+// SetBaseURL checks and sets the absolute URL the site is published at; it
+// always ends in "/".
+func (c *Config) SetBaseURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return diag.Errorf(File, 0, 0, "base_url: %q is not an absolute http(s) URL", raw)
+	}
+	if !strings.HasSuffix(raw, "/") {
+		raw += "/"
+	}
+	c.BaseURL = raw
+	return nil
+}
+
+// permalinkTokens are the placeholders a permalink may use.
+var permalinkTokens = []string{":year", ":month", ":day", ":slug"}
+
+func checkPermalink(p string) error {
+	if !strings.HasPrefix(p, "/") || !strings.HasSuffix(p, "/") {
+		return fmt.Errorf("%q must start and end with /", p)
+	}
+	if !strings.Contains(p, ":slug") {
+		return fmt.Errorf("%q must contain :slug", p)
+	}
+	rest := p
+	for _, t := range permalinkTokens {
+		rest = strings.ReplaceAll(rest, t, "")
+	}
+	if i := strings.IndexByte(rest, ':'); i >= 0 {
+		return fmt.Errorf("%q has an unknown placeholder (want %s)", p, strings.Join(permalinkTokens, ", "))
+	}
+	return nil
+}
+
+// ArticlePath expands the permalink pattern for an article's slug and its
+// date, which must already be in the site's timezone.
+func (c *Config) ArticlePath(slug string, date time.Time) string {
+	r := strings.NewReplacer(
+		":year", date.Format("2006"),
+		":month", date.Format("01"),
+		":day", date.Format("02"),
+		":slug", slug,
+	)
+	return r.Replace(c.Permalink)
+}
+
+// AbsURL makes a root-relative path absolute with the base URL.
+func (c *Config) AbsURL(path string) string {
+	return c.BaseURL + strings.TrimPrefix(path, "/")
+}

@@ -1,0 +1,383 @@
+package content
+
+import (
+	"fmt"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/digest/digest/generator/diag"
+	"github.com/digest/digest/generator/slug"
+)
+
+// knownKeys are the front-matter keys with a meaning; see design.md.
+var knownKeys = []string{
+	"title", "date", "tags", "source", "source_url", "author", "summary",
+	"image", "image_alt", "image_credit", "draft", "updated", "slug", "aliases",
+}
+
+// dateLayouts are the accepted forms of a date, RFC 3339 first. Forms
+// without a zone are read in the site's timezone.
+var dateLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02",
+	"2006-01-02 15:04",
+	"2006-01-02 15:04:05",
+	"2006-01-02T15:04",
+	"2006-01-02T15:04:05",
+}
+
+// ParseArticle reads one article file. Warnings are returned even when the
+// error is not nil.
+func ParseArticle(file string, src []byte, loc *time.Location) (*Article, diag.List, error) {
+	m, err := split(file, src)
+	if err != nil {
+		return nil, nil, err
+	}
+	a := &Article{File: file, Markdown: m.body, BodyLine: m.bodyLine}
+	d := decoder{file: file, loc: loc}
+	var haveTitle, haveDate bool
+	for _, f := range m.fields {
+		switch f.key {
+		case "title":
+			a.Title, haveTitle = d.text(f), true
+		case "date":
+			a.Date, haveDate = d.date(f), true
+		case "updated":
+			a.Updated = d.date(f)
+		case "tags":
+			a.Tags = d.tags(f)
+		case "source":
+			a.Source = d.text(f)
+		case "source_url":
+			a.SourceURL = d.httpURL(f)
+		case "author":
+			a.Author = d.text(f)
+		case "summary":
+			a.Summary = d.text(f)
+		case "image":
+			a.Image = d.text(f)
+		case "image_alt":
+			a.ImageAlt = d.text(f)
+		case "image_credit":
+			a.ImageCredit = d.text(f)
+		case "draft":
+			a.Draft = d.boolean(f)
+		case "slug":
+			a.Slug = d.slug(f)
+		case "aliases":
+			a.Aliases = d.aliases(f)
+		default:
+			a.Params = d.param(a.Params, f)
+		}
+	}
+	if !haveTitle || (a.Title == "" && !d.failed("title")) {
+		d.errorf(1, 0, "title: missing (every article needs a headline)")
+	}
+	if !haveDate {
+		d.errorf(1, 0, "date: missing (want 2006-01-02 or RFC 3339)")
+	}
+	if a.Slug == "" && a.Title != "" {
+		a.Slug = slug.Make(a.Title)
+		if a.Slug == "" {
+			d.errorf(1, 0, "title: %q gives an empty slug; set slug", a.Title)
+		}
+	}
+	return a, d.warnings, d.errs.Err()
+}
+
+// ParsePage reads one file of content/pages.
+func ParsePage(file string, src []byte) (*Page, diag.List, error) {
+	m, err := split(file, src)
+	if err != nil {
+		return nil, nil, err
+	}
+	name := strings.TrimSuffix(strings.TrimPrefix(file, PagesDir+"/"), ".md")
+	p := &Page{File: file, Name: name, Markdown: m.body, BodyLine: m.bodyLine}
+	d := decoder{file: file, loc: time.UTC}
+	for _, f := range m.fields {
+		switch f.key {
+		case "title":
+			p.Title = d.text(f)
+		case "summary":
+			p.Summary = d.text(f)
+		case "updated":
+			p.Updated = d.date(f)
+		default:
+			p.Params = d.param(p.Params, f)
+		}
+	}
+	if p.Title == "" && !d.failed("title") {
+		d.errorf(1, 0, "title: missing (every page needs a title)")
+	}
+	return p, d.warnings, d.errs.Err()
+}
+
+// decoder turns fields into typed values, collecting every error.
+type decoder struct {
+	file     string
+	loc      *time.Location
+	errs     diag.List
+	warnings diag.List
+	bad      []string // keys whose value was rejected
+}
+
+func (d *decoder) errorf(line, col int, format string, args ...any) {
+	d.errs = append(d.errs, diag.Errorf(d.file, line, col, format, args...))
+}
+
+func (d *decoder) reject(f field, format string, args ...any) {
+	d.bad = append(d.bad, f.key)
+	d.errorf(f.line, f.col, f.key+": "+format, args...)
+}
+
+func (d *decoder) failed(key string) bool {
+	for _, k := range d.bad {
+		if k == key {
+			return true
+		}
+	}
+	return false
+}
+
+func (d *decoder) text(f field) string {
+	switch v := f.val.(type) {
+	case nil:
+		return ""
+	case string:
+		return strings.TrimSpace(v)
+	case bool, int, int64, uint64, float64:
+		return fmt.Sprint(v)
+	case time.Time:
+		if f.text != "" {
+			return f.text
+		}
+		return v.Format(time.RFC3339)
+	}
+	d.reject(f, "want text, not %s", kind(f.val))
+	return ""
+}
+
+func (d *decoder) boolean(f field) bool {
+	if b, ok := f.val.(bool); ok {
+		return b
+	}
+	d.reject(f, "want true or false, not %s", describe(f))
+	return false
+}
+
+func (d *decoder) date(f field) time.Time {
+	switch v := f.val.(type) {
+	case string:
+		if t, ok := parseDate(v, d.loc); ok {
+			return t
+		}
+	case time.Time:
+		if f.text != "" {
+			// A YAML timestamp: read what was written, so a date without a
+			// zone is in the site's timezone rather than yaml.v3's UTC.
+			if t, ok := parseDate(f.text, d.loc); ok {
+				return t
+			}
+		}
+		switch v.Location().String() {
+		case "datetime-local", "date-local":
+			y, mo, dd := v.Date()
+			return time.Date(y, mo, dd, v.Hour(), v.Minute(), v.Second(), v.Nanosecond(), d.loc)
+		}
+		return v
+	}
+	d.reject(f, "cannot read %s (want 2006-01-02 or RFC 3339)", describe(f))
+	return time.Time{}
+}
+
+func parseDate(s string, loc *time.Location) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	for _, layout := range dateLayouts {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// tags accepts a list of strings or one comma-separated string.
+func (d *decoder) tags(f field) []string {
+	var raw []string
+	switch v := f.val.(type) {
+	case nil:
+	case string:
+		raw = strings.Split(v, ",")
+	case []any:
+		for _, e := range v {
+			s, ok := scalarText(e)
+			if !ok {
+				d.reject(f, "want a list of names, found %s in it", kind(e))
+				return nil
+			}
+			raw = append(raw, s)
+		}
+	default:
+		d.reject(f, "want a list of names or one comma-separated string, not %s", kind(f.val))
+		return nil
+	}
+	tags := make([]string, 0, len(raw))
+	for _, t := range raw {
+		t = strings.Join(strings.Fields(t), " ")
+		if t == "" {
+			continue
+		}
+		if slug.Make(t) == "" {
+			d.reject(f, "%q has no letter or digit to make a URL from", t)
+			continue
+		}
+		tags = append(tags, t)
+	}
+	return tags
+}
+
+func scalarText(v any) (string, bool) {
+	switch v := v.(type) {
+	case string:
+		return v, true
+	case int, int64, uint64, float64, bool:
+		return fmt.Sprint(v), true
+	}
+	return "", false
+}
+
+func (d *decoder) httpURL(f field) string {
+	s := d.text(f)
+	if s == "" {
+		return ""
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		d.reject(f, "%q is not an http(s) URL", s)
+		return ""
+	}
+	return s
+}
+
+func (d *decoder) slug(f field) string {
+	s := d.text(f)
+	out := slug.Make(s)
+	if out == "" && !d.failed(f.key) {
+		d.reject(f, "%q has no letter or digit to make a URL from", s)
+	}
+	return out
+}
+
+// aliases are old site paths, each of which gets a redirect page.
+func (d *decoder) aliases(f field) []string {
+	var raw []any
+	switch v := f.val.(type) {
+	case string:
+		raw = []any{v}
+	case []any:
+		raw = v
+	default:
+		d.reject(f, "want a list of paths, not %s", kind(f.val))
+		return nil
+	}
+	var out []string
+	for _, e := range raw {
+		s, ok := e.(string)
+		clean := path.Clean("/" + s)
+		if !ok || s == "" || strings.Contains(s, "://") || clean == "/" || strings.ContainsAny(s, "?#\\") {
+			d.reject(f, "%v is not a site path such as /2017/old-name/", e)
+			continue
+		}
+		out = append(out, clean+"/")
+	}
+	return out
+}
+
+// param keeps a key the templates may use, warning when it looks like a
+// misspelt known key.
+func (d *decoder) param(params map[string]any, f field) map[string]any {
+	if known := likelyKey(f.key); known != "" {
+		d.warnings = append(d.warnings, diag.Errorf(d.file, f.line, 1,
+			"unknown key %q: did you mean %q? (kept as a param)", f.key, known))
+	}
+	if params == nil {
+		params = map[string]any{}
+	}
+	params[f.key] = f.val
+	return params
+}
+
+// likelyKey returns the known key that key is probably a misspelling of:
+// the same letters without separators or case, or at most one edit away
+// (two for keys of six letters or more).
+func likelyKey(key string) string {
+	norm := func(s string) string {
+		return strings.NewReplacer("_", "", "-", "", " ", "").Replace(strings.ToLower(s))
+	}
+	for _, k := range knownKeys {
+		if norm(k) == norm(key) {
+			return k
+		}
+	}
+	best, bestDist := "", 3
+	for _, k := range knownKeys {
+		limit := 1
+		if len(k) >= 6 {
+			limit = 2
+		}
+		if dist := editDistance(strings.ToLower(key), k); dist <= limit && dist < bestDist {
+			best, bestDist = k, dist
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+func kind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "nothing"
+	case []any:
+		return "a list"
+	case map[string]any:
+		return "a mapping"
+	case bool:
+		return "true/false"
+	case int, int64, uint64, float64:
+		return "a number"
+	case time.Time:
+		return "a date"
+	}
+	return "text"
+}
+
+func describe(f field) string {
+	if f.text != "" {
+		return fmt.Sprintf("%q", f.text)
+	}
+	if s, ok := f.val.(string); ok {
+		return fmt.Sprintf("%q", s)
+	}
+	return kind(f.val)
+}

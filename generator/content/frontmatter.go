@@ -1,0 +1,265 @@
+package content
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+	"github.com/adrg/frontmatter"
+	"gopkg.in/yaml.v3"
+
+	"github.com/digest/digest/generator/diag"
+)
+
+// field is one front-matter key with its decoded value and where its value
+// starts in the file.
+type field struct {
+	key  string
+	val  any    // decoded: string, bool, int, float64, time.Time, []any, map[string]any
+	text string // the scalar as written, for YAML scalars; dates are read from it
+	line int
+	col  int
+}
+
+// matter is a file's front matter, keys in file order.
+type matter struct {
+	fields []field
+	body   []byte
+	// bodyLine is the file line the body starts on, so Markdown positions
+	// map back to the file.
+	bodyLine int
+}
+
+// block is the raw front matter handed over by adrg/frontmatter.
+type block struct {
+	format string
+	data   []byte
+}
+
+func capture(format string, b *block) frontmatter.UnmarshalFunc {
+	return func(data []byte, _ any) error {
+		b.format = format
+		b.data = data
+		return nil
+	}
+}
+
+// split separates front matter from the body. It decodes nothing itself:
+// the formats only capture the block, so every format is decoded by the
+// library this package chooses (yaml.v3, not adrg/frontmatter's yaml.v2)
+// and keeps its line numbers.
+func split(file string, src []byte) (*matter, error) {
+	var b block
+	formats := []*frontmatter.Format{
+		frontmatter.NewFormat("---", "---", capture("yaml", &b)),
+		frontmatter.NewFormat("---yaml", "---", capture("yaml", &b)),
+		frontmatter.NewFormat("+++", "+++", capture("toml", &b)),
+		frontmatter.NewFormat("---toml", "---", capture("toml", &b)),
+		frontmatter.NewFormat(";;;", ";;;", capture("json", &b)),
+		frontmatter.NewFormat("---json", "---", capture("json", &b)),
+		{Start: "{", End: "}", Unmarshal: capture("json", &b), UnmarshalDelims: true, RequiresNewLine: true},
+	}
+	body, err := frontmatter.Parse(bytes.NewReader(src), nil, formats...)
+	if err != nil {
+		return nil, diag.Errorf(file, 0, 0, "%v", err)
+	}
+	startLine, delim := openingLine(src)
+	if b.data == nil {
+		if delim != "" {
+			end := delim
+			for _, f := range formats {
+				if f.Start == delim {
+					end = f.End
+				}
+			}
+			return nil, diag.Errorf(file, startLine, 1, "front matter opened with %q is never closed (want a line %q)", delim, end)
+		}
+		return nil, diag.Errorf(file, 1, 1, "no front matter (want a --- block with at least title and date)")
+	}
+	// The block's first line: the line after the delimiter, or the
+	// delimiter itself for JSON, whose braces are part of the data.
+	first := startLine + 1
+	if b.format == "json" && delim == "{" {
+		first = startLine
+	}
+	m := &matter{body: body, bodyLine: 1 + bytes.Count(src[:len(src)-len(body)], []byte("\n"))}
+	switch b.format {
+	case "yaml":
+		err = m.decodeYAML(file, b.data, first)
+	case "toml":
+		err = m.decodeTOML(file, b.data, first)
+	default:
+		err = m.decodeJSON(file, b.data, first)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// openingLine finds the first non-blank line, as adrg/frontmatter does, and
+// returns its number and text when it is a front-matter delimiter.
+func openingLine(src []byte) (int, string) {
+	line := 1
+	for len(src) > 0 {
+		l, rest, _ := bytes.Cut(src, []byte("\n"))
+		t := string(bytes.TrimSpace(l))
+		if t != "" {
+			switch t {
+			case "---", "---yaml", "+++", "---toml", ";;;", "---json", "{":
+				return line, t
+			}
+			return line, ""
+		}
+		src = rest
+		line++
+	}
+	return line, ""
+}
+
+var yamlErrLine = regexp.MustCompile(`line (\d+)`)
+
+func (m *matter) decodeYAML(file string, data []byte, first int) error {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		// yaml.v3 counts from the block; the file has the delimiter and
+		// anything above it first.
+		msg := strings.TrimPrefix(err.Error(), "yaml: ")
+		line := first
+		if sub := yamlErrLine.FindStringSubmatchIndex(msg); sub != nil {
+			n, _ := strconv.Atoi(msg[sub[2]:sub[3]])
+			line = first + n - 1
+			msg = strings.TrimPrefix(msg[:sub[0]]+msg[sub[1]:], ": ")
+			msg = strings.TrimSpace(strings.TrimPrefix(msg, ":"))
+		}
+		return diag.Errorf(file, line, 0, "front matter: %s", msg)
+	}
+	if doc.Kind == 0 {
+		return nil // an empty block
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return diag.Errorf(file, first+root.Line-1, root.Column, "front matter: want key: value pairs")
+	}
+	var errs diag.List
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		f := field{key: k.Value, line: first + v.Line - 1, col: v.Column}
+		if v.Kind == yaml.ScalarNode {
+			f.text = v.Value
+		}
+		if err := v.Decode(&f.val); err != nil {
+			errs = append(errs, diag.Errorf(file, f.line, f.col, "%s: %v", k.Value, err))
+			continue
+		}
+		m.fields = append(m.fields, f)
+	}
+	return errs.Err()
+}
+
+var tomlErrLine = regexp.MustCompile(`\(line (\d+), column (\d+)\)`)
+
+func (m *matter) decodeTOML(file string, data []byte, first int) error {
+	var v map[string]any
+	md, err := toml.Decode(string(data), &v)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return diag.Errorf(file, first+pe.Position.Line-1, pe.Position.Col, "front matter: %s", pe.Message)
+		}
+		return diag.Errorf(file, first, 0, "front matter: %v", err)
+	}
+	for _, k := range md.Keys() {
+		if len(k) != 1 {
+			continue // nested keys belong to their table's value
+		}
+		line, col := keyPosition(data, k[0], first, "=")
+		m.fields = append(m.fields, field{key: k[0], val: v[k[0]], line: line, col: col})
+	}
+	return nil
+}
+
+func (m *matter) decodeJSON(file string, data []byte, first int) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v map[string]json.RawMessage
+	if err := dec.Decode(&v); err != nil {
+		line, col := first, 0
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			line, col = offsetPosition(data, int(se.Offset), first)
+		}
+		return diag.Errorf(file, line, col, "front matter: %v", err)
+	}
+	// Keys in file order: JSON objects are unordered once decoded.
+	keys := make([]string, 0, len(v))
+	for k := range v {
+		keys = append(keys, k)
+	}
+	pos := func(k string) int { return bytes.Index(data, []byte(strconv.Quote(k))) }
+	sortByPos(keys, pos)
+	for _, k := range keys {
+		var val any
+		d := json.NewDecoder(bytes.NewReader(v[k]))
+		d.UseNumber()
+		if err := d.Decode(&val); err != nil {
+			return diag.Errorf(file, first, 0, "front matter: %s: %v", k, err)
+		}
+		line, col := keyPosition(data, k, first, ":")
+		m.fields = append(m.fields, field{key: k, val: fromJSON(val), line: line, col: col})
+	}
+	return nil
+}
+
+func sortByPos(keys []string, pos func(string) int) {
+	for i := 1; i < len(keys); i++ {
+		for j := i; j > 0 && pos(keys[j]) < pos(keys[j-1]); j-- {
+			keys[j], keys[j-1] = keys[j-1], keys[j]
+		}
+	}
+}
+
+// fromJSON turns json.Number into int or float64 so values look the same
+// whatever the front matter's format.
+func fromJSON(v any) any {
+	switch v := v.(type) {
+	case json.Number:
+		if i, err := v.Int64(); err == nil {
+			return int(i)
+		}
+		f, _ := v.Float64()
+		return f
+	case []any:
+		for i := range v {
+			v[i] = fromJSON(v[i])
+		}
+	case map[string]any:
+		for k := range v {
+			v[k] = fromJSON(v[k])
+		}
+	}
+	return v
+}
+
+// keyPosition finds where key's value starts in a TOML or JSON block, for
+// error messages; those decoders do not report positions of values.
+func keyPosition(data []byte, key string, first int, sep string) (int, int) {
+	re := regexp.MustCompile(`(?m)^[ \t{,]*"?` + regexp.QuoteMeta(key) + `"?[ \t]*` + regexp.QuoteMeta(sep) + `[ \t]*`)
+	loc := re.FindIndex(data)
+	if loc == nil {
+		return first, 0
+	}
+	return offsetPosition(data, loc[1], first)
+}
+
+func offsetPosition(data []byte, off, first int) (int, int) {
+	off = min(off, len(data))
+	before := data[:off]
+	line := first + bytes.Count(before, []byte("\n"))
+	col := off - bytes.LastIndexByte(before, '\n')
+	return line, col
+}
