@@ -171,14 +171,14 @@ func (d *decoder) date(f field) time.Time {
 	switch v := f.val.(type) {
 	case string:
 		if t, ok := parseDate(v, d.loc); ok {
-			return t
+			return t.In(d.loc)
 		}
 	case time.Time:
 		if f.text != "" {
 			// A YAML timestamp: read what was written, so a date without a
 			// zone is in the site's timezone rather than yaml.v3's UTC.
 			if t, ok := parseDate(f.text, d.loc); ok {
-				return t
+				return t.In(d.loc)
 			}
 		}
 		switch v.Location().String() {
@@ -186,7 +186,7 @@ func (d *decoder) date(f field) time.Time {
 			y, mo, dd := v.Date()
 			return time.Date(y, mo, dd, v.Hour(), v.Minute(), v.Second(), v.Nanosecond(), d.loc)
 		}
-		return v
+		return v.In(d.loc)
 	}
 	d.reject(f, "cannot read %s (want 2006-01-02 or RFC 3339)", describe(f))
 	return time.Time{}

@@ -1,0 +1,134 @@
+// Package markdown renders article bodies with goldmark.
+//
+// Bodies get GitHub-flavoured Markdown (tables, strikethrough, autolinks,
+// task lists), footnotes, typographic quotes and dashes, and heading IDs.
+// Raw HTML in Markdown is escaped, so it shows as text and never runs,
+// unless the site sets unsafe_html; goldmark's own link filter drops
+// javascript: and similar URLs either way.
+package markdown
+
+import (
+	"bytes"
+	"html"
+	"html/template"
+	"strings"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	ghtml "github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// Renderer turns Markdown into HTML. It is safe for concurrent use.
+type Renderer struct {
+	md goldmark.Markdown
+}
+
+// New returns a Renderer; unsafeHTML passes raw HTML through instead of
+// escaping it.
+func New(unsafeHTML bool) *Renderer {
+	var rendererOpts []renderer.Option
+	if unsafeHTML {
+		rendererOpts = append(rendererOpts, ghtml.WithUnsafe())
+	} else {
+		rendererOpts = append(rendererOpts, renderer.WithNodeRenderers(
+			util.Prioritized(escapeRawHTML{}, 100)))
+	}
+	md := goldmark.New(
+		goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.Typographer),
+		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+		goldmark.WithRendererOptions(rendererOpts...),
+	)
+	return &Renderer{md: md}
+}
+
+// Result is a rendered body.
+type Result struct {
+	HTML template.HTML
+	// Summary is the first paragraph as plain text, for lists and feeds
+	// when the front matter gives none.
+	Summary string
+}
+
+// Render converts src. goldmark accepts any input, so there is no error.
+func (r *Renderer) Render(src []byte) Result {
+	doc := r.md.Parser().Parse(text.NewReader(src))
+	var buf bytes.Buffer
+	buf.Grow(len(src) + len(src)/4)
+	// Rendering into a bytes.Buffer cannot fail.
+	_ = r.md.Renderer().Render(&buf, src, doc)
+	return Result{HTML: template.HTML(buf.String()), Summary: firstParagraph(doc, src)}
+}
+
+// firstParagraph returns the text of the document's first top-level
+// paragraph, with markup dropped and entities decoded.
+func firstParagraph(doc ast.Node, src []byte) string {
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		if n.Kind() != ast.KindParagraph {
+			continue
+		}
+		var b strings.Builder
+		_ = ast.Walk(n, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+			if !entering {
+				return ast.WalkContinue, nil
+			}
+			switch n := n.(type) {
+			case *ast.Text:
+				b.Write(n.Segment.Value(src))
+				if n.SoftLineBreak() || n.HardLineBreak() {
+					b.WriteByte(' ')
+				}
+			case *ast.String:
+				b.WriteString(html.UnescapeString(string(n.Value)))
+			case *ast.RawHTML:
+				return ast.WalkSkipChildren, nil
+			}
+			return ast.WalkContinue, nil
+		})
+		return strings.Join(strings.Fields(b.String()), " ")
+	}
+	return ""
+}
+
+// escapeRawHTML shows raw HTML as text instead of dropping it, as goldmark
+// does by default, so a curator sees what they wrote.
+type escapeRawHTML struct{}
+
+func (escapeRawHTML) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(ast.KindRawHTML, renderRawHTML)
+	reg.Register(ast.KindHTMLBlock, renderHTMLBlock)
+}
+
+func renderRawHTML(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if entering {
+		segs := node.(*ast.RawHTML).Segments
+		for i := range segs.Len() {
+			seg := segs.At(i)
+			_, _ = w.WriteString(html.EscapeString(string(seg.Value(src))))
+		}
+	}
+	return ast.WalkSkipChildren, nil
+}
+
+func renderHTMLBlock(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	n := node.(*ast.HTMLBlock)
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	var b strings.Builder
+	for i := range n.Lines().Len() {
+		seg := n.Lines().At(i)
+		b.Write(seg.Value(src))
+	}
+	if n.HasClosure() {
+		b.Write(n.ClosureLine.Value(src))
+	}
+	_, _ = w.WriteString("<p>")
+	_, _ = w.WriteString(html.EscapeString(strings.TrimRight(b.String(), "\n")))
+	_, _ = w.WriteString("</p>\n")
+	return ast.WalkContinue, nil
+}

@@ -1,0 +1,172 @@
+package render
+
+import (
+	"iter"
+	"slices"
+	"strings"
+
+	"github.com/digest/digest/generator/site"
+)
+
+// Data is what a page's template receives as dot. Only the fields of the
+// page's kind are set; docs/templates.md says which.
+type Data struct {
+	Site        *site.Site
+	Kind        string // one of Kinds, or "alias"
+	Title       string // the page's own title, without the site's
+	Description string // for the description meta tag
+	URL         string // root-relative, ending in /
+	Permalink   string // absolute, from base_url
+
+	Article *site.Article // article
+	Page    *site.Page    // page
+	Tag     *site.Tag     // tag
+	Edition *site.Edition // edition
+	Month   *site.Month   // month
+	Year    *site.Year    // year
+
+	Pager    *site.Pager     // home, tag: this page of the list
+	Editions []*site.Edition // home, tag: the pager's articles by day
+
+	// Newer and Older link an edition to the next and previous days with
+	// articles, and an article to its neighbours; nil at the ends.
+	NewerEdition, OlderEdition *site.Edition
+	NewerArticle, OlderArticle *site.Article
+
+	Feeds []Feed // feeds to announce with <link rel="alternate">
+
+	Target string // alias: the URL redirected to
+}
+
+// Feed is a feed announced on a page.
+type Feed struct {
+	Type  string // MIME type
+	Title string
+	URL   string // root-relative
+}
+
+// SiteFeeds are the whole site's feeds.
+func SiteFeeds(s *site.Site) []Feed {
+	return []Feed{
+		{Type: "application/rss+xml", Title: s.Title + " (RSS)", URL: "/feed.xml"},
+		{Type: "application/atom+xml", Title: s.Title + " (Atom)", URL: "/atom.xml"},
+		{Type: "application/feed+json", Title: s.Title + " (JSON Feed)", URL: "/feed.json"},
+	}
+}
+
+// TagFeeds are one tag's feeds.
+func TagFeeds(t *site.Tag) []Feed {
+	return []Feed{
+		{Type: "application/rss+xml", Title: t.Name + " (RSS)", URL: t.URL + "feed.xml"},
+		{Type: "application/atom+xml", Title: t.Name + " (Atom)", URL: t.URL + "atom.xml"},
+	}
+}
+
+// FilePath is where the page at a root-relative URL is written: clean URLs
+// are folders with an index.html.
+func FilePath(url string) string {
+	p := strings.TrimPrefix(url, "/")
+	if p == "" || strings.HasSuffix(p, "/") {
+		return p + "index.html"
+	}
+	return p
+}
+
+// Pages lists every HTML page of the site, in a stable order, as a sequence made one
+// page at a time, so a large site never holds them all.
+func Pages(s *site.Site) iter.Seq[*Data] {
+	return func(yield func(*Data) bool) {
+		feeds := SiteFeeds(s)
+		page := func(kind, title, url string) *Data {
+			return &Data{Site: s, Kind: kind, Title: title, Description: s.Description, URL: url, Permalink: s.AbsURL(url), Feeds: feeds}
+		}
+		for _, p := range site.Paginate(s.Articles, s.PageSize, "/") {
+			d := page("home", "", p.URL)
+			d.Pager, d.Editions = p, site.GroupByEdition(p.Items)
+			if !yield(d) {
+				return
+			}
+		}
+		for i, a := range s.Articles {
+			d := page("article", a.Title, a.URL)
+			d.Article, d.Description = a, a.Summary
+			if i > 0 {
+				d.NewerArticle = s.Articles[i-1]
+			}
+			if i+1 < len(s.Articles) {
+				d.OlderArticle = s.Articles[i+1]
+			}
+			if !yield(d) {
+				return
+			}
+		}
+		for _, p := range s.Pages {
+			d := page("page", p.Title, p.URL)
+			d.Page, d.Description = p, p.Summary
+			if !yield(d) {
+				return
+			}
+		}
+		if !yield(page("tags", "Tags", "/tags/")) {
+			return
+		}
+		for _, t := range s.Tags {
+			for _, p := range site.Paginate(t.Articles, s.PageSize, t.URL) {
+				d := page("tag", t.Name, p.URL)
+				d.Tag, d.Pager, d.Editions = t, p, site.GroupByEdition(p.Items)
+				d.Feeds = append(TagFeeds(t), feeds...)
+				if !yield(d) {
+					return
+				}
+			}
+		}
+		for i, e := range s.Editions {
+			d := page("edition", e.Date.Format("Monday, 2 January 2006"), e.URL)
+			d.Edition = e
+			if i > 0 {
+				d.NewerEdition = s.Editions[i-1]
+			}
+			if i+1 < len(s.Editions) {
+				d.OlderEdition = s.Editions[i+1]
+			}
+			if !yield(d) {
+				return
+			}
+		}
+		for _, m := range s.Months {
+			d := page("month", m.Date.Format("January 2006"), m.URL)
+			d.Month = m
+			if !yield(d) {
+				return
+			}
+		}
+		for _, y := range s.Years {
+			d := page("year", y.Date.Format("2006"), y.URL)
+			d.Year = y
+			if !yield(d) {
+				return
+			}
+		}
+		if !yield(page("archive", "Archive", "/archive/")) {
+			return
+		}
+		yield(page("404", "Page not found", "/404.html"))
+	}
+}
+
+// Aliases lists the redirect pages, sorted by old URL.
+func Aliases(s *site.Site) iter.Seq[*Data] {
+	return func(yield func(*Data) bool) {
+		olds := make([]string, 0, len(s.Aliases))
+		for old := range s.Aliases {
+			olds = append(olds, old)
+		}
+		slices.Sort(olds)
+		for _, old := range olds {
+			target := s.Aliases[old]
+			if !yield(&Data{Site: s, Kind: "alias", Title: "Moved", URL: old, Permalink: s.AbsURL(target), Target: target}) {
+				return
+			}
+		}
+	}
+}

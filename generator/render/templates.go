@@ -1,0 +1,172 @@
+// Package render runs the site's html/template layouts over the site model.
+//
+// The layouts folder holds base.html (the page frame, with blocks), one
+// template per page kind (home.html, article.html, ...), partials/*.html
+// for the repeated pieces, and alias.html for redirect pages. A site's own
+// layouts/ replaces the built-in theme file by file, so a curator can
+// change one template and keep the rest. Every value reaches the HTML
+// through html/template's contextual escaping. docs/templates.md documents
+// what each template receives and every function.
+package render
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/digest/digest/generator/config"
+	"github.com/digest/digest/generator/diag"
+	"github.com/digest/digest/generator/site"
+)
+
+// Kinds are the page kinds; each has a template file of its name + ".html"
+// that defines the "main" block (and may define "title" and "head").
+var Kinds = []string{"home", "article", "page", "tag", "tags", "edition", "month", "year", "archive", "404"}
+
+// Dir is the layouts folder in the site folder and in the built-in theme.
+const Dir = "layouts"
+
+// Templates are the parsed layouts, one set per page kind.
+type Templates struct {
+	kinds map[string]*template.Template
+	alias *template.Template
+	// origin maps a template file's name to the file it came from, for
+	// errors.
+	origin map[string]string
+}
+
+// Overlay returns a file system where the site's layouts shadow the
+// built-in ones file by file. site may be nil.
+func Overlay(siteLayouts, builtin fs.FS) fs.FS {
+	return overlay{site: siteLayouts, builtin: builtin}
+}
+
+type overlay struct{ site, builtin fs.FS }
+
+func (o overlay) Open(name string) (fs.File, error) {
+	if o.site != nil {
+		f, err := o.site.Open(name)
+		if err == nil {
+			return f, nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+	}
+	return o.builtin.Open(name)
+}
+
+// Load parses the layouts in fsys (rooted at the layouts folder); from
+// reports where each file came from, for error messages.
+func Load(fsys fs.FS, cfg *config.Config, from func(name string) string) (*Templates, error) {
+	t := &Templates{kinds: map[string]*template.Template{}, origin: map[string]string{}}
+	var errs diag.List
+	read := func(name string) string {
+		t.origin[name] = from(name)
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			errs = append(errs, diag.Errorf(t.origin[name], 0, 0, "%v", fsErr(err)))
+		}
+		return string(b)
+	}
+	base := template.New("base.html").Funcs(Funcs(cfg))
+	parse := func(tmpl *template.Template, name string) {
+		src := read(name)
+		if _, err := tmpl.New(name).Parse(src); err != nil {
+			errs = append(errs, t.templateError(err))
+		}
+	}
+	parse(base, "base.html")
+	partials, err := fs.Glob(fsys, "partials/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range partials {
+		parse(base, p)
+	}
+	if len(errs) > 0 {
+		return nil, errs.Err()
+	}
+	for _, kind := range Kinds {
+		tmpl := template.Must(base.Clone())
+		parse(tmpl, kind+".html")
+		t.kinds[kind] = tmpl
+	}
+	t.alias = template.New("alias.html").Funcs(Funcs(cfg))
+	parse(t.alias, "alias.html")
+	return t, errs.Err()
+}
+
+// Execute renders the page kind of d into w.
+func (t *Templates) Execute(w io.Writer, d *Data) error {
+	tmpl := t.kinds[d.Kind]
+	if tmpl == nil {
+		return fmt.Errorf("no template for page kind %q", d.Kind)
+	}
+	if err := tmpl.ExecuteTemplate(w, "base", d); err != nil {
+		return t.templateError(err)
+	}
+	return nil
+}
+
+// ExecuteAlias renders a redirect page from an old URL to target.
+func (t *Templates) ExecuteAlias(w io.Writer, d *Data) error {
+	if err := t.alias.Execute(w, d); err != nil {
+		return t.templateError(err)
+	}
+	return nil
+}
+
+// templatePos finds the "template: name:line:col:" that html/template puts
+// at the start of its errors (or "name:line:" for parse errors).
+var templatePos = regexp.MustCompile(`^(?:html/)?template: ([^:]+?):(\d+):(?:(\d+):)? ?`)
+
+// templateError turns an html/template error into a diagnostic naming the
+// layout file, line and column.
+func (t *Templates) templateError(err error) *diag.Diagnostic {
+	msg := err.Error()
+	sub := templatePos.FindStringSubmatch(msg)
+	if sub == nil {
+		return diag.Errorf("layouts", 0, 0, "%s", msg)
+	}
+	line, _ := strconv.Atoi(sub[2])
+	col, _ := strconv.Atoi(sub[3])
+	file := t.origin[sub[1]]
+	if file == "" {
+		file = path.Join(Dir, sub[1])
+	}
+	return diag.Errorf(file, line, col, "%s", strings.TrimSpace(msg[len(sub[0]):]))
+}
+
+// Funcs are the functions every template can call; docs/templates.md
+// lists them.
+func Funcs(cfg *config.Config) template.FuncMap {
+	return template.FuncMap{
+		"date": func(layout string, t time.Time) string { return t.Format(layout) },
+		"iso":  func(t time.Time) string { return t.Format(time.RFC3339) },
+		"abs":  cfg.AbsURL,
+		"plural": func(n int, one, many string) string {
+			if n == 1 {
+				return "1 " + one
+			}
+			return strconv.Itoa(n) + " " + many
+		},
+		"groupByEdition": site.GroupByEdition,
+	}
+}
+
+func fsErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+

@@ -1,0 +1,173 @@
+// Package site is the model of a digest: its articles newest first, grouped
+// into daily editions, months and years; its tags; its pages; and the URL
+// of every page the site will have.
+//
+// New checks what only the whole site can show: two articles, pages or
+// aliases on one URL are an error naming both files. Everything here is
+// derived from the content, never from the clock, so the same content gives
+// the same model.
+package site
+
+import (
+	"cmp"
+	"html/template"
+	"slices"
+	"time"
+
+	"github.com/digest/digest/generator/config"
+	"github.com/digest/digest/generator/content"
+)
+
+// Site is everything the templates and feeds are made from.
+type Site struct {
+	*config.Config
+
+	Articles []*Article // published, newest first
+	Tags     []*Tag     // by name
+	Editions []*Edition // newest first
+	Months   []*Month   // newest first
+	Years    []*Year    // newest first
+	Pages    []*Page    // by URL
+
+	// Skipped counts the articles left out, for the build summary.
+	Skipped struct{ Drafts, Future int }
+	// Aliases maps each old URL to the URL it redirects to.
+	Aliases map[string]string
+}
+
+// Article is one published article with its place in the site.
+type Article struct {
+	*content.Article
+	URL     string
+	Tags    []*Tag // in the order the front matter gives, merged by slug
+	Edition *Edition
+	Body    template.HTML
+}
+
+// Page is an undated page, such as /about/.
+type Page struct {
+	*content.Page
+	URL  string
+	Body template.HTML
+}
+
+// Edition is the articles of one day in the site's timezone.
+type Edition struct {
+	Date     time.Time // midnight, site timezone
+	URL      string
+	Articles []*Article // newest first
+}
+
+// Month is one calendar month of editions.
+type Month struct {
+	Date     time.Time // the first of the month, midnight
+	URL      string
+	Editions []*Edition // newest first
+	Count    int
+}
+
+// Year is one calendar year of months.
+type Year struct {
+	Date   time.Time // 1 January, midnight
+	URL    string
+	Months []*Month // newest first
+	Count  int
+}
+
+// Options choose which articles are published.
+type Options struct {
+	Drafts bool      // include drafts
+	Future bool      // include articles dated after Now
+	Now    time.Time // the build's time; only Future reads it
+}
+
+// Body is a rendered Markdown body, given to New by the caller so that the
+// model does not depend on how Markdown is rendered.
+type Body struct {
+	HTML    template.HTML
+	Summary string
+}
+
+// New builds the model. render is called once per article and page, in
+// parallel, and must be safe for concurrent use. The error is a diag.List
+// of every URL clash.
+func New(cfg *config.Config, c *content.Content, opts Options, render func(src []byte) Body) (*Site, error) {
+	s := &Site{Config: cfg}
+	for _, a := range c.Articles {
+		switch {
+		case a.Draft && !opts.Drafts:
+			s.Skipped.Drafts++
+		case a.Date.After(opts.Now) && !opts.Future:
+			s.Skipped.Future++
+		default:
+			s.Articles = append(s.Articles, &Article{Article: a})
+		}
+	}
+	slices.SortStableFunc(s.Articles, func(a, b *Article) int {
+		if c := b.Date.Compare(a.Date); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.File, b.File)
+	})
+	for _, p := range c.Pages {
+		s.Pages = append(s.Pages, &Page{Page: p, URL: "/" + p.Name + "/"})
+	}
+	slices.SortFunc(s.Pages, func(a, b *Page) int { return cmp.Compare(a.URL, b.URL) })
+
+	renderBodies(s, render)
+	for _, a := range s.Articles {
+		a.URL = cfg.ArticlePath(a.Slug, a.Date)
+	}
+	s.Tags = buildTags(s.Articles, cfg.TagAliases)
+	s.buildCalendar()
+	if err := s.checkURLs(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// buildCalendar groups the articles, newest first already, into editions,
+// months and years in one pass.
+func (s *Site) buildCalendar() {
+	loc := s.Location
+	var ed *Edition
+	var mo *Month
+	var yr *Year
+	for _, a := range s.Articles {
+		y, m, d := a.Date.Date()
+		day := time.Date(y, m, d, 0, 0, 0, 0, loc)
+		if ed == nil || !ed.Date.Equal(day) {
+			ed = &Edition{Date: day, URL: day.Format("/2006/01/02/")}
+			s.Editions = append(s.Editions, ed)
+			first := time.Date(y, m, 1, 0, 0, 0, 0, loc)
+			if mo == nil || !mo.Date.Equal(first) {
+				mo = &Month{Date: first, URL: first.Format("/2006/01/")}
+				s.Months = append(s.Months, mo)
+				if yr == nil || yr.Date.Year() != y {
+					yr = &Year{Date: time.Date(y, 1, 1, 0, 0, 0, 0, loc), URL: first.Format("/2006/")}
+					s.Years = append(s.Years, yr)
+				}
+				yr.Months = append(yr.Months, mo)
+			}
+			mo.Editions = append(mo.Editions, ed)
+		}
+		ed.Articles = append(ed.Articles, a)
+		a.Edition = ed
+		mo.Count++
+		yr.Count++
+	}
+}
+
+// GroupByEdition splits a newest-first run of articles, such as one page of
+// a list, into per-day groups. Each group links to its full edition.
+func GroupByEdition(articles []*Article) []*Edition {
+	var groups []*Edition
+	for _, a := range articles {
+		if n := len(groups); n > 0 && groups[n-1].URL == a.Edition.URL {
+			groups[n-1].Articles = append(groups[n-1].Articles, a)
+			continue
+		}
+		groups = append(groups, &Edition{Date: a.Edition.Date, URL: a.Edition.URL, Articles: []*Article{a}})
+	}
+	return groups
+}

@@ -1,0 +1,102 @@
+package site
+
+import (
+	"fmt"
+
+	"github.com/digest/digest/generator/diag"
+)
+
+// Pager is one page of a paginated list.
+type Pager struct {
+	Number  int    // 1-based
+	Total   int    // number of pages
+	URL     string // this page
+	PrevURL string // empty on the first page
+	NextURL string // empty on the last page
+	First   string // the list's first page
+	Items   []*Article
+}
+
+// Paginate splits articles into pages of size; the first page is base and
+// page n is base + "page/n/", as Hugo does. An empty list has one empty
+// page, so every list URL exists.
+func Paginate(articles []*Article, size int, base string) []*Pager {
+	total := max(1, (len(articles)+size-1)/size)
+	pagers := make([]*Pager, total)
+	for i := range pagers {
+		end := min(len(articles), (i+1)*size)
+		pagers[i] = &Pager{Number: i + 1, Total: total, URL: PageURL(base, i+1), First: base, Items: articles[i*size : end]}
+		if i > 0 {
+			pagers[i].PrevURL = PageURL(base, i)
+			pagers[i-1].NextURL = pagers[i].URL
+		}
+	}
+	return pagers
+}
+
+// PageURL is the URL of page n of the list at base.
+func PageURL(base string, n int) string {
+	if n == 1 {
+		return base
+	}
+	return fmt.Sprintf("%spage/%d/", base, n)
+}
+
+// owner is what claims a URL: a file, or a page the site makes itself.
+type owner struct {
+	file string
+	what string
+}
+
+func (o owner) String() string {
+	if o.file == "" {
+		return o.what
+	}
+	return o.file
+}
+
+// checkURLs makes sure no two things claim one URL, and fills Aliases.
+func (s *Site) checkURLs() error {
+	var errs diag.List
+	claims := map[string]owner{}
+	claim := func(url string, o owner) {
+		if prev, ok := claims[url]; ok {
+			file := o.file
+			if file == "" {
+				file, prev, o = prev.file, o, prev
+			}
+			errs = append(errs, diag.Errorf(file, 0, 0, "%s is both %s (%s) and %s (%s)", url, o.what, o, prev.what, prev))
+			return
+		}
+		claims[url] = o
+	}
+	for _, u := range []string{"/", "/tags/", "/archive/", "/search/", "/sources/"} {
+		claim(u, owner{what: "a page digest makes"})
+	}
+	for _, y := range s.Years {
+		claim(y.URL, owner{what: "a year archive"})
+		for _, m := range y.Months {
+			claim(m.URL, owner{what: "a month archive"})
+			for _, e := range m.Editions {
+				claim(e.URL, owner{what: "an edition"})
+			}
+		}
+	}
+	for _, t := range s.Tags {
+		claim(t.URL, owner{what: "the tag page of " + t.Name})
+	}
+	for _, a := range s.Articles {
+		claim(a.URL, owner{file: a.File, what: "an article"})
+	}
+	for _, p := range s.Pages {
+		claim(p.URL, owner{file: p.File, what: "a page"})
+	}
+	s.Aliases = map[string]string{}
+	for _, a := range s.Articles {
+		for _, al := range a.Aliases {
+			claim(al, owner{file: a.File, what: "an alias"})
+			s.Aliases[al] = a.URL
+		}
+	}
+	return errs.Err()
+}
