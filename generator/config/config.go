@@ -64,7 +64,7 @@ func Load(fsys fs.FS) (*Config, error) {
 	return Parse(data)
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 
 // Parse decodes a site.yaml document and fills in defaults.
 func Parse(data []byte) (*Config, error) {

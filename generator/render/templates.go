@@ -79,7 +79,12 @@ func Load(fsys fs.FS, cfg *config.Config, from func(name string) string) (*Templ
 	base := template.New("base.html").Funcs(Funcs(cfg))
 	parse := func(tmpl *template.Template, name string) {
 		src := read(name)
-		if _, err := tmpl.New(name).Parse(src); err != nil {
+		if tmpl.Name() != name {
+			// New with the set's own name would start a set without its
+			// functions.
+			tmpl = tmpl.New(name)
+		}
+		if _, err := tmpl.Parse(src); err != nil {
 			errs = append(errs, t.templateError(err))
 		}
 	}

@@ -48,37 +48,37 @@ type owner struct {
 	what string
 }
 
-func (o owner) String() string {
-	if o.file == "" {
-		return o.what
-	}
-	return o.file
-}
-
 // checkURLs makes sure no two things claim one URL, and fills Aliases.
 func (s *Site) checkURLs() error {
 	var errs diag.List
 	claims := map[string]owner{}
 	claim := func(url string, o owner) {
-		if prev, ok := claims[url]; ok {
-			file := o.file
-			if file == "" {
-				file, prev, o = prev.file, o, prev
-			}
-			errs = append(errs, diag.Errorf(file, 0, 0, "%s is both %s (%s) and %s (%s)", url, o.what, o, prev.what, prev))
+		prev, taken := claims[url]
+		if !taken {
+			claims[url] = o
 			return
 		}
-		claims[url] = o
+		if o.file == "" {
+			o, prev = prev, o // report the clash in the file that can change
+		}
+		taker := prev.what
+		if prev.file != "" {
+			taker = prev.file + " (" + prev.what + ")"
+		}
+		errs = append(errs, diag.Errorf(o.file, 0, 0, "%s URL %s is also the URL of %s", o.what, url, taker))
 	}
-	for _, u := range []string{"/", "/tags/", "/archive/", "/search/", "/sources/"} {
-		claim(u, owner{what: "a page digest makes"})
+	for u, what := range map[string]string{
+		"/": "the home page", "/tags/": "the tag index", "/archive/": "the archive",
+		"/search/": "the search page", "/sources/": "the source index",
+	} {
+		claim(u, owner{what: what})
 	}
 	for _, y := range s.Years {
-		claim(y.URL, owner{what: "a year archive"})
+		claim(y.URL, owner{what: "the archive of " + y.Date.Format("2006")})
 		for _, m := range y.Months {
-			claim(m.URL, owner{what: "a month archive"})
+			claim(m.URL, owner{what: "the archive of " + m.Date.Format("January 2006")})
 			for _, e := range m.Editions {
-				claim(e.URL, owner{what: "an edition"})
+				claim(e.URL, owner{what: "the edition of " + e.Date.Format("2 January 2006")})
 			}
 		}
 	}
@@ -86,15 +86,15 @@ func (s *Site) checkURLs() error {
 		claim(t.URL, owner{what: "the tag page of " + t.Name})
 	}
 	for _, a := range s.Articles {
-		claim(a.URL, owner{file: a.File, what: "an article"})
+		claim(a.URL, owner{file: a.File, what: "article"})
 	}
 	for _, p := range s.Pages {
-		claim(p.URL, owner{file: p.File, what: "a page"})
+		claim(p.URL, owner{file: p.File, what: "page"})
 	}
 	s.Aliases = map[string]string{}
 	for _, a := range s.Articles {
 		for _, al := range a.Aliases {
-			claim(al, owner{file: a.File, what: "an alias"})
+			claim(al, owner{file: a.File, what: "alias"})
 			s.Aliases[al] = a.URL
 		}
 	}

@@ -1,0 +1,218 @@
+package generator
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"golang.org/x/tools/txtar"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// theme is the built-in theme, read from the repository.
+var theme = os.DirFS("../layouts")
+
+// buildTime is after every test article but the future one.
+var buildTime = time.Date(2017, 6, 30, 0, 0, 0, 0, time.UTC)
+
+// memOutput keeps a build's files in memory.
+type memOutput struct {
+	mu    sync.Mutex
+	files map[string][]byte
+}
+
+func (m *memOutput) WriteFile(name string, data []byte) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.files == nil {
+		m.files = map[string][]byte{}
+	}
+	if _, ok := m.files[name]; ok {
+		return fmt.Errorf("%s written twice", name)
+	}
+	m.files[name] = bytes.Clone(data)
+	return nil
+}
+
+// readSite turns a txtar archive into a site folder; a file named "want"
+// is returned apart, as the expected result.
+func readSite(t *testing.T, file string) (fstest.MapFS, string) {
+	t.Helper()
+	ar, err := txtar.ParseFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys := fstest.MapFS{}
+	want := ""
+	for _, f := range ar.Files {
+		if f.Name == "want" {
+			want = string(f.Data)
+			continue
+		}
+		fsys[f.Name] = &fstest.MapFile{Data: f.Data}
+	}
+	return fsys, want
+}
+
+func build(t *testing.T, fsys fs.FS) (*memOutput, *Stats, error) {
+	t.Helper()
+	out := &memOutput{}
+	stats, err := Build(Options{Site: fsys, Theme: theme, Now: buildTime}, out)
+	return out, stats, err
+}
+
+// TestSites builds each site in testdata/sites and compares every file it
+// writes, but the theme's static files, with the golden archive beside it.
+func TestSites(t *testing.T) {
+	files, _ := filepath.Glob("testdata/sites/*.txtar")
+	if len(files) == 0 {
+		t.Fatal("no test sites")
+	}
+	for _, file := range files {
+		if strings.HasSuffix(file, ".golden.txtar") {
+			continue
+		}
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			fsys, _ := readSite(t, file)
+			out, _, err := build(t, fsys)
+			if err != nil {
+				t.Fatalf("build failed:\n%v", err)
+			}
+			got := &txtar.Archive{}
+			for _, name := range slices.Sorted(maps.Keys(out.files)) {
+				if _, err := fs.Stat(theme, "static/"+name); err == nil {
+					continue
+				}
+				got.Files = append(got.Files, txtar.File{Name: name, Data: out.files[name]})
+			}
+			golden := strings.TrimSuffix(file, ".txtar") + ".golden.txtar"
+			if *update {
+				if err := os.WriteFile(golden, txtar.Format(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := txtar.ParseFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			compareArchives(t, got, want)
+		})
+	}
+}
+
+func compareArchives(t *testing.T, got, want *txtar.Archive) {
+	t.Helper()
+	wantFiles := map[string][]byte{}
+	for _, f := range want.Files {
+		wantFiles[f.Name] = f.Data
+	}
+	for _, f := range got.Files {
+		w, ok := wantFiles[f.Name]
+		if !ok {
+			t.Errorf("unexpected file %s", f.Name)
+			continue
+		}
+		delete(wantFiles, f.Name)
+		if !bytes.Equal(f.Data, w) {
+			t.Errorf("%s differs from the golden file (go test -update to accept):\n%s", f.Name, firstDiff(f.Data, w))
+		}
+	}
+	for name := range wantFiles {
+		t.Errorf("missing file %s", name)
+	}
+}
+
+// firstDiff shows the first line where got and want part.
+func firstDiff(got, want []byte) string {
+	g, w := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+	for i := range max(len(g), len(w)) {
+		var gl, wl string
+		if i < len(g) {
+			gl = g[i]
+		}
+		if i < len(w) {
+			wl = w[i]
+		}
+		if gl != wl {
+			return fmt.Sprintf("line %d:\n got: %q\nwant: %q", i+1, gl, wl)
+		}
+	}
+	return "(same lines)"
+}
+
+// TestBadSites builds each broken site in testdata/bad; its "want" file is
+// the full error report.
+func TestBadSites(t *testing.T) {
+	files, _ := filepath.Glob("testdata/bad/*.txtar")
+	if len(files) == 0 {
+		t.Fatal("no broken test sites")
+	}
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			fsys, want := readSite(t, file)
+			out, _, err := build(t, fsys)
+			if err == nil {
+				t.Fatalf("build succeeded, writing %d files; want errors:\n%s", len(out.files), want)
+			}
+			got := err.Error() + "\n"
+			if *update {
+				updateWant(t, file, got)
+				return
+			}
+			if got != want {
+				t.Errorf("errors:\n%s\nwant:\n%s", got, want)
+			}
+		})
+	}
+}
+
+// TestDeterministic builds the example digest twice and wants the same
+// bytes.
+func TestDeterministic(t *testing.T) {
+	fsys := os.DirFS("..")
+	a, _, err := build(t, fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _, err := build(t, fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.files) != len(b.files) {
+		t.Fatalf("builds wrote %d and %d files", len(a.files), len(b.files))
+	}
+	for name, data := range a.files {
+		if !bytes.Equal(data, b.files[name]) {
+			t.Errorf("%s differs between two builds of the same content", name)
+		}
+	}
+}
+
+// updateWant rewrites the "want" file of a txtar test case.
+func updateWant(t *testing.T, file, want string) {
+	t.Helper()
+	ar, err := txtar.ParseFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range ar.Files {
+		if ar.Files[i].Name == "want" {
+			ar.Files[i].Data = []byte(want)
+		}
+	}
+	if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,276 @@
+// Package cli is digest's command line: flags, usage, dispatch to the
+// generator, and exit codes (0 success, 1 bad content or templates, 2 bad
+// usage).
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/digest/digest/generator"
+	"github.com/digest/digest/generator/diag"
+	"github.com/digest/digest/generator/publish"
+)
+
+// Version is digest's release.
+const Version = "0.1.0"
+
+// Exit statuses.
+const (
+	exitOK      = 0
+	exitContent = 1
+	exitUsage   = 2
+)
+
+const usage = `digest builds a static news digest from Markdown articles.
+
+Usage:
+  digest build [-s DIR] [-o DIR] [--drafts] [--future] [--base-url URL] [--quiet]
+  digest check [-s DIR] [--drafts] [--future]
+  digest version
+
+Run "digest COMMAND --help" for a command's flags.
+`
+
+// help describes a subcommand for its --help.
+type help struct {
+	summary, example string
+}
+
+// env is what commands print to and build with.
+type env struct {
+	theme          fs.FS
+	stdout, stderr io.Writer
+}
+
+var helps = map[string]help{
+	"build":   {"build the site into the output folder", "digest build -s ~/my-digest --base-url https://news.example.org/"},
+	"check":   {"check content and templates, writing nothing", "digest check -s ~/my-digest"},
+	"version": {"print digest's version", "digest version"},
+}
+
+var commands = map[string]func(e *env, args []string) int{
+	"build":   runBuild,
+	"check":   runCheck,
+	"version": runVersion,
+}
+
+// Main runs digest with args (without the program name) and returns the
+// exit status. theme is the built-in layouts folder.
+func Main(args []string, theme fs.FS, stdout, stderr io.Writer) int {
+	e := &env{theme: theme, stdout: stdout, stderr: stderr}
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	run, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "digest: unknown command %q\n\n%s", args[0], usage)
+		return exitUsage
+	}
+	return run(e, args[1:])
+}
+
+// siteFlags are the flags build and check share.
+type siteFlags struct {
+	site           string
+	drafts, future bool
+}
+
+func newFlags(e *env, name string, sf *siteFlags) *flag.FlagSet {
+	fset := flag.NewFlagSet(name, flag.ContinueOnError)
+	fset.SetOutput(e.stderr)
+	fset.StringVar(&sf.site, "s", ".", "the site `folder`, holding site.yaml, content/ and layouts/")
+	fset.BoolVar(&sf.drafts, "drafts", false, "include articles marked draft: true")
+	fset.BoolVar(&sf.future, "future", false, "include articles dated in the future")
+	cmd := helps[name]
+	fset.Usage = func() {
+		fmt.Fprintf(fset.Output(), "digest %s: %s\n\nFlags:\n", name, cmd.summary)
+		fset.PrintDefaults()
+		fmt.Fprintf(fset.Output(), "\nExample:\n  %s\n", cmd.example)
+	}
+	return fset
+}
+
+// parse parses args, returning the exit status to stop with, if any.
+func parse(e *env, fset *flag.FlagSet, args []string) (int, bool) {
+	err := fset.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fset.SetOutput(e.stdout)
+		fset.Usage()
+		return exitOK, true
+	}
+	if err != nil {
+		return exitUsage, true
+	}
+	if fset.NArg() > 0 {
+		fmt.Fprintf(e.stderr, "digest %s: unexpected argument %q\n", fset.Name(), fset.Arg(0))
+		return exitUsage, true
+	}
+	return 0, false
+}
+
+func runBuild(e *env, args []string) int {
+	var sf siteFlags
+	fset := newFlags(e, "build", &sf)
+	out := fset.String("o", "", "the output `folder` (default <site>/public)")
+	baseURL := fset.String("base-url", "", "the `URL` the site is published at, overriding site.yaml")
+	quiet := fset.Bool("quiet", false, "print nothing but problems")
+	if code, stop := parse(e, fset, args); stop {
+		return code
+	}
+	if *out == "" {
+		*out = filepath.Join(sf.site, "public")
+	}
+	start := time.Now()
+	if err := checkSite(sf.site); err != nil {
+		fmt.Fprintf(e.stderr, "digest build: %v\n", err)
+		return exitContent
+	}
+	o, err := publish.Open(*out, sf.site)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "digest build: %v\n", err)
+		return exitContent
+	}
+	stats, err := generator.Build(e.options(sf, *baseURL), o)
+	printWarnings(e, stats)
+	if err != nil {
+		o.Abort()
+		return e.failed("build", err)
+	}
+	if err := o.Commit(); err != nil {
+		o.Abort()
+		fmt.Fprintf(e.stderr, "digest build: %v\n", err)
+		return exitContent
+	}
+	if !*quiet {
+		fmt.Fprintf(e.stdout, "%s into %s in %s%s\n", summary(stats), *out, elapsed(start), skipped(stats))
+	}
+	return exitOK
+}
+
+func runCheck(e *env, args []string) int {
+	var sf siteFlags
+	fset := newFlags(e, "check", &sf)
+	if code, stop := parse(e, fset, args); stop {
+		return code
+	}
+	if err := checkSite(sf.site); err != nil {
+		fmt.Fprintf(e.stderr, "digest check: %v\n", err)
+		return exitContent
+	}
+	stats, err := generator.Build(e.options(sf, ""), discard{})
+	printWarnings(e, stats)
+	if err != nil {
+		return e.failed("check", err)
+	}
+	fmt.Fprintf(e.stdout, "ok: %s%s\n", summary(stats), skipped(stats))
+	return exitOK
+}
+
+func runVersion(e *env, args []string) int {
+	fset := flag.NewFlagSet("version", flag.ContinueOnError)
+	fset.SetOutput(e.stderr)
+	fset.Usage = func() { fmt.Fprintf(fset.Output(), "digest version: %s\n\nExample:\n  digest version\n", helps["version"].summary) }
+	if code, stop := parse(e, fset, args); stop {
+		return code
+	}
+	fmt.Fprintf(e.stdout, "digest %s %s/%s %s\n", Version, runtime.GOOS, runtime.GOARCH, runtime.Version())
+	return exitOK
+}
+
+func (e *env) options(sf siteFlags, baseURL string) generator.Options {
+	return generator.Options{
+		Site:    os.DirFS(sf.site),
+		Theme:   e.theme,
+		Drafts:  sf.drafts,
+		Future:  sf.future,
+		BaseURL: baseURL,
+		Now:     time.Now(),
+	}
+}
+
+// checkSite gives a clear message when the site folder is not one.
+func checkSite(dir string) error {
+	info, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("site folder: %w", err)
+	}
+	if !info.IsDir() {
+		return fmt.Errorf("site folder %s is not a folder", dir)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "content")); err != nil {
+		return fmt.Errorf("%s has no content/ folder: is it a digest site? (-s names the site folder)", dir)
+	}
+	return nil
+}
+
+func (e *env) failed(cmd string, err error) int {
+	var list diag.List
+	if errors.As(err, &list) {
+		for _, d := range list {
+			fmt.Fprintln(e.stderr, d)
+		}
+		fmt.Fprintf(e.stderr, "digest %s: %s; nothing was written\n", cmd, plural(len(list), "error", "errors"))
+		return exitContent
+	}
+	fmt.Fprintf(e.stderr, "digest %s: %v; nothing was written\n", cmd, err)
+	return exitContent
+}
+
+func printWarnings(e *env, stats *generator.Stats) {
+	if stats == nil {
+		return
+	}
+	for _, w := range stats.Warnings {
+		fmt.Fprintf(e.stderr, "warning: %s\n", w)
+	}
+}
+
+func summary(s *generator.Stats) string {
+	return fmt.Sprintf("%s, %s, %s (%s)", plural(s.Articles, "article", "articles"), plural(s.Tags, "tag", "tags"),
+		plural(s.Pages, "page", "pages"), plural(s.Files, "file", "files"))
+}
+
+func skipped(s *generator.Stats) string {
+	var parts []string
+	if s.Drafts > 0 {
+		parts = append(parts, plural(s.Drafts, "draft", "drafts")+" (--drafts to include)")
+	}
+	if s.Future > 0 {
+		parts = append(parts, plural(s.Future, "future article", "future articles")+" (--future to include)")
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "; left out " + strings.Join(parts, " and ")
+}
+
+func elapsed(start time.Time) string {
+	return time.Since(start).Round(time.Millisecond).String()
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// discard is the output of a check: everything is rendered, nothing kept.
+type discard struct{}
+
+func (discard) WriteFile(string, []byte) error { return nil }

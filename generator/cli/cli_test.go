@@ -1,0 +1,143 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var theme = os.DirFS("../../layouts")
+
+func run(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := Main(args, theme, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+func writeFile(t *testing.T, path, data string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+const goodArticle = "---\ntitle: A story\ndate: 2017-05-31\ntags: [China]\n---\nBody.\n"
+
+func TestUsage(t *testing.T) {
+	tests := []struct {
+		args     []string
+		code     int
+		inStdout string
+		inStderr string
+	}{
+		{nil, 2, "", "Usage:"},
+		{[]string{"--help"}, 0, "Usage:", ""},
+		{[]string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
+		{[]string{"build", "--help"}, 0, "Example:", ""},
+		{[]string{"check", "--help"}, 0, "digest check", ""},
+		{[]string{"version", "--help"}, 0, "Example:", ""},
+		{[]string{"build", "--nope"}, 2, "", "flag provided but not defined"},
+		{[]string{"build", "extra"}, 2, "", `unexpected argument "extra"`},
+		{[]string{"version"}, 0, "digest " + Version, ""},
+	}
+	for _, tt := range tests {
+		code, stdout, stderr := run(t, tt.args...)
+		if code != tt.code || !strings.Contains(stdout, tt.inStdout) || !strings.Contains(stderr, tt.inStderr) {
+			t.Errorf("digest %q = %d, stdout %q, stderr %q; want %d, stdout with %q, stderr with %q",
+				tt.args, code, stdout, stderr, tt.code, tt.inStdout, tt.inStderr)
+		}
+	}
+}
+
+func TestBuildThenBrokenBuildKeepsOutput(t *testing.T) {
+	site := t.TempDir()
+	writeFile(t, filepath.Join(site, "content", "a.md"), goodArticle)
+	code, stdout, stderr := run(t, "build", "-s", site)
+	if code != 0 {
+		t.Fatalf("build = %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "1 article, 1 tag") {
+		t.Errorf("summary %q lacks the counts", stdout)
+	}
+	index := filepath.Join(site, "public", "index.html")
+	before, err := os.ReadFile(index)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	writeFile(t, filepath.Join(site, "content", "b.md"), "---\ntitle: B\ndate: May 31st\n---\n")
+	writeFile(t, filepath.Join(site, "content", "c.md"), "---\ntitle: C\n")
+	code, _, stderr = run(t, "build", "-s", site)
+	if code != 1 {
+		t.Fatalf("broken build = %d; want 1", code)
+	}
+	for _, want := range []string{"content/b.md:3:7: date:", "content/c.md:1:1:", "2 errors; nothing was written"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	after, err := os.ReadFile(index)
+	if err != nil || !bytes.Equal(before, after) {
+		t.Errorf("a failed build changed public/index.html (err %v)", err)
+	}
+	entries, _ := os.ReadDir(site)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			t.Errorf("failed build left %s in the site folder", e.Name())
+		}
+	}
+
+	code, stdout, _ = run(t, "check", "-s", site)
+	if code != 1 || stdout != "" {
+		t.Errorf("check of a broken site = %d, %q; want 1 and no output", code, stdout)
+	}
+}
+
+func TestBuildRefusesForeignFolder(t *testing.T) {
+	site := t.TempDir()
+	writeFile(t, filepath.Join(site, "content", "a.md"), goodArticle)
+	out := filepath.Join(t.TempDir(), "mine")
+	writeFile(t, filepath.Join(out, "precious.txt"), "keep me")
+	code, _, stderr := run(t, "build", "-s", site, "-o", out)
+	if code != 1 || !strings.Contains(stderr, "digest did not write it") {
+		t.Errorf("build into a foreign folder = %d, %q; want 1 and a refusal", code, stderr)
+	}
+	if b, err := os.ReadFile(filepath.Join(out, "precious.txt")); err != nil || string(b) != "keep me" {
+		t.Errorf("precious.txt was touched: %q, %v", b, err)
+	}
+}
+
+func TestBuildFlags(t *testing.T) {
+	site := t.TempDir()
+	writeFile(t, filepath.Join(site, "content", "a.md"), goodArticle)
+	writeFile(t, filepath.Join(site, "content", "d.md"), "---\ntitle: Draft\ndate: 2017-05-30\ndraft: true\n---\n")
+	writeFile(t, filepath.Join(site, "content", "f.md"), "---\ntitle: Future\ndate: 2999-01-01\n---\n")
+	out := filepath.Join(t.TempDir(), "out")
+
+	code, stdout, stderr := run(t, "build", "-s", site, "-o", out)
+	if code != 0 || !strings.Contains(stdout, "left out 1 draft (--drafts to include) and 1 future article") {
+		t.Errorf("build = %d, %q, %q; want the left-out counts", code, stdout, stderr)
+	}
+	code, stdout, _ = run(t, "build", "-s", site, "-o", out, "--drafts", "--future", "--quiet", "--base-url", "https://news.example.org/")
+	if code != 0 || stdout != "" {
+		t.Errorf("quiet build = %d, %q; want 0 and no output", code, stdout)
+	}
+	feed, err := os.ReadFile(filepath.Join(out, "feed.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"https://news.example.org/2017/05/30/draft/", "https://news.example.org/2999/01/01/future/"} {
+		if !bytes.Contains(feed, []byte(want)) {
+			t.Errorf("feed.xml lacks %s", want)
+		}
+	}
+	if code, _, stderr := run(t, "build", "-s", filepath.Join(site, "nope")); code != 1 || !strings.Contains(stderr, "site folder") {
+		t.Errorf("build of a missing folder = %d, %q", code, stderr)
+	}
+}

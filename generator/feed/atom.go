@@ -1,0 +1,81 @@
+package feed
+
+import (
+	"encoding/xml"
+	"time"
+
+	"github.com/gorilla/feeds"
+
+	"github.com/digest/digest/generator/site"
+)
+
+// The Atom wrappers embed gorilla's feed and entry and add what it cannot
+// write: xml:lang, both the alternate and the self link (gorilla has room
+// for one), and categories as <category term="…"/> (gorilla writes the name
+// as text, which Atom does not allow). A field here whose XML name equals an
+// embedded one hides it, because encoding/xml lets the shallower field win.
+type atomFeed struct {
+	XMLName xml.Name `xml:"feed"`
+	*feeds.AtomFeed
+	Lang    string           `xml:"xml:lang,attr,omitempty"`
+	Links   []feeds.AtomLink // hides AtomFeed.Link
+	Entries []*atomEntry     `xml:"entry"`
+}
+
+type atomEntry struct {
+	XMLName xml.Name `xml:"entry"`
+	*feeds.AtomEntry
+	Categories []atomCategory `xml:"category"`
+}
+
+type atomCategory struct {
+	Term string `xml:"term,attr"`
+}
+
+// Atom renders ch as an Atom 1.0 feed.
+func Atom(s *site.Site, ch Channel) ([]byte, error) {
+	f := newFeed(s, ch)
+	// Atom requires an author for the feed or for every entry, and a
+	// curator's byline is optional: the site itself stands in.
+	author := s.Author
+	if author == "" {
+		author = s.Title
+	}
+	f.Author = &feeds.Author{Name: author}
+	af := (&feeds.Atom{Feed: f}).AtomFeed()
+	if af.Updated == "" {
+		// gorilla leaves <updated> empty for a feed without dates, and
+		// Atom requires one.
+		af.Updated = time.Time{}.Format(time.RFC3339)
+	}
+	doc := atomFeed{
+		AtomFeed: af,
+		Lang:     s.Language,
+		Links: []feeds.AtomLink{
+			{Href: f.Link.Href, Rel: "alternate", Type: "text/html"},
+			{Href: absURL(s, ch.Path), Rel: "self", Type: "application/atom+xml"},
+		},
+	}
+	for i, e := range af.Entries {
+		a := ch.Articles[i]
+		e.Published = a.Date.Format(time.RFC3339)
+		if e.Summary != nil {
+			e.Summary.Type = "text" // gorilla assumes html; a summary is plain text
+		}
+		for j := range e.Links {
+			// gorilla copies the RSS enclosure's placeholder length; in
+			// Atom it is optional and 0 would be a false hint.
+			e.Links[j].Length = ""
+		}
+		if a.SourceURL != "" {
+			e.Links = append(e.Links, feeds.AtomLink{Href: a.SourceURL, Rel: "related", Type: "text/html"})
+		}
+		entry := &atomEntry{AtomEntry: e}
+		for _, name := range tagNames(a) {
+			entry.Categories = append(entry.Categories, atomCategory{Term: name})
+		}
+		doc.Entries = append(doc.Entries, entry)
+	}
+	af.Link, af.Entries = nil, nil
+	return marshalXML(doc)
+}

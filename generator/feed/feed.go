@@ -1,0 +1,231 @@
+// Package feed writes the files a digest offers to machines: RSS 2.0, Atom
+// 1.0 and JSON Feed 1.1 feeds for the whole site and for each tag or source,
+// the sitemap, and robots.txt.
+//
+// The contract that feed readers and crawlers rely on:
+//
+//   - Every URL written is absolute, made from the site's base_url; paths
+//     are percent-encoded, so slugs in any script give valid URLs.
+//   - An item's id (RSS guid, Atom id, JSON Feed id) is its article's
+//     absolute URL, so it stays the same from build to build and a reader
+//     never shows one article twice.
+//   - An item carries the headline, the article's date as published and its
+//     updated time (Updated, else Date), the original byline when there is
+//     one, the tag names as categories, the summary as plain text, and as
+//     HTML content the article body followed by a "Source:" link to the
+//     original story. The source URL is also given where the format has a
+//     place for it: Atom rel="related", JSON Feed external_url.
+//   - A feed's updated time is the latest of its articles' updated times.
+//     Nothing is read from the clock, so the same input gives the same
+//     bytes; an empty feed is dated the zero time (0001-01-01T00:00:00Z)
+//     where its format requires a date.
+//
+// The feeds are made with github.com/gorilla/feeds. Where it falls short of
+// this contract (more than one category per item, self links, languages,
+// Atom category terms, an empty JSON Feed's items array), the value it
+// builds is embedded in a small wrapper here that adds or replaces the
+// missing parts, so gorilla still does the formatting of dates, ids and
+// content.
+package feed
+
+import (
+	"encoding/xml"
+	"fmt"
+	"html"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/gorilla/feeds"
+
+	"github.com/digest/digest/generator/site"
+)
+
+// Channel is one feed: the site's or a tag's.
+type Channel struct {
+	Title       string // e.g. site title, or "North Korea — " + site title
+	Description string
+	URL         string          // root-relative page the feed is about, e.g. "/" or "/tags/china/"
+	Path        string          // root-relative URL of this feed file, e.g. "/feed.xml" (self link)
+	Articles    []*site.Article // newest first, already cut to feed_size by the caller
+}
+
+// newFeed is what every format says about a channel. Each format adds what
+// gorilla/feeds cannot express after converting it.
+func newFeed(s *site.Site, ch Channel) *feeds.Feed {
+	f := &feeds.Feed{
+		Title:       ch.Title,
+		Link:        &feeds.Link{Href: absURL(s, ch.URL)},
+		Description: ch.Description,
+		Updated:     updated(ch.Articles),
+	}
+	for _, a := range ch.Articles {
+		f.Items = append(f.Items, newItem(s, a))
+	}
+	return f
+}
+
+// newItem is what every format says about an article. The source link is
+// left out of Item.Source on purpose: gorilla writes it into RSS as a
+// <source> without the url attribute RSS requires, so each format places
+// it itself.
+func newItem(s *site.Site, a *site.Article) *feeds.Item {
+	link := absURL(s, a.URL)
+	it := &feeds.Item{
+		Title:       a.Title,
+		Link:        &feeds.Link{Href: link},
+		Id:          link,
+		IsPermaLink: "true",
+		Description: a.Summary,
+		Content:     contentHTML(a),
+		Created:     a.Date,
+		Updated:     a.Updated,
+	}
+	if a.Author != "" {
+		it.Author = &feeds.Author{Name: a.Author}
+	}
+	if img := imageURL(s, a); img != "" {
+		if typ := imageType(img); typ != "" {
+			// The RSS best-practice profile asks for length 0 when the
+			// size is unknown, and gorilla drops an enclosure without one.
+			it.Enclosure = &feeds.Enclosure{Url: img, Type: typ, Length: "0"}
+		}
+	}
+	return it
+}
+
+// contentHTML is the article body with a link to the original story, so
+// that a reader showing only the content still credits the source.
+func contentHTML(a *site.Article) string {
+	body := string(a.Body)
+	if a.SourceURL == "" {
+		return body
+	}
+	name := a.Source
+	if name == "" {
+		name = a.SourceURL
+	}
+	if body != "" && !strings.HasSuffix(body, "\n") {
+		body += "\n"
+	}
+	return body + fmt.Sprintf("<p>Source: <a href=\"%s\">%s</a></p>\n",
+		html.EscapeString(a.SourceURL), html.EscapeString(name))
+}
+
+// itemUpdated is when an article last changed.
+func itemUpdated(a *site.Article) time.Time {
+	if !a.Updated.IsZero() {
+		return a.Updated
+	}
+	return a.Date
+}
+
+// updated is the latest change among articles. It is not simply the first
+// article's: an older article may have been updated since.
+func updated(articles []*site.Article) time.Time {
+	var t time.Time
+	for _, a := range articles {
+		if u := itemUpdated(a); u.After(t) {
+			t = u
+		}
+	}
+	return t
+}
+
+func tagNames(a *site.Article) []string {
+	names := make([]string, len(a.Tags))
+	for i, t := range a.Tags {
+		names[i] = t.Name
+	}
+	return names
+}
+
+// absURL makes a root-relative path absolute. Non-ASCII slugs are
+// percent-encoded because sitemaps.org and RSS want URIs, not IRIs, and
+// html/template encodes the same links the same way in the pages.
+func absURL(s *site.Site, p string) string {
+	return s.AbsURL(escapePath(p))
+}
+
+// escapePath percent-encodes the bytes a URI may not contain, leaving
+// existing escapes alone so that an already encoded path is unchanged.
+func escapePath(p string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte("\"<>\\^`{|}", c) >= 0 {
+			if b.Len() == 0 {
+				b.WriteString(p[:i])
+			}
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte(c)
+		}
+	}
+	if b.Len() == 0 {
+		return p
+	}
+	return b.String()
+}
+
+// imageURL is the article's lead image as an absolute URL: a full URL is
+// kept, a path starting with "/" is from the site root (which may be below
+// the host's root), and any other path is relative to the article's page.
+func imageURL(s *site.Site, a *site.Article) string {
+	if a.Image == "" {
+		return ""
+	}
+	ref, err := url.Parse(a.Image)
+	if err != nil {
+		return "" // a feed without the image beats a broken link
+	}
+	if ref.Scheme == "" && ref.Host == "" && strings.HasPrefix(a.Image, "/") {
+		return absURL(s, a.Image)
+	}
+	base, err := url.Parse(absURL(s, a.URL))
+	if err != nil {
+		return ""
+	}
+	return base.ResolveReference(ref).String()
+}
+
+// imageTypes maps image extensions to MIME types. mime.TypeByExtension is
+// not used because it reads the system's mime.types, which would make the
+// output depend on the machine that builds it.
+var imageTypes = map[string]string{
+	".avif": "image/avif",
+	".gif":  "image/gif",
+	".jpeg": "image/jpeg",
+	".jpg":  "image/jpeg",
+	".png":  "image/png",
+	".svg":  "image/svg+xml",
+	".webp": "image/webp",
+}
+
+func imageType(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return ""
+	}
+	return imageTypes[strings.ToLower(path.Ext(p.Path))]
+}
+
+// marshalXML writes v as an indented XML document ending in a newline.
+// gorilla's ToXML is not used only because it runs the XML declaration and
+// the root element together on one line.
+func marshalXML(v any) ([]byte, error) {
+	data, err := xml.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, 0, len(xml.Header)+len(data)+1)
+	out = append(out, xml.Header...)
+	out = append(out, data...)
+	return append(out, '\n'), nil
+}

@@ -1,0 +1,549 @@
+package feed
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mmcdole/gofeed"
+	"github.com/mmcdole/gofeed/atom"
+	"github.com/mmcdole/gofeed/rss"
+
+	"github.com/digest/digest/generator/config"
+	"github.com/digest/digest/generator/content"
+	"github.com/digest/digest/generator/site"
+)
+
+var update = flag.Bool("update", false, "update golden files")
+
+// nastyTitle must survive every format unchanged: it would close a CDATA
+// section, a script element and an XML element if written raw.
+const nastyTitle = `Envoy: "<script>alert('x')</script>" & ]]> <b>not bold</b>`
+
+const base = "https://example.org/news/"
+
+// testSite is a small digest built by hand, so that the feeds depend on
+// nothing but this package. Its articles are newest first, as the caller
+// gives them.
+func testSite(t *testing.T) *site.Site {
+	t.Helper()
+	cfg, err := config.Parse([]byte("title: T\nbase_url: https://example.org/news/\ntimezone: Asia/Manila\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &site.Site{Config: cfg}
+	at := func(value string) time.Time {
+		d, err := time.ParseInLocation("2006-01-02 15:04", value, cfg.Location)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	tag := func(name, slug string) *site.Tag {
+		return &site.Tag{Name: name, Slug: slug, URL: "/tags/" + slug + "/"}
+	}
+	korea, china, cafe := tag("North Korea", "north-korea"), tag("China", "china"), tag("Café", "café")
+	s.Articles = []*site.Article{
+		{
+			Article: &content.Article{
+				Title:     nastyTitle,
+				Date:      at("2017-05-16 09:30"),
+				Updated:   at("2017-05-17 08:00"),
+				Source:    "Yonhap & Co",
+				SourceURL: "https://en.yna.co.kr/view/AEN20170516?a=1&b=2",
+				Author:    "Kim Soo-yeon",
+				Summary:   `Seoul sends envoys; "a <new> start" & more.`,
+				Image:     "/images/envoy.jpg",
+				ImageAlt:  "The envoys",
+			},
+			URL:  "/2017/05/16/envoy/",
+			Tags: []*site.Tag{korea, china},
+			Body: "<p>President Moon sends <em>special envoys</em> to four capitals.</p>\n<p>A raw CDATA end ]]> in the body.</p>\n",
+		},
+		{
+			Article: &content.Article{
+				Title:   "Belt and Road Forum opens in Beijing",
+				Date:    at("2017-05-14 10:00"),
+				Summary: "Xi opens the forum.",
+			},
+			URL:  "/2017/05/14/belt-and-road-forum/",
+			Tags: []*site.Tag{china},
+			Body: "<p>Twenty-nine heads of state attend.</p>\n",
+		},
+		{
+			Article: &content.Article{
+				Title:     "Café diplomacy",
+				Date:      at("2017-05-10 23:15"),
+				Updated:   at("2017-05-20 12:00"), // the latest change of all
+				SourceURL: "https://example.com/cafe",
+				Summary:   "Coffee and talks.",
+				Image:     "https://cdn.example.com/cafe.png",
+			},
+			URL:  "/2017/05/10/café-diplomacy/",
+			Tags: []*site.Tag{cafe},
+			Body: "<p>Over coffee.</p>",
+		},
+	}
+	return s
+}
+
+func homeChannel(s *site.Site, path string) Channel {
+	return Channel{Title: s.Title, Description: "News from Asia", URL: "/", Path: path, Articles: s.Articles}
+}
+
+// renderers are the three feed formats with the file the site publishes
+// each as.
+var renderers = []struct {
+	file   string
+	render func(*site.Site, Channel) ([]byte, error)
+}{
+	{"feed.xml", RSS},
+	{"atom.xml", Atom},
+	{"feed.json", JSON},
+}
+
+func render(t *testing.T, s *site.Site, ch Channel, f func(*site.Site, Channel) ([]byte, error)) []byte {
+	t.Helper()
+	data, err := f(s, ch)
+	if err != nil {
+		t.Fatalf("rendering %s: %v", ch.Path, err)
+	}
+	return data
+}
+
+// checkGolden compares got with testdata/name, or rewrites the file when
+// -update is given.
+func checkGolden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	golden := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := diff(got, want); err != nil {
+		t.Errorf("%s: %v\n(run go test ./generator/feed -update if the change is intended)", golden, err)
+	}
+}
+
+// diff reports the first line where got and want differ.
+func diff(got, want []byte) error {
+	if bytes.Equal(got, want) {
+		return nil
+	}
+	g, w := bytes.Split(got, []byte("\n")), bytes.Split(want, []byte("\n"))
+	for i := 0; i < len(g) || i < len(w); i++ {
+		var gl, wl []byte
+		if i < len(g) {
+			gl = g[i]
+		}
+		if i < len(w) {
+			wl = w[i]
+		}
+		if !bytes.Equal(gl, wl) || i >= len(g) || i >= len(w) {
+			return fmt.Errorf("line %d:\ngot  %q\nwant %q", i+1, gl, wl)
+		}
+	}
+	return fmt.Errorf("got %d bytes, want %d", len(got), len(want))
+}
+
+func TestGolden(t *testing.T) {
+	s := testSite(t)
+	for _, r := range renderers {
+		t.Run(r.file, func(t *testing.T) {
+			checkGolden(t, r.file, render(t, s, homeChannel(s, "/"+r.file), r.render))
+		})
+	}
+	t.Run("sitemap.xml", func(t *testing.T) {
+		data, err := Sitemap(s, sitemapURLs(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkGolden(t, "sitemap.xml", data)
+	})
+	t.Run("robots.txt", func(t *testing.T) {
+		checkGolden(t, "robots.txt", Robots(s))
+	})
+}
+
+// TestParse reads every feed back with a real feed parser, so a feed that
+// only looks right in the golden file still fails.
+func TestParse(t *testing.T) {
+	s := testSite(t)
+	for _, r := range renderers {
+		t.Run(r.file, func(t *testing.T) {
+			ch := homeChannel(s, "/"+r.file)
+			f, err := gofeed.NewParser().Parse(bytes.NewReader(render(t, s, ch, r.render)))
+			if err != nil {
+				t.Fatalf("gofeed: %v", err)
+			}
+			if f.Title != "T" {
+				t.Errorf("title = %q; want %q", f.Title, "T")
+			}
+			if f.Language != "en" {
+				t.Errorf("language = %q; want %q", f.Language, "en")
+			}
+			if want := base + r.file; f.FeedLink != want {
+				t.Errorf("feed link = %q; want %q", f.FeedLink, want)
+			}
+			if r.file != "feed.json" { // JSON Feed has no feed-level date
+				if want := "2017-05-20T12:00:00+08:00"; f.UpdatedParsed == nil || !f.UpdatedParsed.Equal(mustTime(t, want)) {
+					t.Errorf("updated = %v; want %s", f.UpdatedParsed, want)
+				}
+			}
+			if len(f.Items) != len(s.Articles) {
+				t.Fatalf("%d items; want %d", len(f.Items), len(s.Articles))
+			}
+			for i, it := range f.Items {
+				checkItem(t, it, s.Articles[i])
+			}
+		})
+	}
+}
+
+func checkItem(t *testing.T, it *gofeed.Item, a *site.Article) {
+	t.Helper()
+	link := base + strings.TrimPrefix(escapePath(a.URL), "/")
+	if it.Title != a.Title {
+		t.Errorf("item title = %q; want %q", it.Title, a.Title)
+	}
+	if it.Link != link || it.GUID != link {
+		t.Errorf("item link, id = %q, %q; want %q", it.Link, it.GUID, link)
+	}
+	if it.PublishedParsed == nil || !it.PublishedParsed.Equal(a.Date) {
+		t.Errorf("%s: published = %v; want %v", link, it.PublishedParsed, a.Date)
+	}
+	if it.Description != a.Summary {
+		t.Errorf("%s: summary = %q; want %q", link, it.Description, a.Summary)
+	}
+	if want := tagNames(a); !slices.Equal(it.Categories, want) {
+		t.Errorf("%s: categories = %q; want %q", link, it.Categories, want)
+	}
+	if !strings.Contains(it.Content, string(a.Body)) {
+		t.Errorf("%s: content = %q; want it to contain the body %q", link, it.Content, a.Body)
+	}
+	if a.SourceURL != "" {
+		want := `<a href="` + strings.ReplaceAll(a.SourceURL, "&", "&amp;") + `">`
+		if !strings.Contains(it.Content, want) {
+			t.Errorf("%s: content = %q; want the source link %s", link, it.Content, want)
+		}
+	}
+	var author string
+	if it.Author != nil {
+		author = it.Author.Name
+	}
+	if author != a.Author {
+		t.Errorf("%s: author = %q; want %q", link, author, a.Author)
+	}
+}
+
+func TestRSSDetails(t *testing.T) {
+	s := testSite(t)
+	f, err := (&rss.Parser{}).Parse(bytes.NewReader(render(t, s, homeChannel(s, "/feed.xml"), RSS)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Link != base {
+		t.Errorf("link = %q; want %q", f.Link, base)
+	}
+	it := f.Items[0]
+	if it.GUID == nil || it.GUID.IsPermalink != "true" {
+		t.Errorf("guid = %+v; want isPermaLink=true", it.GUID)
+	}
+	if want := base + "images/envoy.jpg"; it.Enclosure == nil || it.Enclosure.URL != want || it.Enclosure.Type != "image/jpeg" {
+		t.Errorf("enclosure = %+v; want %s as image/jpeg", it.Enclosure, want)
+	}
+}
+
+func TestAtomDetails(t *testing.T) {
+	s := testSite(t)
+	f, err := (&atom.Parser{}).Parse(bytes.NewReader(render(t, s, homeChannel(s, "/atom.xml"), Atom)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Authors) != 1 || f.Authors[0].Name != "T" {
+		t.Errorf("feed authors = %+v; want the site title, as Atom requires an author", f.Authors)
+	}
+	e := f.Entries[2]
+	a := s.Articles[2]
+	if e.UpdatedParsed == nil || !e.UpdatedParsed.Equal(a.Updated) {
+		t.Errorf("updated = %v; want %v", e.UpdatedParsed, a.Updated)
+	}
+	if e := f.Entries[1]; e.UpdatedParsed == nil || !e.UpdatedParsed.Equal(s.Articles[1].Date) {
+		t.Errorf("updated without Updated = %v; want the date %v", e.UpdatedParsed, s.Articles[1].Date)
+	}
+	if e.Summary != a.Summary {
+		t.Errorf("summary = %q; want %q", e.Summary, a.Summary)
+	}
+	if e.Content == nil || e.Content.Type != "html" {
+		t.Errorf("content = %+v; want type html", e.Content)
+	}
+	var related string
+	for _, l := range e.Links {
+		if l.Rel == "related" {
+			related = l.Href
+		}
+	}
+	if related != a.SourceURL {
+		t.Errorf("related link = %q; want %q", related, a.SourceURL)
+	}
+}
+
+func TestJSONDetails(t *testing.T) {
+	s := testSite(t)
+	var f struct {
+		Version     string `json:"version"`
+		Title       string `json:"title"`
+		HomePageURL string `json:"home_page_url"`
+		FeedURL     string `json:"feed_url"`
+		Language    string `json:"language"`
+		Items       []struct {
+			ID          string   `json:"id"`
+			URL         string   `json:"url"`
+			ExternalURL string   `json:"external_url"`
+			Image       string   `json:"image"`
+			Tags        []string `json:"tags"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal(render(t, s, homeChannel(s, "/feed.json"), JSON), &f); err != nil {
+		t.Fatal(err)
+	}
+	if want := "https://jsonfeed.org/version/1.1"; f.Version != want {
+		t.Errorf("version = %q; want %q", f.Version, want)
+	}
+	if f.HomePageURL != base || f.FeedURL != base+"feed.json" || f.Language != "en" {
+		t.Errorf("home_page_url, feed_url, language = %q, %q, %q; want %q, %q, %q",
+			f.HomePageURL, f.FeedURL, f.Language, base, base+"feed.json", "en")
+	}
+	if len(f.Items) != len(s.Articles) {
+		t.Fatalf("%d items; want %d", len(f.Items), len(s.Articles))
+	}
+	for i, a := range s.Articles {
+		if f.Items[i].ExternalURL != a.SourceURL {
+			t.Errorf("items[%d].external_url = %q; want %q", i, f.Items[i].ExternalURL, a.SourceURL)
+		}
+	}
+	if want := base + "images/envoy.jpg"; f.Items[0].Image != want {
+		t.Errorf("items[0].image = %q; want %q", f.Items[0].Image, want)
+	}
+	if want := "https://cdn.example.com/cafe.png"; f.Items[2].Image != want {
+		t.Errorf("items[2].image = %q; want %q", f.Items[2].Image, want)
+	}
+}
+
+// TestTagChannel checks that a tag's feed points at the tag's page and
+// file, not the home page.
+func TestTagChannel(t *testing.T) {
+	s := testSite(t)
+	ch := Channel{
+		Title:    "China — T",
+		URL:      "/tags/china/",
+		Articles: s.Articles[:2],
+	}
+	for _, r := range renderers[:2] {
+		ch.Path = "/tags/china/" + r.file
+		f, err := gofeed.NewParser().Parse(bytes.NewReader(render(t, s, ch, r.render)))
+		if err != nil {
+			t.Fatalf("%s: %v", ch.Path, err)
+		}
+		if f.Title != ch.Title || f.Link != base+"tags/china/" || f.FeedLink != base+"tags/china/"+r.file {
+			t.Errorf("%s: title, link, feed link = %q, %q, %q", ch.Path, f.Title, f.Link, f.FeedLink)
+		}
+		if want := "2017-05-17T08:00:00+08:00"; f.UpdatedParsed == nil || !f.UpdatedParsed.Equal(mustTime(t, want)) {
+			t.Errorf("%s: updated = %v; want %s", ch.Path, f.UpdatedParsed, want)
+		}
+	}
+}
+
+func TestEmpty(t *testing.T) {
+	s := testSite(t)
+	for _, r := range renderers {
+		t.Run(r.file, func(t *testing.T) {
+			ch := Channel{Title: "Nothing — T", URL: "/tags/nothing/", Path: "/tags/nothing/" + r.file}
+			data := render(t, s, ch, r.render)
+			if again := render(t, s, ch, r.render); !bytes.Equal(data, again) {
+				t.Fatalf("two renderings differ:\n%s\n%s", data, again)
+			}
+			f, err := gofeed.NewParser().Parse(bytes.NewReader(data))
+			if err != nil {
+				t.Fatalf("gofeed: %v\n%s", err, data)
+			}
+			if len(f.Items) != 0 {
+				t.Errorf("%d items; want 0", len(f.Items))
+			}
+		})
+	}
+	atomData := render(t, s, Channel{Path: "/atom.xml"}, Atom)
+	if want := "<updated>0001-01-01T00:00:00Z</updated>"; !bytes.Contains(atomData, []byte(want)) {
+		t.Errorf("empty Atom feed lacks %s:\n%s", want, atomData)
+	}
+	jsonData := render(t, s, Channel{Path: "/feed.json"}, JSON)
+	var f map[string]any
+	if err := json.Unmarshal(jsonData, &f); err != nil {
+		t.Fatal(err)
+	}
+	if items, ok := f["items"].([]any); !ok || len(items) != 0 {
+		t.Errorf("empty JSON Feed items = %#v; want []", f["items"])
+	}
+}
+
+// TestDeterministic renders every file twice, the second time from a fresh
+// but equal site and concurrently, as the build does, so that anything
+// read from the clock, a random source or a shared value shows up.
+func TestDeterministic(t *testing.T) {
+	first := testSite(t)
+	var want [][]byte
+	for _, r := range renderers {
+		want = append(want, render(t, first, homeChannel(first, "/"+r.file), r.render))
+	}
+	second := testSite(t)
+	got := make([][]byte, len(renderers))
+	errs := make([]error, len(renderers))
+	var wg sync.WaitGroup
+	for i, r := range renderers {
+		wg.Go(func() { got[i], errs[i] = r.render(second, homeChannel(second, "/"+r.file)) })
+	}
+	wg.Wait()
+	for i, r := range renderers {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		if err := diff(got[i], want[i]); err != nil {
+			t.Errorf("%s rendered twice: %v", r.file, err)
+		}
+	}
+}
+
+func sitemapURLs(s *site.Site) []URL {
+	urls := []URL{{Loc: "/"}, {Loc: "/tags/café/"}}
+	for _, a := range s.Articles {
+		urls = append(urls, URL{Loc: a.URL, LastMod: itemUpdated(a)})
+	}
+	return urls
+}
+
+func TestSitemap(t *testing.T) {
+	s := testSite(t)
+	urls := sitemapURLs(s)
+	data, err := Sitemap(s, urls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var set struct {
+		XMLName xml.Name
+		URLs    []struct {
+			Loc     string `xml:"loc"`
+			LastMod string `xml:"lastmod"`
+		} `xml:"url"`
+	}
+	if err := xml.Unmarshal(data, &set); err != nil {
+		t.Fatal(err)
+	}
+	if want := (xml.Name{Space: "http://www.sitemaps.org/schemas/sitemap/0.9", Local: "urlset"}); set.XMLName != want {
+		t.Errorf("root = %v; want %v", set.XMLName, want)
+	}
+	if len(set.URLs) != len(urls) {
+		t.Fatalf("%d urls; want %d", len(set.URLs), len(urls))
+	}
+	for i, u := range urls {
+		got := set.URLs[i]
+		if want := base + strings.TrimPrefix(escapePath(u.Loc), "/"); got.Loc != want {
+			t.Errorf("loc = %q; want %q", got.Loc, want)
+		}
+		if u.LastMod.IsZero() {
+			if got.LastMod != "" {
+				t.Errorf("%s: lastmod = %q; want none", got.Loc, got.LastMod)
+			}
+		} else if lm, err := time.Parse(time.RFC3339, got.LastMod); err != nil || !lm.Equal(u.LastMod) {
+			t.Errorf("%s: lastmod = %q; want %v", got.Loc, got.LastMod, u.LastMod)
+		}
+	}
+}
+
+func TestRobots(t *testing.T) {
+	want := "User-agent: *\nAllow: /\nSitemap: https://example.org/news/sitemap.xml\n"
+	if got := string(Robots(testSite(t))); got != want {
+		t.Errorf("Robots = %q; want %q", got, want)
+	}
+}
+
+func TestEscapePath(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"/", "/"},
+		{"/tags/north-korea/", "/tags/north-korea/"},
+		{"/tags/café/", "/tags/caf%C3%A9/"},
+		{"/tags/caf%C3%A9/", "/tags/caf%C3%A9/"},
+		{"/a b/<x>/", "/a%20b/%3Cx%3E/"},
+		{"/tags/中国/", "/tags/%E4%B8%AD%E5%9B%BD/"},
+	} {
+		if got := escapePath(tt.in); got != tt.want {
+			t.Errorf("escapePath(%q) = %q; want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestImageURL(t *testing.T) {
+	s := testSite(t)
+	for _, tt := range []struct{ in, want string }{
+		{"", ""},
+		{"/images/a.jpg", base + "images/a.jpg"},
+		{"a.jpg", base + "2017/05/16/envoy/a.jpg"},
+		{"https://cdn.example.com/a.jpg", "https://cdn.example.com/a.jpg"},
+		{"//cdn.example.com/a.jpg", "https://cdn.example.com/a.jpg"},
+	} {
+		a := &site.Article{Article: &content.Article{Image: tt.in}, URL: "/2017/05/16/envoy/"}
+		if got := imageURL(s, a); got != tt.want {
+			t.Errorf("imageURL(%q) = %q; want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// FuzzTitle checks that no headline, however hostile, makes a feed that a
+// parser rejects.
+func FuzzTitle(f *testing.F) {
+	for _, seed := range []string{nastyTitle, "]]>]]>", "</content>", "\x00\x1b\uFFFE", "&amp;&#0;"} {
+		f.Add(seed)
+	}
+	cfg, err := config.Parse([]byte("base_url: https://example.org/\n"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	s := &site.Site{Config: cfg}
+	f.Fuzz(func(t *testing.T, title string) {
+		a := &site.Article{Article: &content.Article{Title: title, Summary: title}, URL: "/a/", Body: "<p>" + "x" + "</p>"}
+		ch := Channel{Title: title, URL: "/", Articles: []*site.Article{a}}
+		for _, r := range renderers {
+			ch.Path = "/" + r.file
+			data, err := r.render(s, ch)
+			if err != nil {
+				t.Fatalf("%s: %v", r.file, err)
+			}
+			if _, err := gofeed.NewParser().Parse(bytes.NewReader(data)); err != nil {
+				t.Fatalf("%s: %v\n%s", r.file, err, data)
+			}
+		}
+	})
+}
+
+func mustTime(t *testing.T, value string) time.Time {
+	t.Helper()
+	v, err := time.Parse(time.RFC3339, value)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}

@@ -1,0 +1,47 @@
+package feed
+
+import (
+	"encoding/json"
+
+	"github.com/gorilla/feeds"
+
+	"github.com/digest/digest/generator/site"
+)
+
+// jsonFeed embeds gorilla's JSON Feed so that items is always written:
+// JSON Feed requires the array, and gorilla's omitempty drops it when the
+// feed is empty. The outer field hides the embedded one, as encoding/json
+// lets the shallower field win.
+type jsonFeed struct {
+	*feeds.JSONFeed
+	Items []*feeds.JSONItem `json:"items"`
+}
+
+// JSON renders ch as a JSON Feed 1.1.
+func JSON(s *site.Site, ch Channel) ([]byte, error) {
+	f := newFeed(s, ch)
+	if s.Author != "" {
+		f.Author = &feeds.Author{Name: s.Author}
+	}
+	jf := (&feeds.JSON{Feed: f}).JSONFeed()
+	jf.FeedUrl = absURL(s, ch.Path)
+	jf.Language = s.Language
+	doc := jsonFeed{JSONFeed: jf, Items: jf.Items}
+	if doc.Items == nil {
+		doc.Items = []*feeds.JSONItem{}
+	}
+	for i, it := range jf.Items {
+		a := ch.Articles[i]
+		it.ExternalUrl = a.SourceURL
+		it.Tags = tagNames(a)
+		// gorilla only takes the image from an enclosure of a known type;
+		// JSON Feed needs no type, so any image will do.
+		it.Image = imageURL(s, a)
+	}
+	jf.Items = nil
+	data, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(data, '\n'), nil
+}

@@ -1,0 +1,66 @@
+package feed
+
+import (
+	"encoding/xml"
+
+	"github.com/gorilla/feeds"
+
+	"github.com/digest/digest/generator/site"
+)
+
+// The RSS wrappers embed gorilla's channel and item and add what it cannot
+// write: the atom:link self link, the dc:creator byline, and one <category>
+// per tag. A field here whose XML name equals an embedded one (Items,
+// Categories) hides it, because encoding/xml lets the shallower field win.
+type rssDoc struct {
+	XMLName   xml.Name   `xml:"rss"`
+	Version   string     `xml:"version,attr"`
+	ContentNS string     `xml:"xmlns:content,attr"`
+	AtomNS    string     `xml:"xmlns:atom,attr"`
+	DCNS      string     `xml:"xmlns:dc,attr"`
+	Channel   rssChannel `xml:"channel"`
+}
+
+type rssChannel struct {
+	*feeds.RssFeed
+	Self  rssSelfLink `xml:"atom:link"`
+	Items []*rssItem  `xml:"item"`
+}
+
+type rssSelfLink struct {
+	Href string `xml:"href,attr"`
+	Rel  string `xml:"rel,attr"`
+	Type string `xml:"type,attr"`
+}
+
+type rssItem struct {
+	*feeds.RssItem
+	// Creator replaces gorilla's <author>, which RSS defines as an email
+	// address: a byline there fails validation.
+	Creator    string   `xml:"dc:creator,omitempty"`
+	Categories []string `xml:"category"`
+}
+
+// RSS renders ch as an RSS 2.0 feed.
+func RSS(s *site.Site, ch Channel) ([]byte, error) {
+	f := newFeed(s, ch)
+	c := (&feeds.Rss{Feed: f}).RssFeed()
+	c.Language = s.Language
+	doc := rssDoc{
+		Version:   "2.0",
+		ContentNS: "http://purl.org/rss/1.0/modules/content/",
+		AtomNS:    "http://www.w3.org/2005/Atom",
+		DCNS:      "http://purl.org/dc/elements/1.1/",
+		Channel: rssChannel{
+			RssFeed: c,
+			Self:    rssSelfLink{Href: absURL(s, ch.Path), Rel: "self", Type: "application/rss+xml"},
+		},
+	}
+	for i, it := range c.Items {
+		a := ch.Articles[i]
+		it.Author = ""
+		doc.Channel.Items = append(doc.Channel.Items, &rssItem{RssItem: it, Creator: a.Author, Categories: tagNames(a)})
+	}
+	c.Items = nil
+	return marshalXML(doc)
+}

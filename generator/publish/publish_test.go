@@ -1,0 +1,162 @@
+package publish
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func write(t *testing.T, path, data string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func read(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestOpenRefuses(t *testing.T) {
+	root := t.TempDir()
+	site := filepath.Join(root, "site")
+	write(t, filepath.Join(site, "content", "a.md"), "x")
+	write(t, filepath.Join(root, "photos", "cat.jpg"), "meow")
+	write(t, filepath.Join(root, "file"), "x")
+	home, err := os.UserHomeDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		out  string
+		want string
+	}{
+		{"/", "root folder"},
+		{home, "home folder"},
+		{site, "is the site folder"},
+		{site + "/.", "is the site folder"},
+		{root, "contains the site folder"},
+		{filepath.Join(root, "photos"), "not empty and digest did not write it"},
+		{filepath.Join(root, "file"), "is a file"},
+	}
+	for _, tt := range tests {
+		_, err := Open(tt.out, site)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Open(%q) = %v; want error containing %q", tt.out, err, tt.want)
+		}
+	}
+	if got := read(t, filepath.Join(root, "photos", "cat.jpg")); got != "meow" {
+		t.Errorf("a refused folder was changed: cat.jpg = %q", got)
+	}
+}
+
+func TestOpenRefusesThroughSymlink(t *testing.T) {
+	root := t.TempDir()
+	site := filepath.Join(root, "site")
+	write(t, filepath.Join(site, "content", "a.md"), "x")
+	link := filepath.Join(root, "out")
+	if err := os.Symlink(site, link); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(link, site); err == nil || !strings.Contains(err.Error(), "site folder") {
+		t.Errorf("Open(link to site) = %v; want refusal", err)
+	}
+}
+
+func TestBuildSwapsAndKeepsOldOnAbort(t *testing.T) {
+	root := t.TempDir()
+	site := filepath.Join(root, "site")
+	out := filepath.Join(site, "public")
+	write(t, filepath.Join(site, "content", "a.md"), "x")
+
+	o, err := Open(out, site)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string]string{"index.html": "one", "a/b/index.html": "b", "stale.html": "s"} {
+		if err := o.WriteFile(name, []byte(data)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Fatalf("output exists before Commit: %v", err)
+	}
+	if err := o.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if got := read(t, filepath.Join(out, "a", "b", "index.html")); got != "b" {
+		t.Errorf("a/b/index.html = %q; want %q", got, "b")
+	}
+
+	// A failed build leaves the last good output as it was.
+	o, err = Open(out, site)
+	if err != nil {
+		t.Fatalf("Open of digest's own output: %v", err)
+	}
+	if err := o.WriteFile("index.html", []byte("broken")); err != nil {
+		t.Fatal(err)
+	}
+	o.Abort()
+	if got := read(t, filepath.Join(out, "index.html")); got != "one" {
+		t.Errorf("after Abort index.html = %q; want %q", got, "one")
+	}
+
+	// A good build replaces it whole: files it did not write are gone.
+	o, err = Open(out, site)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := o.WriteFile("index.html", []byte("two")); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if got := read(t, filepath.Join(out, "index.html")); got != "two" {
+		t.Errorf("index.html = %q; want %q", got, "two")
+	}
+	if _, err := os.Stat(filepath.Join(out, "stale.html")); !os.IsNotExist(err) {
+		t.Errorf("stale.html survived the rebuild: %v", err)
+	}
+	entries, err := os.ReadDir(site)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.Name() != "content" && e.Name() != "public" {
+			t.Errorf("left behind in the site folder: %s", e.Name())
+		}
+	}
+}
+
+func TestWriteFileRejects(t *testing.T) {
+	root := t.TempDir()
+	o, err := Open(filepath.Join(root, "out"), filepath.Join(root, "site"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Abort()
+	for _, name := range []string{"../escape.html", "/abs.html", "a/../../x", ""} {
+		if err := o.WriteFile(name, nil); err == nil {
+			t.Errorf("WriteFile(%q) succeeded; want error", name)
+		}
+	}
+	if err := o.WriteFile("x.html", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.WriteFile("x.html", nil); err == nil || !strings.Contains(err.Error(), "written twice") {
+		t.Errorf("second WriteFile(x.html) = %v; want written twice", err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "escape.html")); !os.IsNotExist(err) {
+		t.Errorf("a file was written outside the output folder")
+	}
+}
