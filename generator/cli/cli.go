@@ -184,7 +184,9 @@ func runCheck(e *env, args []string) int {
 func runVersion(e *env, args []string) int {
 	fset := flag.NewFlagSet("version", flag.ContinueOnError)
 	fset.SetOutput(e.stderr)
-	fset.Usage = func() { fmt.Fprintf(fset.Output(), "digest version: %s\n\nExample:\n  digest version\n", helps["version"].summary) }
+	fset.Usage = func() {
+		fmt.Fprintf(fset.Output(), "digest version: %s\n\nExample:\n  digest version\n", helps["version"].summary)
+	}
 	if code, stop := parse(e, fset, args); stop {
 		return code
 	}

@@ -174,4 +174,3 @@ func fsErr(err error) error {
 	}
 	return err
 }
-
