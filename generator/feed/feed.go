@@ -11,7 +11,8 @@
 //     never shows one article twice.
 //   - An item carries the headline, the article's date as published and its
 //     updated time (Updated, else Date), the original byline when there is
-//     one, the tag names as categories, the summary as plain text, and as
+//     one, the tag names as categories, the summary as plain text (escaped
+//     once more in RSS, whose readers take a description as HTML), and as
 //     HTML content the article body followed by a "Source:" link to the
 //     original story. The source URL is also given where the format has a
 //     place for it: Atom rel="related", JSON Feed external_url.
@@ -22,10 +23,10 @@
 //
 // The feeds are made with github.com/gorilla/feeds. Where it falls short of
 // this contract (more than one category per item, self links, languages,
-// Atom category terms, an empty JSON Feed's items array), the value it
-// builds is embedded in a small wrapper here that adds or replaces the
-// missing parts, so gorilla still does the formatting of dates, ids and
-// content.
+// RSS bylines, Atom category terms and summary type, an empty JSON Feed's
+// items array), the value it builds is embedded in a small wrapper here
+// that adds or replaces the missing parts, so gorilla still does the
+// formatting of dates, ids and content.
 package feed
 
 import (
@@ -151,25 +152,14 @@ func absURL(s *site.Site, p string) string {
 // escapePath percent-encodes the bytes a URI may not contain, leaving
 // existing escapes alone so that an already encoded path is unchanged.
 func escapePath(p string) string {
-	const hex = "0123456789ABCDEF"
 	var b strings.Builder
 	for i := 0; i < len(p); i++ {
 		c := p[i]
-		if c <= ' ' || c >= 0x7f || strings.IndexByte("\"<>\\^`{|}", c) >= 0 {
-			if b.Len() == 0 {
-				b.WriteString(p[:i])
-			}
-			b.WriteByte('%')
-			b.WriteByte(hex[c>>4])
-			b.WriteByte(hex[c&15])
+		if c > ' ' && c < 0x7f && strings.IndexByte("\"<>\\^`{|}", c) < 0 {
+			b.WriteByte(c)
 			continue
 		}
-		if b.Len() > 0 {
-			b.WriteByte(c)
-		}
-	}
-	if b.Len() == 0 {
-		return p
+		fmt.Fprintf(&b, "%%%02X", c)
 	}
 	return b.String()
 }

@@ -2,6 +2,7 @@ package feed
 
 import (
 	"encoding/xml"
+	"strings"
 
 	"github.com/gorilla/feeds"
 
@@ -46,6 +47,9 @@ func RSS(s *site.Site, ch Channel) ([]byte, error) {
 	f := newFeed(s, ch)
 	c := (&feeds.Rss{Feed: f}).RssFeed()
 	c.Language = s.Language
+	if c.Description == "" {
+		c.Description = ch.Title // RSS requires a description; an empty one fails validation
+	}
 	doc := rssDoc{
 		Version:   "2.0",
 		ContentNS: "http://purl.org/rss/1.0/modules/content/",
@@ -59,8 +63,13 @@ func RSS(s *site.Site, ch Channel) ([]byte, error) {
 	for i, it := range c.Items {
 		a := ch.Articles[i]
 		it.Author = ""
+		// Readers take an RSS description as HTML, so a plain-text summary
+		// is escaped once more to show "x < y" as written.
+		it.Description = htmlText.Replace(it.Description)
 		doc.Channel.Items = append(doc.Channel.Items, &rssItem{RssItem: it, Creator: a.Author, Categories: tagNames(a)})
 	}
 	c.Items = nil
 	return marshalXML(doc)
 }
+
+var htmlText = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")

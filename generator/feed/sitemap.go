@@ -16,8 +16,9 @@ type URL struct {
 
 // urlset is a sitemaps.org 0.9 sitemap. gorilla/feeds has no sitemaps, so
 // it is written with encoding/xml. A urlset may list at most 50,000 URLs;
-// a larger site will need a sitemap index over several urlsets, which is
-// why a urlset is built from a slice of URL that can be cut into parts.
+// a larger site will need a sitemap index that cuts the list into parts
+// and renders each part as a urlset, so nothing here assumes it holds the
+// whole site.
 type urlset struct {
 	XMLName xml.Name     `xml:"urlset"`
 	Xmlns   string       `xml:"xmlns,attr"`

@@ -1,0 +1,71 @@
+package generator
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/digest/digest/generator/publish"
+)
+
+// generateSite makes a site of n articles shaped like the benchmark corpus
+// of ../shared/bench/gencorpus.py: 2-8 Zipf-distributed tags out of
+// max(20, n/10), five years of dates, a few hundred words of Markdown.
+func generateSite(n int) fstest.MapFS {
+	r := rand.New(rand.NewPCG(1, uint64(n)))
+	words := strings.Fields("the minister said talks would resume after the summit while markets " +
+		"rallied on hopes of a deal and officials in the capital warned of delays to the port " +
+		"project as rain hit the northern provinces and the central bank held rates steady")
+	nTags := max(20, n/10)
+	zipf := rand.NewZipf(r, 1.1, 1, uint64(nTags-1))
+	fsys := fstest.MapFS{
+		"site.yaml": {Data: []byte("title: Bench\nbase_url: https://bench.example.org/\ntimezone: Asia/Manila\n")},
+	}
+	start := time.Date(2017, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range n {
+		var b strings.Builder
+		date := start.Add(time.Duration(r.IntN(5*365*24*60)) * time.Minute)
+		fmt.Fprintf(&b, "---\ntitle: \"Story %d: %s %s %s\"\ndate: %s\ntags:\n", i,
+			words[r.IntN(len(words))], words[r.IntN(len(words))], words[r.IntN(len(words))], date.Format(time.RFC3339))
+		for range 2 + r.IntN(7) {
+			fmt.Fprintf(&b, "  - \"Tag %d\"\n", zipf.Uint64())
+		}
+		fmt.Fprintf(&b, "source: \"The Ledger\"\nsource_url: \"https://ledger.example/%d\"\n---\n", i)
+		for p := range 4 + r.IntN(6) {
+			if p == 2 {
+				b.WriteString("> A quoted line from an official, paraphrased.\n\n- one point\n- another point\n\n")
+			}
+			for range 60 + r.IntN(40) {
+				b.WriteString(words[r.IntN(len(words))])
+				b.WriteByte(' ')
+			}
+			b.WriteString("with a [link](https://example.org/) and **bold** words.\n\n")
+		}
+		fsys[fmt.Sprintf("content/articles/%d/story-%d.md", date.Year(), i)] = &fstest.MapFile{Data: []byte(b.String())}
+	}
+	return fsys
+}
+
+// BenchmarkBuild1000 builds a generated 1,000-article site and writes it to
+// disk, as digest build does.
+func BenchmarkBuild1000(b *testing.B) {
+	fsys := generateSite(1000)
+	root := b.TempDir()
+	b.ResetTimer()
+	for b.Loop() {
+		out, err := publish.Open(filepath.Join(root, "public"), root)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := Build(Options{Site: fsys, Theme: theme, Now: buildTime.AddDate(10, 0, 0)}, out); err != nil {
+			b.Fatal(err)
+		}
+		if err := out.Commit(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
