@@ -19,9 +19,8 @@ import (
 	"bytes"
 	"errors"
 	"io/fs"
-	"maps"
 	"runtime"
-	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -62,7 +61,12 @@ type Stats struct {
 // nil, is a diag.List of every problem found; nothing should be published
 // then.
 func Build(opts Options, w Writer) (*Stats, error) {
-	s, tmpl, stats, err := load(opts)
+	siteLayouts, err := fs.Sub(opts.Site, render.Dir)
+	if err != nil {
+		return nil, err
+	}
+	layouts := render.Overlay(siteLayouts, opts.Theme)
+	s, tmpl, stats, err := load(opts, siteLayouts, layouts)
 	if err != nil {
 		return stats, err
 	}
@@ -73,7 +77,7 @@ func Build(opts Options, w Writer) (*Stats, error) {
 	steps := []func() error{
 		func() error { return writeFeeds(s, w, stats) },
 		func() error { return writeSitemap(s, urls, w, stats) },
-		func() error { return copyStatic(opts, w, stats) },
+		func() error { return copyStatic(layouts, w, stats) },
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -85,7 +89,7 @@ func Build(opts Options, w Writer) (*Stats, error) {
 
 // load reads the configuration, content and layouts, and builds the model,
 // reporting the problems of all of them together.
-func load(opts Options) (*site.Site, *render.Templates, *Stats, error) {
+func load(opts Options, siteLayouts, layouts fs.FS) (*site.Site, *render.Templates, *Stats, error) {
 	stats := &Stats{}
 	var errs diag.List
 	cfg, err := config.Load(opts.Site)
@@ -98,17 +102,13 @@ func load(opts Options) (*site.Site, *render.Templates, *Stats, error) {
 	}
 	c, err := content.Load(opts.Site, cfg.Location)
 	errs.Add(content.Dir, err)
-	layouts, err := fs.Sub(opts.Site, render.Dir)
-	if err != nil {
-		return nil, nil, stats, err
-	}
 	from := func(name string) string {
-		if _, err := fs.Stat(layouts, name); err == nil {
+		if _, err := fs.Stat(siteLayouts, name); err == nil {
 			return render.Dir + "/" + name
 		}
 		return render.Dir + "/" + name + " (built-in theme)"
 	}
-	tmpl, err := render.Load(render.Overlay(layouts, opts.Theme), cfg, from)
+	tmpl, err := render.Load(layouts, cfg, from)
 	errs.Add(render.Dir, err)
 	if c != nil {
 		stats.Warnings = c.Warnings
@@ -268,43 +268,20 @@ func writeSitemap(s *site.Site, urls []feed.URL, w Writer, stats *Stats) error {
 
 // copyStatic copies layouts/static of the built-in theme and of the site,
 // the site's file winning where both have one.
-func copyStatic(opts Options, w Writer, stats *Stats) error {
-	type source struct {
-		fsys fs.FS
-		path string
-	}
-	files := map[string]source{}
-	collect := func(fsys fs.FS, root string) error {
-		err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.Type().IsRegular() {
-				files[p[len(root)+1:]] = source{fsys, p}
-			}
-			return nil
-		})
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil
-		}
-		return err
-	}
-	if err := collect(opts.Theme, "static"); err != nil {
-		return err
-	}
-	if err := collect(opts.Site, render.Dir+"/static"); err != nil {
-		return err
-	}
-	names := slices.Sorted(maps.Keys(files))
-	for _, n := range names {
-		data, err := fs.ReadFile(files[n].fsys, files[n].path)
-		if err == nil {
-			err = w.WriteFile(n, data)
-		}
-		if err != nil {
+func copyStatic(layouts fs.FS, w Writer, stats *Stats) error {
+	err := fs.WalkDir(layouts, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
 			return err
 		}
+		data, err := fs.ReadFile(layouts, p)
+		if err == nil {
+			err = w.WriteFile(strings.TrimPrefix(p, "static/"), data)
+		}
 		stats.Files++
+		return err
+	})
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
 	}
-	return nil
+	return err
 }

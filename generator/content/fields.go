@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -37,11 +38,12 @@ func ParseArticle(file string, src []byte, loc *time.Location) (*Article, diag.L
 	}
 	a := &Article{File: file, Markdown: m.body, BodyLine: m.bodyLine}
 	d := decoder{file: file, loc: loc}
-	var haveTitle, haveDate bool
+	var title *field // where the title is written, when it is
+	haveDate := false
 	for _, f := range m.fields {
 		switch f.key {
 		case "title":
-			a.Title, haveTitle = d.text(f), true
+			a.Title, title = d.text(f), &f
 		case "date":
 			a.Date, haveDate = d.date(f), true
 		case "updated":
@@ -72,8 +74,11 @@ func ParseArticle(file string, src []byte, loc *time.Location) (*Article, diag.L
 			a.Params = d.param(a.Params, f)
 		}
 	}
-	if !haveTitle || (a.Title == "" && !d.failed("title")) {
+	switch {
+	case title == nil:
 		d.errorf(1, 0, "title: missing (every article needs a headline)")
+	case a.Title == "" && !d.failed("title"):
+		d.errorf(title.line, title.col, "title: empty (every article needs a headline)")
 	}
 	if !haveDate {
 		d.errorf(1, 0, "date: missing (want 2006-01-02 or RFC 3339)")
@@ -81,7 +86,7 @@ func ParseArticle(file string, src []byte, loc *time.Location) (*Article, diag.L
 	if a.Slug == "" && a.Title != "" {
 		a.Slug = slug.Make(a.Title)
 		if a.Slug == "" {
-			d.errorf(1, 0, "title: %q gives an empty slug; set slug", a.Title)
+			d.errorf(title.line, title.col, "title: %q gives an empty slug; set slug", a.Title)
 		}
 	}
 	return a, d.warnings, d.errs.Err()
@@ -286,7 +291,11 @@ func (d *decoder) aliases(f field) []string {
 		s, ok := e.(string)
 		clean := path.Clean("/" + s)
 		if !ok || s == "" || strings.Contains(s, "://") || clean == "/" || strings.ContainsAny(s, "?#\\") {
-			d.reject(f, "%v is not a site path such as /2017/old-name/", e)
+			what := kind(e)
+			if ok {
+				what = strconv.Quote(s)
+			}
+			d.reject(f, "%s is not a site path such as /2017/old-name/", what)
 			continue
 		}
 		out = append(out, clean+"/")
@@ -298,7 +307,7 @@ func (d *decoder) aliases(f field) []string {
 // misspelt known key.
 func (d *decoder) param(params map[string]any, f field) map[string]any {
 	if known := likelyKey(f.key); known != "" {
-		d.warnings = append(d.warnings, diag.Errorf(d.file, f.line, 1,
+		d.warnings = append(d.warnings, diag.Errorf(d.file, f.keyLine, f.keyCol,
 			"unknown key %q: did you mean %q? (kept as a param)", f.key, known))
 	}
 	if params == nil {

@@ -23,6 +23,10 @@ type field struct {
 	text string // the scalar as written, for YAML scalars; dates are read from it
 	line int
 	col  int
+	// keyLine and keyCol are where the key is written, for warnings about
+	// the key itself; the value may start on a later line.
+	keyLine int
+	keyCol  int
 }
 
 // matter is a file's front matter, keys in file order.
@@ -138,7 +142,8 @@ func (m *matter) decodeYAML(file string, data []byte, first int) error {
 	var errs diag.List
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
-		f := field{key: k.Value, line: first + v.Line - 1, col: v.Column}
+		f := field{key: k.Value, line: first + v.Line - 1, col: v.Column,
+			keyLine: first + k.Line - 1, keyCol: k.Column}
 		if v.Kind == yaml.ScalarNode {
 			f.text = v.Value
 		}
@@ -214,8 +219,9 @@ func (m *matter) decodeTOML(file string, data []byte, first int) error {
 		if len(k) != 1 {
 			continue // nested keys belong to their table's value
 		}
-		line, col := keyPosition(data, k[0], first, "=")
-		m.fields = append(m.fields, field{key: k[0], val: v[k[0]], line: line, col: col})
+		f := field{key: k[0], val: fromTOML(v[k[0]])}
+		f.keyLine, f.keyCol, f.line, f.col = keyPosition(data, k[0], first, "=")
+		m.fields = append(m.fields, f)
 	}
 	return nil
 }
@@ -247,8 +253,9 @@ func (m *matter) decodeJSON(file string, data []byte, first int) error {
 		if err := d.Decode(&val); err != nil {
 			return diag.Errorf(file, first, 0, "front matter: %s: %v", k, err)
 		}
-		line, col := keyPosition(data, k, first, ":")
-		m.fields = append(m.fields, field{key: k, val: fromJSON(val), line: line, col: col})
+		f := field{key: k, val: fromJSON(val)}
+		f.keyLine, f.keyCol, f.line, f.col = keyPosition(data, k, first, ":")
+		m.fields = append(m.fields, f)
 	}
 	return nil
 }
@@ -283,15 +290,39 @@ func fromJSON(v any) any {
 	return v
 }
 
-// keyPosition finds where key's value starts in a TOML or JSON block, for
-// error messages; those decoders do not report positions of values.
-func keyPosition(data []byte, key string, first int, sep string) (int, int) {
-	re := regexp.MustCompile(`(?m)^[ \t{,]*"?` + regexp.QuoteMeta(key) + `"?[ \t]*` + regexp.QuoteMeta(sep) + `[ \t]*`)
-	loc := re.FindIndex(data)
-	if loc == nil {
-		return first, 0
+// fromTOML turns the TOML decoder's int64 into int, as fromJSON does for
+// JSON, so Params hold the same values whatever the front matter's format.
+func fromTOML(v any) any {
+	switch v := v.(type) {
+	case int64:
+		return int(v)
+	case []any:
+		for i := range v {
+			v[i] = fromTOML(v[i])
+		}
+	case []map[string]any:
+		for i := range v {
+			fromTOML(v[i])
+		}
+	case map[string]any:
+		for k := range v {
+			v[k] = fromTOML(v[k])
+		}
 	}
-	return offsetPosition(data, loc[1], first)
+	return v
+}
+
+// keyPosition finds where key and its value start in a TOML or JSON
+// block, for error messages; those decoders do not report positions.
+func keyPosition(data []byte, key string, first int, sep string) (keyLine, keyCol, line, col int) {
+	re := regexp.MustCompile(`(?m)^[ \t{,]*("?` + regexp.QuoteMeta(key) + `"?)[ \t]*` + regexp.QuoteMeta(sep) + `[ \t]*`)
+	loc := re.FindSubmatchIndex(data)
+	if loc == nil {
+		return first, 0, first, 0
+	}
+	keyLine, keyCol = offsetPosition(data, loc[2], first)
+	line, col = offsetPosition(data, loc[1], first)
+	return keyLine, keyCol, line, col
 }
 
 func offsetPosition(data []byte, off, first int) (int, int) {

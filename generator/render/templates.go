@@ -15,8 +15,10 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"maps"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -43,12 +45,14 @@ type Templates struct {
 }
 
 // Overlay returns a file system where the site's layouts shadow the
-// built-in ones file by file. site may be nil.
+// built-in ones file by file; folders list the files of both.
 func Overlay(siteLayouts, builtin fs.FS) fs.FS {
 	return overlay{site: siteLayouts, builtin: builtin}
 }
 
 type overlay struct{ site, builtin fs.FS }
+
+var _ fs.ReadDirFS = overlay{}
 
 func (o overlay) Open(name string) (fs.File, error) {
 	if o.site != nil {
@@ -61,6 +65,28 @@ func (o overlay) Open(name string) (fs.File, error) {
 		}
 	}
 	return o.builtin.Open(name)
+}
+
+// ReadDir merges the folder's entries in both file systems, so fs.Glob and
+// fs.WalkDir see the built-in files a site did not replace.
+func (o overlay) ReadDir(name string) ([]fs.DirEntry, error) {
+	site, errSite := fs.ReadDir(o.site, name)
+	builtin, errBuiltin := fs.ReadDir(o.builtin, name)
+	if errSite != nil && errBuiltin != nil {
+		return nil, errSite
+	}
+	byName := map[string]fs.DirEntry{}
+	for _, e := range builtin {
+		byName[e.Name()] = e
+	}
+	for _, e := range site {
+		byName[e.Name()] = e
+	}
+	entries := make([]fs.DirEntry, 0, len(byName))
+	for _, name := range slices.Sorted(maps.Keys(byName)) {
+		entries = append(entries, byName[name])
+	}
+	return entries, nil
 }
 
 // Load parses the layouts in fsys (rooted at the layouts folder); from
@@ -131,7 +157,7 @@ func (t *Templates) ExecuteAlias(w io.Writer, d *Data) error {
 
 // templatePos finds the "template: name:line:col:" that html/template puts
 // at the start of its errors (or "name:line:" for parse errors).
-var templatePos = regexp.MustCompile(`^(?:html/)?template: ([^:]+?):(\d+):(?:(\d+):)? ?`)
+var templatePos = regexp.MustCompile(`^(?:html/)?template: ?([^:]+?):(\d+):(?:(\d+):)? ?`)
 
 // templateError turns an html/template error into a diagnostic naming the
 // layout file, line and column.

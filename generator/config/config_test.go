@@ -1,0 +1,390 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/digest/digest/generator/diag"
+)
+
+func TestDefault(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		get  func() (*Config, error)
+	}{
+		{"Default", func() (*Config, error) { return Default(), nil }},
+		{"Load without site.yaml", func() (*Config, error) { return Load(fstest.MapFS{}) }},
+		{"Parse of nothing", func() (*Config, error) { return Parse(nil) }},
+		{"Parse of a comment", func() (*Config, error) { return Parse([]byte("# nothing set yet\n")) }},
+		{"Parse of zeros", func() (*Config, error) { return Parse([]byte("page_size: 0\nfeed_size: 0\ntimezone: \"\"\n")) }},
+	} {
+		c, err := tt.get()
+		if err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+			continue
+		}
+		checkDefaults(t, tt.name, c)
+	}
+}
+
+func checkDefaults(t *testing.T, name string, c *Config) {
+	t.Helper()
+	want := &Config{
+		Title:     "My Digest",
+		BaseURL:   "http://localhost:1313/",
+		Language:  "en",
+		Timezone:  "UTC",
+		Permalink: "/:year/:month/:day/:slug/",
+		PageSize:  20,
+		FeedSize:  20,
+		Location:  time.UTC,
+	}
+	if !reflect.DeepEqual(c, want) {
+		t.Errorf("%s:\ngot  %+v\nwant %+v", name, c, want)
+	}
+}
+
+const fullSite = `# A complete site.yaml.
+title: The Spring 2017 Digest
+description: World news from April to June 2017.
+base_url: https://digest.example.org
+language: en-PH
+author: The Digest curator
+timezone: Asia/Manila
+permalink: /news/:year/:month/:slug/
+page_size: 10
+feed_size: 50
+tag_aliases:
+  "N. Korea": North Korea
+  US: United States
+unsafe_html: true
+params:
+  twitter: "@digest"
+  columns: 2
+`
+
+func TestParseFull(t *testing.T) {
+	c, err := Parse([]byte(fullSite))
+	if err != nil {
+		t.Fatal(err)
+	}
+	manila, err := time.LoadLocation("Asia/Manila")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &Config{
+		Title:       "The Spring 2017 Digest",
+		Description: "World news from April to June 2017.",
+		BaseURL:     "https://digest.example.org/",
+		Language:    "en-PH",
+		Author:      "The Digest curator",
+		Timezone:    "Asia/Manila",
+		Permalink:   "/news/:year/:month/:slug/",
+		PageSize:    10,
+		FeedSize:    50,
+		TagAliases:  map[string]string{"N. Korea": "North Korea", "US": "United States"},
+		UnsafeHTML:  true,
+		Params:      map[string]any{"twitter": "@digest", "columns": 2},
+		Location:    manila,
+	}
+	if !reflect.DeepEqual(c, want) {
+		t.Errorf("Parse(fullSite):\ngot  %+v\nwant %+v", c, want)
+	}
+}
+
+// TestExampleSite checks the repository's own site.yaml.
+func TestExampleSite(t *testing.T) {
+	c, err := Load(os.DirFS("../.."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Timezone != "Asia/Manila" || c.Location.String() != "Asia/Manila" {
+		t.Errorf("example site: timezone %q, location %v; want Asia/Manila", c.Timezone, c.Location)
+	}
+}
+
+func TestLoad(t *testing.T) {
+	fsys := fstest.MapFS{File: {Data: []byte("title: From a file\nfeed_size: 5\n")}}
+	c, err := Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Title != "From a file" || c.FeedSize != 5 || c.PageSize != 20 {
+		t.Errorf("Load: title %q, feed_size %d, page_size %d; want \"From a file\", 5, 20", c.Title, c.FeedSize, c.PageSize)
+	}
+
+	// site.yaml that is a folder cannot be read.
+	fsys = fstest.MapFS{File + "/x": {Data: []byte("x")}}
+	if _, err := Load(fsys); err == nil || !strings.HasPrefix(err.Error(), "site.yaml: ") {
+		t.Errorf("Load with a site.yaml folder: error %v; want one starting with \"site.yaml: \"", err)
+	}
+}
+
+// parseErrorTests give site.yaml documents and the exact error each gets.
+var parseErrorTests = []struct {
+	name, in, want string
+}{
+	{
+		"unknown key",
+		"title: x\npage_sise: 10\n",
+		`site.yaml:2: unknown key "page_sise"`,
+	},
+	{
+		"unknown key on the first line",
+		"baseurl: https://example.org/\n",
+		`site.yaml:1: unknown key "baseurl"`,
+	},
+	{
+		"unknown keys, all of them",
+		"# comment\ntitle: x\n\ntheme: dark\ndescription: y\npagesize: 5\n",
+		`site.yaml:4: unknown key "theme"` + "\n" + `site.yaml:6: unknown key "pagesize"`,
+	},
+	{
+		"wrong type",
+		"title: x\npage_size: twenty\n",
+		"site.yaml:2: cannot unmarshal !!str `twenty` into int",
+	},
+	{
+		"wrong type for tag_aliases",
+		"tag_aliases: [a, b]\n",
+		"site.yaml:1: cannot unmarshal !!seq into map[string]string",
+	},
+	{
+		"not a mapping",
+		"- title: x\n",
+		"site.yaml:1: cannot unmarshal !!seq into config.Config",
+	},
+	{
+		"duplicate key",
+		"title: x\nlanguage: en\ntitle: y\n",
+		`site.yaml:3: mapping key "title" already defined at line 1`,
+	},
+	{
+		"unterminated quote",
+		"title: x\ndescription: \"World news\nlanguage: en\n",
+		"site.yaml:2: found unexpected end of stream",
+	},
+	{
+		"unterminated quote on the first line",
+		"title: \"x\nlanguage: en\n",
+		"site.yaml:1: found unexpected end of stream",
+	},
+	{
+		"unclosed list",
+		"title: x\n\ndescription: [x\n",
+		"site.yaml:3: did not find expected ',' or ']'",
+	},
+	{
+		"colon in a plain value",
+		"title: x\ndescription: News: the world\n",
+		"site.yaml:2: mapping values are not allowed in this context",
+	},
+	{
+		"unknown timezone",
+		"timezone: Mars/Olympus_Mons\n",
+		`site.yaml: timezone: unknown zone "Mars/Olympus_Mons" (want an IANA name such as Asia/Manila)`,
+	},
+	{
+		"timezone offset is not a name",
+		"timezone: +08:00\n",
+		`site.yaml: timezone: unknown zone "+08:00" (want an IANA name such as Asia/Manila)`,
+	},
+	{
+		"permalink without :slug",
+		"permalink: /:year/:month/:day/\n",
+		`site.yaml: permalink: "/:year/:month/:day/" must contain :slug`,
+	},
+	{
+		"permalink with an unknown placeholder",
+		"permalink: /:year/:week/:slug/\n",
+		`site.yaml: permalink: "/:year/:week/:slug/" has an unknown placeholder (want :year, :month, :day, :slug)`,
+	},
+	{
+		"permalink without slashes",
+		"permalink: :year/:slug\n",
+		`site.yaml: permalink: ":year/:slug" must start and end with /`,
+	},
+	{
+		"negative page_size",
+		"page_size: -1\n",
+		"site.yaml: page_size: -1 is negative",
+	},
+	{
+		"negative feed_size",
+		"feed_size: -10\n",
+		"site.yaml: feed_size: -10 is negative",
+	},
+	{
+		"base_url not http",
+		"base_url: ftp://example.org/\n",
+		`site.yaml: base_url: "ftp://example.org/" is not an absolute http(s) URL`,
+	},
+	{
+		"base_url without scheme",
+		"base_url: example.org\n",
+		`site.yaml: base_url: "example.org" is not an absolute http(s) URL`,
+	},
+	{
+		"base_url without host",
+		"base_url: https:///news/\n",
+		`site.yaml: base_url: "https:///news/" is not an absolute http(s) URL`,
+	},
+	{
+		"base_url root-relative",
+		"base_url: /news/\n",
+		`site.yaml: base_url: "/news/" is not an absolute http(s) URL`,
+	},
+}
+
+func TestParseErrors(t *testing.T) {
+	for _, tt := range parseErrorTests {
+		c, err := Parse([]byte(tt.in))
+		if err == nil {
+			t.Errorf("%s: Parse(%q) = %+v; want error %q", tt.name, tt.in, c, tt.want)
+			continue
+		}
+		if got := err.Error(); got != tt.want {
+			t.Errorf("%s: Parse(%q) error:\n%s\nwant:\n%s", tt.name, tt.in, got, tt.want)
+		}
+		checkDiag(t, err)
+	}
+}
+
+// checkDiag checks that err is a diag.List or *diag.Diagnostic about
+// site.yaml, so the build can report it with the content's errors.
+func checkDiag(t *testing.T, err error) {
+	t.Helper()
+	var list diag.List
+	var d *diag.Diagnostic
+	switch {
+	case errors.As(err, &list):
+		for _, d := range list {
+			if d.File != File {
+				t.Errorf("diagnostic %q names file %q; want %q", d, d.File, File)
+			}
+		}
+	case errors.As(err, &d):
+		if d.File != File {
+			t.Errorf("diagnostic %q names file %q; want %q", d, d.File, File)
+		}
+	default:
+		t.Errorf("error %q is a %T; want a diag.List or *diag.Diagnostic", err, err)
+	}
+}
+
+func TestBaseURL(t *testing.T) {
+	for _, tt := range []struct {
+		in, want string
+	}{
+		{"https://digest.example.org", "https://digest.example.org/"},
+		{"https://digest.example.org/", "https://digest.example.org/"},
+		{"http://example.org/news", "http://example.org/news/"},
+		{"http://localhost:8080", "http://localhost:8080/"},
+	} {
+		c, err := Parse([]byte("base_url: " + tt.in + "\n"))
+		if err != nil {
+			t.Errorf("base_url %q: %v", tt.in, err)
+			continue
+		}
+		if c.BaseURL != tt.want {
+			t.Errorf("base_url %q: BaseURL = %q; want %q", tt.in, c.BaseURL, tt.want)
+		}
+
+		// --base-url on the command line goes through SetBaseURL.
+		c = Default()
+		if err := c.SetBaseURL(tt.in); err != nil || c.BaseURL != tt.want {
+			t.Errorf("SetBaseURL(%q): BaseURL = %q, error %v; want %q", tt.in, c.BaseURL, err, tt.want)
+		}
+	}
+
+	c := Default()
+	if err := c.SetBaseURL("mailto:x@example.org"); err == nil {
+		t.Errorf("SetBaseURL(%q) = nil; want error", "mailto:x@example.org")
+	}
+	if c.BaseURL != "http://localhost:1313/" {
+		t.Errorf("after a failed SetBaseURL, BaseURL = %q; want it unchanged", c.BaseURL)
+	}
+}
+
+func TestArticlePath(t *testing.T) {
+	manila, err := time.LoadLocation("Asia/Manila")
+	if err != nil {
+		t.Fatal(err)
+	}
+	date := time.Date(2017, 5, 31, 7, 0, 0, 0, manila)
+	for _, tt := range []struct {
+		permalink, slug, want string
+	}{
+		{"", "envoy-named", "/2017/05/31/envoy-named/"},
+		{"/:year/:month/:day/:slug/", "envoy", "/2017/05/31/envoy/"},
+		{"/news/:year/:slug/", "envoy", "/news/2017/envoy/"},
+		{"/:slug/", "société-générale", "/société-générale/"},
+		{"/:year/:month/:slug/", "x", "/2017/05/x/"},
+	} {
+		c, err := Parse([]byte("permalink: \"" + tt.permalink + "\"\n"))
+		if err != nil {
+			t.Errorf("permalink %q: %v", tt.permalink, err)
+			continue
+		}
+		if got := c.ArticlePath(tt.slug, date); got != tt.want {
+			t.Errorf("permalink %q: ArticlePath(%q, %v) = %q; want %q", tt.permalink, tt.slug, date, got, tt.want)
+		}
+	}
+
+	// The date is used as given: the caller puts it in the site's zone.
+	c := Default()
+	late := time.Date(2016, 11, 30, 23, 0, 0, 0, time.UTC)
+	if got, want := c.ArticlePath("x", late.In(manila)), "/2016/12/01/x/"; got != want {
+		t.Errorf("ArticlePath(%q, %v) = %q; want %q", "x", late.In(manila), got, want)
+	}
+}
+
+func TestAbsURL(t *testing.T) {
+	for _, tt := range []struct {
+		base, path, want string
+	}{
+		{"https://digest.example.org/", "/", "https://digest.example.org/"},
+		{"https://digest.example.org/", "/2017/05/31/envoy/", "https://digest.example.org/2017/05/31/envoy/"},
+		{"https://digest.example.org", "/feed.xml", "https://digest.example.org/feed.xml"},
+		{"https://digest.example.org/", "feed.xml", "https://digest.example.org/feed.xml"},
+		{"https://example.org/news", "/tags/us/", "https://example.org/news/tags/us/"},
+	} {
+		c := Default()
+		if err := c.SetBaseURL(tt.base); err != nil {
+			t.Fatal(err)
+		}
+		if got := c.AbsURL(tt.path); got != tt.want {
+			t.Errorf("base %q: AbsURL(%q) = %q; want %q", tt.base, tt.path, got, tt.want)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(fullSite))
+	for _, tt := range parseErrorTests {
+		f.Add([]byte(tt.in))
+	}
+	f.Add([]byte("tag_aliases: {a: b, c: d}\nparams: {x: [1, 2, {y: z}]}\n"))
+	f.Add([]byte("a: &x [*x]\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := Parse(data)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), File) {
+				t.Errorf("Parse(%q) error %q does not start with %q", data, err, File)
+			}
+			checkDiag(t, err)
+			return
+		}
+		if c.Location == nil || c.PageSize <= 0 || c.FeedSize <= 0 || !strings.HasSuffix(c.BaseURL, "/") {
+			t.Errorf("Parse(%q) = %+v; want a filled-in configuration", data, c)
+		}
+		if checkPermalink(c.Permalink) != nil {
+			t.Errorf("Parse(%q) kept permalink %q", data, c.Permalink)
+		}
+	})
+}
