@@ -1,0 +1,178 @@
+package site
+
+import (
+	"html/template"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/digest/digest/generator/config"
+	"github.com/digest/digest/generator/content"
+)
+
+func newSite(t *testing.T, yaml string, articles ...*content.Article) (*Site, error) {
+	t.Helper()
+	cfg, err := config.Parse([]byte(yaml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range articles {
+		if a.Slug == "" {
+			a.Slug = strings.ToLower(strings.ReplaceAll(a.Title, " ", "-"))
+		}
+		a.Date = a.Date.In(cfg.Location)
+	}
+	c := &content.Content{Articles: articles}
+	now := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	return New(cfg, c, Options{Now: now}, func(src []byte) Body {
+		return Body{HTML: template.HTML(src), Summary: "summary of " + string(src)}
+	})
+}
+
+func day(d int, hour int) time.Time { return time.Date(2017, 5, d, hour, 0, 0, 0, time.UTC) }
+
+func art(file, title string, date time.Time, tags ...string) *content.Article {
+	return &content.Article{File: file, Title: title, Date: date, Tags: tags}
+}
+
+func TestTagNames(t *testing.T) {
+	tests := []struct {
+		name    string
+		aliases string
+		tags    [][]string // per article, oldest first
+		want    string     // "slug=Name:count ..." in index order
+	}{
+		{"most used spelling wins", "", [][]string{{"north korea"}, {"North Korea"}, {"North Korea"}}, "north-korea=North Korea:3"},
+		{"first seen breaks ties", "", [][]string{{"North korea"}, {"north-korea"}}, "north-korea=North korea:2"},
+		{"one article, two spellings counts once", "", [][]string{{"US", "us"}}, "us=US:1"},
+		{"alias target names the tag", `tag_aliases: {"N. Korea": "North Korea"}`, [][]string{{"N. Korea"}, {"north korea"}, {"north korea"}}, "north-korea=North Korea:3"},
+		{"unicode case folds", "", [][]string{{"Société Générale"}, {"SOCIÉTÉ générale"}}, "société-générale=Société Générale:2"},
+		{"index sorted by name", "", [][]string{{"b", "A", "c"}}, "a=A:1 b=b:1 c=c:1"},
+	}
+	for _, tt := range tests {
+		var articles []*content.Article
+		for i, tags := range tt.tags {
+			articles = append(articles, art("a"+string(rune('a'+i))+".md", "T"+string(rune('a'+i)), day(1+i, 0), tags...))
+		}
+		s, err := newSite(t, tt.aliases, articles...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, tag := range s.Tags {
+			got = append(got, tag.Slug+"="+tag.Name+":"+string(rune('0'+tag.Count())))
+			if tag.URL != "/tags/"+tag.Slug+"/" {
+				t.Errorf("%s: URL %q", tt.name, tag.URL)
+			}
+		}
+		if g := strings.Join(got, " "); g != tt.want {
+			t.Errorf("%s: tags = %q; want %q", tt.name, g, tt.want)
+		}
+	}
+}
+
+func TestCalendarFollowsTimezone(t *testing.T) {
+	late := art("late.md", "Late", time.Date(2016, 11, 30, 18, 0, 0, 0, time.FixedZone("EST", -5*3600)))
+	early := art("early.md", "Early", time.Date(2016, 11, 30, 9, 0, 0, 0, time.UTC))
+	s, err := newSite(t, "timezone: Asia/Manila", late, early)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Articles[0].URL; got != "/2016/12/01/late/" {
+		t.Errorf("late article URL = %q; want /2016/12/01/late/", got)
+	}
+	var eds []string
+	for _, e := range s.Editions {
+		eds = append(eds, e.URL)
+	}
+	if got := strings.Join(eds, " "); got != "/2016/12/01/ /2016/11/30/" {
+		t.Errorf("editions = %q", got)
+	}
+	if len(s.Months) != 2 || len(s.Years) != 1 || s.Years[0].Count != 2 || len(s.Years[0].Months) != 2 {
+		t.Errorf("months %d, years %d; want 2 months in 1 year of 2 articles", len(s.Months), len(s.Years))
+	}
+}
+
+func TestOrderAndSummary(t *testing.T) {
+	a := art("a.md", "A", day(2, 0))
+	b := art("b.md", "B", day(2, 0))
+	c := art("c.md", "C", day(3, 0))
+	c.Summary = "given"
+	a.Markdown = []byte("body")
+	s, err := newSite(t, "", a, b, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, x := range s.Articles {
+		got = append(got, x.Title+":"+x.Summary)
+	}
+	if g := strings.Join(got, " "); g != "C:given A:summary of body B:summary of " {
+		t.Errorf("articles = %q; want newest first, same time by file, summaries filled", g)
+	}
+}
+
+func TestDraftsAndFuture(t *testing.T) {
+	d := art("d.md", "D", day(1, 0))
+	d.Draft = true
+	f := art("f.md", "F", time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
+	s, err := newSite(t, "", d, f, art("a.md", "A", day(1, 0)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Articles) != 1 || s.Skipped.Drafts != 1 || s.Skipped.Future != 1 {
+		t.Errorf("published %d, skipped %+v; want 1 and one of each", len(s.Articles), s.Skipped)
+	}
+}
+
+func TestURLClashes(t *testing.T) {
+	page := &content.Page{File: "content/pages/tags.md", Name: "tags", Title: "Tags"}
+	a := art("a.md", "Same", day(1, 0))
+	b := art("b.md", "Same", day(1, 5))
+	c := art("c.md", "Other", day(1, 0))
+	c.Aliases = []string{"/2017/05/01/same/"}
+	a.Slug, b.Slug, c.Slug = "same", "same", "other"
+	cfg, _ := config.Parse(nil)
+	_, err := New(cfg, &content.Content{Articles: []*content.Article{a, b, c}, Pages: []*content.Page{page}}, Options{Now: day(30, 0)},
+		func([]byte) Body { return Body{} })
+	if err == nil {
+		t.Fatal("no error for clashing URLs")
+	}
+	for _, want := range []string{
+		"a.md: article URL /2017/05/01/same/ is also the URL of b.md (article)",
+		"c.md: alias URL /2017/05/01/same/ is also the URL of b.md (article)",
+		"content/pages/tags.md: page URL /tags/ is also the URL of the tag index",
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("errors lack %q:\n%v", want, err)
+		}
+	}
+}
+
+func TestPaginate(t *testing.T) {
+	articles := make([]*Article, 5)
+	tests := []struct {
+		n, size int
+		want    string
+	}{
+		{0, 2, "/:0"},
+		{2, 2, "/:2"},
+		{5, 2, "/:2 /page/2/:2 /page/3/:1"},
+	}
+	for _, tt := range tests {
+		var got []string
+		pagers := Paginate(articles[:tt.n], tt.size, "/")
+		for i, p := range pagers {
+			got = append(got, p.URL+":"+string(rune('0'+len(p.Items))))
+			if p.Number != i+1 || p.Total != len(pagers) {
+				t.Errorf("page %d: Number %d Total %d", i, p.Number, p.Total)
+			}
+			if (i == 0) != (p.PrevURL == "") || (i == len(pagers)-1) != (p.NextURL == "") {
+				t.Errorf("page %d: prev %q next %q", i+1, p.PrevURL, p.NextURL)
+			}
+		}
+		if g := strings.Join(got, " "); g != tt.want {
+			t.Errorf("Paginate(%d, %d) = %q; want %q", tt.n, tt.size, g, tt.want)
+		}
+	}
+}
