@@ -30,6 +30,7 @@ import (
 	"github.com/digest/digest/generator/feed"
 	"github.com/digest/digest/generator/markdown"
 	"github.com/digest/digest/generator/render"
+	"github.com/digest/digest/generator/search"
 	"github.com/digest/digest/generator/site"
 )
 
@@ -78,6 +79,7 @@ func Build(opts Options, w Writer) (*Stats, error) {
 		func() error { return writeFeeds(s, w, stats) },
 		func() error { return writeSitemap(s, urls, w, stats) },
 		func() error { return copyStatic(layouts, w, stats) },
+		func() error { return writeSearchIndex(s, w, stats) },
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -264,6 +266,14 @@ func writeSitemap(s *site.Site, urls []feed.URL, w Writer, stats *Stats) error {
 	}
 	stats.Files += 2
 	return w.WriteFile("robots.txt", feed.Robots(s))
+}
+
+// writeSearchIndex writes the files /search/ loads in the browser.
+func writeSearchIndex(s *site.Site, w Writer, stats *Stats) error {
+	return search.Write(s, func(name string, data []byte) error {
+		stats.Files++
+		return w.WriteFile(name, data)
+	})
 }
 
 // copyStatic copies layouts/static of the built-in theme and of the site,

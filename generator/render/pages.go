@@ -150,6 +150,9 @@ func Pages(s *site.Site) iter.Seq[*Data] {
 		if !yield(page("archive", "Archive", "/archive/")) {
 			return
 		}
+		if !yield(page("search", "Search", "/search/")) {
+			return
+		}
 		yield(page("404", "Page not found", "/404.html"))
 	}
 }

@@ -30,7 +30,7 @@ import (
 
 // Kinds are the page kinds; each has a template file of its name + ".html"
 // that defines the "main" block (and may define "title" and "head").
-var Kinds = []string{"home", "article", "page", "tag", "tags", "edition", "month", "year", "archive", "404"}
+var Kinds = []string{"home", "article", "page", "tag", "tags", "edition", "month", "year", "archive", "search", "404"}
 
 // Dir is the layouts folder in the site folder and in the built-in theme.
 const Dir = "layouts"
