@@ -125,8 +125,13 @@ func compareArchives(t *testing.T, got, want *txtar.Archive) {
 			continue
 		}
 		delete(wantFiles, f.Name)
-		if !bytes.Equal(f.Data, w) {
-			t.Errorf("%s differs from the golden file (go test -update to accept):\n%s", f.Name, firstDiff(f.Data, w))
+		// txtar ends every file with a newline.
+		data := f.Data
+		if len(data) > 0 && data[len(data)-1] != '\n' {
+			data = append(bytes.Clone(data), '\n')
+		}
+		if !bytes.Equal(data, w) {
+			t.Errorf("%s differs from the golden file (go test -update to accept):\n%s", f.Name, firstDiff(data, w))
 		}
 	}
 	for name := range wantFiles {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -41,6 +42,9 @@ func ParseArticle(file string, src []byte, loc *time.Location) (*Article, diag.L
 	var title *field // where the title is written, when it is
 	haveDate := false
 	for _, f := range m.fields {
+		if f.val == nil && f.key != "title" && f.key != "date" && slices.Contains(knownKeys, f.key) {
+			continue // an optional key left empty is not given
+		}
 		switch f.key {
 		case "title":
 			a.Title, title = d.text(f), &f
@@ -174,6 +178,9 @@ func (d *decoder) boolean(f field) bool {
 
 func (d *decoder) date(f field) time.Time {
 	switch v := f.val.(type) {
+	case nil:
+		d.reject(f, "empty (want 2006-01-02 or RFC 3339)")
+		return time.Time{}
 	case string:
 		if t, ok := parseDate(v, d.loc); ok {
 			return t.In(d.loc)

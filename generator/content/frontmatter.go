@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
 	"github.com/adrg/frontmatter"
@@ -140,10 +142,17 @@ func (m *matter) decodeYAML(file string, data []byte, first int) error {
 		return diag.Errorf(file, first+root.Line-1, root.Column, "front matter: want key: value pairs")
 	}
 	var errs diag.List
+	seen := map[string]int{} // key → its line
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
 		f := field{key: k.Value, line: first + v.Line - 1, col: v.Column,
 			keyLine: first + k.Line - 1, keyCol: k.Column}
+		if line, ok := seen[f.key]; ok {
+			// yaml.v3 checks this only when decoding into a map or struct.
+			errs = append(errs, diag.Errorf(file, f.keyLine, f.keyCol, "%s: given twice (first on line %d)", f.key, line))
+			continue
+		}
+		seen[f.key] = f.keyLine
 		if v.Kind == yaml.ScalarNode {
 			f.text = v.Value
 		}
@@ -211,7 +220,10 @@ func (m *matter) decodeTOML(file string, data []byte, first int) error {
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return diag.Errorf(file, first+pe.Position.Line-1, pe.Position.Col, "front matter: %s", pe.Message)
+			// Position.Col is one too far when the error starts a line,
+			// so the position is counted here from Position.Start.
+			line, col := offsetPosition(data, pe.Position.Start, first)
+			return diag.Errorf(file, line, col, "front matter: %s", tomlMessage(pe.Message))
 		}
 		return diag.Errorf(file, first, 0, "front matter: %v", err)
 	}
@@ -288,6 +300,18 @@ func fromJSON(v any) any {
 		}
 	}
 	return v
+}
+
+// tomlMessage makes the TOML decoder's messages read like the others:
+// "Key 'a' has already been defined." becomes
+// "key 'a' has already been defined".
+func tomlMessage(m string) string {
+	m = strings.TrimSuffix(m, ".")
+	r, n := utf8.DecodeRuneInString(m)
+	if r2, _ := utf8.DecodeRuneInString(m[n:]); unicode.IsUpper(r) && unicode.IsLower(r2) {
+		m = string(unicode.ToLower(r)) + m[n:]
+	}
+	return m
 }
 
 // fromTOML turns the TOML decoder's int64 into int, as fromJSON does for
