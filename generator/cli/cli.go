@@ -129,9 +129,17 @@ func runBuild(e *env, args []string) int {
 	out := fset.String("o", "", "the output `folder` (default <site>/public)")
 	baseURL := fset.String("base-url", "", "the `URL` the site is published at, overriding site.yaml")
 	quiet := fset.Bool("quiet", false, "print nothing but problems")
+	cpuProfile := fset.String("cpuprofile", "", "write a CPU profile to `file`, for go tool pprof")
+	memProfile := fset.String("memprofile", "", "write a heap profile to `file` after the build")
 	if code, stop := parse(e, fset, args); stop {
 		return code
 	}
+	stopProfiles, err := startProfiles(*cpuProfile, *memProfile)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "digest build: %v\n", err)
+		return exitUsage
+	}
+	defer stopProfiles()
 	if *out == "" {
 		*out = filepath.Join(sf.site, "public")
 	}

@@ -17,10 +17,12 @@ import (
 	"io/fs"
 	"maps"
 	"path"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/digest/digest/generator/config"
@@ -39,6 +41,10 @@ const Dir = "layouts"
 type Templates struct {
 	kinds map[string]*template.Template
 	alias *template.Template
+	// partials runs the templates that "cached" renders; cache holds what
+	// it rendered, by template name and value.
+	partials *template.Template
+	cache    sync.Map
 	// origin maps a template file's name to the file it came from, for
 	// errors.
 	origin map[string]string
@@ -125,10 +131,13 @@ func Load(fsys fs.FS, cfg *config.Config, from func(name string) string) (*Templ
 	if len(errs) > 0 {
 		return nil, errs.Err()
 	}
+	t.partials = template.Must(base.Clone())
+	cached := template.FuncMap{"cached": t.cached}
+	t.partials.Funcs(cached)
 	for _, kind := range Kinds {
 		tmpl := template.Must(base.Clone())
 		parse(tmpl, kind+".html")
-		t.kinds[kind] = tmpl
+		t.kinds[kind] = tmpl.Funcs(cached)
 	}
 	t.alias = template.New("alias.html").Funcs(Funcs(cfg))
 	parse(t.alias, "alias.html")
@@ -162,6 +171,10 @@ var templatePos = regexp.MustCompile(`^(?:html/)?template: ?([^:]+?):(\d+):(?:(\
 // templateError turns an html/template error into a diagnostic naming the
 // layout file, line and column.
 func (t *Templates) templateError(err error) *diag.Diagnostic {
+	var inner *diag.Diagnostic
+	if errors.As(err, &inner) {
+		return inner // from a template that "cached" ran: report where it failed
+	}
 	msg := err.Error()
 	sub := templatePos.FindStringSubmatch(msg)
 	if sub == nil {
@@ -190,7 +203,42 @@ func Funcs(cfg *config.Config) template.FuncMap {
 			return strconv.Itoa(n) + " " + many
 		},
 		"groupByEdition": site.GroupByEdition,
+		// Bound to the template set once parsed; see Templates.cached.
+		"cached": func(string, any) (template.HTML, error) {
+			return "", errors.New("cached is not available here")
+		},
 	}
+}
+
+// cacheKey is one rendering of a template with a value.
+type cacheKey struct {
+	name  string
+	value any
+}
+
+// cached executes the template name with value once per build and returns
+// the same HTML on every later call. A list page of twenty articles then
+// costs twenty lookups rather than twenty card renders, and each article's
+// card is on its home page, its edition and every one of its tags' pages.
+// It is for templates whose output depends on nothing but value; a value
+// that cannot be a map key (a slice, say) is rendered every time.
+func (t *Templates) cached(name string, value any) (template.HTML, error) {
+	key := cacheKey{name, value}
+	comparable := value == nil || reflect.TypeOf(value).Comparable()
+	if comparable {
+		if html, ok := t.cache.Load(key); ok {
+			return html.(template.HTML), nil
+		}
+	}
+	var b strings.Builder
+	if err := t.partials.ExecuteTemplate(&b, name, value); err != nil {
+		return "", t.templateError(err)
+	}
+	html := template.HTML(b.String())
+	if comparable {
+		t.cache.Store(key, html)
+	}
+	return html, nil
 }
 
 func fsErr(err error) error {
