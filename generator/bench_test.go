@@ -64,7 +64,7 @@ func BenchmarkBuild1000(b *testing.B) {
 		if _, err := Build(Options{Site: fsys, Theme: theme, Now: buildTime.AddDate(10, 0, 0)}, out); err != nil {
 			b.Fatal(err)
 		}
-		if err := out.Commit(); err != nil {
+		if _, err := out.Commit(); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -55,7 +55,10 @@ type Writer interface {
 type Stats struct {
 	Articles, Tags, Pages, Files int
 	Drafts, Future               int // articles left out
-	Warnings                     diag.List
+	Warnings                     []string
+	// Skipped is set when nothing changed since the last build, which the
+	// Writer remembered: the output was kept as it was.
+	Skipped bool
 }
 
 // Build builds the site described by opts into w. The error, when not
@@ -67,9 +70,21 @@ func Build(opts Options, w Writer) (*Stats, error) {
 		return nil, err
 	}
 	layouts := render.Overlay(siteLayouts, opts.Theme)
+	inc, incremental := w.(Incremental)
+	inputs := ""
+	if incremental {
+		inputs, err = fingerprint(opts, layouts)
+		if err == nil && inc.Unchanged(inputs, opts.Now) {
+			inc.KeepAll()
+			return &Stats{Skipped: true, Warnings: inc.Warnings()}, nil
+		}
+	}
 	s, tmpl, stats, err := load(opts, siteLayouts, layouts)
 	if err != nil {
 		return stats, err
+	}
+	if incremental {
+		inc.Record(inputs, s.Skipped.NextFuture, stats.Warnings)
 	}
 	urls, err := writePages(s, tmpl, w, stats)
 	if err != nil {
@@ -113,7 +128,9 @@ func load(opts Options, siteLayouts, layouts fs.FS) (*site.Site, *render.Templat
 	tmpl, err := render.Load(layouts, cfg, from)
 	errs.Add(render.Dir, err)
 	if c != nil {
-		stats.Warnings = c.Warnings
+		for _, w := range c.Warnings {
+			stats.Warnings = append(stats.Warnings, w.Error())
+		}
 	}
 	if len(errs) > 0 {
 		return nil, nil, stats, errs.Err()

@@ -34,6 +34,8 @@ const usage = `digest builds a static news digest from Markdown articles.
 
 Usage:
   digest build [-s DIR] [-o DIR] [--drafts] [--future] [--base-url URL] [--quiet]
+  digest new [-s DIR] "Headline" [--tags a,b] [--source NAME] [--url URL] [--date DATE]
+  digest init DIR
   digest check [-s DIR] [--drafts] [--future]
   digest version
 
@@ -54,12 +56,16 @@ type env struct {
 var helps = map[string]help{
 	"build":   {"build the site into the output folder", "digest build -s ~/my-digest --base-url https://news.example.org/"},
 	"check":   {"check content and templates, writing nothing", "digest check -s ~/my-digest"},
+	"new":     {"write a new article, ready to edit", `digest new "China presses North Korea to halt its tests" --tags "China,North Korea" --source INQUIRER.net --url https://globalnation.inquirer.net/`},
+	"init":    {"create a new digest site, ready to build", "digest init ~/my-digest"},
 	"version": {"print digest's version", "digest version"},
 }
 
 var commands = map[string]func(e *env, args []string) int{
 	"build":   runBuild,
 	"check":   runCheck,
+	"new":     runNew,
+	"init":    runInit,
 	"version": runVersion,
 }
 
@@ -159,13 +165,19 @@ func runBuild(e *env, args []string) int {
 		o.Abort()
 		return e.failed("build", err)
 	}
-	if err := o.Commit(); err != nil {
-		o.Abort()
+	written, err := o.Commit()
+	if err != nil {
 		fmt.Fprintf(e.stderr, "digest build: %v\n", err)
 		return exitContent
 	}
-	if !*quiet {
-		fmt.Fprintf(e.stdout, "%s into %s in %s%s\n", summary(stats), *out, elapsed(start), skipped(stats))
+	switch {
+	case *quiet:
+	case stats.Skipped:
+		fmt.Fprintf(e.stdout, "nothing changed since the last build: %s kept in %s (%s)\n",
+			plural(written.Unchanged, "file", "files"), *out, elapsed(start))
+	default:
+		fmt.Fprintf(e.stdout, "%s into %s in %s: %d written, %d unchanged, %d removed%s\n", summary(stats), *out,
+			elapsed(start), written.Written, written.Unchanged, written.Removed, skipped(stats))
 	}
 	return exitOK
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 var theme = os.DirFS("../../layouts")
@@ -139,5 +140,31 @@ func TestBuildFlags(t *testing.T) {
 	}
 	if code, _, stderr := run(t, "build", "-s", filepath.Join(site, "nope")); code != 1 || !strings.Contains(stderr, "site folder") {
 		t.Errorf("build of a missing folder = %d, %q", code, stderr)
+	}
+}
+
+func TestRebuildSkipsWhenNothingChanged(t *testing.T) {
+	site := t.TempDir()
+	article := filepath.Join(site, "content", "a.md")
+	writeFile(t, article, goodArticle)
+	if code, stdout, stderr := run(t, "build", "-s", site); code != 0 || !strings.Contains(stdout, "0 unchanged") {
+		t.Fatalf("first build = %d, %q, %q", code, stdout, stderr)
+	}
+	code, stdout, _ := run(t, "build", "-s", site)
+	if code != 0 || !strings.Contains(stdout, "nothing changed since the last build") {
+		t.Errorf("second build = %d, %q; want nothing changed", code, stdout)
+	}
+	writeFile(t, article, strings.Replace(goodArticle, "Body.", "New body.", 1))
+	later := time.Now().Add(time.Minute)
+	if err := os.Chtimes(article, later, later); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, _ = run(t, "build", "-s", site)
+	if code != 0 || !strings.Contains(stdout, "1 article") || strings.Contains(stdout, " 0 written") {
+		t.Errorf("build after an edit = %d, %q; want some files written", code, stdout)
+	}
+	page, err := os.ReadFile(filepath.Join(site, "public", "2017", "05", "31", "a-story", "index.html"))
+	if err != nil || !bytes.Contains(page, []byte("New body.")) {
+		t.Errorf("the edit is not in the article page (err %v)", err)
 	}
 }

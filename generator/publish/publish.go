@@ -1,62 +1,95 @@
-// Package publish writes a build's files to the output folder, atomically
-// and without ever deleting what digest did not write.
+// Package publish writes a build's files to the output folder: atomically,
+// incrementally, and without ever deleting what digest did not write.
 //
-// Files go into a fresh temporary folder beside the output folder; Commit
-// swaps it in only when the whole build succeeded, so a failed build leaves
-// the last good output untouched. Open refuses an output folder that is
-// "/", the home folder, the site folder or one that contains it, or a
-// non-empty folder without the marker file that digest leaves in every
-// folder it writes.
+// The contract:
+//
+//   - A failed build changes nothing: files are staged in a temporary
+//     folder beside the output folder, and Commit moves them in only once
+//     the whole build succeeded.
+//   - A file whose bytes did not change is not rewritten, so it keeps its
+//     modification time and rsync or a CDN upload sends only what changed.
+//     The manifest (the Marker file) records each file digest wrote and a
+//     hash of its bytes.
+//   - A file the last build wrote and this one did not is removed. Files
+//     digest never wrote are left alone.
+//   - Open refuses an output folder that is "/", the home folder, the site
+//     folder or one that contains it, or a non-empty folder without the
+//     Marker file.
 package publish
 
 import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
+	"time"
 )
 
-// Marker is the file digest leaves in an output folder to recognise it as
-// its own on the next build.
+// Marker is the manifest digest keeps in an output folder; its presence
+// marks the folder as digest's own.
 const Marker = ".digest-output"
 
-const markerText = "This folder is written by digest build, which replaces it on every build.\n"
+const manifestHeader = "# digest output manifest v1: this folder is written by digest build"
 
 // Output is one build's output in the making.
 type Output struct {
-	dir string // the output folder, absolute
-	tmp string // where this build writes
+	dir    string // the output folder, absolute
+	stage  string // where changed files wait for Commit
+	exists bool   // whether dir existed at Open
+
+	old  map[string]string // manifest of the last build: file → hash
+	last record            // what the last build recorded about itself
 
 	mu      sync.Mutex
-	made    map[string]bool // folders already created under tmp
-	written map[string]bool // files written, to catch two writes of one file
+	made    map[string]bool   // folders already created under stage
+	files   map[string]string // this build's files → hash
+	changed []string          // files staged, to move in at Commit
+	rec     record
+}
+
+// record is what a build notes about itself in the manifest.
+type record struct {
+	inputs     string    // fingerprint of everything the build read
+	validUntil time.Time // when the output goes stale on its own; zero: never
+	warnings   []string  // to repeat when the next build skips its work
+}
+
+// Stats count what a commit did.
+type Stats struct {
+	Written, Unchanged, Removed int
 }
 
 // Open checks that dir may be written by a build of the site in siteDir and
-// starts a build's output beside it.
+// starts a build's output.
 func Open(dir, siteDir string) (*Output, error) {
 	abs, err := checkOutput(dir, siteDir)
 	if err != nil {
 		return nil, err
 	}
+	o := &Output{dir: abs, made: map[string]bool{}, files: map[string]string{}}
+	if _, err := os.Stat(abs); err == nil {
+		o.exists = true
+		if o.old, o.last, err = readManifest(filepath.Join(abs, Marker)); err != nil {
+			return nil, err
+		}
+	}
 	parent := filepath.Dir(abs)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, err
 	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(abs)+".tmp-")
-	if err != nil {
+	if o.stage, err = os.MkdirTemp(parent, "."+filepath.Base(abs)+".tmp-"); err != nil {
 		return nil, err
 	}
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		os.RemoveAll(tmp)
-		return nil, err
-	}
-	o := &Output{dir: abs, tmp: tmp, made: map[string]bool{".": true}, written: map[string]bool{}}
-	if err := o.WriteFile(Marker, []byte(markerText)); err != nil {
+	if err := os.Chmod(o.stage, 0o755); err != nil {
 		o.Abort()
 		return nil, err
 	}
@@ -133,67 +166,203 @@ func realPath(p string) (string, error) {
 	}
 }
 
-// Dir is the output folder the build will replace.
+// Dir is the output folder.
 func (o *Output) Dir() string { return o.dir }
 
-// WriteFile writes one file of the site; name is slash-separated and
-// relative to the site root. It is safe for concurrent use.
+// WriteFile stages one file of the site; name is slash-separated and
+// relative to the site root. A file with the same bytes as the last
+// build's is only recorded. It is safe for concurrent use.
 func (o *Output) WriteFile(name string, data []byte) error {
 	clean := path.Clean(name)
-	if !fs.ValidPath(clean) || clean == "." {
+	if !fs.ValidPath(clean) || clean == "." || clean == Marker {
 		return fmt.Errorf("output file %q is outside the output folder", name)
 	}
-	dir := path.Dir(clean)
+	sum := sha256.Sum256(data)
+	hash := hex.EncodeToString(sum[:16])
 	o.mu.Lock()
-	if o.written[clean] {
+	if _, dup := o.files[clean]; dup {
 		o.mu.Unlock()
 		return fmt.Errorf("output file %s is written twice", clean)
 	}
-	o.written[clean] = true
+	o.files[clean] = hash
+	same := o.old[clean] == hash
+	dir := path.Dir(clean)
 	need := !o.made[dir]
 	o.mu.Unlock()
+	if same {
+		if _, err := os.Lstat(filepath.Join(o.dir, filepath.FromSlash(clean))); err == nil {
+			return nil
+		}
+	}
 	if need {
-		if err := os.MkdirAll(filepath.Join(o.tmp, filepath.FromSlash(dir)), 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Join(o.stage, filepath.FromSlash(dir)), 0o755); err != nil {
 			return err
 		}
 		o.mu.Lock()
 		o.made[dir] = true
 		o.mu.Unlock()
 	}
-	return os.WriteFile(filepath.Join(o.tmp, filepath.FromSlash(clean)), data, 0o644)
-}
-
-// Commit puts the new output in place of the old one.
-func (o *Output) Commit() error {
-	old := ""
-	if _, err := os.Stat(o.dir); err == nil {
-		// Move the old output aside under a fresh name, then swap; each
-		// step is a rename, so the output folder is never half-written.
-		aside, err := os.MkdirTemp(filepath.Dir(o.dir), "."+filepath.Base(o.dir)+".old-")
-		if err != nil {
-			return err
-		}
-		if err := os.Remove(aside); err != nil {
-			return err
-		}
-		if err := os.Rename(o.dir, aside); err != nil {
-			return err
-		}
-		old = aside
-	}
-	if err := os.Rename(o.tmp, o.dir); err != nil {
-		if old != "" {
-			_ = os.Rename(old, o.dir)
-		}
+	if err := os.WriteFile(filepath.Join(o.stage, filepath.FromSlash(clean)), data, 0o644); err != nil {
 		return err
 	}
-	if old != "" {
-		return os.RemoveAll(old)
-	}
+	o.mu.Lock()
+	o.changed = append(o.changed, clean)
+	o.mu.Unlock()
 	return nil
 }
 
-// Abort throws the build's files away, leaving the old output as it was.
+// Unchanged reports whether inputs, a fingerprint of everything a build
+// reads, is the same as the last build's, and that build is still valid at
+// now; then the output is already what this build would write, and KeepAll
+// finishes it.
+func (o *Output) Unchanged(inputs string, now time.Time) bool {
+	if inputs == "" || inputs != o.last.inputs {
+		return false
+	}
+	if !o.last.validUntil.IsZero() && !now.Before(o.last.validUntil) {
+		return false
+	}
+	for name := range o.old {
+		if _, err := os.Lstat(filepath.Join(o.dir, filepath.FromSlash(name))); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// Record notes this build's input fingerprint, how long its output stays
+// valid, and its warnings, in the manifest Commit writes.
+func (o *Output) Record(inputs string, validUntil time.Time, warnings []string) {
+	o.rec = record{inputs, validUntil, warnings}
+}
+
+// Warnings are the warnings the last build recorded.
+func (o *Output) Warnings() []string { return o.last.warnings }
+
+// KeepAll records every file of the last build as written by this one.
+func (o *Output) KeepAll() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for name, hash := range o.old {
+		o.files[name] = hash
+	}
+	o.rec = o.last
+}
+
+// Commit moves the staged files into the output folder, removes the files
+// of the last build that this one did not write, and records the manifest.
+func (o *Output) Commit() (Stats, error) {
+	defer o.Abort()
+	stats := Stats{Written: len(o.changed), Unchanged: len(o.files) - len(o.changed)}
+	if !o.exists {
+		// A first build: the staging folder becomes the output whole.
+		if err := writeManifest(filepath.Join(o.stage, Marker), o.files, o.rec); err != nil {
+			return stats, err
+		}
+		return stats, os.Rename(o.stage, o.dir)
+	}
+	slices.Sort(o.changed)
+	made := map[string]bool{}
+	for _, name := range o.changed {
+		dst := filepath.Join(o.dir, filepath.FromSlash(name))
+		if dir := filepath.Dir(dst); !made[dir] {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return stats, err
+			}
+			made[dir] = true
+		}
+		if err := os.Rename(filepath.Join(o.stage, filepath.FromSlash(name)), dst); err != nil {
+			return stats, err
+		}
+	}
+	var stale []string
+	for name := range o.old {
+		if _, ok := o.files[name]; !ok {
+			stale = append(stale, name)
+		}
+	}
+	slices.Sort(stale)
+	for _, name := range stale {
+		p := filepath.Join(o.dir, filepath.FromSlash(name))
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return stats, err
+		}
+		stats.Removed++
+		removeEmptyParents(o.dir, filepath.Dir(p))
+	}
+	return stats, writeManifest(filepath.Join(o.dir, Marker), o.files, o.rec)
+}
+
+// removeEmptyParents removes dir and its parents up to root while they are
+// empty, so a removed tag leaves no empty folder behind.
+func removeEmptyParents(root, dir string) {
+	for dir != root && strings.HasPrefix(dir, root+string(filepath.Separator)) {
+		if os.Remove(dir) != nil { // not empty, or not ours to remove
+			return
+		}
+		dir = filepath.Dir(dir)
+	}
+}
+
+// Abort throws the staged files away, leaving the output as it was.
 func (o *Output) Abort() {
-	_ = os.RemoveAll(o.tmp)
+	_ = os.RemoveAll(o.stage)
+}
+
+// readManifest reads the files and the record a build left. An unreadable
+// line is skipped: at worst a file is written again.
+func readManifest(file string) (map[string]string, record, error) {
+	var rec record
+	f, err := os.Open(file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return map[string]string{}, rec, nil
+	}
+	if err != nil {
+		return nil, rec, err
+	}
+	defer f.Close()
+	files := map[string]string{}
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		key, value, _ := strings.Cut(sc.Text(), " ")
+		switch key {
+		case "inputs":
+			rec.inputs = value
+		case "valid-until":
+			rec.validUntil, _ = time.Parse(time.RFC3339Nano, value)
+		case "warning":
+			rec.warnings = append(rec.warnings, value)
+		case "file":
+			hash, name, ok := strings.Cut(value, " ")
+			if ok && fs.ValidPath(name) {
+				files[name] = hash
+			}
+		}
+	}
+	return files, rec, sc.Err()
+}
+
+// writeManifest writes the manifest through a temporary file, so it is
+// never half-written.
+func writeManifest(file string, files map[string]string, rec record) error {
+	var b strings.Builder
+	b.WriteString(manifestHeader + "\n")
+	if rec.inputs != "" {
+		b.WriteString("inputs " + rec.inputs + "\n")
+	}
+	if !rec.validUntil.IsZero() {
+		b.WriteString("valid-until " + rec.validUntil.UTC().Format(time.RFC3339Nano) + "\n")
+	}
+	for _, w := range rec.warnings {
+		b.WriteString("warning " + strings.ReplaceAll(w, "\n", " ") + "\n")
+	}
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		b.WriteString("file " + files[name] + " " + name + "\n")
+	}
+	tmp := file + ".tmp"
+	if err := os.WriteFile(tmp, []byte(b.String()), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, file)
 }

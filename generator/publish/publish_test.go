@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func write(t *testing.T, path, data string) {
@@ -90,7 +91,7 @@ func TestBuildSwapsAndKeepsOldOnAbort(t *testing.T) {
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Fatalf("output exists before Commit: %v", err)
 	}
-	if err := o.Commit(); err != nil {
+	if _, err := o.Commit(); err != nil {
 		t.Fatal(err)
 	}
 	if got := read(t, filepath.Join(out, "a", "b", "index.html")); got != "b" {
@@ -110,7 +111,8 @@ func TestBuildSwapsAndKeepsOldOnAbort(t *testing.T) {
 		t.Errorf("after Abort index.html = %q; want %q", got, "one")
 	}
 
-	// A good build replaces it whole: files it did not write are gone.
+	// A good build replaces it: files the last build wrote and this one
+	// did not are gone.
 	o, err = Open(out, site)
 	if err != nil {
 		t.Fatal(err)
@@ -118,7 +120,7 @@ func TestBuildSwapsAndKeepsOldOnAbort(t *testing.T) {
 	if err := o.WriteFile("index.html", []byte("two")); err != nil {
 		t.Fatal(err)
 	}
-	if err := o.Commit(); err != nil {
+	if _, err := o.Commit(); err != nil {
 		t.Fatal(err)
 	}
 	if got := read(t, filepath.Join(out, "index.html")); got != "two" {
@@ -159,4 +161,106 @@ func TestWriteFileRejects(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(root, "escape.html")); !os.IsNotExist(err) {
 		t.Errorf("a file was written outside the output folder")
 	}
+}
+
+func TestIncremental(t *testing.T) {
+	root := t.TempDir()
+	site := filepath.Join(root, "site")
+	out := filepath.Join(root, "public")
+	build := func(files map[string]string) Stats {
+		t.Helper()
+		o, err := Open(out, site)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, data := range files {
+			if err := o.WriteFile(name, []byte(data)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		stats, err := o.Commit()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return stats
+	}
+	stats := build(map[string]string{"index.html": "home", "tags/a/index.html": "a", "tags/b/index.html": "b"})
+	if stats != (Stats{Written: 3}) {
+		t.Errorf("first build: %+v; want 3 written", stats)
+	}
+	old := time.Now().Add(-time.Hour)
+	for _, f := range []string{"index.html", "tags/a/index.html"} {
+		if err := os.Chtimes(filepath.Join(out, f), old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(t, filepath.Join(out, "CNAME"), "news.example.org") // the curator's, not digest's
+
+	stats = build(map[string]string{"index.html": "home", "tags/a/index.html": "a changed"})
+	if stats != (Stats{Written: 1, Unchanged: 1, Removed: 1}) {
+		t.Errorf("second build: %+v; want 1 written, 1 unchanged, 1 removed", stats)
+	}
+	info, err := os.Stat(filepath.Join(out, "index.html"))
+	if err != nil || !info.ModTime().Equal(old) {
+		t.Errorf("unchanged index.html was rewritten (mtime %v, err %v)", info.ModTime(), err)
+	}
+	if got := read(t, filepath.Join(out, "tags", "a", "index.html")); got != "a changed" {
+		t.Errorf("tags/a/index.html = %q", got)
+	}
+	if _, err := os.Stat(filepath.Join(out, "tags", "b")); !os.IsNotExist(err) {
+		t.Errorf("stale tags/b/ survived: %v", err)
+	}
+	if got := read(t, filepath.Join(out, "CNAME")); got != "news.example.org" {
+		t.Errorf("a file digest did not write was touched: %q", got)
+	}
+
+	// A file deleted by hand is written again even though its bytes match.
+	if err := os.Remove(filepath.Join(out, "index.html")); err != nil {
+		t.Fatal(err)
+	}
+	if stats = build(map[string]string{"index.html": "home", "tags/a/index.html": "a changed"}); stats.Written != 1 {
+		t.Errorf("after a manual delete: %+v; want index.html written", stats)
+	}
+}
+
+func TestUnchangedInputs(t *testing.T) {
+	root := t.TempDir()
+	out := filepath.Join(root, "public")
+	o, err := Open(out, root+"/site")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Unchanged("fp1", time.Time{}) {
+		t.Error("first build reports unchanged inputs")
+	}
+	if err := o.WriteFile("index.html", []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	o.Record("fp1", time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC), []string{"a.md:1: warning"})
+	if _, err := o.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	o, err = Open(out, root+"/site")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !o.Unchanged("fp1", time.Time{}) {
+		t.Fatal("same inputs not recognised")
+	}
+	if o.Unchanged("fp1", time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Error("inputs reported unchanged past their validity")
+	}
+	if w := o.Warnings(); len(w) != 1 || w[0] != "a.md:1: warning" {
+		t.Errorf("Warnings() = %q", w)
+	}
+	o.KeepAll()
+	stats, err := o.Commit()
+	if err != nil || stats != (Stats{Unchanged: 1}) {
+		t.Errorf("KeepAll commit: %+v, %v; want 1 unchanged", stats, err)
+	}
+	o, _ = Open(out, root+"/site")
+	if o.Unchanged("fp2", time.Time{}) {
+		t.Error("different inputs reported unchanged")
+	}
+	o.Abort()
 }

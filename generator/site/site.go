@@ -30,7 +30,12 @@ type Site struct {
 	Pages    []*Page    // by URL
 
 	// Skipped counts the articles left out, for the build summary.
-	Skipped struct{ Drafts, Future int }
+	Skipped struct {
+		Drafts, Future int
+		// NextFuture is the date of the first article left out for being
+		// in the future: the site is current until then.
+		NextFuture time.Time
+	}
 	// Aliases maps each old URL to the URL it redirects to.
 	Aliases map[string]string
 }
@@ -99,6 +104,9 @@ func New(cfg *config.Config, c *content.Content, opts Options, render func(src [
 			s.Skipped.Drafts++
 		case a.Date.After(opts.Now) && !opts.Future:
 			s.Skipped.Future++
+			if s.Skipped.NextFuture.IsZero() || a.Date.Before(s.Skipped.NextFuture) {
+				s.Skipped.NextFuture = a.Date
+			}
 		default:
 			s.Articles = append(s.Articles, &Article{Article: a})
 		}
