@@ -8,6 +8,7 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+	_ "time/tzdata" // Asia/Manila on machines without a zone database
 
 	"github.com/digest/digest/generator/diag"
 )

@@ -194,6 +194,9 @@ func (d *decoder) date(f field) time.Time {
 			}
 		}
 		switch v.Location().String() {
+		case "time-local": // TOML's time of day, on no day
+			d.reject(f, "cannot read a time without a date (want 2006-01-02 or RFC 3339)")
+			return time.Time{}
 		case "datetime-local", "date-local":
 			y, mo, dd := v.Date()
 			return time.Date(y, mo, dd, v.Hour(), v.Minute(), v.Second(), v.Nanosecond(), d.loc)

@@ -59,6 +59,8 @@ func capture(format string, b *block) frontmatter.UnmarshalFunc {
 // library this package chooses (yaml.v3, not adrg/frontmatter's yaml.v2)
 // and keeps its line numbers.
 func split(file string, src []byte) (*matter, error) {
+	// Some Windows editors start a UTF-8 file with a byte-order mark.
+	src = bytes.TrimPrefix(src, []byte("\ufeff"))
 	var b block
 	formats := []*frontmatter.Format{
 		frontmatter.NewFormat("---", "---", capture("yaml", &b)),
@@ -149,7 +151,7 @@ func (m *matter) decodeYAML(file string, data []byte, first int) error {
 			keyLine: first + k.Line - 1, keyCol: k.Column}
 		if line, ok := seen[f.key]; ok {
 			// yaml.v3 checks this only when decoding into a map or struct.
-			errs = append(errs, diag.Errorf(file, f.keyLine, f.keyCol, "%s: given twice (first on line %d)", f.key, line))
+			errs = append(errs, diag.Errorf(file, f.keyLine, f.keyCol, "front matter: key %q given twice (first on line %d)", f.key, line))
 			continue
 		}
 		seen[f.key] = f.keyLine
@@ -157,7 +159,7 @@ func (m *matter) decodeYAML(file string, data []byte, first int) error {
 			f.text = v.Value
 		}
 		if err := v.Decode(&f.val); err != nil {
-			errs = append(errs, diag.Errorf(file, f.line, f.col, "%s: %v", k.Value, err))
+			errs = append(errs, diag.Errorf(file, f.line, f.col, "%s: %s", k.Value, yamlValueError(err)))
 			continue
 		}
 		m.fields = append(m.fields, f)
@@ -166,6 +168,20 @@ func (m *matter) decodeYAML(file string, data []byte, first int) error {
 }
 
 var tomlErrLine = regexp.MustCompile(`\(line (\d+), column (\d+)\)`)
+
+// yamlValueError is the message of an error decoding one value, such as
+// "title: !!int abc", without yaml.v3's prefixes and block line numbers.
+func yamlValueError(err error) string {
+	var te *yaml.TypeError
+	if errors.As(err, &te) && len(te.Errors) > 0 {
+		m := te.Errors[0]
+		if sub := yamlErrLine.FindStringIndex(m); sub != nil && sub[0] == 0 {
+			m = strings.TrimPrefix(m[sub[1]:], ": ")
+		}
+		return m
+	}
+	return strings.TrimPrefix(err.Error(), "yaml: ")
+}
 
 // yamlParserErrors are the messages of yaml.v3's parser, as opposed to its
 // scanner; the two count lines differently.
@@ -306,6 +322,8 @@ func fromJSON(v any) any {
 // "Key 'a' has already been defined." becomes
 // "key 'a' has already been defined".
 func tomlMessage(m string) string {
+	// Messages quote the input, which may hold a line break.
+	m = strings.NewReplacer("\n", `\n`, "\r", `\r`).Replace(m)
 	m = strings.TrimSuffix(m, ".")
 	r, n := utf8.DecodeRuneInString(m)
 	if r2, _ := utf8.DecodeRuneInString(m[n:]); unicode.IsUpper(r) && unicode.IsLower(r2) {

@@ -3,14 +3,15 @@
 // Bodies get GitHub-flavoured Markdown (tables, strikethrough, autolinks,
 // task lists), footnotes, typographic quotes and dashes, and heading IDs.
 // Raw HTML in Markdown is escaped, so it shows as text and never runs,
-// unless the site sets unsafe_html; goldmark's own link filter drops
-// javascript: and similar URLs either way.
+// and goldmark's link filter empties javascript: and similar link and image
+// URLs, unless the site sets unsafe_html, which passes both through.
 package markdown
 
 import (
 	"bytes"
 	"html"
 	"html/template"
+	"strconv"
 	"strings"
 
 	"github.com/yuin/goldmark"
@@ -21,6 +22,8 @@ import (
 	ghtml "github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+
+	"github.com/digest/digest/generator/slug"
 )
 
 // Renderer turns Markdown into HTML. It is safe for concurrent use.
@@ -56,7 +59,8 @@ type Result struct {
 
 // Render converts src. goldmark accepts any input, so there is no error.
 func (r *Renderer) Render(src []byte) Result {
-	doc := r.md.Parser().Parse(text.NewReader(src))
+	ctx := parser.NewContext(parser.WithIDs(newHeadingIDs()))
+	doc := r.md.Parser().Parse(text.NewReader(src), parser.WithContext(ctx))
 	var buf bytes.Buffer
 	buf.Grow(len(src) + len(src)/4)
 	// Rendering into a bytes.Buffer cannot fail.
@@ -77,8 +81,21 @@ func firstParagraph(doc ast.Node, src []byte) string {
 				return ast.WalkContinue, nil
 			}
 			switch n := n.(type) {
+			case *ast.CodeSpan:
+				// Code is shown as written: no escapes, no entities.
+				for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+					if t, ok := c.(*ast.Text); ok {
+						b.Write(t.Segment.Value(src))
+					}
+				}
+				return ast.WalkSkipChildren, nil
+			case *ast.AutoLink:
+				// An autolink's text is its URL, which has no Text node.
+				b.Write(n.Label(src))
 			case *ast.Text:
-				b.Write(n.Segment.Value(src))
+				// The source as written: resolve backslash escapes and
+				// entities as the HTML renderer does.
+				b.WriteString(html.UnescapeString(string(util.UnescapePunctuations(n.Segment.Value(src)))))
 				if n.SoftLineBreak() || n.HardLineBreak() {
 					b.WriteByte(' ')
 				}
@@ -93,6 +110,39 @@ func firstParagraph(doc ast.Node, src []byte) string {
 	}
 	return ""
 }
+
+// headingIDs gives headings IDs by the slug rule of tags and URLs, so a
+// heading in any script gets a readable ID ("Société Générale" gets
+// "société-générale"; goldmark's own rule keeps ASCII letters only and
+// would give "socit-gnrale"). A repeated ID gets -1, -2, … as in goldmark.
+type headingIDs struct {
+	used map[string]bool
+	next map[string]int // base ID → the next suffix to try
+}
+
+func newHeadingIDs() *headingIDs {
+	return &headingIDs{used: map[string]bool{}, next: map[string]int{}}
+}
+
+func (ids *headingIDs) Generate(value []byte, kind ast.NodeKind) []byte {
+	// value is the heading's source line: entities are not yet resolved.
+	base := slug.Make(html.UnescapeString(string(value)))
+	if base == "" {
+		base = "heading"
+		if kind != ast.KindHeading {
+			base = "id"
+		}
+	}
+	id := base
+	for ids.used[id] {
+		ids.next[base]++
+		id = base + "-" + strconv.Itoa(ids.next[base])
+	}
+	ids.used[id] = true
+	return []byte(id)
+}
+
+func (ids *headingIDs) Put(value []byte) { ids.used[string(value)] = true }
 
 // escapeRawHTML shows raw HTML as text instead of dropping it, as goldmark
 // does by default, so a curator sees what they wrote.

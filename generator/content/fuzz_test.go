@@ -1,0 +1,118 @@
+package content
+
+import (
+	"bytes"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/digest/digest/generator/diag"
+	"github.com/digest/digest/generator/slug"
+)
+
+// seeds adds every Markdown file of the fixtures and the table tests to the
+// fuzzer's corpus.
+func seeds(f *testing.F) {
+	files, err := filepath.Glob("testdata/bad/*.txtar")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, file := range files {
+		ar, _, _, _ := readArchive(f, file)
+		for _, af := range ar.Files {
+			if strings.HasSuffix(af.Name, ".md") {
+				f.Add(af.Data)
+			}
+		}
+	}
+	for _, tt := range formatTests {
+		f.Add([]byte(tt.src))
+	}
+	for _, s := range []string{
+		article("tags: [North Korea, US]", "source_url: https://example.org/", "aliases: /old/"),
+		article("date: 2016-11-30T18:00:00-05:00", "draft: true"),
+		"+++\ntitle = \"x\"\ndate = 15:04:05\n[t]\na = 1\n[[u]]\nb = 2\n+++\n",
+		"{\n\"title\": \"x\", \"date\": \"2017-05-31\", \"n\": 1e400}\n\n",
+		"---\n<<: &a {title: x}\ndate: *a\n---\n",
+		"---\n? [a, b]\n: c\ntitle: x\ndate: 2017-05-31\n---\n",
+		"---\ntitle: x\ndate: 2017-05-31\n...\n---\n",
+		"\ufeff---\ntitle: x\ndate: 2017-05-31\n---\n",
+		"---\r\ntitle: x\r\ndate: 2017-05-31\r\n---\r\n",
+	} {
+		f.Add([]byte(s))
+	}
+}
+
+// checkError checks that err is a diag.List or *diag.Diagnostic whose every
+// line names file.
+func checkError(t *testing.T, file string, err error) {
+	t.Helper()
+	var list diag.List
+	var d *diag.Diagnostic
+	if !errors.As(err, &list) && !errors.As(err, &d) {
+		t.Fatalf("error is a %T; want a diag.List or *diag.Diagnostic: %v", err, err)
+	}
+	if len(list) > 0 && list[0] == nil {
+		t.Fatalf("error list holds nil: %v", list)
+	}
+	for _, line := range strings.Split(err.Error(), "\n") {
+		if !strings.HasPrefix(line, file+":") {
+			t.Errorf("error line %q does not start with %q", line, file+":")
+		}
+	}
+}
+
+func FuzzParseArticle(f *testing.F) {
+	seeds(f)
+	const file = "content/a.md"
+	f.Fuzz(func(t *testing.T, src []byte) {
+		a, warnings, err := ParseArticle(file, src, manila)
+		for _, w := range warnings {
+			if w.File != file || w.Line < 1 {
+				t.Errorf("warning %q names %s:%d; want %s and a line", w, w.File, w.Line, file)
+			}
+		}
+		if err != nil {
+			checkError(t, file, err)
+			return
+		}
+		if a == nil {
+			t.Fatal("ParseArticle returned neither an article nor an error")
+		}
+		if a.Title == "" || a.Slug == "" || slug.Make(a.Slug) != a.Slug {
+			t.Errorf("article with title %q and slug %q; want both, the slug a slug", a.Title, a.Slug)
+		}
+		if a.Date.IsZero() || a.Date.Location() != manila {
+			t.Errorf("article dated %v; want a date in %v", a.Date, manila)
+		}
+		if a.BodyLine < 1 || !bytes.HasSuffix(src, a.Markdown) {
+			t.Errorf("body %q on line %d; want the end of the file", a.Markdown, a.BodyLine)
+		}
+		for _, tag := range a.Tags {
+			if slug.Make(tag) == "" {
+				t.Errorf("tag %q has an empty slug", tag)
+			}
+		}
+		for _, alias := range a.Aliases {
+			if !strings.HasPrefix(alias, "/") || !strings.HasSuffix(alias, "/") || alias == "/" {
+				t.Errorf("alias %q is not a site path", alias)
+			}
+		}
+	})
+}
+
+func FuzzParsePage(f *testing.F) {
+	seeds(f)
+	const file = "content/pages/about.md"
+	f.Fuzz(func(t *testing.T, src []byte) {
+		p, _, err := ParsePage(file, src)
+		if err != nil {
+			checkError(t, file, err)
+			return
+		}
+		if p.Title == "" || p.Name != "about" {
+			t.Errorf("page %+v; want a title and the name about", p)
+		}
+	})
+}

@@ -1,0 +1,276 @@
+package markdown
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// unsafeDocs are the testdata documents also rendered with unsafe_html,
+// into NAME.unsafe.html.
+var unsafeDocs = map[string]bool{"raw-html": true}
+
+// TestGolden renders every testdata/NAME.md and compares the HTML with
+// testdata/NAME.html; go test -update rewrites the golden files.
+func TestGolden(t *testing.T) {
+	docs, err := filepath.Glob("testdata/*.md")
+	if err != nil || len(docs) == 0 {
+		t.Fatalf("no documents in testdata (%v)", err)
+	}
+	for _, doc := range docs {
+		name := strings.TrimSuffix(filepath.Base(doc), ".md")
+		src, err := os.ReadFile(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkGolden(t, "testdata/"+name+".html", []byte(New(false).Render(src).HTML))
+		if unsafeDocs[name] {
+			checkGolden(t, "testdata/"+name+".unsafe.html", []byte(New(true).Render(src).HTML))
+		}
+	}
+}
+
+func checkGolden(t *testing.T, golden string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (go test -update writes it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs (go test -update to accept):\n%s", golden, firstDiff(got, want))
+	}
+}
+
+// firstDiff shows the first line where got and want part.
+func firstDiff(got, want []byte) string {
+	g, w := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+	for i := range max(len(g), len(w)) {
+		var gl, wl string
+		if i < len(g) {
+			gl = g[i]
+		}
+		if i < len(w) {
+			wl = w[i]
+		}
+		if gl != wl {
+			return "line " + strconv.Itoa(i+1) + ":\n got  " + gl + "\n want " + wl
+		}
+	}
+	return ""
+}
+
+// TestFeatures checks, apart from the golden files, that each promised
+// feature shows in the output, so a golden file refreshed by mistake does
+// not hide a lost one.
+func TestFeatures(t *testing.T) {
+	src, err := os.ReadFile("testdata/gfm.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := string(New(false).Render(src).HTML)
+	for _, tt := range []struct{ feature, want string }{
+		{"table", `<th style="text-align:right">Tests</th>`},
+		{"strikethrough", "<del>and more</del>"},
+		{"autolink", `<a href="https://example.org/raw">https://example.org/raw</a>`},
+		{"bare URL", `<a href="https://example.org/bare">https://example.org/bare</a>`},
+		{"www link", `<a href="http://www.example.org">www.example.org</a>`},
+		{"task list", `<li><input checked="" disabled="" type="checkbox"> read the report</li>`},
+		{"footnote reference", `<a href="#fn:1" class="footnote-ref" role="doc-noteref">1</a>`},
+		{"footnote", `<li id="fn:1">`},
+		{"typographic quotes", "The week in &ldquo;review&rdquo;"},
+		{"apostrophe", "It&rsquo;s"},
+		{"dashes", "the plan &ndash; announced on Monday &mdash; is"},
+		{"ellipsis", "&hellip;"},
+		{"heading ID", `<h2 id="tables">`},
+		{"repeated heading ID", `<h3 id="heading-ids-1">`},
+		{"Unicode heading ID", `<h3 id="société-générale-co">`},
+		{"safe link kept", `<a href="/2017/05/31/envoy/" title="Envoy">fine</a>`},
+		{"code escaped", "fmt.Println(&quot;&lt;b&gt;code&lt;/b&gt;&quot;)"},
+	} {
+		if !strings.Contains(out, tt.want) {
+			t.Errorf("%s: output lacks %q", tt.feature, tt.want)
+		}
+	}
+	for _, bad := range []string{"javascript:", "vbscript:", "data:text/html"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("output keeps a %s URL", bad)
+		}
+	}
+}
+
+func TestRawHTML(t *testing.T) {
+	src := []byte("Inline <b onclick=\"alert(1)\">bold</b>.\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1))\n")
+
+	safe := string(New(false).Render(src).HTML)
+	for _, want := range []string{
+		"Inline &lt;b onclick=&#34;alert(1)&#34;&gt;bold&lt;/b&gt;.",
+		"<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>",
+	} {
+		if !strings.Contains(safe, want) {
+			t.Errorf("safe: output lacks %q:\n%s", want, safe)
+		}
+	}
+	if strings.Contains(safe, "<script") || strings.Contains(safe, "<b ") {
+		t.Errorf("safe: raw HTML passed:\n%s", safe)
+	}
+
+	unsafe := string(New(true).Render(src).HTML)
+	for _, want := range []string{`Inline <b onclick="alert(1)">bold</b>.`, "<script>alert(1)</script>"} {
+		if !strings.Contains(unsafe, want) {
+			t.Errorf("unsafe: output lacks %q:\n%s", want, unsafe)
+		}
+	}
+
+	// goldmark drops dangerous link targets unless unsafe_html is set, which
+	// lets raw <a href="javascript:..."> through anyway.
+	if !strings.Contains(safe, `<a href="">x</a>`) || strings.Contains(safe, "javascript:") {
+		t.Errorf("safe: javascript: link kept:\n%s", safe)
+	}
+	if !strings.Contains(unsafe, `<a href="javascript:alert(1)">x</a>`) {
+		t.Errorf("unsafe: javascript: link changed:\n%s", unsafe)
+	}
+}
+
+func TestSummary(t *testing.T) {
+	for _, tt := range []struct {
+		name, src, want string
+	}{
+		{"empty", "", ""},
+		{"blank", "\n\n   \n", ""},
+		{"one paragraph", "The envoy was named.", "The envoy was named."},
+		{"first paragraph only", "First one.\n\nSecond one.", "First one."},
+		{"lines joined", "The envoy\nwas named\non Wednesday.", "The envoy was named on Wednesday."},
+		{"hard break", "One  \ntwo\\\nthree", "One two three"},
+		{"emphasis stripped", "The *envoy* was **named** ~~today~~ on `Wednesday`.", "The envoy was named today on Wednesday."},
+		{"link text kept", "See [the report](https://example.org/ \"title\") now.", "See the report now."},
+		{"image alt kept", "A ![map of Korea](map.png) here.", "A map of Korea here."},
+		{"autolink", "See <https://example.org/a> and https://example.org/b.", "See https://example.org/a and https://example.org/b."},
+		{"entities decoded", "Fish &amp; chips &copy; &#8212; &lt;b&gt; &quot;x&quot;", "Fish & chips © — <b> \"x\""},
+		{"escapes resolved", `Not \*emphasis\* and 5 \> 3`, "Not *emphasis* and 5 > 3"},
+		{"code as written", "Run `a &amp; b \\*` now.", "Run a &amp; b \\* now."},
+		{"typography", `"Quoted" -- it's...`, "“Quoted” – it’s…"},
+		{"raw HTML dropped", "Text <b>bold</b> <!-- c --> end.", "Text bold end."},
+		{"footnote reference dropped", "Named.[^1]\n\n[^1]: Source.", "Named."},
+		{"heading first", "# Headline\n\nThe envoy was named.", "The envoy was named."},
+		{"setext heading first", "Headline\n========\n\nThe envoy was named.", "The envoy was named."},
+		{"list first", "- one\n- two\n\nAfter the list.", "After the list."},
+		{"quote first", "> Quoted.\n\nAfter the quote.", "After the quote."},
+		{"code first", "    code\n\nAfter the code.", "After the code."},
+		{"HTML block first", "<div>x</div>\n\nAfter the block.", "After the block."},
+		{"table first", "| a |\n| - |\n| b |\n\nAfter the table.", "After the table."},
+		{"headings only", "# One\n\n## Two", ""},
+		{"spaces squeezed", "  Lots   of\t\tspace  ", "Lots of space"},
+		{"Unicode", "Société Générale: 北朝鮮。", "Société Générale: 北朝鮮。"},
+	} {
+		for _, unsafe := range []bool{false, true} {
+			if got := New(unsafe).Render([]byte(tt.src)).Summary; got != tt.want {
+				t.Errorf("%s: Summary(%q) (unsafe %v) = %q; want %q", tt.name, tt.src, unsafe, got, tt.want)
+			}
+		}
+	}
+}
+
+func TestHeadingIDs(t *testing.T) {
+	for _, tt := range []struct {
+		src  string
+		want []string
+	}{
+		{"# Tables", []string{"tables"}},
+		{"# North Korea\n# North Korea\n# North Korea", []string{"north-korea", "north-korea-1", "north-korea-2"}},
+		{"# A\n# A-1\n# A", []string{"a", "a-1", "a-2"}},
+		{"# Société Générale", []string{"société-générale"}},
+		{"# 北朝鮮\n# Северная Корея\n# हिन्दी", []string{"北朝鮮", "северная-корея", "हिन्दी"}},
+		{"# Fish &amp; chips", []string{"fish-chips"}},
+		{"# *Emphasis* and `code`", []string{"emphasis-and-code"}},
+		{"# !!!\n# ???", []string{"heading", "heading-1"}},
+		{"#\n## \n", []string{"heading", "heading-1"}},
+		{"Setext\n======", []string{"setext"}},
+	} {
+		out := string(New(false).Render([]byte(tt.src)).HTML)
+		got := idsOf(out)
+		if strings.Join(got, " ") != strings.Join(tt.want, " ") {
+			t.Errorf("IDs of %q = %q; want %q\n%s", tt.src, got, tt.want, out)
+		}
+	}
+}
+
+var headingID = regexp.MustCompile(`<h[1-6] id="([^"]*)"`)
+
+func idsOf(html string) []string {
+	var ids []string
+	for _, m := range headingID.FindAllStringSubmatch(html, -1) {
+		ids = append(ids, m[1])
+	}
+	return ids
+}
+
+// TestConcurrent renders from many goroutines with one Renderer; run with
+// -race. Heading IDs must not leak from one document into another.
+func TestConcurrent(t *testing.T) {
+	r := New(false)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 20 {
+				out := string(r.Render([]byte("# Same\n\nText.")).HTML)
+				if !strings.Contains(out, `<h1 id="same">`) {
+					t.Errorf("heading ID leaked between documents: %s", out)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+var dangerousURL = regexp.MustCompile(`(?i)(href|src)="\s*(javascript|vbscript|data):`)
+
+func FuzzRender(f *testing.F) {
+	docs, _ := filepath.Glob("testdata/*.md")
+	for _, doc := range docs {
+		src, err := os.ReadFile(doc)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(src, false)
+		f.Add(src, true)
+	}
+	for _, s := range []string{"", "# x\n\nPara *one*.", "| a |\n| - |\n| <script> |", "[^1]\n\n[^1]: x", "<https://x/<script>>", "[a](<javascript:x>)"} {
+		f.Add([]byte(s), false)
+	}
+	safe, unsafe := New(false), New(true)
+	f.Fuzz(func(t *testing.T, src []byte, isUnsafe bool) {
+		r := safe
+		if isUnsafe {
+			r = unsafe
+		}
+		res := r.Render(src)
+		if strings.ContainsAny(res.Summary, "\n\t") || res.Summary != strings.TrimSpace(res.Summary) {
+			t.Errorf("Summary %q is not one trimmed line", res.Summary)
+		}
+		if isUnsafe {
+			return
+		}
+		out := strings.ToLower(string(res.HTML))
+		if strings.Contains(out, "<script") || strings.Contains(out, "<iframe") {
+			t.Errorf("raw HTML passed without unsafe_html:\n%s", res.HTML)
+		}
+		if dangerousURL.MatchString(out) {
+			t.Errorf("dangerous URL kept:\n%s", res.HTML)
+		}
+	})
+}
