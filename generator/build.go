@@ -59,99 +59,144 @@ type Stats struct {
 	// Skipped is set when nothing changed since the last build, which the
 	// Writer remembered: the output was kept as it was.
 	Skipped bool
+	Phases  []Phase // time taken by each step, in order
 }
+
+// Phase is one step of a build and how long it took.
+type Phase struct {
+	Name     string
+	Duration time.Duration
+}
+
+// builder carries one build's values from step to step.
+type builder struct {
+	opts        Options
+	w           Writer
+	stats       *Stats
+	siteLayouts fs.FS // the site's own layouts folder
+	layouts     fs.FS // the site's layouts over the built-in theme
+	inputs      string
+	cfg         *config.Config
+	content     *content.Content
+	tmpl        *render.Templates
+	site        *site.Site
+	urls        []feed.URL // pages for the sitemap
+}
+
+// errSkip ends a build early with success: the output is current.
+var errSkip = errors.New("nothing changed")
 
 // Build builds the site described by opts into w. The error, when not
 // nil, is a diag.List of every problem found; nothing should be published
 // then.
 func Build(opts Options, w Writer) (*Stats, error) {
-	siteLayouts, err := fs.Sub(opts.Site, render.Dir)
-	if err != nil {
-		return nil, err
-	}
-	layouts := render.Overlay(siteLayouts, opts.Theme)
-	inc, incremental := w.(Incremental)
-	inputs := ""
-	if incremental {
-		inputs, err = fingerprint(opts, layouts)
-		if err == nil && inc.Unchanged(inputs, opts.Now) {
-			inc.KeepAll()
-			return &Stats{Skipped: true, Warnings: inc.Warnings()}, nil
-		}
-	}
-	s, tmpl, stats, err := load(opts, siteLayouts, layouts)
-	if err != nil {
-		return stats, err
-	}
-	if incremental {
-		inc.Record(inputs, s.Skipped.NextFuture, stats.Warnings)
-	}
-	urls, err := writePages(s, tmpl, w, stats)
-	if err != nil {
-		return stats, err
-	}
-	steps := []func() error{
-		func() error { return writeFeeds(s, w, stats) },
-		func() error { return writeSitemap(s, urls, w, stats) },
-		func() error { return copyStatic(layouts, w, stats) },
-		func() error { return writeSearchIndex(s, w, stats) },
+	b := &builder{opts: opts, w: w, stats: &Stats{}}
+	steps := []struct {
+		name string
+		run  func() error
+	}{
+		{"fingerprint", b.checkInputs},
+		{"load", b.load},
+		{"model", b.model},
+		{"pages", b.writePages},
+		{"feeds", b.writeFeeds},
+		{"sitemap", b.writeSitemap},
+		{"search", b.writeSearchIndex},
+		{"static", b.copyStatic},
 	}
 	for _, step := range steps {
-		if err := step(); err != nil {
-			return stats, err
+		start := time.Now()
+		err := step.run()
+		b.stats.Phases = append(b.stats.Phases, Phase{step.name, time.Since(start)})
+		if err == errSkip {
+			return b.stats, nil
+		}
+		if err != nil {
+			return b.stats, err
 		}
 	}
-	return stats, nil
+	return b.stats, nil
 }
 
-// load reads the configuration, content and layouts, and builds the model,
-// reporting the problems of all of them together.
-func load(opts Options, siteLayouts, layouts fs.FS) (*site.Site, *render.Templates, *Stats, error) {
-	stats := &Stats{}
+// checkInputs ends the build when w remembers a build of the same inputs
+// that is still current.
+func (b *builder) checkInputs() error {
+	var err error
+	if b.siteLayouts, err = fs.Sub(b.opts.Site, render.Dir); err != nil {
+		return err
+	}
+	b.layouts = render.Overlay(b.siteLayouts, b.opts.Theme)
+	inc, ok := b.w.(Incremental)
+	if !ok {
+		return nil
+	}
+	if b.inputs, err = fingerprint(b.opts, b.layouts); err != nil {
+		b.inputs = "" // unknown inputs: build everything
+		return nil
+	}
+	if inc.Unchanged(b.inputs, b.opts.Now) {
+		inc.KeepAll()
+		b.stats.Skipped, b.stats.Warnings = true, inc.Warnings()
+		return errSkip
+	}
+	return nil
+}
+
+// load reads the configuration, content and layouts, reporting the
+// problems of all of them together.
+func (b *builder) load() error {
 	var errs diag.List
-	cfg, err := config.Load(opts.Site)
+	cfg, err := config.Load(b.opts.Site)
 	if err != nil {
 		errs.Add(config.File, err)
 		cfg = config.Default() // keep going, to report content errors too
 	}
-	if opts.BaseURL != "" {
-		errs.Add(config.File, cfg.SetBaseURL(opts.BaseURL))
+	if b.opts.BaseURL != "" {
+		errs.Add(config.File, cfg.SetBaseURL(b.opts.BaseURL))
 	}
-	c, err := content.Load(opts.Site, cfg.Location)
+	c, err := content.Load(b.opts.Site, cfg.Location)
 	errs.Add(content.Dir, err)
 	from := func(name string) string {
-		if _, err := fs.Stat(siteLayouts, name); err == nil {
+		if _, err := fs.Stat(b.siteLayouts, name); err == nil {
 			return render.Dir + "/" + name
 		}
 		return render.Dir + "/" + name + " (built-in theme)"
 	}
-	tmpl, err := render.Load(layouts, cfg, from)
+	tmpl, err := render.Load(b.layouts, cfg, from)
 	errs.Add(render.Dir, err)
 	if c != nil {
 		for _, w := range c.Warnings {
-			stats.Warnings = append(stats.Warnings, w.Error())
+			b.stats.Warnings = append(b.stats.Warnings, w.Error())
 		}
 	}
-	if len(errs) > 0 {
-		return nil, nil, stats, errs.Err()
-	}
-	md := markdown.New(cfg.UnsafeHTML)
-	s, err := site.New(cfg, c, site.Options{Drafts: opts.Drafts, Future: opts.Future, Now: opts.Now},
+	b.cfg, b.content, b.tmpl = cfg, c, tmpl
+	return errs.Err()
+}
+
+// model renders the Markdown bodies and builds the site model.
+func (b *builder) model() error {
+	md := markdown.New(b.cfg.UnsafeHTML)
+	s, err := site.New(b.cfg, b.content, site.Options{Drafts: b.opts.Drafts, Future: b.opts.Future, Now: b.opts.Now},
 		func(src []byte) site.Body {
 			r := md.Render(src)
 			return site.Body{HTML: r.HTML, Summary: r.Summary}
 		})
 	if err != nil {
-		return nil, nil, stats, err
+		return err
 	}
-	stats.Articles, stats.Tags = len(s.Articles), len(s.Tags)
-	stats.Drafts, stats.Future = s.Skipped.Drafts, s.Skipped.Future
-	return s, tmpl, stats, nil
+	b.site, b.content = s, nil
+	b.stats.Articles, b.stats.Tags = len(s.Articles), len(s.Tags)
+	b.stats.Drafts, b.stats.Future = s.Skipped.Drafts, s.Skipped.Future
+	if inc, ok := b.w.(Incremental); ok {
+		inc.Record(b.inputs, s.Skipped.NextFuture, b.stats.Warnings)
+	}
+	return nil
 }
 
 // writePages renders every HTML page on all cores and returns the URLs to
 // list in the sitemap, in page order.
-func writePages(s *site.Site, tmpl *render.Templates, w Writer, stats *Stats) ([]feed.URL, error) {
+func (b *builder) writePages() error {
+	s, tmpl, w, stats := b.site, b.tmpl, b.w, b.stats
 	type job struct {
 		d     *render.Data
 		alias bool
@@ -217,11 +262,13 @@ func writePages(s *site.Site, tmpl *render.Templates, w Writer, stats *Stats) ([
 	close(jobs)
 	wg.Wait()
 	stats.Files += stats.Pages
-	return urls, errs.Err()
+	b.urls = urls
+	return errs.Err()
 }
 
 // writeFeeds writes the site's feeds and each tag's.
-func writeFeeds(s *site.Site, w Writer, stats *Stats) error {
+func (b *builder) writeFeeds() error {
+	s, w, stats := b.site, b.w, b.stats
 	newest := func(a []*site.Article) []*site.Article { return a[:min(len(a), s.FeedSize)] }
 	type file struct {
 		path   string
@@ -273,8 +320,9 @@ func writeFeeds(s *site.Site, w Writer, stats *Stats) error {
 	return errs.Err()
 }
 
-func writeSitemap(s *site.Site, urls []feed.URL, w Writer, stats *Stats) error {
-	data, err := feed.Sitemap(s, urls)
+func (b *builder) writeSitemap() error {
+	s, w, stats := b.site, b.w, b.stats
+	data, err := feed.Sitemap(s, b.urls)
 	if err != nil {
 		return err
 	}
@@ -286,16 +334,17 @@ func writeSitemap(s *site.Site, urls []feed.URL, w Writer, stats *Stats) error {
 }
 
 // writeSearchIndex writes the files /search/ loads in the browser.
-func writeSearchIndex(s *site.Site, w Writer, stats *Stats) error {
-	return search.Write(s, func(name string, data []byte) error {
-		stats.Files++
-		return w.WriteFile(name, data)
+func (b *builder) writeSearchIndex() error {
+	return search.Write(b.site, func(name string, data []byte) error {
+		b.stats.Files++
+		return b.w.WriteFile(name, data)
 	})
 }
 
 // copyStatic copies layouts/static of the built-in theme and of the site,
 // the site's file winning where both have one.
-func copyStatic(layouts fs.FS, w Writer, stats *Stats) error {
+func (b *builder) copyStatic() error {
+	layouts, w, stats := b.layouts, b.w, b.stats
 	err := fs.WalkDir(layouts, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || !d.Type().IsRegular() {
 			return err

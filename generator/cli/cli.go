@@ -33,7 +33,7 @@ const (
 const usage = `digest builds a static news digest from Markdown articles.
 
 Usage:
-  digest build [-s DIR] [-o DIR] [--drafts] [--future] [--base-url URL] [--quiet]
+  digest build [-s DIR] [-o DIR] [--drafts] [--future] [--base-url URL] [--quiet] [--verbose]
   digest new [-s DIR] "Headline" [--tags a,b] [--source NAME] [--url URL] [--date DATE]
   digest init DIR
   digest check [-s DIR] [--drafts] [--future]
@@ -92,8 +92,10 @@ func Main(args []string, theme fs.FS, stdout, stderr io.Writer) int {
 
 // siteFlags are the flags build and check share.
 type siteFlags struct {
-	site           string
-	drafts, future bool
+	site                   string
+	drafts, future         bool
+	verbose                bool
+	cpuProfile, memProfile string
 }
 
 func newFlags(e *env, name string, sf *siteFlags) *flag.FlagSet {
@@ -102,6 +104,9 @@ func newFlags(e *env, name string, sf *siteFlags) *flag.FlagSet {
 	fset.StringVar(&sf.site, "s", ".", "the site `folder`, holding site.yaml, content/ and layouts/")
 	fset.BoolVar(&sf.drafts, "drafts", false, "include articles marked draft: true")
 	fset.BoolVar(&sf.future, "future", false, "include articles dated in the future")
+	fset.BoolVar(&sf.verbose, "verbose", false, "print how long each step of the build took")
+	fset.StringVar(&sf.cpuProfile, "cpuprofile", "", "write a CPU profile to `file`, for go tool pprof")
+	fset.StringVar(&sf.memProfile, "memprofile", "", "write a heap profile to `file` at the end")
 	cmd := helps[name]
 	fset.Usage = func() {
 		fmt.Fprintf(fset.Output(), "digest %s: %s\n\nFlags:\n", name, cmd.summary)
@@ -113,13 +118,19 @@ func newFlags(e *env, name string, sf *siteFlags) *flag.FlagSet {
 
 // parse parses args, returning the exit status to stop with, if any.
 func parse(e *env, fset *flag.FlagSet, args []string) (int, bool) {
+	// The flag package prints the usage itself on -help and on errors;
+	// print it once, to the right stream, here instead.
+	usage := fset.Usage
+	fset.Usage = func() {}
 	err := fset.Parse(args)
+	fset.Usage = usage
 	if errors.Is(err, flag.ErrHelp) {
 		fset.SetOutput(e.stdout)
 		fset.Usage()
 		return exitOK, true
 	}
 	if err != nil {
+		fset.Usage()
 		return exitUsage, true
 	}
 	if fset.NArg() > 0 {
@@ -135,12 +146,10 @@ func runBuild(e *env, args []string) int {
 	out := fset.String("o", "", "the output `folder` (default <site>/public)")
 	baseURL := fset.String("base-url", "", "the `URL` the site is published at, overriding site.yaml")
 	quiet := fset.Bool("quiet", false, "print nothing but problems")
-	cpuProfile := fset.String("cpuprofile", "", "write a CPU profile to `file`, for go tool pprof")
-	memProfile := fset.String("memprofile", "", "write a heap profile to `file` after the build")
 	if code, stop := parse(e, fset, args); stop {
 		return code
 	}
-	stopProfiles, err := startProfiles(*cpuProfile, *memProfile)
+	stopProfiles, err := startProfiles(sf.cpuProfile, sf.memProfile)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "digest build: %v\n", err)
 		return exitUsage
@@ -161,6 +170,7 @@ func runBuild(e *env, args []string) int {
 	}
 	stats, err := generator.Build(e.options(sf, *baseURL), o)
 	printWarnings(e, stats)
+	printPhases(e, sf, stats)
 	if err != nil {
 		o.Abort()
 		return e.failed("build", err)
@@ -188,12 +198,19 @@ func runCheck(e *env, args []string) int {
 	if code, stop := parse(e, fset, args); stop {
 		return code
 	}
+	stopProfiles, err := startProfiles(sf.cpuProfile, sf.memProfile)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "digest check: %v\n", err)
+		return exitUsage
+	}
+	defer stopProfiles()
 	if err := checkSite(sf.site); err != nil {
 		fmt.Fprintf(e.stderr, "digest check: %v\n", err)
 		return exitContent
 	}
 	stats, err := generator.Build(e.options(sf, ""), discard{})
 	printWarnings(e, stats)
+	printPhases(e, sf, stats)
 	if err != nil {
 		return e.failed("check", err)
 	}
@@ -251,6 +268,16 @@ func (e *env) failed(cmd string, err error) int {
 	}
 	fmt.Fprintf(e.stderr, "digest %s: %v; nothing was written\n", cmd, err)
 	return exitContent
+}
+
+// printPhases prints the time each step took, for --verbose.
+func printPhases(e *env, sf siteFlags, stats *generator.Stats) {
+	if !sf.verbose || stats == nil {
+		return
+	}
+	for _, p := range stats.Phases {
+		fmt.Fprintf(e.stderr, "%-12s %8s\n", p.Name, p.Duration.Round(100*time.Microsecond))
+	}
 }
 
 func printWarnings(e *env, stats *generator.Stats) {

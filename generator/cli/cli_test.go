@@ -49,6 +49,9 @@ func TestUsage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		code, stdout, stderr := run(t, tt.args...)
+		if code == 0 && stderr != "" {
+			t.Errorf("digest %q wrote to stderr on success: %q", tt.args, stderr)
+		}
 		if code != tt.code || !strings.Contains(stdout, tt.inStdout) || !strings.Contains(stderr, tt.inStderr) {
 			t.Errorf("digest %q = %d, stdout %q, stderr %q; want %d, stdout with %q, stderr with %q",
 				tt.args, code, stdout, stderr, tt.code, tt.inStdout, tt.inStderr)

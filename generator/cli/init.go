@@ -1,0 +1,194 @@
+package cli
+
+import (
+	"embed"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/digest/digest/generator/content"
+	"github.com/digest/digest/generator/render"
+)
+
+// skeleton is the new site digest init writes, but for layouts/, which is
+// copied from the built-in theme.
+//
+//go:embed all:skeleton
+var skeleton embed.FS
+
+var initSynopsis = synopsis{
+	line: "digest init DIR",
+	notes: "DIR is created if missing; a folder that holds anything is refused.\n" +
+		"The new site has site.yaml with every setting explained, the default\n" +
+		"theme in layouts/ to change as you like, two example articles, an about\n" +
+		"page and a .gitignore for public/. It builds at once.",
+}
+
+func runInit(e *env, args []string) int {
+	fset := flag.NewFlagSet("init", flag.ContinueOnError)
+	pos, code, stop := parseArgs(e, fset, initSynopsis, args, 1)
+	if stop {
+		return code
+	}
+	if len(pos) == 0 {
+		return e.usageError("init", "missing folder", initSynopsis)
+	}
+	dir := pos[0]
+	if err := checkEmpty(dir); err != nil {
+		fmt.Fprintf(e.stderr, "digest init: %v\n", err)
+		return exitContent
+	}
+	files, err := siteFiles(e.theme)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "digest init: %v\n", err)
+		return exitContent
+	}
+	if err := writeSite(dir, files); err != nil {
+		fmt.Fprintf(e.stderr, "digest init: %v\n", err)
+		return exitContent
+	}
+
+	layouts := 0
+	for _, f := range files {
+		if f.theme {
+			layouts++
+		}
+	}
+	w := e.stdout
+	fmt.Fprintf(w, "Created a new digest site in %s:\n", dir)
+	fmt.Fprintf(w, "  %-12s the settings, each explained, all commented out\n", "site.yaml")
+	fmt.Fprintf(w, "  %-12s the default theme (%s), yours to change\n", "layouts/", plural(layouts, "file", "files"))
+	fmt.Fprintf(w, "  %-12s two example articles and an about page, to replace with your own:\n", "content/")
+	for _, f := range files {
+		if rest, ok := strings.CutPrefix(f.name, content.Dir+"/"); ok {
+			fmt.Fprintf(w, "    %s\n", rest)
+		}
+	}
+	fmt.Fprintf(w, "  %-12s keeps the built site, public/, out of git\n", ".gitignore")
+	fmt.Fprintf(w, "\nNext:\n")
+	fmt.Fprintf(w, "  cd %s && digest build\n", shellQuote(dir))
+	fmt.Fprintf(w, "  digest new \"Your first headline\" --tags News --source \"The Publisher\" --url https://example.com/story\n")
+	return exitOK
+}
+
+// checkEmpty makes sure dir is missing or an empty folder.
+func checkEmpty(dir string) error {
+	info, err := os.Stat(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !info.IsDir() {
+		return fmt.Errorf("%s is a file, not a folder", dir)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	if len(entries) > 0 {
+		return fmt.Errorf("%s is not empty (it holds %s); give a new or empty folder", dir, entries[0].Name())
+	}
+	return nil
+}
+
+// siteFile is one file of a new site: name, a slash path in the site, read
+// from name src in the FS from.
+type siteFile struct {
+	name, src string
+	from      fs.FS
+	theme     bool // from the built-in theme
+}
+
+// siteFiles lists the new site's files: the skeleton, then the theme under
+// layouts/.
+func siteFiles(theme fs.FS) ([]siteFile, error) {
+	var files []siteFile
+	sk, err := fs.Sub(skeleton, "skeleton")
+	if err != nil {
+		return nil, err
+	}
+	add := func(fsys fs.FS, prefix string, theme bool) error {
+		return fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			files = append(files, siteFile{name: path.Join(prefix, p), src: p, from: fsys, theme: theme})
+			return nil
+		})
+	}
+	if err := add(sk, "", false); err != nil {
+		return nil, err
+	}
+	if err := add(theme, render.Dir, true); err != nil {
+		return nil, fmt.Errorf("copying the built-in theme: %w", err)
+	}
+	return files, nil
+}
+
+// writeSite writes files into dir, creating it. It never replaces a file;
+// when something fails, it removes what it wrote.
+func writeSite(dir string, files []siteFile) (err error) {
+	var made []string // files and folders created, in order
+	defer func() {
+		if err != nil {
+			for _, p := range slices.Backward(made) {
+				os.Remove(p)
+			}
+		}
+	}()
+	if err := mkdirs(dir, &made); err != nil {
+		return err
+	}
+	for _, f := range files {
+		data, err := fs.ReadFile(f.from, f.src)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dir, filepath.FromSlash(f.name))
+		if err := mkdirs(filepath.Dir(target), &made); err != nil {
+			return err
+		}
+		if err := writeNew(target, data); err != nil {
+			return err
+		}
+		made = append(made, target)
+	}
+	return nil
+}
+
+// mkdirs creates folder d and its missing parents, adding those it made to
+// made.
+func mkdirs(d string, made *[]string) error {
+	if info, err := os.Stat(d); err == nil && info.IsDir() {
+		return nil
+	}
+	if parent := filepath.Dir(d); parent != d {
+		if err := mkdirs(parent, made); err != nil {
+			return err
+		}
+	}
+	if err := os.Mkdir(d, 0o755); err != nil {
+		return err
+	}
+	*made = append(*made, d)
+	return nil
+}
+
+var shellSafe = regexp.MustCompile(`^[A-Za-z0-9_./+-]+$`)
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if shellSafe.MatchString(s) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

@@ -1,0 +1,312 @@
+package cli
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/digest/digest/generator/config"
+	"github.com/digest/digest/generator/content"
+	"github.com/digest/digest/generator/slug"
+)
+
+func TestInit(t *testing.T) {
+	tests := []struct {
+		name string
+		dir  func(t *testing.T) string
+	}{
+		{"empty folder", func(t *testing.T) string { return t.TempDir() }},
+		{"missing folder", func(t *testing.T) string { return filepath.Join(t.TempDir(), "a", "my digest") }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := tt.dir(t)
+			code, stdout, stderr := run(t, "init", dir)
+			if code != 0 || stderr != "" {
+				t.Fatalf("digest init = %d, %q", code, stderr)
+			}
+			for _, want := range []string{"Created a new digest site in " + dir, "site.yaml", "layouts/",
+				"pages/about.md", ".gitignore", "cd " + shellQuote(dir) + " && digest build"} {
+				if !strings.Contains(stdout, want) {
+					t.Errorf("digest init printed no %q:\n%s", want, stdout)
+				}
+			}
+			if b, err := os.ReadFile(filepath.Join(dir, ".gitignore")); err != nil || string(b) != "/public/\n" {
+				t.Errorf(".gitignore = %q, %v; want /public/", b, err)
+			}
+			assertSameFiles(t, theme, os.DirFS(filepath.Join(dir, "layouts")))
+			articles, _ := filepath.Glob(filepath.Join(dir, "content", "*", "*", "*.md"))
+			if len(articles) != 2 {
+				t.Errorf("init wrote %d articles; want 2", len(articles))
+			}
+			if _, err := os.Stat(filepath.Join(dir, "content", "pages", "about.md")); err != nil {
+				t.Error(err)
+			}
+
+			// The new site builds at once.
+			code, stdout, stderr = run(t, "check", "-s", dir)
+			if code != 0 || !strings.Contains(stdout, "2 articles") || stderr != "" {
+				t.Errorf("check of the new site = %d, %q, %q; want 0, 2 articles and no warning", code, stdout, stderr)
+			}
+			code, _, stderr = run(t, "build", "-s", dir)
+			if code != 0 || stderr != "" {
+				t.Fatalf("build of the new site = %d, %q", code, stderr)
+			}
+			for _, page := range []string{"index.html", "about/index.html", "tags/example/index.html",
+				"2025/03/11/valley-railway-reopens-after-storm-repairs/index.html", "feed.xml"} {
+				if _, err := os.Stat(filepath.Join(dir, "public", page)); err != nil {
+					t.Errorf("the built site lacks %s", page)
+				}
+			}
+		})
+	}
+}
+
+// assertSameFiles checks that got holds every file of want, byte for byte,
+// and nothing else.
+func assertSameFiles(t *testing.T, want, got fs.FS) {
+	t.Helper()
+	n := 0
+	fs.WalkDir(want, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		n++
+		w, _ := fs.ReadFile(want, p)
+		g, err := fs.ReadFile(got, p)
+		if err != nil || !bytes.Equal(w, g) {
+			t.Errorf("layouts/%s differs from the theme's (%v)", p, err)
+		}
+		return nil
+	})
+	m := 0
+	fs.WalkDir(got, ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			m++
+		}
+		return err
+	})
+	if n == 0 || m != n {
+		t.Errorf("layouts/ has %d files; the theme %d", m, n)
+	}
+}
+
+func TestInitThenNew(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "site")
+	if code, _, stderr := run(t, "init", dir); code != 0 {
+		t.Fatalf("digest init = %d, %q", code, stderr)
+	}
+	fakeNew(t, mustTime(t, "2025-03-12T07:00:00Z"), pipe("A summary.\n"))
+	if code, _, stderr := run(t, "new", "-s", dir, `Port Evenlow: "library" wins a prize`, "--tags", "Libraries,Example",
+		"--source", "Example Gazette", "--url", "https://news.example.com/prize"); code != 0 {
+		t.Fatalf("digest new = %d, %q", code, stderr)
+	}
+	code, stdout, stderr := run(t, "check", "-s", dir)
+	if code != 0 || !strings.Contains(stdout, "3 articles") {
+		t.Errorf("check = %d, %q, %q; want 0 and 3 articles", code, stdout, stderr)
+	}
+}
+
+func TestInitRefuses(t *testing.T) {
+	tests := []struct {
+		name     string
+		setup    func(t *testing.T) []string // the arguments
+		code     int
+		inStderr string
+	}{
+		{"non-empty folder", func(t *testing.T) []string {
+			dir := t.TempDir()
+			writeFile(t, filepath.Join(dir, "notes.txt"), "mine")
+			return []string{dir}
+		}, 1, "is not empty (it holds notes.txt)"},
+		{"folder with only a hidden file", func(t *testing.T) []string {
+			dir := t.TempDir()
+			writeFile(t, filepath.Join(dir, ".gitignore"), "mine")
+			return []string{dir}
+		}, 1, "is not empty"},
+		{"a file", func(t *testing.T) []string {
+			file := filepath.Join(t.TempDir(), "site")
+			writeFile(t, file, "mine")
+			return []string{file}
+		}, 1, "is a file, not a folder"},
+		{"no folder", func(t *testing.T) []string { return nil }, 2, "missing folder"},
+		{"two folders", func(t *testing.T) []string { return []string{t.TempDir(), t.TempDir()} }, 2, "unexpected argument"},
+		{"unknown flag", func(t *testing.T) []string { return []string{"--force", t.TempDir()} }, 2, "flag provided but not defined: -force"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"init"}, tt.setup(t)...)
+			before := tree(t, args[1:])
+			code, stdout, stderr := run(t, args...)
+			if code != tt.code || stdout != "" || !strings.Contains(stderr, tt.inStderr) {
+				t.Errorf("digest %q = %d, stdout %q, stderr %q; want %d, stderr with %q",
+					args, code, stdout, stderr, tt.code, tt.inStderr)
+			}
+			if after := tree(t, args[1:]); !reflect.DeepEqual(before, after) {
+				t.Errorf("digest %q changed the folder: %q, then %q", args, before, after)
+			}
+		})
+	}
+}
+
+// tree lists the files and folders under the paths among args.
+func tree(t *testing.T, args []string) []string {
+	t.Helper()
+	var out []string
+	for _, a := range args {
+		filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
+			if err == nil {
+				out = append(out, p)
+			}
+			return nil
+		})
+	}
+	return out
+}
+
+// brokenFS cannot open one of its files.
+type brokenFS struct {
+	fstest.MapFS
+	bad string
+}
+
+func (b brokenFS) Open(name string) (fs.File, error) {
+	if name == b.bad {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrPermission}
+	}
+	return b.MapFS.Open(name)
+}
+
+func (b brokenFS) ReadFile(name string) ([]byte, error) {
+	if name == b.bad {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrPermission}
+	}
+	return b.MapFS.ReadFile(name)
+}
+
+func TestInitFailureLeavesNothing(t *testing.T) {
+	broken := brokenFS{fstest.MapFS{
+		"base.html":    {Data: []byte("base")},
+		"static/z.css": {Data: []byte("z")},
+		"zz/late.html": {Data: []byte("late")},
+	}, "zz/late.html"}
+	empty := t.TempDir()
+	missing := filepath.Join(t.TempDir(), "a", "b")
+	for _, dir := range []string{empty, missing} {
+		var stdout, stderr bytes.Buffer
+		code := Main([]string{"init", dir}, broken, &stdout, &stderr)
+		if code != 1 || !strings.Contains(stderr.String(), "zz/late.html") {
+			t.Errorf("digest init %s with a broken theme = %d, %q; want 1 and the file named", dir, code, stderr.String())
+		}
+		if got := tree(t, []string{filepath.Dir(filepath.Dir(missing))}); len(got) != 1 {
+			t.Errorf("a failed init left %q", got)
+		}
+		if got := tree(t, []string{empty}); len(got) != 1 {
+			t.Errorf("a failed init left %q", got)
+		}
+	}
+}
+
+func TestInitHelp(t *testing.T) {
+	code, stdout, stderr := run(t, "init", "--help")
+	if code != 0 || stderr != "" || !strings.Contains(stdout, "Usage:\n  digest init DIR") || !strings.Contains(stdout, "Example:\n  digest init ") {
+		t.Errorf("digest init --help = %d, %q, %q", code, stdout, stderr)
+	}
+}
+
+// setting is a commented-out line of the skeleton's site.yaml: "#key: ..."
+// with no space after the "#", or "#  ..." (two spaces) under such a key.
+// Explanations are "# ..." (one space).
+var setting = regexp.MustCompile(`(?m)^#([^ \n]|  )`)
+
+// TestSkeletonSiteYAML checks that site.yaml names every key of
+// config.Config, commented out, and that it is valid with all of them
+// uncommented.
+func TestSkeletonSiteYAML(t *testing.T) {
+	src, err := fs.ReadFile(skeleton, "skeleton/site.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := config.Parse(src)
+	if err != nil {
+		t.Fatalf("site.yaml as written: %v", err)
+	}
+	if !reflect.DeepEqual(c, config.Default()) {
+		t.Errorf("site.yaml as written sets something: %+v", c)
+	}
+
+	on := setting.ReplaceAll(src, []byte("$1"))
+	c, err = config.Parse(on)
+	if err != nil {
+		t.Fatalf("site.yaml uncommented: %v\n%s", err, on)
+	}
+	v := reflect.ValueOf(c).Elem()
+	for i := range v.NumField() {
+		f := v.Type().Field(i)
+		key, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if key == "-" {
+			continue
+		}
+		if !bytes.Contains(src, []byte("\n#"+key+":")) {
+			t.Errorf("site.yaml lacks a commented-out %s", key)
+		}
+		if v.Field(i).IsZero() && f.Type.Kind() != reflect.Bool {
+			t.Errorf("site.yaml uncommented leaves %s unset", key)
+		}
+	}
+	if c.TagAliases["N. Korea"] != "North Korea" {
+		t.Errorf("site.yaml uncommented = %+v", c)
+	}
+}
+
+// TestSkeletonArticles checks the examples read as a build reads them, and
+// sit where digest new would have put them.
+func TestSkeletonArticles(t *testing.T) {
+	n := 0
+	err := fs.WalkDir(skeleton, "skeleton/content", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasPrefix(p, "skeleton/content/pages/") {
+			return err
+		}
+		n++
+		name := strings.TrimPrefix(p, "skeleton/")
+		src, _ := fs.ReadFile(skeleton, p)
+		a, warnings, err := content.ParseArticle(name, src, time.UTC)
+		if err != nil || len(warnings) > 0 {
+			t.Errorf("%s: %v %v", name, err, warnings)
+			return nil
+		}
+		want := path.Join("content", a.Date.Format("2006/01"), slug.Make(a.Title)+".md")
+		if name != want {
+			t.Errorf("%s should be %s, where digest new puts it", name, want)
+		}
+		if len(a.Tags) == 0 || a.Source == "" || !regexp.MustCompile(`^https://[a-z.]*example\.(com|org)/`).MatchString(a.SourceURL) {
+			t.Errorf("%s: tags %q, source %q, source_url %q; want all, on an example domain", name, a.Tags, a.Source, a.SourceURL)
+		}
+		return nil
+	})
+	if err != nil || n != 2 {
+		t.Errorf("skeleton has %d articles (%v); want 2", n, err)
+	}
+}
+
+func TestShellQuote(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"site", "site"},
+		{"/tmp/my-digest_2", "/tmp/my-digest_2"},
+		{"my digest", "'my digest'"},
+		{"it's", `'it'\''s'`},
+	}
+	for _, tt := range tests {
+		if got := shellQuote(tt.in); got != tt.want {
+			t.Errorf("shellQuote(%q) = %q; want %q", tt.in, got, tt.want)
+		}
+	}
+}
