@@ -69,3 +69,48 @@ func BenchmarkBuild1000(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkStages times the main steps of a 1,000-article build on their
+// own, writing nothing, so each can be profiled alone.
+func BenchmarkStages(b *testing.B) {
+	fsys := generateSite(1000)
+	opts := Options{Site: fsys, Theme: theme, Now: buildTime.AddDate(10, 0, 0)}
+	for _, stage := range []string{"load", "model", "pages", "feeds", "search"} {
+		b.Run(stage, func(b *testing.B) {
+			bl := &builder{opts: opts, w: discardWriter{}, stats: &Stats{}}
+			steps := map[string]func() error{
+				"load": bl.load, "model": bl.model, "pages": bl.writePages,
+				"feeds": bl.writeFeeds, "search": bl.writeSearchIndex,
+			}
+			prep := []func() error{bl.checkInputs, bl.load, bl.model}
+			switch stage {
+			case "load":
+				prep = prep[:1]
+			case "model":
+				prep = prep[:2]
+			}
+			for _, step := range prep {
+				if err := step(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			for b.Loop() {
+				if stage == "model" {
+					b.StopTimer()
+					if err := bl.load(); err != nil {
+						b.Fatal(err)
+					}
+					b.StartTimer()
+				}
+				if err := steps[stage](); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// discardWriter is a build output that keeps nothing.
+type discardWriter struct{}
+
+func (discardWriter) WriteFile(string, []byte) error { return nil }

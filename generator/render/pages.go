@@ -33,7 +33,10 @@ type Data struct {
 	NewerEdition, OlderEdition *site.Edition
 	NewerArticle, OlderArticle *site.Article
 
-	Feeds []Feed // feeds to announce with <link rel="alternate">
+	// Feeds are the feeds to announce with <link rel="alternate">; pages
+	// with the same feeds share one *Feeds, so a template can render its
+	// links once with cached.
+	Feeds *Feeds
 
 	Target string // alias: the URL redirected to
 }
@@ -43,6 +46,11 @@ type Feed struct {
 	Type  string // MIME type
 	Title string
 	URL   string // root-relative
+}
+
+// Feeds is a list of feeds.
+type Feeds struct {
+	Links []Feed
 }
 
 // SiteFeeds are the whole site's feeds.
@@ -76,7 +84,7 @@ func FilePath(url string) string {
 // page at a time, so a large site never holds them all.
 func Pages(s *site.Site) iter.Seq[*Data] {
 	return func(yield func(*Data) bool) {
-		feeds := SiteFeeds(s)
+		feeds := &Feeds{Links: SiteFeeds(s)}
 		page := func(kind, title, url string) *Data {
 			return &Data{Site: s, Kind: kind, Title: title, Description: s.Description, URL: url, Permalink: s.AbsURL(url), Feeds: feeds}
 		}
@@ -111,10 +119,11 @@ func Pages(s *site.Site) iter.Seq[*Data] {
 			return
 		}
 		for _, t := range s.Tags {
-			for _, p := range site.Paginate(t.Articles, s.PageSize, t.URL) {
+			tagFeeds := &Feeds{Links: append(TagFeeds(t), feeds.Links...)}
+		for _, p := range site.Paginate(t.Articles, s.PageSize, t.URL) {
 				d := page("tag", t.Name, p.URL)
 				d.Tag, d.Pager, d.Editions = t, p, site.GroupByEdition(p.Items)
-				d.Feeds = append(TagFeeds(t), feeds...)
+				d.Feeds = tagFeeds
 				if !yield(d) {
 					return
 				}
