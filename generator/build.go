@@ -19,7 +19,9 @@ import (
 	"bytes"
 	"errors"
 	"io/fs"
+	"maps"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -269,32 +271,31 @@ func (b *builder) writePages() error {
 // writeFeeds writes the site's feeds and each tag's.
 func (b *builder) writeFeeds() error {
 	s, w, stats := b.site, b.w, b.stats
+	m := feed.NewMaker(s)
 	newest := func(a []*site.Article) []*site.Article { return a[:min(len(a), s.FeedSize)] }
 	type file struct {
 		path   string
-		render func(*site.Site, feed.Channel) ([]byte, error)
+		render func(feed.Channel) ([]byte, error)
 		ch     feed.Channel
 	}
-	home := feed.Channel{Title: s.Title, Description: s.Description, URL: "/", Articles: newest(s.Articles)}
 	var files []file
-	for _, f := range []struct {
-		path   string
-		render func(*site.Site, feed.Channel) ([]byte, error)
-	}{{"/feed.xml", feed.RSS}, {"/atom.xml", feed.Atom}, {"/feed.json", feed.JSON}} {
-		ch := home
-		ch.Path = f.path
-		files = append(files, file{f.path, f.render, ch})
+	// add lists the feeds of one channel, one file per format.
+	add := func(ch feed.Channel, formats map[string]func(feed.Channel) ([]byte, error)) {
+		for _, name := range slices.Sorted(maps.Keys(formats)) {
+			c := ch
+			c.Path = ch.URL + name
+			files = append(files, file{c.Path, formats[name], c})
+		}
 	}
+	add(feed.Channel{Title: s.Title, Description: s.Description, URL: "/", Articles: newest(s.Articles)},
+		map[string]func(feed.Channel) ([]byte, error){"feed.xml": m.RSS, "atom.xml": m.Atom, "feed.json": m.JSON})
 	for _, t := range s.Tags {
-		ch := feed.Channel{
+		add(feed.Channel{
 			Title:       t.Name + " — " + s.Title,
 			Description: "Articles tagged " + t.Name + " in " + s.Title,
 			URL:         t.URL,
 			Articles:    newest(t.Articles),
-		}
-		rss, atom := ch, ch
-		rss.Path, atom.Path = t.URL+"feed.xml", t.URL+"atom.xml"
-		files = append(files, file{rss.Path, feed.RSS, rss}, file{atom.Path, feed.Atom, atom})
+		}, map[string]func(feed.Channel) ([]byte, error){"feed.xml": m.RSS, "atom.xml": m.Atom})
 	}
 	var errs diag.List
 	var mu sync.Mutex
@@ -304,7 +305,7 @@ func (b *builder) writeFeeds() error {
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			data, err := f.render(s, f.ch)
+			data, err := f.render(f.ch)
 			if err == nil {
 				err = w.WriteFile(render.FilePath(f.path), data)
 			}

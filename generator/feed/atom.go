@@ -17,9 +17,11 @@ import (
 type atomFeed struct {
 	XMLName xml.Name `xml:"feed"`
 	*feeds.AtomFeed
-	Lang    string           `xml:"xml:lang,attr,omitempty"`
-	Links   []feeds.AtomLink // hides AtomFeed.Link
-	Entries []*atomEntry     `xml:"entry"`
+	Lang  string           `xml:"xml:lang,attr,omitempty"`
+	Links []feeds.AtomLink // hides AtomFeed.Link
+	// Entries are encoded beforehand, once per article, and written as
+	// they are; gorilla's own Entries stay empty.
+	Entries []byte `xml:",innerxml"`
 }
 
 type atomEntry struct {
@@ -33,8 +35,10 @@ type atomCategory struct {
 }
 
 // Atom renders ch as an Atom 1.0 feed.
-func Atom(s *site.Site, ch Channel) ([]byte, error) {
-	f := newFeed(s, ch)
+func (m *Maker) Atom(ch Channel) ([]byte, error) {
+	s := m.site
+	f := newFeed(s, Channel{Title: ch.Title, URL: ch.URL, Description: ch.Description})
+	f.Updated = updated(ch.Articles)
 	// Atom requires an author for the feed or for every entry, and a
 	// curator's byline is optional: the site itself stands in.
 	author := s.Author
@@ -56,26 +60,37 @@ func Atom(s *site.Site, ch Channel) ([]byte, error) {
 			{Href: absURL(s, ch.Path), Rel: "self", Type: "application/atom+xml"},
 		},
 	}
-	for i, e := range af.Entries {
-		a := ch.Articles[i]
-		e.Published = a.Date.Format(time.RFC3339)
-		if e.Summary != nil {
-			e.Summary.Type = "text" // gorilla assumes html; a summary is plain text
+	for _, a := range ch.Articles {
+		data, err := cachedItem(&m.atom, a, func() ([]byte, error) { return atomEntryXML(s, a) })
+		if err != nil {
+			return nil, err
 		}
-		for j := range e.Links {
-			// gorilla copies the RSS enclosure's placeholder length; in
-			// Atom it is optional and 0 would be a false hint.
-			e.Links[j].Length = ""
-		}
-		if a.SourceURL != "" {
-			e.Links = append(e.Links, feeds.AtomLink{Href: a.SourceURL, Rel: "related", Type: "text/html"})
-		}
-		entry := &atomEntry{AtomEntry: e}
-		for _, name := range tagNames(a) {
-			entry.Categories = append(entry.Categories, atomCategory{Term: name})
-		}
-		doc.Entries = append(doc.Entries, entry)
+		doc.Entries = append(append(doc.Entries, '\n'), data...)
 	}
-	af.Link, af.Entries = nil, nil
+	af.Link = nil
 	return marshalXML(doc)
+}
+
+// atomEntryXML encodes a's entry as it stands inside the feed, indented to
+// its depth there.
+func atomEntryXML(s *site.Site, a *site.Article) ([]byte, error) {
+	f := &feeds.Feed{Items: []*feeds.Item{newItem(s, a)}}
+	e := (&feeds.Atom{Feed: f}).AtomFeed().Entries[0]
+	e.Published = a.Date.Format(time.RFC3339)
+	if e.Summary != nil {
+		e.Summary.Type = "text" // gorilla assumes html; a summary is plain text
+	}
+	for j := range e.Links {
+		// gorilla copies the RSS enclosure's placeholder length; in Atom it
+		// is optional and 0 would be a false hint.
+		e.Links[j].Length = ""
+	}
+	if a.SourceURL != "" {
+		e.Links = append(e.Links, feeds.AtomLink{Href: a.SourceURL, Rel: "related", Type: "text/html"})
+	}
+	entry := &atomEntry{AtomEntry: e}
+	for _, name := range tagNames(a) {
+		entry.Categories = append(entry.Categories, atomCategory{Term: name})
+	}
+	return xml.MarshalIndent(entry, "  ", "  ")
 }

@@ -36,12 +36,47 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gorilla/feeds"
 
 	"github.com/digest/digest/generator/site"
 )
+
+// Maker makes one build's feeds. An article is in the site's feeds and in
+// each of its tags', so it encodes each article's item once per format and
+// reuses it. It is safe for concurrent use.
+type Maker struct {
+	site      *site.Site
+	rss, atom sync.Map // *site.Article → []byte: the item's XML
+}
+
+// NewMaker returns a Maker for the feeds of s.
+func NewMaker(s *site.Site) *Maker { return &Maker{site: s} }
+
+// RSS renders ch as an RSS 2.0 feed, with a Maker of its own.
+func RSS(s *site.Site, ch Channel) ([]byte, error) { return NewMaker(s).RSS(ch) }
+
+// Atom renders ch as an Atom 1.0 feed, with a Maker of its own.
+func Atom(s *site.Site, ch Channel) ([]byte, error) { return NewMaker(s).Atom(ch) }
+
+// JSON renders ch as a JSON Feed 1.1.
+func JSON(s *site.Site, ch Channel) ([]byte, error) { return NewMaker(s).JSON(ch) }
+
+// cachedItem returns the XML of a's item from cache, encoding it with
+// encode the first time.
+func cachedItem(cache *sync.Map, a *site.Article, encode func() ([]byte, error)) ([]byte, error) {
+	if data, ok := cache.Load(a); ok {
+		return data.([]byte), nil
+	}
+	data, err := encode()
+	if err != nil {
+		return nil, err
+	}
+	cache.Store(a, data)
+	return data, nil
+}
 
 // Channel is one feed: the site's or a tag's.
 type Channel struct {

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 
 	"github.com/gorilla/feeds"
-
-	"github.com/digest/digest/generator/site"
 )
 
 // jsonFeed embeds gorilla's JSON Feed so that items is always written:
@@ -17,8 +15,10 @@ type jsonFeed struct {
 	Items []*feeds.JSONItem `json:"items"`
 }
 
-// JSON renders ch as a JSON Feed 1.1.
-func JSON(s *site.Site, ch Channel) ([]byte, error) {
+// JSON renders ch as a JSON Feed 1.1. The site has one JSON Feed, so its
+// items are not cached.
+func (m *Maker) JSON(ch Channel) ([]byte, error) {
+	s := m.site
 	f := newFeed(s, ch)
 	if s.Author != "" {
 		f.Author = &feeds.Author{Name: s.Author}

@@ -24,8 +24,10 @@ type rssDoc struct {
 
 type rssChannel struct {
 	*feeds.RssFeed
-	Self  rssSelfLink `xml:"atom:link"`
-	Items []*rssItem  `xml:"item"`
+	Self rssSelfLink `xml:"atom:link"`
+	// Items are encoded beforehand, once per article, and written as they
+	// are; gorilla's own Items stay empty.
+	Items []byte `xml:",innerxml"`
 }
 
 type rssSelfLink struct {
@@ -43,8 +45,10 @@ type rssItem struct {
 }
 
 // RSS renders ch as an RSS 2.0 feed.
-func RSS(s *site.Site, ch Channel) ([]byte, error) {
-	f := newFeed(s, ch)
+func (m *Maker) RSS(ch Channel) ([]byte, error) {
+	s := m.site
+	f := newFeed(s, Channel{Title: ch.Title, URL: ch.URL, Description: ch.Description})
+	f.Updated = updated(ch.Articles)
 	c := (&feeds.Rss{Feed: f}).RssFeed()
 	c.Language = s.Language
 	if c.Description == "" {
@@ -60,16 +64,26 @@ func RSS(s *site.Site, ch Channel) ([]byte, error) {
 			Self:    rssSelfLink{Href: absURL(s, ch.Path), Rel: "self", Type: "application/rss+xml"},
 		},
 	}
-	for i, it := range c.Items {
-		a := ch.Articles[i]
-		it.Author = ""
-		// Readers take an RSS description as HTML, so a plain-text summary
-		// is escaped once more to show "x < y" as written.
-		it.Description = htmlText.Replace(it.Description)
-		doc.Channel.Items = append(doc.Channel.Items, &rssItem{RssItem: it, Creator: a.Author, Categories: tagNames(a)})
+	for _, a := range ch.Articles {
+		data, err := cachedItem(&m.rss, a, func() ([]byte, error) { return rssItemXML(s, a) })
+		if err != nil {
+			return nil, err
+		}
+		doc.Channel.Items = append(append(doc.Channel.Items, '\n'), data...)
 	}
-	c.Items = nil
 	return marshalXML(doc)
+}
+
+// rssItemXML encodes a's item as it stands inside the channel, indented to
+// its depth there.
+func rssItemXML(s *site.Site, a *site.Article) ([]byte, error) {
+	f := &feeds.Feed{Items: []*feeds.Item{newItem(s, a)}}
+	it := (&feeds.Rss{Feed: f}).RssFeed().Items[0]
+	it.Author = ""
+	// Readers take an RSS description as HTML, so a plain-text summary is
+	// escaped once more to show "x < y" as written.
+	it.Description = htmlText.Replace(it.Description)
+	return xml.MarshalIndent(&rssItem{RssItem: it, Creator: a.Author, Categories: tagNames(a)}, "    ", "  ")
 }
 
 var htmlText = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
