@@ -179,12 +179,17 @@ func (b *builder) load() error {
 func (b *builder) model() error {
 	md := markdown.New(b.cfg.UnsafeHTML)
 	s, err := site.New(b.cfg, b.content, site.Options{Drafts: b.opts.Drafts, Future: b.opts.Future, Now: b.opts.Now},
-		func(src []byte) site.Body {
+		func(src []byte, _ uint64) site.Body {
 			r := md.Render(src)
 			return site.Body{HTML: r.HTML, Summary: r.Summary}
 		})
 	if err != nil {
 		return err
+	}
+	// Only the rendered bodies are needed from here on; a large site is
+	// lighter without its Markdown.
+	for _, a := range b.content.Articles {
+		a.Markdown = nil
 	}
 	b.site, b.content = s, nil
 	b.stats.Articles, b.stats.Tags = len(s.Articles), len(s.Tags)

@@ -51,6 +51,8 @@ type Article struct {
 
 	Markdown []byte // the body, undecoded
 	BodyLine int    // the file line the body starts on
+	// Sum is a hash of the file's bytes: the same Sum, the same article.
+	Sum uint64
 }
 
 // Page is an undated page such as about.md.
@@ -64,6 +66,7 @@ type Page struct {
 
 	Markdown []byte
 	BodyLine int
+	Sum      uint64
 }
 
 // Content is everything Load found.

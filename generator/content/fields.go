@@ -2,6 +2,7 @@ package content
 
 import (
 	"fmt"
+	"hash/fnv"
 	"net/url"
 	"path"
 	"slices"
@@ -37,7 +38,7 @@ func ParseArticle(file string, src []byte, loc *time.Location) (*Article, diag.L
 	if err != nil {
 		return nil, nil, err
 	}
-	a := &Article{File: file, Markdown: m.body, BodyLine: m.bodyLine}
+	a := &Article{File: file, Markdown: m.body, BodyLine: m.bodyLine, Sum: sum(src)}
 	d := decoder{file: file, loc: loc}
 	var title *field // where the title is written, when it is
 	haveDate := false
@@ -103,7 +104,7 @@ func ParsePage(file string, src []byte) (*Page, diag.List, error) {
 		return nil, nil, err
 	}
 	name := strings.TrimSuffix(strings.TrimPrefix(file, PagesDir+"/"), ".md")
-	p := &Page{File: file, Name: name, Markdown: m.body, BodyLine: m.bodyLine}
+	p := &Page{File: file, Name: name, Markdown: m.body, BodyLine: m.bodyLine, Sum: sum(src)}
 	d := decoder{file: file, loc: time.UTC}
 	for _, f := range m.fields {
 		switch f.key {
@@ -405,4 +406,12 @@ func describe(f field) string {
 		return fmt.Sprintf("%q", s)
 	}
 	return kind(f.val)
+}
+
+// sum hashes a file's bytes, so that a later build can tell an unchanged
+// file from a changed one without keeping it.
+func sum(src []byte) uint64 {
+	h := fnv.New64a()
+	h.Write(src)
+	return h.Sum64()
 }

@@ -7,30 +7,28 @@ import (
 )
 
 // renderBodies renders every article and page body on all cores, and fills
-// in summaries the front matter left out. The Markdown source is dropped
-// afterwards: only the HTML is needed from here on.
-func renderBodies(s *Site, render func([]byte) Body) {
+// in summaries the front matter left out. The content is not changed, so a
+// caller may keep it and build the model again.
+func renderBodies(s *Site, render func(src []byte, sum uint64) Body) {
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for _, a := range s.Articles {
 		g.Go(func() error {
-			b := render(a.Markdown)
-			a.Body = b.HTML
+			b := render(a.Markdown, a.Sum)
+			a.Body, a.Summary = b.HTML, a.Article.Summary
 			if a.Summary == "" {
 				a.Summary = b.Summary
 			}
-			a.Markdown = nil
 			return nil
 		})
 	}
 	for _, p := range s.Pages {
 		g.Go(func() error {
-			b := render(p.Markdown)
-			p.Body = b.HTML
+			b := render(p.Markdown, p.Sum)
+			p.Body, p.Summary = b.HTML, p.Page.Summary
 			if p.Summary == "" {
 				p.Summary = b.Summary
 			}
-			p.Markdown = nil
 			return nil
 		})
 	}

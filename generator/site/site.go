@@ -47,13 +47,17 @@ type Article struct {
 	Tags    []*Tag // in the order the front matter gives, merged by slug
 	Edition *Edition
 	Body    template.HTML
+	// Summary is the front matter's summary, or the body's first
+	// paragraph as plain text.
+	Summary string
 }
 
 // Page is an undated page, such as /about/.
 type Page struct {
 	*content.Page
-	URL  string
-	Body template.HTML
+	URL     string
+	Body    template.HTML
+	Summary string // as for Article
 }
 
 // Edition is the articles of one day in the site's timezone.
@@ -93,10 +97,10 @@ type Body struct {
 	Summary string
 }
 
-// New builds the model. render is called once per article and page, in
-// parallel, and must be safe for concurrent use. The error is a diag.List
-// of every URL clash.
-func New(cfg *config.Config, c *content.Content, opts Options, render func(src []byte) Body) (*Site, error) {
+// New builds the model. render is called with each article's and page's
+// body and the hash of its file, in parallel, and must be safe for
+// concurrent use. The error is a diag.List of every URL clash.
+func New(cfg *config.Config, c *content.Content, opts Options, render func(src []byte, sum uint64) Body) (*Site, error) {
 	s := &Site{Config: cfg}
 	for _, a := range c.Articles {
 		switch {

@@ -24,7 +24,7 @@ func newSite(t *testing.T, yaml string, articles ...*content.Article) (*Site, er
 	}
 	c := &content.Content{Articles: articles}
 	now := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
-	return New(cfg, c, Options{Now: now}, func(src []byte) Body {
+	return New(cfg, c, Options{Now: now}, func(src []byte, _ uint64) Body {
 		return Body{HTML: template.HTML(src), Summary: "summary of " + string(src)}
 	})
 }
@@ -134,7 +134,7 @@ func TestURLClashes(t *testing.T) {
 	a.Slug, b.Slug, c.Slug = "same", "same", "other"
 	cfg, _ := config.Parse(nil)
 	_, err := New(cfg, &content.Content{Articles: []*content.Article{a, b, c}, Pages: []*content.Page{page}}, Options{Now: day(30, 0)},
-		func([]byte) Body { return Body{} })
+		func([]byte, uint64) Body { return Body{} })
 	if err == nil {
 		t.Fatal("no error for clashing URLs")
 	}
