@@ -79,8 +79,10 @@ func BenchmarkStages(b *testing.B) {
 		b.Run(stage, func(b *testing.B) {
 			bl := &builder{opts: opts, w: discardWriter{}, stats: &Stats{}}
 			steps := map[string]func() error{
-				"load": bl.load, "model": bl.model, "pages": bl.writePages,
-				"feeds": bl.writeFeeds, "search": bl.writeSearchIndex,
+				"load": bl.load, "model": bl.model,
+				"pages":  func() error { return bl.write(bl.pages()) },
+				"feeds":  func() error { return bl.write(bl.feeds()) },
+				"search": func() error { return bl.write(bl.searchIndex()) },
 			}
 			prep := []func() error{bl.checkInputs, bl.load, bl.model}
 			switch stage {

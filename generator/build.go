@@ -16,23 +16,15 @@
 package generator
 
 import (
-	"bytes"
 	"errors"
 	"io/fs"
-	"maps"
-	"runtime"
-	"slices"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/digest/digest/generator/config"
 	"github.com/digest/digest/generator/content"
 	"github.com/digest/digest/generator/diag"
-	"github.com/digest/digest/generator/feed"
 	"github.com/digest/digest/generator/markdown"
 	"github.com/digest/digest/generator/render"
-	"github.com/digest/digest/generator/search"
 	"github.com/digest/digest/generator/site"
 )
 
@@ -49,6 +41,7 @@ type Options struct {
 }
 
 // Writer receives the site's files; publish.Output writes them to disk.
+// WriteFile must not keep data after it returns: the build reuses it.
 type Writer interface {
 	WriteFile(name string, data []byte) error
 }
@@ -82,7 +75,6 @@ type builder struct {
 	content     *content.Content
 	tmpl        *render.Templates
 	site        *site.Site
-	urls        []feed.URL // pages for the sitemap
 }
 
 // errSkip ends a build early with success: the output is current.
@@ -100,11 +92,11 @@ func Build(opts Options, w Writer) (*Stats, error) {
 		{"fingerprint", b.checkInputs},
 		{"load", b.load},
 		{"model", b.model},
-		{"pages", b.writePages},
-		{"feeds", b.writeFeeds},
-		{"sitemap", b.writeSitemap},
-		{"search", b.writeSearchIndex},
-		{"static", b.copyStatic},
+		{"pages", func() error { return b.write(b.pages()) }},
+		{"feeds", func() error { return b.write(b.feeds()) }},
+		{"sitemap", func() error { return b.write(b.sitemap()) }},
+		{"search", func() error { return b.write(b.searchIndex()) }},
+		{"static", func() error { return b.write(b.static()) }},
 	}
 	for _, step := range steps {
 		start := time.Now()
@@ -198,172 +190,4 @@ func (b *builder) model() error {
 		inc.Record(b.inputs, s.Skipped.NextFuture, b.stats.Warnings)
 	}
 	return nil
-}
-
-// writePages renders every HTML page on all cores and returns the URLs to
-// list in the sitemap, in page order.
-func (b *builder) writePages() error {
-	s, tmpl, w, stats := b.site, b.tmpl, b.w, b.stats
-	type job struct {
-		d     *render.Data
-		alias bool
-	}
-	jobs := make(chan job, 64)
-	var (
-		mu   sync.Mutex
-		errs diag.List
-		seen = map[string]bool{} // one report per distinct template error
-	)
-	fail := func(err error) {
-		mu.Lock()
-		defer mu.Unlock()
-		if !seen[err.Error()] {
-			seen[err.Error()] = true
-			errs.Add(render.Dir, err)
-		}
-	}
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			var buf bytes.Buffer
-			for j := range jobs {
-				buf.Reset()
-				var err error
-				if j.alias {
-					err = tmpl.ExecuteAlias(&buf, j.d)
-				} else {
-					err = tmpl.Execute(&buf, j.d)
-				}
-				if err == nil {
-					err = w.WriteFile(render.FilePath(j.d.URL), bytes.Clone(buf.Bytes()))
-				}
-				if err != nil {
-					fail(err)
-				}
-			}
-		})
-	}
-	var urls []feed.URL
-	for d := range render.Pages(s) {
-		jobs <- job{d: d}
-		stats.Pages++
-		if d.Kind == "404" {
-			continue
-		}
-		u := feed.URL{Loc: d.URL}
-		switch {
-		case d.Article != nil:
-			u.LastMod = d.Article.Date
-			if !d.Article.Updated.IsZero() {
-				u.LastMod = d.Article.Updated
-			}
-		case d.Page != nil:
-			u.LastMod = d.Page.Updated
-		}
-		urls = append(urls, u)
-	}
-	for d := range render.Aliases(s) {
-		jobs <- job{d: d, alias: true}
-		stats.Pages++
-	}
-	close(jobs)
-	wg.Wait()
-	stats.Files += stats.Pages
-	b.urls = urls
-	return errs.Err()
-}
-
-// writeFeeds writes the site's feeds and each tag's.
-func (b *builder) writeFeeds() error {
-	s, w, stats := b.site, b.w, b.stats
-	m := feed.NewMaker(s)
-	newest := func(a []*site.Article) []*site.Article { return a[:min(len(a), s.FeedSize)] }
-	type file struct {
-		path   string
-		render func(feed.Channel) ([]byte, error)
-		ch     feed.Channel
-	}
-	var files []file
-	// add lists the feeds of one channel, one file per format.
-	add := func(ch feed.Channel, formats map[string]func(feed.Channel) ([]byte, error)) {
-		for _, name := range slices.Sorted(maps.Keys(formats)) {
-			c := ch
-			c.Path = ch.URL + name
-			files = append(files, file{c.Path, formats[name], c})
-		}
-	}
-	add(feed.Channel{Title: s.Title, Description: s.Description, URL: "/", Articles: newest(s.Articles)},
-		map[string]func(feed.Channel) ([]byte, error){"feed.xml": m.RSS, "atom.xml": m.Atom, "feed.json": m.JSON})
-	for _, t := range s.Tags {
-		add(feed.Channel{
-			Title:       t.Name + " — " + s.Title,
-			Description: "Articles tagged " + t.Name + " in " + s.Title,
-			URL:         t.URL,
-			Articles:    newest(t.Articles),
-		}, map[string]func(feed.Channel) ([]byte, error){"feed.xml": m.RSS, "atom.xml": m.Atom})
-	}
-	var errs diag.List
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for _, f := range files {
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			data, err := f.render(f.ch)
-			if err == nil {
-				err = w.WriteFile(render.FilePath(f.path), data)
-			}
-			if err != nil {
-				mu.Lock()
-				errs.Add(f.path, err)
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
-	stats.Files += len(files)
-	return errs.Err()
-}
-
-func (b *builder) writeSitemap() error {
-	s, w, stats := b.site, b.w, b.stats
-	data, err := feed.Sitemap(s, b.urls)
-	if err != nil {
-		return err
-	}
-	if err := w.WriteFile("sitemap.xml", data); err != nil {
-		return err
-	}
-	stats.Files += 2
-	return w.WriteFile("robots.txt", feed.Robots(s))
-}
-
-// writeSearchIndex writes the files /search/ loads in the browser.
-func (b *builder) writeSearchIndex() error {
-	return search.Write(b.site, func(name string, data []byte) error {
-		b.stats.Files++
-		return b.w.WriteFile(name, data)
-	})
-}
-
-// copyStatic copies layouts/static of the built-in theme and of the site,
-// the site's file winning where both have one.
-func (b *builder) copyStatic() error {
-	layouts, w, stats := b.layouts, b.w, b.stats
-	err := fs.WalkDir(layouts, "static", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || !d.Type().IsRegular() {
-			return err
-		}
-		data, err := fs.ReadFile(layouts, p)
-		if err == nil {
-			err = w.WriteFile(strings.TrimPrefix(p, "static/"), data)
-		}
-		stats.Files++
-		return err
-	})
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	return err
 }

@@ -12,6 +12,7 @@ package render
 import (
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"html/template"
 	"io"
 	"io/fs"
@@ -45,6 +46,9 @@ type Templates struct {
 	// it rendered, by template name and value.
 	partials *template.Template
 	cache    sync.Map
+	// sum is a hash of every template file read, so a page's signature
+	// changes when a template does.
+	sum uint64
 	// origin maps a template file's name to the file it came from, for
 	// errors.
 	origin map[string]string
@@ -100,12 +104,14 @@ func (o overlay) ReadDir(name string) ([]fs.DirEntry, error) {
 func Load(fsys fs.FS, cfg *config.Config, from func(name string) string) (*Templates, error) {
 	t := &Templates{kinds: map[string]*template.Template{}, origin: map[string]string{}}
 	var errs diag.List
+	sum := fnv.New64a()
 	read := func(name string) string {
 		t.origin[name] = from(name)
 		b, err := fs.ReadFile(fsys, name)
 		if err != nil {
 			errs = append(errs, diag.Errorf(t.origin[name], 0, 0, "%v", fsErr(err)))
 		}
+		str(sum, name, string(b))
 		return string(b)
 	}
 	base := template.New("base.html").Funcs(Funcs(cfg))
@@ -141,6 +147,7 @@ func Load(fsys fs.FS, cfg *config.Config, from func(name string) string) (*Templ
 	}
 	t.alias = template.New("alias.html").Funcs(Funcs(cfg))
 	parse(t.alias, "alias.html")
+	t.sum = sum.Sum64()
 	return t, errs.Err()
 }
 

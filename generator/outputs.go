@@ -1,0 +1,236 @@
+package generator
+
+import (
+	"bytes"
+	"errors"
+	"hash/fnv"
+	"io/fs"
+	"iter"
+	"maps"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/digest/digest/generator/diag"
+	"github.com/digest/digest/generator/feed"
+	"github.com/digest/digest/generator/render"
+	"github.com/digest/digest/generator/search"
+	"github.com/digest/digest/generator/site"
+)
+
+// output is one file of the site, not yet made. Build makes them all;
+// the dev server makes one when it is asked for, and keeps it while its
+// sig stays the same.
+type output struct {
+	path string // slash-separated, from the site root
+	// sig summarises everything the file is made from; 0 means unknown,
+	// and the file is made again after every rebuild.
+	sig uint64
+	// make returns the file's bytes; it may use buf, and the bytes are
+	// only valid until buf is next used.
+	make func(buf *bytes.Buffer) ([]byte, error)
+}
+
+// write makes the outputs on all cores and writes them. Identical errors,
+// such as one template failing on every article, are reported once.
+func (b *builder) write(outputs iter.Seq[output]) error {
+	jobs := make(chan output, 64)
+	var (
+		mu   sync.Mutex
+		errs diag.List
+		seen = map[string]bool{}
+	)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			var buf bytes.Buffer
+			for o := range jobs {
+				buf.Reset()
+				data, err := o.make(&buf)
+				if err == nil {
+					err = b.w.WriteFile(o.path, data)
+				}
+				if err != nil {
+					mu.Lock()
+					if !seen[err.Error()] {
+						seen[err.Error()] = true
+						errs.Add(o.path, err)
+					}
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	n := 0
+	for o := range outputs {
+		jobs <- o
+		n++
+	}
+	close(jobs)
+	wg.Wait()
+	b.stats.Files += n
+	return errs.Err()
+}
+
+// pages are the HTML pages and the redirect pages of aliases.
+func (b *builder) pages() iter.Seq[output] {
+	return func(yield func(output) bool) {
+		global := render.GlobalSignature(b.site, b.tmpl)
+		for d := range render.Pages(b.site) {
+			b.stats.Pages++
+			o := output{path: render.FilePath(d.URL), sig: render.Signature(global, d), make: func(buf *bytes.Buffer) ([]byte, error) {
+				err := b.tmpl.Execute(buf, d)
+				return buf.Bytes(), err
+			}}
+			if !yield(o) {
+				return
+			}
+		}
+		for d := range render.Aliases(b.site) {
+			b.stats.Pages++
+			o := output{path: render.FilePath(d.URL), sig: render.Signature(global, d), make: func(buf *bytes.Buffer) ([]byte, error) {
+				err := b.tmpl.ExecuteAlias(buf, d)
+				return buf.Bytes(), err
+			}}
+			if !yield(o) {
+				return
+			}
+		}
+	}
+}
+
+// feeds are the site's feeds and each tag's.
+func (b *builder) feeds() iter.Seq[output] {
+	s := b.site
+	m := feed.NewMaker(s)
+	newest := func(a []*site.Article) []*site.Article { return a[:min(len(a), s.FeedSize)] }
+	type format = func(feed.Channel) ([]byte, error)
+	return func(yield func(output) bool) {
+		// channel yields the feeds of one channel, one file per format.
+		channel := func(ch feed.Channel, formats map[string]format) bool {
+			sig := feedSignature(s, ch)
+			for _, name := range slices.Sorted(maps.Keys(formats)) {
+				c, f := ch, formats[name]
+				c.Path = ch.URL + name
+				if !yield(output{path: render.FilePath(c.Path), sig: sig ^ fnvString(name), make: func(*bytes.Buffer) ([]byte, error) {
+					return f(c)
+				}}) {
+					return false
+				}
+			}
+			return true
+		}
+		if !channel(feed.Channel{Title: s.Title, Description: s.Description, URL: "/", Articles: newest(s.Articles)},
+			map[string]format{"feed.xml": m.RSS, "atom.xml": m.Atom, "feed.json": m.JSON}) {
+			return
+		}
+		for _, t := range s.Tags {
+			if !channel(feed.Channel{
+				Title:       t.Name + " — " + s.Title,
+				Description: "Articles tagged " + t.Name + " in " + s.Title,
+				URL:         t.URL,
+				Articles:    newest(t.Articles),
+			}, map[string]format{"feed.xml": m.RSS, "atom.xml": m.Atom}) {
+				return
+			}
+		}
+	}
+}
+
+// sitemap is sitemap.xml, listing every page but 404.html, and robots.txt.
+func (b *builder) sitemap() iter.Seq[output] {
+	s := b.site
+	return func(yield func(output) bool) {
+		if !yield(output{path: "sitemap.xml", make: func(*bytes.Buffer) ([]byte, error) {
+			var urls []feed.URL
+			for d := range render.Pages(s) {
+				if d.Kind == "404" {
+					continue
+				}
+				u := feed.URL{Loc: d.URL}
+				switch {
+				case d.Article != nil:
+					u.LastMod = d.Article.Date
+					if !d.Article.Updated.IsZero() {
+						u.LastMod = d.Article.Updated
+					}
+				case d.Page != nil:
+					u.LastMod = d.Page.Updated
+				}
+				urls = append(urls, u)
+			}
+			return feed.Sitemap(s, urls)
+		}}) {
+			return
+		}
+		yield(output{path: "robots.txt", make: func(*bytes.Buffer) ([]byte, error) { return feed.Robots(s), nil }})
+	}
+}
+
+// searchIndex is the files /search/ loads in the browser. The index is
+// made as a whole, so its files are made at once when the first is asked
+// for.
+func (b *builder) searchIndex() iter.Seq[output] {
+	files := map[string][]byte{}
+	err := search.Write(b.site, func(name string, data []byte) error {
+		files[name] = data
+		return nil
+	})
+	return func(yield func(output) bool) {
+		if err != nil {
+			yield(output{path: search.Dir, make: func(*bytes.Buffer) ([]byte, error) { return nil, err }})
+			return
+		}
+		for _, name := range slices.Sorted(maps.Keys(files)) {
+			data := files[name]
+			if !yield(output{path: name, sig: fnvBytes(data), make: func(*bytes.Buffer) ([]byte, error) { return data, nil }}) {
+				return
+			}
+		}
+	}
+}
+
+// static is layouts/static of the built-in theme and of the site, the
+// site's file winning where both have one.
+func (b *builder) static() iter.Seq[output] {
+	layouts := b.layouts
+	return func(yield func(output) bool) {
+		err := fs.WalkDir(layouts, "static", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || !d.Type().IsRegular() {
+				return err
+			}
+			if !yield(output{path: strings.TrimPrefix(p, "static/"), make: func(*bytes.Buffer) ([]byte, error) {
+				return fs.ReadFile(layouts, p)
+			}}) {
+				return fs.SkipAll
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			yield(output{path: "static", make: func(*bytes.Buffer) ([]byte, error) { return nil, err }})
+		}
+	}
+}
+
+// feedSignature summarises what a channel's feeds are made from.
+func feedSignature(s *site.Site, ch feed.Channel) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(ch.Title + "\x00" + ch.Description + "\x00" + ch.URL + "\x00"))
+	for _, a := range ch.Articles {
+		render.HashArticle(h, a)
+	}
+	return h.Sum64()
+}
+
+func fnvString(s string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(s))
+	return h.Sum64()
+}
+
+func fnvBytes(b []byte) uint64 {
+	h := fnv.New64a()
+	h.Write(b)
+	return h.Sum64()
+}
