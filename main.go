@@ -6,6 +6,7 @@ import (
 	"embed"
 	"io/fs"
 	"os"
+	_ "time/tzdata" // site timezones work on machines without a zone database
 
 	"github.com/digest/digest/generator/cli"
 )

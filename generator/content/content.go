@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/digest/digest/generator/diag"
@@ -80,30 +81,72 @@ type Content struct {
 // zone are read in loc. The error, when not nil, is a diag.List of every
 // problem found.
 func Load(fsys fs.FS, loc *time.Location) (*Content, error) {
+	return load(fsys, loc, nil)
+}
+
+// Cache keeps what Load made of each file, so that the next load reads
+// only new files and those marked with Forget. The dev server keeps one
+// between rebuilds. It is for one file system and one location.
+type Cache struct {
+	mu      sync.Mutex
+	results map[string]result
+}
+
+// result is what one file gave.
+type result struct {
+	article  *Article
+	page     *Page
+	warnings diag.List
+	err      error
+}
+
+// Forget marks files (slash paths from the site folder) as changed.
+func (c *Cache) Forget(files ...string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, f := range files {
+		delete(c.results, f)
+	}
+}
+
+// Load is Load, reading only the files the cache does not hold.
+func (c *Cache) Load(fsys fs.FS, loc *time.Location) (*Content, error) {
+	return load(fsys, loc, c)
+}
+
+func load(fsys fs.FS, loc *time.Location, cache *Cache) (*Content, error) {
 	files, err := markdownFiles(fsys)
 	if err != nil {
 		return nil, err
 	}
-	type result struct {
-		article  *Article
-		page     *Page
-		warnings diag.List
-		err      error
-	}
 	results := make([]result, len(files))
-	var next sync.Mutex
-	i := 0
+	var todo []int
+	if cache != nil {
+		cache.mu.Lock()
+		for i, f := range files {
+			if r, ok := cache.results[f]; ok {
+				results[i] = r
+			} else {
+				todo = append(todo, i)
+			}
+		}
+		cache.mu.Unlock()
+	} else {
+		todo = make([]int, len(files))
+		for i := range todo {
+			todo[i] = i
+		}
+	}
+	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for {
-				next.Lock()
-				n := i
-				i++
-				next.Unlock()
-				if n >= len(files) {
+				k := int(next.Add(1)) - 1
+				if k >= len(todo) {
 					return
 				}
+				n := todo[k]
 				r := &results[n]
 				src, err := fs.ReadFile(fsys, files[n])
 				if err != nil {
@@ -119,6 +162,17 @@ func Load(fsys fs.FS, loc *time.Location) (*Content, error) {
 		})
 	}
 	wg.Wait()
+	if cache != nil {
+		cache.mu.Lock()
+		if cache.results == nil {
+			cache.results = map[string]result{}
+		}
+		clear(cache.results) // files gone since are dropped
+		for i, f := range files {
+			cache.results[f] = results[i]
+		}
+		cache.mu.Unlock()
+	}
 
 	c := &Content{}
 	var errs diag.List

@@ -302,3 +302,39 @@ func TestBodyLine(t *testing.T) {
 		}
 	}
 }
+
+func TestCacheReadsOnlyForgottenFiles(t *testing.T) {
+	fsys := fstest.MapFS{
+		"content/a.md": {Data: []byte("---\ntitle: A\ndate: 2017-05-31\n---\nA.\n")},
+		"content/b.md": {Data: []byte("---\ntitle: B\ndate: 2017-05-30\n---\nB.\n")},
+	}
+	var cache Cache
+	first, err := cache.Load(fsys, time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys["content/a.md"] = &fstest.MapFile{Data: []byte("---\ntitle: A2\ndate: 2017-05-31\n---\nA.\n")}
+	fsys["content/b.md"] = &fstest.MapFile{Data: []byte("---\ntitle: B2\ndate: 2017-05-30\n---\nB.\n")}
+	fsys["content/c.md"] = &fstest.MapFile{Data: []byte("---\ntitle: C\ndate: 2017-05-29\n---\nC.\n")}
+	cache.Forget("content/a.md")
+	second, err := cache.Load(fsys, time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var titles []string
+	for _, a := range second.Articles {
+		titles = append(titles, a.Title)
+	}
+	// b.md was not forgotten, so its old result stands; c.md is new.
+	if got := strings.Join(titles, " "); got != "A2 B C" {
+		t.Errorf("titles = %q; want %q", got, "A2 B C")
+	}
+	if second.Articles[1] != first.Articles[1] {
+		t.Error("an unchanged file was parsed again")
+	}
+	delete(fsys, "content/c.md")
+	third, err := cache.Load(fsys, time.UTC)
+	if err != nil || len(third.Articles) != 2 {
+		t.Errorf("after deleting c.md: %d articles, %v; want 2", len(third.Articles), err)
+	}
+}
