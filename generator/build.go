@@ -75,6 +75,8 @@ type builder struct {
 	content     *content.Content
 	tmpl        *render.Templates
 	site        *site.Site
+	// keep, when set, is what a Session keeps between builds.
+	keep *kept
 }
 
 // errSkip ends a build early with success: the output is current.
@@ -148,7 +150,12 @@ func (b *builder) load() error {
 	if b.opts.BaseURL != "" {
 		errs.Add(config.File, cfg.SetBaseURL(b.opts.BaseURL))
 	}
-	c, err := content.Load(b.opts.Site, cfg.Location)
+	var c *content.Content
+	if b.keep != nil {
+		c, err = b.keep.content(cfg).Load(b.opts.Site, cfg.Location)
+	} else {
+		c, err = content.Load(b.opts.Site, cfg.Location)
+	}
 	errs.Add(content.Dir, err)
 	from := func(name string) string {
 		if _, err := fs.Stat(b.siteLayouts, name); err == nil {
@@ -170,18 +177,23 @@ func (b *builder) load() error {
 // model renders the Markdown bodies and builds the site model.
 func (b *builder) model() error {
 	md := markdown.New(b.cfg.UnsafeHTML)
-	s, err := site.New(b.cfg, b.content, site.Options{Drafts: b.opts.Drafts, Future: b.opts.Future, Now: b.opts.Now},
-		func(src []byte, _ uint64) site.Body {
-			r := md.Render(src)
-			return site.Body{HTML: r.HTML, Summary: r.Summary}
-		})
+	body := func(src []byte, _ uint64) site.Body {
+		r := md.Render(src)
+		return site.Body{HTML: r.HTML, Summary: r.Summary}
+	}
+	if b.keep != nil {
+		body = b.keep.body(body)
+	}
+	s, err := site.New(b.cfg, b.content, site.Options{Drafts: b.opts.Drafts, Future: b.opts.Future, Now: b.opts.Now}, body)
 	if err != nil {
 		return err
 	}
-	// Only the rendered bodies are needed from here on; a large site is
-	// lighter without its Markdown.
-	for _, a := range b.content.Articles {
-		a.Markdown = nil
+	if b.keep == nil {
+		// Only the rendered bodies are needed from here on; a large site
+		// is lighter without its Markdown.
+		for _, a := range b.content.Articles {
+			a.Markdown = nil
+		}
 	}
 	b.site, b.content = s, nil
 	b.stats.Articles, b.stats.Tags = len(s.Articles), len(s.Tags)

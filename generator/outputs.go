@@ -76,10 +76,10 @@ func (b *builder) write(outputs iter.Seq[output]) error {
 // pages are the HTML pages and the redirect pages of aliases.
 func (b *builder) pages() iter.Seq[output] {
 	return func(yield func(output) bool) {
-		global := render.GlobalSignature(b.site, b.tmpl)
+		signer := render.NewSigner(b.site, b.tmpl)
 		for d := range render.Pages(b.site) {
 			b.stats.Pages++
-			o := output{path: render.FilePath(d.URL), sig: render.Signature(global, d), make: func(buf *bytes.Buffer) ([]byte, error) {
+			o := output{path: render.FilePath(d.URL), sig: signer.Sign(d), make: func(buf *bytes.Buffer) ([]byte, error) {
 				err := b.tmpl.Execute(buf, d)
 				return buf.Bytes(), err
 			}}
@@ -89,7 +89,7 @@ func (b *builder) pages() iter.Seq[output] {
 		}
 		for d := range render.Aliases(b.site) {
 			b.stats.Pages++
-			o := output{path: render.FilePath(d.URL), sig: render.Signature(global, d), make: func(buf *bytes.Buffer) ([]byte, error) {
+			o := output{path: render.FilePath(d.URL), sig: signer.Sign(d), make: func(buf *bytes.Buffer) ([]byte, error) {
 				err := b.tmpl.ExecuteAlias(buf, d)
 				return buf.Bytes(), err
 			}}
@@ -216,7 +216,9 @@ func (b *builder) static() iter.Seq[output] {
 // feedSignature summarises what a channel's feeds are made from.
 func feedSignature(s *site.Site, ch feed.Channel) uint64 {
 	h := fnv.New64a()
-	h.Write([]byte(ch.Title + "\x00" + ch.Description + "\x00" + ch.URL + "\x00"))
+	for _, v := range []string{s.BaseURL, s.Title, s.Language, s.Author, ch.Title, ch.Description, ch.URL} {
+		h.Write([]byte(v + "\x00"))
+	}
 	for _, a := range ch.Articles {
 		render.HashArticle(h, a)
 	}

@@ -21,15 +21,17 @@ type Data struct {
 	Article *site.Article // article
 	Page    *site.Page    // page
 	Tag     *site.Tag     // tag
+	Source  *site.Source  // source
 	Edition *site.Edition // edition
 	Month   *site.Month   // month
 	Year    *site.Year    // year
 
-	Pager    *site.Pager     // home, tag: this page of the list
-	Editions []*site.Edition // home, tag: the pager's articles by day
+	Pager    *site.Pager     // home, tag, source: this page of the list
+	Editions []*site.Edition // home, tag, source: the pager's articles by day
 
-	// Newer and Older link an edition to the next and previous days with
-	// articles, and an article to its neighbours; nil at the ends.
+	// Newer and Older link an edition or an article's edition to the next
+	// and previous days with articles, and an article to its neighbours;
+	// nil at the ends.
 	NewerEdition, OlderEdition *site.Edition
 	NewerArticle, OlderArticle *site.Article
 
@@ -70,6 +72,14 @@ func TagFeeds(t *site.Tag) []Feed {
 	}
 }
 
+// SourceFeeds are one source's feeds.
+func SourceFeeds(src *site.Source) []Feed {
+	return []Feed{
+		{Type: "application/rss+xml", Title: src.Name + " (RSS)", URL: src.URL + "feed.xml"},
+		{Type: "application/atom+xml", Title: src.Name + " (Atom)", URL: src.URL + "atom.xml"},
+	}
+}
+
 // FilePath is where the page at a root-relative URL is written: clean URLs
 // are folders with an index.html.
 func FilePath(url string) string {
@@ -95,6 +105,10 @@ func Pages(s *site.Site) iter.Seq[*Data] {
 				return
 			}
 		}
+		edition := make(map[*site.Edition]int, len(s.Editions))
+		for i, e := range s.Editions {
+			edition[e] = i
+		}
 		for i, a := range s.Articles {
 			d := page("article", a.Title, a.URL)
 			d.Article, d.Description = a, a.Summary
@@ -103,6 +117,9 @@ func Pages(s *site.Site) iter.Seq[*Data] {
 			}
 			if i+1 < len(s.Articles) {
 				d.OlderArticle = s.Articles[i+1]
+			}
+			if e, ok := edition[a.Edition]; ok {
+				d.NewerEdition, d.OlderEdition = neighbours(s.Editions, e)
 			}
 			if !yield(d) {
 				return
@@ -120,7 +137,7 @@ func Pages(s *site.Site) iter.Seq[*Data] {
 		}
 		for _, t := range s.Tags {
 			tagFeeds := &Feeds{Links: append(TagFeeds(t), feeds.Links...)}
-		for _, p := range site.Paginate(t.Articles, s.PageSize, t.URL) {
+			for _, p := range site.Paginate(t.Articles, s.PageSize, t.URL) {
 				d := page("tag", t.Name, p.URL)
 				d.Tag, d.Pager, d.Editions = t, p, site.GroupByEdition(p.Items)
 				d.Feeds = tagFeeds
@@ -129,15 +146,24 @@ func Pages(s *site.Site) iter.Seq[*Data] {
 				}
 			}
 		}
+		if !yield(page("sources", "Sources", "/sources/")) {
+			return
+		}
+		for _, src := range s.Sources {
+			srcFeeds := &Feeds{Links: append(SourceFeeds(src), feeds.Links...)}
+			for _, p := range site.Paginate(src.Articles, s.PageSize, src.URL) {
+				d := page("source", src.Name, p.URL)
+				d.Source, d.Pager, d.Editions = src, p, site.GroupByEdition(p.Items)
+				d.Feeds = srcFeeds
+				if !yield(d) {
+					return
+				}
+			}
+		}
 		for i, e := range s.Editions {
 			d := page("edition", e.Date.Format("Monday, 2 January 2006"), e.URL)
 			d.Edition = e
-			if i > 0 {
-				d.NewerEdition = s.Editions[i-1]
-			}
-			if i+1 < len(s.Editions) {
-				d.OlderEdition = s.Editions[i+1]
-			}
+			d.NewerEdition, d.OlderEdition = neighbours(s.Editions, i)
 			if !yield(d) {
 				return
 			}
@@ -164,6 +190,17 @@ func Pages(s *site.Site) iter.Seq[*Data] {
 		}
 		yield(page("404", "Page not found", "/404.html"))
 	}
+}
+
+// neighbours are the editions before and after editions[i], or nil.
+func neighbours(editions []*site.Edition, i int) (newer, older *site.Edition) {
+	if i > 0 {
+		newer = editions[i-1]
+	}
+	if i+1 < len(editions) {
+		older = editions[i+1]
+	}
+	return newer, older
 }
 
 // Aliases lists the redirect pages, sorted by old URL.

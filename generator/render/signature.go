@@ -1,7 +1,11 @@
 package render
 
 import (
+	"fmt"
+	"reflect"
+
 	"encoding/binary"
+	"github.com/digest/digest/generator/config"
 	"hash"
 	"hash/fnv"
 	"strconv"
@@ -11,25 +15,116 @@ import (
 
 // The dev server keeps a rendered page while its signature stays the same,
 // so the signature must change whenever anything the page shows changes.
-// It covers what the built-in templates read: the site-wide values in
-// GlobalSignature, and per page kind the values below. A site with
-// templates of its own may read more, so the dev server does not trust
-// signatures for such sites.
+// It covers the configuration and the templates, the fields of .Site each
+// page kind's templates name (found by reading their parse trees), and the
+// page's own values below as the built-in templates read them. A site with
+// templates of its own may read more through those values, so the dev
+// server does not trust signatures for such sites.
 
-// GlobalSignature summarises what every page may show: the configuration,
-// the pages in the menu, and the templates themselves.
-func GlobalSignature(s *site.Site, t *Templates) uint64 {
-	h := fnv.New64a()
-	str(h, s.Title, s.Description, s.BaseURL, s.Language, s.Author, s.Permalink, s.Location.String())
-	num(h, uint64(s.PageSize), uint64(s.FeedSize), t.sum)
-	for _, p := range s.Pages {
-		str(h, p.URL, p.Title)
-		num(h, p.Sum)
-	}
-	return h.Sum64()
+// Signer signs the pages of one build.
+type Signer struct {
+	global uint64
+	// kinds holds, per page kind, the signature of the parts of .Site its
+	// templates read, or ok false when they read it in a way not covered.
+	kinds map[string]kindSig
 }
 
-// Signature summarises what the page d shows, given the global signature.
+type kindSig struct {
+	sum uint64
+	ok  bool
+}
+
+// NewSigner prepares the signatures of s's pages rendered with t.
+func NewSigner(s *site.Site, t *Templates) *Signer {
+	h := fnv.New64a()
+	str(h, s.Title, s.Description, s.BaseURL, s.Language, s.Author, s.Permalink, s.Location.String(),
+		fmt.Sprint(s.Params), fmt.Sprint(s.TagAliases), strconv.FormatBool(s.UnsafeHTML))
+	num(h, uint64(s.PageSize), uint64(s.FeedSize), t.sum)
+	g := &Signer{global: h.Sum64(), kinds: map[string]kindSig{}}
+	collections := map[string]func(hash.Hash64){
+		"Articles": func(h hash.Hash64) {
+			for _, a := range s.Articles {
+				str(h, a.URL)
+				num(h, a.Sum)
+			}
+		},
+		"Tags": func(h hash.Hash64) {
+			for _, t := range s.Tags {
+				str(h, t.Name, t.URL)
+				num(h, uint64(t.Count()))
+			}
+		},
+		"Editions": func(h hash.Hash64) {
+			for _, e := range s.Editions {
+				str(h, e.URL)
+				num(h, uint64(len(e.Articles)))
+			}
+		},
+		"Months": func(h hash.Hash64) {
+			for _, m := range s.Months {
+				str(h, m.URL)
+				num(h, uint64(m.Count))
+			}
+		},
+		"Years": func(h hash.Hash64) {
+			for _, y := range s.Years {
+				hashYear(h, y)
+			}
+		},
+		"Pages": func(h hash.Hash64) {
+			for _, p := range s.Pages {
+				str(h, p.URL, p.Title)
+				num(h, p.Sum)
+			}
+		},
+	}
+	done := map[string]uint64{}
+	for kind, fields := range t.siteFields {
+		h := fnv.New64a()
+		ok := true
+		for _, f := range fields {
+			if isConfigField(f) {
+				continue // in the global signature
+			}
+			write, known := collections[f]
+			if !known {
+				ok = false
+				break
+			}
+			sum, seen := done[f]
+			if !seen {
+				ch := fnv.New64a()
+				write(ch)
+				sum = ch.Sum64()
+				done[f] = sum
+			}
+			str(h, f)
+			num(h, sum)
+		}
+		g.kinds[kind] = kindSig{h.Sum64(), ok}
+	}
+	return g
+}
+
+// isConfigField reports whether name is a field of the configuration,
+// which .Site embeds.
+func isConfigField(name string) bool {
+	_, ok := reflect.TypeFor[config.Config]().FieldByName(name)
+	return ok
+}
+
+// Sign summarises what the page d shows. It is 0, meaning unknown, when
+// the page's templates read parts of .Site the signature does not cover.
+func (g *Signer) Sign(d *Data) uint64 {
+	k := g.kinds[d.Kind]
+	if !k.ok {
+		return 0
+	}
+	return Signature(g.global^k.sum, d)
+}
+
+// Signature summarises what the page d shows apart from .Site, given a
+// signature of the parts of .Site it reads.
 func Signature(global uint64, d *Data) uint64 {
 	h := fnv.New64a()
 	num(h, global)
@@ -71,25 +166,7 @@ func Signature(global uint64, d *Data) uint64 {
 		hashMonth(h, d.Month)
 	}
 	if d.Year != nil {
-		for _, m := range d.Year.Months {
-			hashMonth(h, m)
-		}
-	}
-	switch d.Kind {
-	case "tags":
-		for _, t := range d.Site.Tags {
-			str(h, t.Name, t.URL)
-			num(h, uint64(t.Count()))
-		}
-	case "archive":
-		for _, y := range d.Site.Years {
-			str(h, y.URL)
-			num(h, uint64(y.Count))
-			for _, m := range y.Months {
-				str(h, m.URL)
-				num(h, uint64(m.Count))
-			}
-		}
+		hashYear(h, d.Year)
 	}
 	return h.Sum64()
 }
@@ -113,6 +190,14 @@ func hashEdition(h hash.Hash64, e *site.Edition) {
 	str(h, e.URL)
 	for _, a := range e.Articles {
 		HashArticle(h, a)
+	}
+}
+
+func hashYear(h hash.Hash64, y *site.Year) {
+	str(h, y.URL)
+	num(h, uint64(y.Count))
+	for _, m := range y.Months {
+		hashMonth(h, m)
 	}
 }
 

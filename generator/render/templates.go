@@ -49,6 +49,9 @@ type Templates struct {
 	// sum is a hash of every template file read, so a page's signature
 	// changes when a template does.
 	sum uint64
+	// siteFields lists, per page kind, the fields of .Site its templates
+	// name; "" stands for .Site itself, passed on whole.
+	siteFields map[string][]string
 	// origin maps a template file's name to the file it came from, for
 	// errors.
 	origin map[string]string
@@ -147,6 +150,11 @@ func Load(fsys fs.FS, cfg *config.Config, from func(name string) string) (*Templ
 	}
 	t.alias = template.New("alias.html").Funcs(Funcs(cfg))
 	parse(t.alias, "alias.html")
+	t.siteFields = map[string][]string{}
+	for kind, tmpl := range t.kinds {
+		t.siteFields[kind] = siteFieldsOf(tmpl)
+	}
+	t.siteFields["alias"] = siteFieldsOf(t.alias)
 	t.sum = sum.Sum64()
 	return t, errs.Err()
 }

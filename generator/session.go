@@ -1,0 +1,201 @@
+package generator
+
+import (
+	"bytes"
+	"io/fs"
+	"iter"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/digest/digest/generator/config"
+	"github.com/digest/digest/generator/content"
+	"github.com/digest/digest/generator/search"
+	"github.com/digest/digest/generator/site"
+)
+
+// Session builds one site again and again, as the dev server does. Each
+// build reuses what the last one learned: files not marked changed are not
+// parsed again, a body already rendered is not rendered again, and an
+// output whose signature did not change keeps the bytes it was made with.
+// The result equals a fresh Build of the same files, byte for byte.
+type Session struct {
+	opts Options
+	kept kept
+	now  func() time.Time // the clock, for future articles
+}
+
+// kept is what a Session carries from build to build.
+type kept struct {
+	mu     sync.Mutex
+	loc    *time.Location // the content cache's timezone
+	unsafe bool           // the body cache's unsafe_html
+	cache  *content.Cache
+	bodies map[uint64]site.Body // by hash of the file
+}
+
+// NewSession starts a session. opts.Now is ignored: each build reads the
+// clock, so an article whose time has come appears.
+func NewSession(opts Options) *Session {
+	return &Session{opts: opts, now: time.Now}
+}
+
+// Changed marks files (slash paths from the site folder) as changed since
+// the last build.
+func (s *Session) Changed(files ...string) {
+	s.kept.mu.Lock()
+	defer s.kept.mu.Unlock()
+	if s.kept.cache != nil {
+		s.kept.cache.Forget(files...)
+	}
+}
+
+// content is the content cache for cfg's timezone; a new timezone reads
+// every file again, since dates depend on it.
+func (k *kept) content(cfg *config.Config) *content.Cache {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.cache == nil || k.loc.String() != cfg.Location.String() {
+		k.cache, k.loc = &content.Cache{}, cfg.Location
+	}
+	if k.bodies == nil || k.unsafe != cfg.UnsafeHTML {
+		k.bodies, k.unsafe = map[uint64]site.Body{}, cfg.UnsafeHTML
+	}
+	return k.cache
+}
+
+// body wraps render with the body cache. Bodies of files that are gone
+// are dropped at the next build that does not ask for them.
+func (k *kept) body(render func([]byte, uint64) site.Body) func([]byte, uint64) site.Body {
+	k.mu.Lock()
+	old := k.bodies
+	k.bodies = make(map[uint64]site.Body, len(old))
+	k.mu.Unlock()
+	return func(src []byte, sum uint64) site.Body {
+		k.mu.Lock()
+		b, ok := old[sum]
+		k.mu.Unlock()
+		if !ok {
+			b = render(src, sum)
+		}
+		k.mu.Lock()
+		k.bodies[sum] = b
+		k.mu.Unlock()
+		return b
+	}
+}
+
+// Build builds the site as it is now. prev, the last good snapshot or nil,
+// lends the bytes of outputs whose signature did not change. Nothing is
+// made yet: a file is made when the snapshot is asked for it.
+func (s *Session) Build(prev *Snapshot) (*Snapshot, *Stats, error) {
+	opts := s.opts
+	opts.Now = s.now()
+	b := &builder{opts: opts, stats: &Stats{}, keep: &s.kept}
+	for _, step := range []func() error{b.checkInputs, b.load, b.model} {
+		if err := step(); err != nil {
+			return nil, b.stats, err
+		}
+	}
+	snap := &Snapshot{files: map[string]*File{}, lazy: b.searchIndex}
+	// A site's own templates may read anything, so their pages are made
+	// again after every build; the built-in ones read what the signatures
+	// cover.
+	trust := !ownTemplates(b.siteLayouts)
+	for _, group := range []iter.Seq[output]{b.pages(), b.feeds(), b.sitemap(), b.static()} {
+		for o := range group {
+			f := &File{output: o}
+			if old := prev.file(o.path); trust && o.sig != 0 && old != nil && old.sig == o.sig {
+				f.share(old)
+			}
+			snap.files[o.path] = f
+		}
+	}
+	b.stats.Files = len(snap.files)
+	return snap, b.stats, nil
+}
+
+// ownTemplates reports whether a site's layouts folder has templates.
+func ownTemplates(layouts fs.FS) bool {
+	found := false
+	_ = fs.WalkDir(layouts, ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".html") && !strings.HasPrefix(p, "static/") {
+			found = true
+			return fs.SkipAll
+		}
+		return nil
+	})
+	return found
+}
+
+// Snapshot is one build of a session: every file of the site, each made
+// when first asked for.
+type Snapshot struct {
+	mu    sync.Mutex
+	files map[string]*File
+	// lazy lists the search index, made as a whole on first use, since
+	// its file names depend on its content.
+	lazy func() iter.Seq[output]
+}
+
+// File is one file of a snapshot.
+type File struct {
+	output
+	once sync.Once
+	data []byte
+	err  error
+}
+
+// share takes old's bytes, made or to be made, for f.
+func (f *File) share(old *File) {
+	old.once.Do(func() { old.data, old.err = makeOutput(old.output) })
+	f.once.Do(func() { f.data, f.err = old.data, old.err })
+}
+
+func makeOutput(o output) ([]byte, error) {
+	var buf bytes.Buffer
+	data, err := o.make(&buf)
+	return bytes.Clone(data), err
+}
+
+// Bytes makes the file once and returns its bytes.
+func (f *File) Bytes() ([]byte, error) {
+	f.once.Do(func() { f.data, f.err = makeOutput(f.output) })
+	return f.data, f.err
+}
+
+func (s *Snapshot) file(name string) *File {
+	if s == nil {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.files[name]
+}
+
+// Get returns the file at name, a slash path from the site root, or nil.
+func (s *Snapshot) Get(name string) *File {
+	if f := s.file(name); f != nil || !strings.HasPrefix(name, search.Dir+"/") {
+		return f
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.lazy != nil {
+		for o := range s.lazy() {
+			s.files[o.path] = &File{output: o}
+		}
+		s.lazy = nil
+	}
+	return s.files[name]
+}
+
+// Names lists every file of the snapshot, making the search index if it
+// was not made yet.
+func (s *Snapshot) Names() []string {
+	s.Get(search.Dir + "/")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Sorted(maps.Keys(s.files))
+}

@@ -1,0 +1,127 @@
+package generator
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+)
+
+// TestSessionEqualsBuild edits a site at random and checks after every
+// edit that the session's incremental build equals a fresh build, file by
+// file and byte for byte.
+func TestSessionEqualsBuild(t *testing.T) {
+	fsys := generateSite(40)
+	fsys["content/pages/about.md"] = &fstest.MapFile{Data: []byte("---\ntitle: About\n---\nAbout us.\n")}
+	opts := Options{Site: fsys, Theme: theme}
+	session := NewSession(opts)
+	session.now = func() time.Time { return buildTime.AddDate(10, 0, 0) }
+	r := rand.New(rand.NewPCG(7, 7))
+	var snap *Snapshot
+	edits := []func() []string{
+		func() []string { // retitle an article: its URL moves
+			f := pick(r, fsys, "content/articles/")
+			fsys[f] = &fstest.MapFile{Data: replaceLine(fsys[f].Data, "title:", fmt.Sprintf("title: \"Retitled %d\"", r.IntN(1000)))}
+			return []string{f}
+		},
+		func() []string { // move an article to another day
+			f := pick(r, fsys, "content/articles/")
+			fsys[f] = &fstest.MapFile{Data: replaceLine(fsys[f].Data, "date:", fmt.Sprintf("date: 2019-0%d-1%dT10:00:00+08:00", 1+r.IntN(9), r.IntN(9)))}
+			return []string{f}
+		},
+		func() []string { // change only the body
+			f := pick(r, fsys, "content/articles/")
+			fsys[f] = &fstest.MapFile{Data: append(bytes.Clone(fsys[f].Data), fmt.Sprintf("\nAn added paragraph %d.\n", r.IntN(1000))...)}
+			return []string{f}
+		},
+		func() []string { // retag: a tag's most used spelling may change
+			f := pick(r, fsys, "content/articles/")
+			fsys[f] = &fstest.MapFile{Data: replaceLine(fsys[f].Data, "  - ", "  - \"TAG 1\"")}
+			return []string{f}
+		},
+		func() []string { // add an article
+			f := fmt.Sprintf("content/articles/new-%d.md", r.IntN(1e6))
+			fsys[f] = &fstest.MapFile{Data: []byte(fmt.Sprintf("---\ntitle: New story %d\ndate: 2018-02-0%dT09:00:00Z\ntags: [Tag 2, Fresh]\n---\nNew.\n", r.IntN(1e6), 1+r.IntN(9)))}
+			return []string{f}
+		},
+		func() []string { // delete an article
+			f := pick(r, fsys, "content/articles/")
+			delete(fsys, f)
+			return []string{f}
+		},
+		func() []string { // change the configuration
+			fsys["site.yaml"] = &fstest.MapFile{Data: []byte(fmt.Sprintf("title: Bench %d\nbase_url: https://bench.example.org/\ntimezone: Asia/Manila\npage_size: %d\n", r.IntN(100), 5+r.IntN(20)))}
+			return []string{"site.yaml"}
+		},
+		func() []string { // edit the about page
+			fsys["content/pages/about.md"] = &fstest.MapFile{Data: []byte(fmt.Sprintf("---\ntitle: About %d\n---\nAbout.\n", r.IntN(100)))}
+			return []string{"content/pages/about.md"}
+		},
+	}
+	for step := range 40 {
+		var changed []string
+		if step > 0 {
+			changed = edits[r.IntN(len(edits))]()
+			session.Changed(changed...)
+		}
+		next, _, err := session.Build(snap)
+		if err != nil {
+			t.Fatalf("step %d (%v): %v", step, changed, err)
+		}
+		snap = next
+		full := &memOutput{}
+		if _, err := Build(Options{Site: fsys, Theme: theme, Now: session.now()}, full); err != nil {
+			t.Fatalf("step %d: full build: %v", step, err)
+		}
+		names := snap.Names()
+		if !slices.Equal(names, sortedKeys(full.files)) {
+			t.Fatalf("step %d (%v): the session has %d files, a full build %d", step, changed, len(names), len(full.files))
+		}
+		for _, name := range names {
+			data, err := snap.Get(name).Bytes()
+			if err != nil {
+				t.Fatalf("step %d: %s: %v", step, name, err)
+			}
+			if !bytes.Equal(data, full.files[name]) {
+				t.Fatalf("step %d (%v): %s differs from a full build:\n%s", step, changed, name, firstDiff(data, full.files[name]))
+			}
+		}
+	}
+}
+
+// pick returns a random file under dir, in a stable order.
+func pick(r *rand.Rand, fsys fstest.MapFS, dir string) string {
+	var files []string
+	for name := range fsys {
+		if strings.HasPrefix(name, dir) {
+			files = append(files, name)
+		}
+	}
+	slices.Sort(files)
+	return files[r.IntN(len(files))]
+}
+
+// replaceLine replaces the first line starting with prefix.
+func replaceLine(data []byte, prefix, line string) []byte {
+	lines := strings.Split(string(data), "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, prefix) {
+			lines[i] = line
+			break
+		}
+	}
+	return []byte(strings.Join(lines, "\n"))
+}
+
+func sortedKeys(m map[string][]byte) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
