@@ -77,6 +77,7 @@ type builder struct {
 	site        *site.Site
 	// keep, when set, is what a Session keeps between builds.
 	keep *kept
+	sign *render.Signer
 }
 
 // errSkip ends a build early with success: the output is current.

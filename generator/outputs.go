@@ -32,6 +32,14 @@ type output struct {
 	make func(buf *bytes.Buffer) ([]byte, error)
 }
 
+// signer signs this build's outputs, for the dev server.
+func (b *builder) signer() *render.Signer {
+	if b.sign == nil {
+		b.sign = render.NewSigner(b.site, b.tmpl)
+	}
+	return b.sign
+}
+
 // write makes the outputs on all cores and writes them. Identical errors,
 // such as one template failing on every article, are reported once.
 func (b *builder) write(outputs iter.Seq[output]) error {
@@ -76,7 +84,7 @@ func (b *builder) write(outputs iter.Seq[output]) error {
 // pages are the HTML pages and the redirect pages of aliases.
 func (b *builder) pages() iter.Seq[output] {
 	return func(yield func(output) bool) {
-		signer := render.NewSigner(b.site, b.tmpl)
+		signer := b.signer()
 		for d := range render.Pages(b.site) {
 			b.stats.Pages++
 			o := output{path: render.FilePath(d.URL), sig: signer.Sign(d), make: func(buf *bytes.Buffer) ([]byte, error) {
@@ -100,7 +108,7 @@ func (b *builder) pages() iter.Seq[output] {
 	}
 }
 
-// feeds are the site's feeds and each tag's.
+// feeds are the site's feeds and each tag's and source's.
 func (b *builder) feeds() iter.Seq[output] {
 	s := b.site
 	m := feed.NewMaker(s)
@@ -109,11 +117,11 @@ func (b *builder) feeds() iter.Seq[output] {
 	return func(yield func(output) bool) {
 		// channel yields the feeds of one channel, one file per format.
 		channel := func(ch feed.Channel, formats map[string]format) bool {
-			sig := feedSignature(s, ch)
+			sig := b.signer().List(ch.Articles, ch.Title, ch.Description, ch.URL)
 			for _, name := range slices.Sorted(maps.Keys(formats)) {
 				c, f := ch, formats[name]
 				c.Path = ch.URL + name
-				if !yield(output{path: render.FilePath(c.Path), sig: sig ^ fnvString(name), make: func(*bytes.Buffer) ([]byte, error) {
+				if !yield(output{path: render.FilePath(c.Path), sig: sig ^ fnvBytes([]byte(name)), make: func(*bytes.Buffer) ([]byte, error) {
 					return f(c)
 				}}) {
 					return false
@@ -131,6 +139,16 @@ func (b *builder) feeds() iter.Seq[output] {
 				Description: "Articles tagged " + t.Name + " in " + s.Title,
 				URL:         t.URL,
 				Articles:    newest(t.Articles),
+			}, map[string]format{"feed.xml": m.RSS, "atom.xml": m.Atom}) {
+				return
+			}
+		}
+		for _, src := range s.Sources {
+			if !channel(feed.Channel{
+				Title:       src.Name + " — " + s.Title,
+				Description: "Stories from " + src.Name + " in " + s.Title,
+				URL:         src.URL,
+				Articles:    newest(src.Articles),
 			}, map[string]format{"feed.xml": m.RSS, "atom.xml": m.Atom}) {
 				return
 			}
@@ -211,24 +229,6 @@ func (b *builder) static() iter.Seq[output] {
 			yield(output{path: "static", make: func(*bytes.Buffer) ([]byte, error) { return nil, err }})
 		}
 	}
-}
-
-// feedSignature summarises what a channel's feeds are made from.
-func feedSignature(s *site.Site, ch feed.Channel) uint64 {
-	h := fnv.New64a()
-	for _, v := range []string{s.BaseURL, s.Title, s.Language, s.Author, ch.Title, ch.Description, ch.URL} {
-		h.Write([]byte(v + "\x00"))
-	}
-	for _, a := range ch.Articles {
-		render.HashArticle(h, a)
-	}
-	return h.Sum64()
-}
-
-func fnvString(s string) uint64 {
-	h := fnv.New64a()
-	h.Write([]byte(s))
-	return h.Sum64()
 }
 
 func fnvBytes(b []byte) uint64 {

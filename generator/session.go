@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/digest/digest/generator/config"
@@ -107,8 +108,10 @@ func (s *Session) Build(prev *Snapshot) (*Snapshot, *Stats, error) {
 	for _, group := range []iter.Seq[output]{b.pages(), b.feeds(), b.sitemap(), b.static()} {
 		for o := range group {
 			f := &File{output: o}
-			if old := prev.file(o.path); trust && o.sig != 0 && old != nil && old.sig == o.sig {
-				f.share(old)
+			if old := prev.file(o.path); trust && o.sig != 0 && old != nil && old.sig == o.sig && old.made.Load() {
+				f.data, f.err = old.data, old.err
+				f.once.Do(func() {})
+				f.made.Store(true)
 			}
 			snap.files[o.path] = f
 		}
@@ -144,14 +147,9 @@ type Snapshot struct {
 type File struct {
 	output
 	once sync.Once
+	made atomic.Bool // data and err are set
 	data []byte
 	err  error
-}
-
-// share takes old's bytes, made or to be made, for f.
-func (f *File) share(old *File) {
-	old.once.Do(func() { old.data, old.err = makeOutput(old.output) })
-	f.once.Do(func() { f.data, f.err = old.data, old.err })
 }
 
 func makeOutput(o output) ([]byte, error) {
@@ -162,7 +160,10 @@ func makeOutput(o output) ([]byte, error) {
 
 // Bytes makes the file once and returns its bytes.
 func (f *File) Bytes() ([]byte, error) {
-	f.once.Do(func() { f.data, f.err = makeOutput(f.output) })
+	f.once.Do(func() {
+		f.data, f.err = makeOutput(f.output)
+		f.made.Store(true)
+	})
 	return f.data, f.err
 }
 

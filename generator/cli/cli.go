@@ -34,6 +34,7 @@ const usage = `digest builds a static news digest from Markdown articles.
 
 Usage:
   digest build [-s DIR] [-o DIR] [--drafts] [--future] [--base-url URL] [--quiet] [--verbose]
+  digest serve [-s DIR] [--bind 127.0.0.1] [--port 1313] [--drafts] [--future] [--open]
   digest new [-s DIR] "Headline" [--tags a,b] [--source NAME] [--url URL] [--date DATE]
   digest init DIR
   digest check [-s DIR] [--drafts] [--future]
@@ -56,6 +57,7 @@ type env struct {
 var helps = map[string]help{
 	"build":   {"build the site into the output folder", "digest build -s ~/my-digest --base-url https://news.example.org/"},
 	"check":   {"check content and templates, writing nothing", "digest check -s ~/my-digest"},
+	"serve":   {"build the site in memory, serve it, and rebuild and reload on every change", "digest serve -s ~/my-digest --open"},
 	"new":     {"write a new article, ready to edit", `digest new "China presses North Korea to halt its tests" --tags "China,North Korea" --source INQUIRER.net --url https://globalnation.inquirer.net/`},
 	"init":    {"create a new digest site, ready to build", "digest init ~/my-digest"},
 	"version": {"print digest's version", "digest version"},
@@ -64,6 +66,7 @@ var helps = map[string]help{
 var commands = map[string]func(e *env, args []string) int{
 	"build":   runBuild,
 	"check":   runCheck,
+	"serve":   runServe,
 	"new":     runNew,
 	"init":    runInit,
 	"version": runVersion,

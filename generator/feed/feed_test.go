@@ -95,6 +95,9 @@ func testSite(t *testing.T) *site.Site {
 			Body: "<p>Over coffee.</p>",
 		},
 	}
+	for _, a := range s.Articles {
+		a.Summary = a.Article.Summary // as the site model fills it in
+	}
 	return s
 }
 
@@ -533,7 +536,7 @@ func FuzzTitle(f *testing.F) {
 	}
 	s := &site.Site{Config: cfg}
 	f.Fuzz(func(t *testing.T, title string) {
-		a := &site.Article{Article: &content.Article{Title: title, Summary: title}, URL: "/a/", Body: "<p>" + "x" + "</p>"}
+		a := &site.Article{Article: &content.Article{Title: title}, Summary: title, URL: "/a/", Body: "<p>" + "x" + "</p>"}
 		ch := Channel{Title: title, URL: "/", Articles: []*site.Article{a}}
 		for _, r := range renderers {
 			ch.Path = "/" + r.file

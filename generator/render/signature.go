@@ -4,10 +4,7 @@ import (
 	"fmt"
 	"reflect"
 
-	"encoding/binary"
 	"github.com/digest/digest/generator/config"
-	"hash"
-	"hash/fnv"
 	"strconv"
 
 	"github.com/digest/digest/generator/site"
@@ -24,6 +21,9 @@ import (
 // Signer signs the pages of one build.
 type Signer struct {
 	global uint64
+	// articles holds each article's digest: what its page, card and feed
+	// item show.
+	articles map[*site.Article]uint64
 	// kinds holds, per page kind, the signature of the parts of .Site its
 	// templates read, or ok false when they read it in a way not covered.
 	kinds map[string]kindSig
@@ -36,42 +36,52 @@ type kindSig struct {
 
 // NewSigner prepares the signatures of s's pages rendered with t.
 func NewSigner(s *site.Site, t *Templates) *Signer {
-	h := fnv.New64a()
+	h := newHasher()
 	str(h, s.Title, s.Description, s.BaseURL, s.Language, s.Author, s.Permalink, s.Location.String(),
 		fmt.Sprint(s.Params), fmt.Sprint(s.TagAliases), strconv.FormatBool(s.UnsafeHTML))
 	num(h, uint64(s.PageSize), uint64(s.FeedSize), t.sum)
-	g := &Signer{global: h.Sum64(), kinds: map[string]kindSig{}}
-	collections := map[string]func(hash.Hash64){
-		"Articles": func(h hash.Hash64) {
+	g := &Signer{global: h.sum(), kinds: map[string]kindSig{}, articles: make(map[*site.Article]uint64, len(s.Articles))}
+	for _, a := range s.Articles {
+		g.articles[a] = digest(a)
+	}
+	collections := map[string]func(*hasher){
+		"Articles": func(h *hasher) {
 			for _, a := range s.Articles {
 				str(h, a.URL)
 				num(h, a.Sum)
 			}
 		},
-		"Tags": func(h hash.Hash64) {
+		"Tags": func(h *hasher) {
 			for _, t := range s.Tags {
 				str(h, t.Name, t.URL)
 				num(h, uint64(t.Count()))
 			}
 		},
-		"Editions": func(h hash.Hash64) {
+		"Sources": func(h *hasher) {
+			for _, src := range s.Sources {
+				str(h, src.Name, src.URL)
+				num(h, uint64(src.Count()))
+			}
+		},
+		"Editions": func(h *hasher) {
 			for _, e := range s.Editions {
 				str(h, e.URL)
 				num(h, uint64(len(e.Articles)))
 			}
 		},
-		"Months": func(h hash.Hash64) {
+		"Months": func(h *hasher) {
 			for _, m := range s.Months {
 				str(h, m.URL)
 				num(h, uint64(m.Count))
 			}
 		},
-		"Years": func(h hash.Hash64) {
+		"Years": func(h *hasher) {
 			for _, y := range s.Years {
-				hashYear(h, y)
+				str(h, y.URL)
+				num(h, uint64(y.Count))
 			}
 		},
-		"Pages": func(h hash.Hash64) {
+		"Pages": func(h *hasher) {
 			for _, p := range s.Pages {
 				str(h, p.URL, p.Title)
 				num(h, p.Sum)
@@ -80,7 +90,7 @@ func NewSigner(s *site.Site, t *Templates) *Signer {
 	}
 	done := map[string]uint64{}
 	for kind, fields := range t.siteFields {
-		h := fnv.New64a()
+		h := newHasher()
 		ok := true
 		for _, f := range fields {
 			if isConfigField(f) {
@@ -93,15 +103,15 @@ func NewSigner(s *site.Site, t *Templates) *Signer {
 			}
 			sum, seen := done[f]
 			if !seen {
-				ch := fnv.New64a()
+				ch := newHasher()
 				write(ch)
-				sum = ch.Sum64()
+				sum = ch.sum()
 				done[f] = sum
 			}
 			str(h, f)
 			num(h, sum)
 		}
-		g.kinds[kind] = kindSig{h.Sum64(), ok}
+		g.kinds[kind] = kindSig{h.sum(), ok}
 	}
 	return g
 }
@@ -120,13 +130,33 @@ func (g *Signer) Sign(d *Data) uint64 {
 	if !k.ok {
 		return 0
 	}
-	return Signature(g.global^k.sum, d)
+	return g.signature(g.global^k.sum, d)
 }
 
-// Signature summarises what the page d shows apart from .Site, given a
+// List signs a list of articles with the strings that go with it, such as
+// a feed's title and URL.
+func (g *Signer) List(articles []*site.Article, strs ...string) uint64 {
+	h := newHasher()
+	num(h, g.global)
+	str(h, strs...)
+	for _, a := range articles {
+		g.article(h, a)
+	}
+	return h.sum()
+}
+
+func (g *Signer) article(h *hasher, a *site.Article) {
+	d, ok := g.articles[a]
+	if !ok {
+		d = digest(a)
+	}
+	num(h, d)
+}
+
+// signature summarises what the page d shows apart from .Site, given a
 // signature of the parts of .Site it reads.
-func Signature(global uint64, d *Data) uint64 {
-	h := fnv.New64a()
+func (g *Signer) signature(global uint64, d *Data) uint64 {
+	h := newHasher()
 	num(h, global)
 	str(h, d.Kind, d.Title, d.Description, d.URL, d.Permalink, d.Target)
 	if d.Feeds != nil {
@@ -135,11 +165,15 @@ func Signature(global uint64, d *Data) uint64 {
 		}
 	}
 	if d.Article != nil {
-		HashArticle(h, d.Article)
+		g.article(h, d.Article)
+		num(h, uint64(len(d.Article.Related)))
+		for _, r := range d.Article.Related {
+			g.article(h, r)
+		}
 	}
 	for _, a := range []*site.Article{d.NewerArticle, d.OlderArticle} {
 		if a != nil {
-			HashArticle(h, a)
+			g.article(h, a)
 		}
 	}
 	if d.Page != nil {
@@ -150,78 +184,104 @@ func Signature(global uint64, d *Data) uint64 {
 		str(h, d.Tag.Name, d.Tag.URL)
 		num(h, uint64(d.Tag.Count()))
 	}
+	if d.Source != nil {
+		str(h, d.Source.Name, d.Source.URL)
+		num(h, uint64(d.Source.Count()))
+	}
 	if p := d.Pager; p != nil {
 		num(h, uint64(p.Number), uint64(p.Total))
 		str(h, p.URL, p.PrevURL, p.NextURL, p.First)
 		for _, a := range p.Items {
-			HashArticle(h, a)
+			g.article(h, a)
 		}
 	}
 	for _, e := range []*site.Edition{d.Edition, d.NewerEdition, d.OlderEdition} {
 		if e != nil {
-			hashEdition(h, e)
+			g.edition(h, e)
 		}
 	}
 	if d.Month != nil {
-		hashMonth(h, d.Month)
+		g.month(h, d.Month)
 	}
 	if d.Year != nil {
-		hashYear(h, d.Year)
+		g.year(h, d.Year)
 	}
-	return h.Sum64()
+	return h.sum()
 }
 
-// HashArticle writes what an article's page, card and feed item show: its
+// digest summarises what an article's page, card and feed item show: its
 // file's hash (which decides every front-matter value and the body), its
-// URL, its tags as they are named now, and its edition.
-func HashArticle(h hash.Hash64, a *site.Article) {
+// URL, its tags and its source as they are named now, and its edition.
+func digest(a *site.Article) uint64 {
+	h := newHasher()
 	num(h, a.Sum)
 	str(h, a.URL)
 	for _, t := range a.Tags {
 		str(h, t.Name, t.URL)
 	}
+	if p := a.Publisher; p != nil {
+		str(h, p.Name, p.URL)
+	}
 	if a.Edition != nil {
 		str(h, a.Edition.URL)
 		num(h, uint64(len(a.Edition.Articles)))
 	}
+	return h.sum()
 }
 
-func hashEdition(h hash.Hash64, e *site.Edition) {
+func (g *Signer) edition(h *hasher, e *site.Edition) {
 	str(h, e.URL)
 	for _, a := range e.Articles {
-		HashArticle(h, a)
+		g.article(h, a)
 	}
 }
 
-func hashYear(h hash.Hash64, y *site.Year) {
+func (g *Signer) year(h *hasher, y *site.Year) {
 	str(h, y.URL)
 	num(h, uint64(y.Count))
 	for _, m := range y.Months {
-		hashMonth(h, m)
+		g.month(h, m)
 	}
 }
 
-func hashMonth(h hash.Hash64, m *site.Month) {
+func (g *Signer) month(h *hasher, m *site.Month) {
 	str(h, m.URL)
 	num(h, uint64(m.Count))
 	for _, e := range m.Editions {
-		hashEdition(h, e)
+		g.edition(h, e)
 	}
+}
+
+// hasher is FNV-1a, written out so that hashing strings allocates
+// nothing: a rebuild signs every page of the site.
+type hasher uint64
+
+func newHasher() *hasher {
+	h := hasher(14695981039346656037)
+	return &h
+}
+
+func (h *hasher) byte(b byte) {
+	*h = (*h ^ hasher(b)) * 1099511628211
 }
 
 // str writes strings, each ended so that "ab","c" and "a","bc" differ.
-func str(h hash.Hash64, ss ...string) {
+func str(h *hasher, ss ...string) {
 	for _, s := range ss {
-		h.Write([]byte(strconv.Itoa(len(s))))
-		h.Write([]byte{':'})
-		h.Write([]byte(s))
+		for i := 0; i < len(s); i++ {
+			h.byte(s[i])
+		}
+		h.byte(0xff) // never in UTF-8
 	}
 }
 
-func num(h hash.Hash64, ns ...uint64) {
-	var b [8]byte
+func num(h *hasher, ns ...uint64) {
 	for _, n := range ns {
-		binary.LittleEndian.PutUint64(b[:], n)
-		h.Write(b[:])
+		for range 8 {
+			h.byte(byte(n))
+			n >>= 8
+		}
 	}
 }
+
+func (h *hasher) sum() uint64 { return uint64(*h) }

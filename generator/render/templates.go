@@ -12,7 +12,6 @@ package render
 import (
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"html/template"
 	"io"
 	"io/fs"
@@ -33,7 +32,7 @@ import (
 
 // Kinds are the page kinds; each has a template file of its name + ".html"
 // that defines the "main" block (and may define "title" and "head").
-var Kinds = []string{"home", "article", "page", "tag", "tags", "edition", "month", "year", "archive", "search", "404"}
+var Kinds = []string{"home", "article", "page", "tag", "tags", "source", "sources", "edition", "month", "year", "archive", "search", "404"}
 
 // Dir is the layouts folder in the site folder and in the built-in theme.
 const Dir = "layouts"
@@ -107,7 +106,7 @@ func (o overlay) ReadDir(name string) ([]fs.DirEntry, error) {
 func Load(fsys fs.FS, cfg *config.Config, from func(name string) string) (*Templates, error) {
 	t := &Templates{kinds: map[string]*template.Template{}, origin: map[string]string{}}
 	var errs diag.List
-	sum := fnv.New64a()
+	sum := newHasher()
 	read := func(name string) string {
 		t.origin[name] = from(name)
 		b, err := fs.ReadFile(fsys, name)
@@ -155,7 +154,7 @@ func Load(fsys fs.FS, cfg *config.Config, from func(name string) string) (*Templ
 		t.siteFields[kind] = siteFieldsOf(tmpl)
 	}
 	t.siteFields["alias"] = siteFieldsOf(t.alias)
-	t.sum = sum.Sum64()
+	t.sum = sum.sum()
 	return t, errs.Err()
 }
 
@@ -210,7 +209,7 @@ func Funcs(cfg *config.Config) template.FuncMap {
 	return template.FuncMap{
 		"date": func(layout string, t time.Time) string { return t.Format(layout) },
 		"iso":  func(t time.Time) string { return t.Format(time.RFC3339) },
-		"abs":  cfg.AbsURL,
+		"abs":  func(p string) string { return absURL(cfg, p) },
 		"plural": func(n int, one, many string) string {
 			if n == 1 {
 				return "1 " + one
@@ -218,6 +217,9 @@ func Funcs(cfg *config.Config) template.FuncMap {
 			return strconv.Itoa(n) + " " + many
 		},
 		"groupByEdition": site.GroupByEdition,
+		"dict":           dict,
+		"listItems":      func(a []*site.Article) []any { return listItems(cfg, a) },
+		"jsonld":         jsonLD,
 		// Bound to the template set once parsed; see Templates.cached.
 		"cached": func(string, any) (template.HTML, error) {
 			return "", errors.New("cached is not available here")

@@ -1,6 +1,7 @@
 // Package site is the model of a digest: its articles newest first, grouped
-// into daily editions, months and years; its tags; its pages; and the URL
-// of every page the site will have.
+// into daily editions, months and years; its tags and sources; each
+// article's related articles; its pages; and the URL of every page the site
+// will have.
 //
 // New checks what only the whole site can show: two articles, pages or
 // aliases on one URL are an error naming both files. Everything here is
@@ -24,6 +25,7 @@ type Site struct {
 
 	Articles []*Article // published, newest first
 	Tags     []*Tag     // by name
+	Sources  []*Source  // by name
 	Editions []*Edition // newest first
 	Months   []*Month   // newest first
 	Years    []*Year    // newest first
@@ -50,6 +52,15 @@ type Article struct {
 	// Summary is the front matter's summary, or the body's first
 	// paragraph as plain text.
 	Summary string
+	// Publisher is the source the article is listed under on /sources/:
+	// its source, else the host of its source URL; nil when it has
+	// neither.
+	Publisher *Source
+	// Related are up to MaxRelated other articles that share its rarest
+	// tags, best first; see related.go.
+	Related []*Article
+
+	index int // position in Site.Articles
 }
 
 // Page is an undated page, such as /about/.
@@ -127,11 +138,14 @@ func New(cfg *config.Config, c *content.Content, opts Options, render func(src [
 	slices.SortFunc(s.Pages, func(a, b *Page) int { return cmp.Compare(a.URL, b.URL) })
 
 	renderBodies(s, render)
-	for _, a := range s.Articles {
+	for i, a := range s.Articles {
 		a.URL = cfg.ArticlePath(a.Slug, a.Date)
+		a.index = i
 	}
 	s.Tags = buildTags(s.Articles, cfg.TagAliases)
+	s.Sources = buildSources(s.Articles)
 	s.buildCalendar()
+	buildRelated(s.Articles, s.Tags, relatedWindow)
 	if err := s.checkURLs(); err != nil {
 		return nil, err
 	}

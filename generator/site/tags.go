@@ -14,6 +14,8 @@ type Tag struct {
 	Slug     string
 	URL      string
 	Articles []*Article // newest first
+
+	id int // position in Site.Tags
 }
 
 // Count is the number of articles with the tag.

@@ -1,0 +1,108 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"runtime"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/digest/digest/generator/serve"
+)
+
+func runServe(e *env, args []string) int {
+	var sf siteFlags
+	fset := newFlags(e, "serve", &sf)
+	bind := fset.String("bind", "127.0.0.1", "the `address` to listen on; 0.0.0.0 shares the site with your network")
+	port := fset.Int("port", 1313, "the `port` to listen on; the next free one if it is taken")
+	open := fset.Bool("open", false, "open the site in your browser")
+	if code, stop := parse(e, fset, args); stop {
+		return code
+	}
+	if err := checkSite(sf.site); err != nil {
+		fmt.Fprintf(e.stderr, "digest serve: %v\n", err)
+		return exitContent
+	}
+	ln, err := listen(e, *bind, *port)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "digest serve: %v\n", err)
+		return exitUsage
+	}
+	url := "http://" + ln.Addr().String() + "/"
+	srv := serve.New(e.options(sf, url), e.stderr)
+	// A first build that fails still serves: the browser shows the errors
+	// and the next good edit brings the site.
+	_ = srv.Rebuild()
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	httpSrv := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	httpSrv.RegisterOnShutdown(srv.Close)
+	served := make(chan error, 1)
+	go func() { served <- httpSrv.Serve(ln) }()
+	fmt.Fprintf(e.stdout, "serving %s at %s (Ctrl-C to stop)\n", sf.site, url)
+	if *open {
+		openBrowser(url)
+	}
+	watched := make(chan error, 1)
+	go func() { watched <- srv.Watch(ctx, sf.site) }()
+	select {
+	case err = <-served:
+	case err = <-watched:
+	case <-ctx.Done():
+	}
+	stop()
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = httpSrv.Shutdown(shutdown)
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+		fmt.Fprintf(e.stderr, "digest serve: %v\n", err)
+		return exitContent
+	}
+	fmt.Fprintln(e.stdout, "stopped")
+	return exitOK
+}
+
+// listen listens on bind:port, or on the next free port when it is taken,
+// saying so.
+func listen(e *env, bind string, port int) (net.Listener, error) {
+	var first error
+	for p := port; p < port+20 && p < 65536; p++ {
+		ln, err := net.Listen("tcp", net.JoinHostPort(bind, strconv.Itoa(p)))
+		if err == nil {
+			if p != port {
+				fmt.Fprintf(e.stderr, "port %d is taken; using %d\n", port, p)
+			}
+			return ln, nil
+		}
+		if first == nil {
+			first = err
+		}
+		if !errors.Is(err, syscall.EADDRINUSE) {
+			break
+		}
+	}
+	return nil, first
+}
+
+// openBrowser asks the desktop to open url; without a desktop it does
+// nothing, and the printed URL is there to click.
+func openBrowser(url string) {
+	cmd := "xdg-open"
+	switch runtime.GOOS {
+	case "darwin":
+		cmd = "open"
+	case "windows":
+		cmd = "explorer"
+	}
+	if path, err := exec.LookPath(cmd); err == nil {
+		_ = exec.Command(path, url).Start()
+	}
+}

@@ -1,0 +1,557 @@
+package search
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"html/template"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/tools/txtar"
+
+	"github.com/digest/digest/generator/config"
+	"github.com/digest/digest/generator/content"
+	"github.com/digest/digest/generator/site"
+)
+
+var update = flag.Bool("update", false, "update golden files")
+
+const nastyTitle = `Envoy: "<script>alert('x')</script>" & <b>not bold</b>`
+
+// testSite is a small digest built by hand, newest first. Its articles are
+// made so that each ranking rule decides one query.
+func testSite(t *testing.T) *site.Site {
+	t.Helper()
+	cfg, err := config.Parse([]byte("title: T\ntimezone: Asia/Manila\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func(value string) time.Time {
+		d, err := time.ParseInLocation("2006-01-02 15:04", value, cfg.Location)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	tag := func(name, slug string) *site.Tag {
+		return &site.Tag{Name: name, Slug: slug, URL: "/tags/" + slug + "/"}
+	}
+	korea, china, envoys, cafe := tag("North Korea", "north-korea"), tag("China", "china"), tag("Envoys", "envoys"), tag("Café", "café")
+	art := func(title, date, source, summary string, body template.HTML, tags ...*site.Tag) *site.Article {
+		slug := strings.ToLower(strings.Join(strings.Fields(title)[:2], "-"))
+		d := at(date)
+		return &site.Article{
+			Article: &content.Article{Title: title, Date: d, Source: source},
+			URL:     d.Format("/2006/01/02/") + slug + "/",
+			Tags:    tags,
+			Body:    body,
+			Summary: summary,
+		}
+	}
+	s := &site.Site{Config: cfg}
+	s.Articles = []*site.Article{
+		// 0: newest; "envoys" only in its body.
+		art("Moon sends special delegates abroad", "2017-05-20 09:00", "Yonhap",
+			"Seoul names four delegates.",
+			"<p>President Moon sends <em>special envoys</em> to four capitals.</p>\n<p>They leave on Monday.</p>\n",
+			korea),
+		// 1: tagged Envoys, older: must rank above 0 for "envoys".
+		art("Beijing welcomes the delegation", "2017-05-18 10:00", "Xinhua",
+			"The talks open.", "<p>The visitors met officials.</p>\n", china, envoys),
+		// 2 and 3: "missile" in both headlines: the newer (2) wins. 3 has
+		// "Korea" in its headline, 0 and 2 in a tag.
+		art("Missile flies higher than ever", "2017-05-15 08:00", "Reuters",
+			"A lofted trajectory.",
+			"<p>Analysts think it is the Hwas&#335;ng-12, shown at the <a href=\"/x\">parade</a>; "+
+				"it came down near Kwajalein.</p>\n<script>var notIndexed = 1</script>\n",
+			korea),
+		art("Second missile test of the month for North Korea", "2017-05-14 08:00", "",
+			"Another launch.", "<p>Launched from Kusong.</p>\n", korea),
+		// 4: non-Latin scripts, and a headline that must stay text.
+		art(nastyTitle, "2017-05-10 12:00", "INQUIRER.net",
+			"Делегация прибыла в Москву; 北京大学 hosts a forum.",
+			"<p>Menu: <strong>café</strong> crème, ΟΔΥΣΣΕΥΣ.</p>\n", cafe),
+	}
+	s.Articles[3].Publisher = &site.Source{Name: "apnews.com"} // no source, a source URL
+	return s
+}
+
+// written runs Write and returns its files.
+func written(t testing.TB, s *site.Site) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	err := Write(s, func(name string, data []byte) error {
+		if _, dup := files[name]; dup {
+			t.Errorf("Write wrote %s twice", name)
+		}
+		files[name] = data
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// index reads the written files the way search.js does, written again
+// here from the format's description rather than from the encoder.
+type index struct {
+	t      testing.TB
+	files  map[string][]byte
+	meta   meta
+	shards map[int]map[string]string
+	loaded int // bytes of the files read
+}
+
+func openIndex(t testing.TB, files map[string][]byte) *index {
+	t.Helper()
+	x := &index{t: t, files: files, shards: map[int]map[string]string{}}
+	x.read("meta.json", &x.meta)
+	return x
+}
+
+func (x *index) read(name string, v any) {
+	x.t.Helper()
+	data, ok := x.files[Dir+"/"+name]
+	if !ok {
+		x.t.Fatalf("no file %s/%s", Dir, name)
+	}
+	x.loaded += len(data)
+	if err := json.Unmarshal(data, v); err != nil {
+		x.t.Fatalf("%s: %v", name, err)
+	}
+}
+
+// shardOf is the shard whose key is t's longest prefix, or -1.
+func (x *index) shardOf(term string) int {
+	best := -1
+	for i, k := range x.meta.Keys {
+		if strings.HasPrefix(term, k) && (best < 0 || len(k) > len(x.meta.Keys[best])) {
+			best = i
+		}
+	}
+	return best
+}
+
+func (x *index) shard(i int) map[string]string {
+	if i < 0 {
+		return nil
+	}
+	if x.shards[i] == nil {
+		var m map[string]string
+		x.read(fmt.Sprintf("t/%d.json", i), &m)
+		x.shards[i] = m
+	}
+	return x.shards[i]
+}
+
+type hit struct{ doc, score int }
+
+// prefixBudget is search.js's BUDGET, in KiB.
+const prefixBudget = 200
+
+// search ranks the documents matching every word of q, the last word also
+// as a prefix when q does not end in a space.
+func (x *index) search(q string) []hit {
+	words := Terms(q)
+	pre := ""
+	if r, _ := utf8.DecodeLastRuneInString(q); len(words) > 0 && isWordRune(r) && utf8.RuneCountInString(words[len(words)-1]) > 1 {
+		pre = words[len(words)-1]
+	}
+	if pre != "" {
+		// Like search.js, match a prefix exactly when expanding it would
+		// load more than prefixBudget of shards not loaded yet.
+		kb := 0
+		for i, k := range x.meta.Keys {
+			if len(k) > len(pre) && strings.HasPrefix(k, pre) && x.shards[i] == nil {
+				kb += x.meta.KB[i]
+			}
+		}
+		if kb > prefixBudget {
+			pre = ""
+		}
+	}
+	var scores []map[int]int
+	for _, w := range slices.Compact(slices.Sorted(slices.Values(words))) {
+		best := map[int]int{}
+		add := func(val string, exact int) {
+			for tier, list := range strings.Split(val, ".") {
+				for _, d := range decodeList(x.t, list) {
+					best[d] = max(best[d], 2*(tier+1)+exact)
+				}
+			}
+		}
+		if val, ok := x.shard(x.shardOf(w))[w]; ok {
+			add(val, 1)
+		}
+		if w == pre {
+			for i, k := range x.meta.Keys {
+				if i == x.shardOf(w) || strings.HasPrefix(k, w) {
+					for term, val := range x.shard(i) {
+						if term != w && strings.HasPrefix(term, w) {
+							add(val, 0)
+						}
+					}
+				}
+			}
+		}
+		scores = append(scores, best)
+	}
+	var hits []hit
+	for d := range x.meta.Docs {
+		h := hit{doc: d}
+		for _, s := range scores {
+			if s[d] == 0 {
+				h.score = -1
+				break
+			}
+			h.score += s[d]
+		}
+		if len(scores) > 0 && h.score > 0 {
+			hits = append(hits, h)
+		}
+	}
+	slices.SortStableFunc(hits, func(a, b hit) int { return b.score - a.score })
+	return hits
+}
+
+func decodeList(t testing.TB, s string) []int {
+	t.Helper()
+	var docs []int
+	if bitmap, ok := strings.CutPrefix(s, "~"); ok {
+		for i := range len(bitmap) {
+			c := strings.IndexByte(alphabet, bitmap[i])
+			for k := range 6 {
+				if c>>k&1 == 1 {
+					docs = append(docs, 6*i+k)
+				}
+			}
+		}
+		return docs
+	}
+	v, d := 0, -1
+	for i := range len(s) {
+		c := strings.IndexByte(alphabet, s[i])
+		if c < 0 {
+			t.Fatalf("list %q: bad character %q", s, s[i])
+		}
+		v = v*32 + c&31
+		if c < 32 {
+			d += v + 1
+			docs = append(docs, d)
+			v = 0
+		}
+	}
+	if v != 0 {
+		t.Fatalf("list %q ends inside a number", s)
+	}
+	return docs
+}
+
+func docs(hits []hit) []int {
+	var d []int
+	for _, h := range hits {
+		d = append(d, h.doc)
+	}
+	return d
+}
+
+func TestSearch(t *testing.T) {
+	t.Run("one shard", func(t *testing.T) { testSearch(t, 1) })
+	t.Run("many shards", func(t *testing.T) {
+		defer func(old int) { shardTarget = old }(shardTarget)
+		shardTarget = 60
+		testSearch(t, 20)
+	})
+}
+
+func testSearch(t *testing.T, minShards int) {
+	x := openIndex(t, written(t, testSite(t)))
+	if len(x.meta.Keys) < minShards {
+		t.Fatalf("%d shards; want at least %d", len(x.meta.Keys), minShards)
+	}
+	tests := []struct {
+		why, q string
+		want   []int
+	}{
+		{"a word only in a body finds its article", "kwajalein", []int{2}},
+		{"entities in the body are decoded", "Hwasŏng", []int{2}},
+		{"diacritics fold", "hwasong", []int{2}},
+		{"a tag hit ranks above a newer body hit", "envoys", []int{1, 0}},
+		{"newer first on ties", "missile", []int{2, 3}},
+		{"headline before tag", "korea", []int{3, 0, 2}},
+		{"headline beats summary", "launch", []int{3}},
+		{"the source URL's host stands for a missing source", "apnews", []int{3}},
+		{"every word must match", "missile month", []int{3}},
+		{"the last word is a prefix", "miss", []int{2, 3}},
+		{"a prefix ranks below the word itself", "the", []int{1, 3, 2, 0}},
+		{"a finished word is not a prefix", "kwaj ", nil},
+		{"prefix only on the last word", "kwaj missile", nil},
+		{"a prefix across shards", "kwaj", []int{2}},
+		{"source", "inquirer", []int{4}},
+		{"source domain", "inquirer net", []int{4}},
+		{"Cyrillic", "москву", []int{4}},
+		{"Greek final sigma", "Οδυσσευς", []int{4}},
+		{"Han characters one by one", "北京", []int{4}},
+		{"a tag with a diacritic", "CAFE", []int{4}},
+		{"a headline's markup is text", "script alert", []int{4}},
+		{"script elements of the body are not text", "notindexed", nil},
+		{"link text is text", "parade", []int{2}},
+		{"no words", "  ,, ", nil},
+		{"unknown word", "zeppelin", nil},
+	}
+	for _, tt := range tests {
+		if got := docs(x.search(tt.q)); !slices.Equal(got, tt.want) {
+			t.Errorf("%s: search(%q) = %v; want %v", tt.why, tt.q, got, tt.want)
+		}
+	}
+}
+
+func TestDocuments(t *testing.T) {
+	s := testSite(t)
+	x := openIndex(t, written(t, s))
+	if x.meta.Docs != len(s.Articles) {
+		t.Errorf("meta docs = %d; want %d", x.meta.Docs, len(s.Articles))
+	}
+	var rows [][]json.RawMessage
+	x.read("d/0.json", &rows)
+	var bodies []string
+	x.read("b/0.json", &bodies)
+	if len(rows) != len(s.Articles) || len(bodies) != len(s.Articles) {
+		t.Fatalf("d/0.json has %d rows, b/0.json %d; want %d", len(rows), len(bodies), len(s.Articles))
+	}
+	for i, a := range s.Articles {
+		var title, url string
+		json.Unmarshal(rows[i][0], &title)
+		json.Unmarshal(rows[i][1], &url)
+		if title != a.Title || url != a.URL {
+			t.Errorf("doc %d = %q %q; want %q %q", i, title, url, a.Title, a.URL)
+		}
+	}
+	if want := "Analysts think it is the Hwasŏng-12, shown at the parade; it came down near Kwajalein."; bodies[2] != want {
+		t.Errorf("body text = %q; want %q", bodies[2], want)
+	}
+}
+
+func TestGolden(t *testing.T) {
+	files := written(t, testSite(t))
+	var ar txtar.Archive
+	ar.Comment = []byte("The index of search_test.go's testSite. go test -update rewrites it.\n")
+	for _, name := range slices.Sorted(func(yield func(string) bool) {
+		for n := range files {
+			if !yield(n) {
+				return
+			}
+		}
+	}) {
+		ar.Files = append(ar.Files, txtar.File{Name: name, Data: files[name]})
+	}
+	got := txtar.Format(&ar)
+	golden := filepath.Join("testdata", "small.txtar")
+	if *update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("index differs from %s (go test -update to accept):\n%s", golden, got)
+	}
+	if again := txtar.Format(&txtar.Archive{Comment: ar.Comment, Files: ar.Files}); !bytes.Equal(again, got) {
+		t.Error("txtar round trip differs")
+	}
+	for range 3 {
+		for name, data := range written(t, testSite(t)) {
+			if !bytes.Equal(data, files[name]) {
+				t.Fatalf("second Write gave a different %s", name)
+			}
+		}
+	}
+}
+
+func TestEncodeList(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, density := range []float64{0.001, 0.05, 0.2, 0.5, 1} {
+		for range 20 {
+			var docs []int32
+			for d := range int32(r.IntN(3000)) {
+				if r.Float64() < density {
+					docs = append(docs, d)
+				}
+			}
+			enc := encodeList(docs)
+			got := decodeList(t, enc)
+			if len(got) != len(docs) || !slices.EqualFunc(got, docs, func(a int, b int32) bool { return a == int(b) }) {
+				t.Fatalf("encodeList(%v) = %q, decoded %v", docs, enc, got)
+			}
+		}
+	}
+	if got := encodeList([]int32{0, 1, 2, 40, 1100}); got != "AAAhFhhD" {
+		t.Errorf("encodeList = %q; want %q", got, "AAAhFhhD")
+	}
+	if got := encodeList([]int32{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}); got != "~__B" {
+		t.Errorf("encodeList = %q; want %q", got, "~__B")
+	}
+}
+
+func TestTerms(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"North Korea's missile", "north korea s missile"},
+		{"Hwasŏng-12", "hwasong 12"},
+		{"HWASŎNG", "hwasong"},
+		{"İstanbul ΟΔΥΣΣΕΥΣ Οδυσσεύς", "istanbul οδυσσευσ οδυσσευσ"},
+		{"北京大学abc", "北 京 大 学 abc"},
+		{"ひらがなカタカナ", "ひ ら が な カ タ カ ナ"},
+		{"한국어 서울", "한국어 서울"},
+		{"हिन्दी", "हिन्दी"},
+		{"e\u0301te\u0301", "ete"},
+		{"\u0301 alone", "alone"},
+		{"INQUIRER.net, 2,000 km", "inquirer net 2 000 km"},
+		{strings.Repeat("x", 50), strings.Repeat("x", maxTermRunes)},
+		{"bad \xff byte", "bad byte"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := strings.Join(Terms(tt.in), " "); got != tt.want {
+			t.Errorf("Terms(%q) = %q; want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestBodyText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"<p>One</p><p>two</p>", "One two"},
+		{"<p>Hwa<em>song</em> &amp; <code>x&lt;y</code></p>", "Hwasong & x<y"},
+		{"<p>a<br>b<sup><a href=\"#fn:1\">1</a></sup></p>", "a b 1"},
+		{"<p>x</p><SCRIPT>alert(1)</script ><style>p{}</style><p>y", "x y"},
+		{"<p>unclosed <a", "unclosed"},
+	}
+	for _, tt := range tests {
+		if got := bodyText(tt.in); got != tt.want {
+			t.Errorf("bodyText(%q) = %q; want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// bigSite makes n articles from a fixed-seed vocabulary with a Zipf
+// distribution, like the words of news text.
+func bigSite(t testing.TB, n int) (*site.Site, []string) {
+	cfg, err := config.Parse([]byte("title: Big\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(42, 1))
+	syll := []string{"ka", "lo", "mi", "ne", "su", "ta", "ri", "po", "ve", "do", "chi", "an", "ber", "gor", "ish", "ul", "tra", "den", "vo", "zel"}
+	seen := map[string]bool{}
+	var vocab []string
+	for len(vocab) < 40000 {
+		var w strings.Builder
+		for range 1 + r.IntN(4) {
+			w.WriteString(syll[r.IntN(len(syll))])
+		}
+		if !seen[w.String()] {
+			seen[w.String()] = true
+			vocab = append(vocab, w.String())
+		}
+	}
+	word := rand.NewZipf(r, 1.07, 2, uint64(len(vocab)-1))
+	text := func(words int) string {
+		var b strings.Builder
+		for i := range words {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(vocab[word.Uint64()])
+		}
+		return b.String()
+	}
+	tags := make([]*site.Tag, 3000)
+	for i := range tags {
+		name := vocab[r.IntN(5000)] + " " + vocab[r.IntN(40000)]
+		tags[i] = &site.Tag{Name: name, Slug: strings.ReplaceAll(name, " ", "-"), URL: "/tags/" + strings.ReplaceAll(name, " ", "-") + "/"}
+	}
+	tag := rand.NewZipf(r, 1.2, 4, uint64(len(tags)-1))
+	s := &site.Site{Config: cfg, Articles: make([]*site.Article, n)}
+	day := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range s.Articles {
+		a := &site.Article{Article: &content.Article{
+			Title:  text(9),
+			Date:   day.Add(-time.Duration(i) * time.Hour),
+			Source: "Source " + vocab[r.IntN(300)],
+		}, Summary: text(35)}
+		a.URL = a.Date.Format("/2006/01/02/") + fmt.Sprint(i) + "/"
+		for range 1 + r.IntN(4) {
+			a.Tags = append(a.Tags, tags[tag.Uint64()])
+		}
+		a.Body = template.HTML("<p>" + text(80) + "</p>\n<p>" + text(70) + "</p>\n")
+		s.Articles[i] = a
+	}
+	return s, vocab
+}
+
+// TestSizeAt100k checks the budget: a two-word query on a 100,000-article
+// site reads under 300 KB of index (meta.json and the shards it needs,
+// the last word expanded as a prefix), and the top ten results' documents
+// add little to that.
+func TestSizeAt100k(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a 100,000-article index")
+	}
+	s, vocab := bigSite(t, 100_000)
+	start := time.Now()
+	files := written(t, s)
+	took := time.Since(start)
+	var total, shards, biggest int
+	for name, data := range files {
+		total += len(data)
+		if strings.HasPrefix(name, Dir+"/t/") {
+			shards++
+			biggest = max(biggest, len(data))
+		}
+	}
+	t.Logf("100k articles: %d files, %.1f MB, %d shards (largest %d KB), meta.json %d KB, written in %v",
+		len(files), float64(total)/1e6, shards, biggest/1024, len(files[Dir+"/meta.json"])/1024, took.Round(time.Millisecond))
+	const budget = 300 << 10
+	queries := []string{
+		vocab[0] + " " + vocab[1], // the two commonest words
+		vocab[0] + " " + vocab[5000],
+		vocab[20] + " " + vocab[300],
+		vocab[3000] + " " + vocab[30000],
+		vocab[7] + " " + vocab[40][:3], // still typing
+		s.Articles[500].Tags[0].Name,
+	}
+	for _, q := range queries {
+		x := openIndex(t, files)
+		hits := x.search(q)
+		index := x.loaded
+		for _, h := range hits[:min(10, len(hits))] {
+			if _, ok := x.files[Dir+fmt.Sprintf("/d/%d.json", h.doc/docChunk)]; !ok {
+				t.Fatalf("no chunk for doc %d", h.doc)
+			}
+		}
+		chunks := map[string]bool{}
+		docBytes := 0
+		for _, h := range hits[:min(10, len(hits))] {
+			name := fmt.Sprintf("%s/d/%d.json", Dir, h.doc/docChunk)
+			if !chunks[name] {
+				chunks[name] = true
+				docBytes += len(files[name])
+			}
+		}
+		t.Logf("%-24q %6d results, index %3d KB, top ten's documents %3d KB", q, len(hits), index/1024, docBytes/1024)
+		if index > budget {
+			t.Errorf("query %q reads %d KB of index; want under %d KB", q, index/1024, budget/1024)
+		}
+	}
+}

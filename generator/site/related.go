@@ -1,0 +1,179 @@
+package site
+
+import (
+	"cmp"
+	"math"
+	"runtime"
+	"slices"
+	"sync"
+)
+
+// MaxRelated is the most related articles an article lists.
+const MaxRelated = 5
+
+// relatedWindow is how many of a tag's articles on each side of an
+// article, in the tag's newest-first list, count for its related articles.
+// A tag with up to 2×relatedWindow+1 articles counts whole; a bigger one
+// only near the article's date. That bounds the work per article by its
+// number of tags, so the whole computation grows with the number of
+// articles rather than its square (BenchmarkRelated100k).
+const relatedWindow = 32
+
+// weightScale turns a tag's weight into an integer, so that a sum of
+// weights is the same whatever order it is added in.
+const weightScale = 1 << 20
+
+// buildRelated sets each article's Related: other articles that share its
+// tags, best first.
+//
+// An article's score is the sum of the weights of the tags it shares, a
+// tag's weight being ln(1 + N/count) for N articles: a tag on few articles
+// says more about two articles than one on half the site. A tag with more
+// than 2×window+1 articles counts only for the window articles on either
+// side of this one in the tag's list: the nearest in date. Equal scores go
+// to the article nearer in date, then to the smaller URL, so the order is
+// fully determined.
+func buildRelated(articles []*Article, tags []*Tag, window int) {
+	n := len(articles)
+	// The work below reads flat arrays by article index rather than
+	// following pointers: on a large site that is what keeps it fast.
+	m := relatedModel{
+		weight:  make([]int64, len(tags)),
+		members: make([][]int32, len(tags)),
+		date:    make([]int64, n),
+		tagsOf:  make([][]int32, n),
+	}
+	for i, t := range tags {
+		t.id = i
+		m.weight[i] = int64(math.Round(math.Log1p(float64(n)/float64(len(t.Articles))) * weightScale))
+		m.members[i] = make([]int32, len(t.Articles))
+		for j, a := range t.Articles {
+			m.members[i][j] = int32(a.index)
+		}
+	}
+	ids := make([]int32, 0, n*4)
+	for i, a := range articles {
+		m.date[i] = a.Date.UnixNano()
+		start := len(ids)
+		for _, t := range a.Tags {
+			ids = append(ids, int32(t.id))
+		}
+		m.tagsOf[i] = ids[start:len(ids):len(ids)]
+	}
+	workers := min(runtime.GOMAXPROCS(0), max(1, n/256))
+	chunk := (n + workers - 1) / workers
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := w*chunk, min(n, (w+1)*chunk)
+		if lo >= hi {
+			break
+		}
+		wg.Go(func() {
+			r := relater{
+				relatedModel: &m,
+				articles:     articles,
+				window:       window,
+				tally:        make([]tally, n),
+			}
+			for i := lo; i < hi; i++ {
+				articles[i].Related = r.related(int32(i))
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// relatedModel is the site as buildRelated reads it.
+type relatedModel struct {
+	weight  []int64   // by tag id
+	members [][]int32 // by tag id: its articles' indexes, newest first
+	date    []int64   // by article index: Unix nanoseconds
+	tagsOf  [][]int32 // by article index: its tags' ids
+}
+
+// relater finds related articles for one worker, reusing its scratch
+// space from article to article.
+type relater struct {
+	*relatedModel
+	articles []*Article
+	window   int
+	tally    []tally // by article index
+	cands    []int32
+}
+
+// tally is a candidate's score so far for the article stamp-1.
+type tally struct {
+	stamp int32
+	score int64
+}
+
+// relatedCandidate is a scored candidate.
+type relatedCandidate struct {
+	i     int32 // article index
+	score int64
+	dist  int64 // nanoseconds apart
+}
+
+// better reports whether x ranks before y.
+func (r *relater) better(x, y relatedCandidate) bool {
+	if x.score != y.score {
+		return x.score > y.score
+	}
+	if x.dist != y.dist {
+		return x.dist < y.dist
+	}
+	return cmp.Less(r.articles[x.i].URL, r.articles[y.i].URL)
+}
+
+func (r *relater) related(a int32) []*Article {
+	stamp := a + 1
+	r.tally[a].stamp = stamp
+	r.cands = r.cands[:0]
+	for _, t := range r.tagsOf[a] {
+		w, list := r.weight[t], r.members[t]
+		lo, hi := 0, len(list)
+		if len(list) > 2*r.window+1 {
+			// The list is newest first, which is the order of Site.Articles.
+			pos, _ := slices.BinarySearch(list, a)
+			lo, hi = max(0, pos-r.window), min(len(list), pos+r.window+1)
+		}
+		for _, c := range list[lo:hi] {
+			x := &r.tally[c]
+			if x.stamp != stamp {
+				x.stamp, x.score = stamp, 0
+				r.cands = append(r.cands, c)
+			}
+			x.score += w
+		}
+	}
+	var top [MaxRelated]relatedCandidate
+	count := 0
+	for _, c := range r.cands {
+		score := r.tally[c].score
+		if count == MaxRelated && score < top[count-1].score {
+			continue
+		}
+		x := relatedCandidate{i: c, score: score, dist: r.date[a] - r.date[c]}
+		if x.dist < 0 {
+			x.dist = -x.dist
+		}
+		if count == MaxRelated && !r.better(x, top[count-1]) {
+			continue
+		}
+		i := min(count, MaxRelated-1)
+		for i > 0 && r.better(x, top[i-1]) {
+			top[i] = top[i-1]
+			i--
+		}
+		top[i] = x
+		count = min(count+1, MaxRelated)
+	}
+	if count == 0 {
+		return nil
+	}
+	related := make([]*Article, count)
+	for i := range related {
+		related[i] = r.articles[top[i].i]
+	}
+	return related
+}
