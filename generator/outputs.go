@@ -24,9 +24,10 @@ import (
 // sig stays the same.
 type output struct {
 	path string // slash-separated, from the site root
-	// sig summarises everything the file is made from; 0 means unknown,
-	// and the file is made again after every rebuild.
-	sig uint64
+	// sign summarises everything the file is made from; 0 means unknown,
+	// and the file is made again after every rebuild. nil is unknown too.
+	// Only the dev server asks.
+	sign func() uint64
 	// make returns the file's bytes; it may use buf, and the bytes are
 	// only valid until buf is next used.
 	make func(buf *bytes.Buffer) ([]byte, error)
@@ -87,7 +88,7 @@ func (b *builder) pages() iter.Seq[output] {
 		signer := b.signer()
 		for d := range render.Pages(b.site) {
 			b.stats.Pages++
-			o := output{path: render.FilePath(d.URL), sig: signer.Sign(d), make: func(buf *bytes.Buffer) ([]byte, error) {
+			o := output{path: render.FilePath(d.URL), sign: func() uint64 { return signer.Sign(d) }, make: func(buf *bytes.Buffer) ([]byte, error) {
 				err := b.tmpl.Execute(buf, d)
 				return buf.Bytes(), err
 			}}
@@ -97,7 +98,7 @@ func (b *builder) pages() iter.Seq[output] {
 		}
 		for d := range render.Aliases(b.site) {
 			b.stats.Pages++
-			o := output{path: render.FilePath(d.URL), sig: signer.Sign(d), make: func(buf *bytes.Buffer) ([]byte, error) {
+			o := output{path: render.FilePath(d.URL), sign: func() uint64 { return signer.Sign(d) }, make: func(buf *bytes.Buffer) ([]byte, error) {
 				err := b.tmpl.ExecuteAlias(buf, d)
 				return buf.Bytes(), err
 			}}
@@ -117,11 +118,11 @@ func (b *builder) feeds() iter.Seq[output] {
 	return func(yield func(output) bool) {
 		// channel yields the feeds of one channel, one file per format.
 		channel := func(ch feed.Channel, formats map[string]format) bool {
-			sig := b.signer().List(ch.Articles, ch.Title, ch.Description, ch.URL)
+			sign := func() uint64 { return b.signer().List(ch.Articles, ch.Title, ch.Description, ch.URL) }
 			for _, name := range slices.Sorted(maps.Keys(formats)) {
 				c, f := ch, formats[name]
 				c.Path = ch.URL + name
-				if !yield(output{path: render.FilePath(c.Path), sig: sig ^ fnvBytes([]byte(name)), make: func(*bytes.Buffer) ([]byte, error) {
+				if !yield(output{path: render.FilePath(c.Path), sign: func() uint64 { return sign() ^ fnvBytes([]byte(name)) }, make: func(*bytes.Buffer) ([]byte, error) {
 					return f(c)
 				}}) {
 					return false
@@ -202,7 +203,7 @@ func (b *builder) searchIndex() iter.Seq[output] {
 		}
 		for _, name := range slices.Sorted(maps.Keys(files)) {
 			data := files[name]
-			if !yield(output{path: name, sig: fnvBytes(data), make: func(*bytes.Buffer) ([]byte, error) { return data, nil }}) {
+			if !yield(output{path: name, sign: func() uint64 { return fnvBytes(data) }, make: func(*bytes.Buffer) ([]byte, error) { return data, nil }}) {
 				return
 			}
 		}

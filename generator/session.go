@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"iter"
 	"maps"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -101,20 +102,29 @@ func (s *Session) Build(prev *Snapshot) (*Snapshot, *Stats, error) {
 		}
 	}
 	snap := &Snapshot{files: map[string]*File{}, lazy: b.searchIndex}
-	// A site's own templates may read anything, so their pages are made
-	// again after every build; the built-in ones read what the signatures
-	// cover.
-	trust := !ownTemplates(b.siteLayouts)
+	var files []*File
 	for _, group := range []iter.Seq[output]{b.pages(), b.feeds(), b.sitemap(), b.static()} {
 		for o := range group {
-			f := &File{output: o}
-			if old := prev.file(o.path); trust && o.sig != 0 && old != nil && old.sig == o.sig && old.made.Load() {
-				f.data, f.err = old.data, old.err
-				f.once.Do(func() {})
-				f.made.Store(true)
-			}
-			snap.files[o.path] = f
+			files = append(files, &File{output: o})
 		}
+	}
+	// A site's own templates may read anything, so their pages are made
+	// again after every build; the built-in ones read what the signatures
+	// cover. Signing touches every page, so it runs on every core.
+	if !ownTemplates(b.siteLayouts) {
+		parallel(len(files), func(i int) {
+			if f := files[i]; f.sign != nil {
+				f.sig = f.sign()
+			}
+		})
+	}
+	for _, f := range files {
+		if old := prev.file(f.path); f.sig != 0 && old != nil && old.sig == f.sig && old.made.Load() {
+			f.data, f.err = old.data, old.err
+			f.once.Do(func() {})
+			f.made.Store(true)
+		}
+		snap.files[f.path] = f
 	}
 	b.stats.Files = len(snap.files)
 	return snap, b.stats, nil
@@ -146,6 +156,7 @@ type Snapshot struct {
 // File is one file of a snapshot.
 type File struct {
 	output
+	sig  uint64 // the output's signature; 0 when not trusted
 	once sync.Once
 	made atomic.Bool // data and err are set
 	data []byte
@@ -199,4 +210,18 @@ func (s *Snapshot) Names() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Sorted(maps.Keys(s.files))
+}
+
+// parallel calls f(0) … f(n-1) on every core.
+func parallel(n int, f func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				f(i)
+			}
+		})
+	}
+	wg.Wait()
 }

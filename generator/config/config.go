@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -229,13 +230,40 @@ func checkPermalink(p string) error {
 // ArticlePath expands the permalink pattern for an article's slug and its
 // date, which must already be in the site's timezone.
 func (c *Config) ArticlePath(slug string, date time.Time) string {
-	r := strings.NewReplacer(
-		":year", date.Format("2006"),
-		":month", date.Format("01"),
-		":day", date.Format("02"),
-		":slug", slug,
-	)
-	return r.Replace(c.Permalink)
+	var b strings.Builder
+	b.Grow(len(c.Permalink) + len(slug))
+	p := c.Permalink
+	for {
+		i := strings.IndexByte(p, ':')
+		if i < 0 {
+			b.WriteString(p)
+			return b.String()
+		}
+		b.WriteString(p[:i])
+		p = p[i:]
+		switch {
+		case strings.HasPrefix(p, ":year"):
+			b.WriteString(strconv.Itoa(date.Year()))
+			p = p[len(":year"):]
+		case strings.HasPrefix(p, ":month"):
+			twoDigits(&b, int(date.Month()))
+			p = p[len(":month"):]
+		case strings.HasPrefix(p, ":day"):
+			twoDigits(&b, date.Day())
+			p = p[len(":day"):]
+		case strings.HasPrefix(p, ":slug"):
+			b.WriteString(slug)
+			p = p[len(":slug"):]
+		default: // checkPermalink allows no other placeholder
+			b.WriteByte(':')
+			p = p[1:]
+		}
+	}
+}
+
+func twoDigits(b *strings.Builder, n int) {
+	b.WriteByte(byte('0' + n/10))
+	b.WriteByte(byte('0' + n%10))
 }
 
 // AbsURL makes a root-relative path absolute with the base URL.

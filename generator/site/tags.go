@@ -37,13 +37,18 @@ func buildTags(articles []*Article, aliases map[string]string) []*Tag {
 		order    []string // spellings in the order first seen
 	}
 	bySlug := map[string]*tally{}
+	slugs := map[string]string{} // the same few names recur on many articles
 	var order []*tally
 	// Articles are newest first; the first spelling seen is the oldest.
 	for i := len(articles) - 1; i >= 0; i-- {
 		a := articles[i]
 		seen := make(map[string]bool, len(a.Article.Tags))
 		for _, name := range a.Article.Tags {
-			s := slug.Make(name)
+			s, ok := slugs[name]
+			if !ok {
+				s = slug.Make(name)
+				slugs[name] = s
+			}
 			if to, ok := target[s]; ok {
 				name, s = to, slug.Make(to)
 			}
