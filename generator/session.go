@@ -35,6 +35,7 @@ type kept struct {
 	loc    *time.Location // the content cache's timezone
 	unsafe bool           // the body cache's unsafe_html
 	cache  *content.Cache
+	bodyMu sync.RWMutex
 	bodies map[uint64]site.Body // by hash of the file
 }
 
@@ -63,29 +64,44 @@ func (k *kept) content(cfg *config.Config) *content.Cache {
 		k.cache, k.loc = &content.Cache{}, cfg.Location
 	}
 	if k.bodies == nil || k.unsafe != cfg.UnsafeHTML {
+		k.bodyMu.Lock()
 		k.bodies, k.unsafe = map[uint64]site.Body{}, cfg.UnsafeHTML
+		k.bodyMu.Unlock()
 	}
 	return k.cache
 }
 
-// body wraps render with the body cache. Bodies of files that are gone
-// are dropped at the next build that does not ask for them.
+// body wraps render with the body cache.
 func (k *kept) body(render func([]byte, uint64) site.Body) func([]byte, uint64) site.Body {
-	k.mu.Lock()
-	old := k.bodies
-	k.bodies = make(map[uint64]site.Body, len(old))
-	k.mu.Unlock()
 	return func(src []byte, sum uint64) site.Body {
-		k.mu.Lock()
-		b, ok := old[sum]
-		k.mu.Unlock()
+		k.bodyMu.RLock()
+		b, ok := k.bodies[sum]
+		k.bodyMu.RUnlock()
 		if !ok {
 			b = render(src, sum)
+			k.bodyMu.Lock()
+			k.bodies[sum] = b
+			k.bodyMu.Unlock()
 		}
-		k.mu.Lock()
-		k.bodies[sum] = b
-		k.mu.Unlock()
 		return b
+	}
+}
+
+// prune drops the bodies of files that are gone or changed.
+func (k *kept) prune(s *site.Site) {
+	keep := make(map[uint64]bool, len(s.Articles)+len(s.Pages))
+	for _, a := range s.Articles {
+		keep[a.Sum] = true
+	}
+	for _, p := range s.Pages {
+		keep[p.Sum] = true
+	}
+	k.bodyMu.Lock()
+	defer k.bodyMu.Unlock()
+	for sum := range k.bodies {
+		if !keep[sum] {
+			delete(k.bodies, sum)
+		}
 	}
 }
 
@@ -101,6 +117,7 @@ func (s *Session) Build(prev *Snapshot) (*Snapshot, *Stats, error) {
 			return nil, b.stats, err
 		}
 	}
+	s.kept.prune(b.site)
 	snap := &Snapshot{files: map[string]*File{}, lazy: b.searchIndex}
 	var files []*File
 	for _, group := range []iter.Seq[output]{b.pages(), b.feeds(), b.sitemap(), b.static()} {

@@ -27,7 +27,6 @@ type Data struct {
 	Year    *site.Year    // year
 
 	Pager    *site.Pager     // home, tag, source: this page of the list
-	Editions []*site.Edition // home, tag, source: the pager's articles by day
 
 	// Newer and Older link an edition or an article's edition to the next
 	// and previous days with articles, and an article to its neighbours;
@@ -48,6 +47,16 @@ type Feed struct {
 	Type  string // MIME type
 	Title string
 	URL   string // root-relative
+}
+
+// Editions are the articles of the page's Pager grouped by day, for home,
+// tag and source pages. They are grouped when a template asks, so a
+// rebuild that renders few pages does not group them all.
+func (d *Data) Editions() []*site.Edition {
+	if d.Pager == nil {
+		return nil
+	}
+	return site.GroupByEdition(d.Pager.Items)
 }
 
 // Feeds is a list of feeds.
@@ -100,7 +109,7 @@ func Pages(s *site.Site) iter.Seq[*Data] {
 		}
 		for _, p := range site.Paginate(s.Articles, s.PageSize, "/") {
 			d := page("home", "", p.URL)
-			d.Pager, d.Editions = p, site.GroupByEdition(p.Items)
+			d.Pager = p
 			if !yield(d) {
 				return
 			}
@@ -139,7 +148,7 @@ func Pages(s *site.Site) iter.Seq[*Data] {
 			tagFeeds := &Feeds{Links: append(TagFeeds(t), feeds.Links...)}
 			for _, p := range site.Paginate(t.Articles, s.PageSize, t.URL) {
 				d := page("tag", t.Name, p.URL)
-				d.Tag, d.Pager, d.Editions = t, p, site.GroupByEdition(p.Items)
+				d.Tag, d.Pager = t, p
 				d.Feeds = tagFeeds
 				if !yield(d) {
 					return
@@ -153,7 +162,7 @@ func Pages(s *site.Site) iter.Seq[*Data] {
 			srcFeeds := &Feeds{Links: append(SourceFeeds(src), feeds.Links...)}
 			for _, p := range site.Paginate(src.Articles, s.PageSize, src.URL) {
 				d := page("source", src.Name, p.URL)
-				d.Source, d.Pager, d.Editions = src, p, site.GroupByEdition(p.Items)
+				d.Source, d.Pager = src, p
 				d.Feeds = srcFeeds
 				if !yield(d) {
 					return

@@ -158,12 +158,10 @@ func (g *Signer) article(h *hasher, a *site.Article) {
 func (g *Signer) signature(global uint64, d *Data) uint64 {
 	h := newHasher()
 	num(h, global)
-	str(h, d.Kind, d.Title, d.Description, d.URL, d.Permalink, d.Target)
-	if d.Feeds != nil {
-		for _, f := range d.Feeds.Links {
-			str(h, f.Type, f.Title, f.URL)
-		}
-	}
+	// The description, permalink and feed links follow from the values
+	// hashed here and in the global signature: the site's, or the page's
+	// article, page, tag or source.
+	str(h, d.Kind, d.Title, d.URL, d.Target)
 	if d.Article != nil {
 		g.article(h, d.Article)
 		num(h, uint64(len(d.Article.Related)))
