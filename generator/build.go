@@ -23,6 +23,7 @@ import (
 	"github.com/digest/digest/generator/config"
 	"github.com/digest/digest/generator/content"
 	"github.com/digest/digest/generator/diag"
+	"github.com/digest/digest/generator/feed"
 	"github.com/digest/digest/generator/markdown"
 	"github.com/digest/digest/generator/render"
 	"github.com/digest/digest/generator/site"
@@ -78,6 +79,7 @@ type builder struct {
 	// keep, when set, is what a Session keeps between builds.
 	keep *kept
 	sign *render.Signer
+	urls []feed.URL // the pages, for the sitemap
 }
 
 // errSkip ends a build early with success: the output is current.

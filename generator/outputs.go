@@ -82,12 +82,17 @@ func (b *builder) write(outputs iter.Seq[output]) error {
 	return errs.Err()
 }
 
-// pages are the HTML pages and the redirect pages of aliases.
+// pages are the HTML pages and the redirect pages of aliases. Enumerating
+// them also lists the URLs for the sitemap.
 func (b *builder) pages() iter.Seq[output] {
 	return func(yield func(output) bool) {
 		signer := b.signer()
+		b.urls = b.urls[:0]
 		for d := range render.Pages(b.site) {
 			b.stats.Pages++
+			if u, ok := sitemapURL(d); ok {
+				b.urls = append(b.urls, u)
+			}
 			o := output{path: render.FilePath(d.URL), sign: func() uint64 { return signer.Sign(d) }, make: func(buf *bytes.Buffer) ([]byte, error) {
 				err := b.tmpl.Execute(buf, d)
 				return buf.Bytes(), err
@@ -157,34 +162,43 @@ func (b *builder) feeds() iter.Seq[output] {
 	}
 }
 
-// sitemap is sitemap.xml, listing every page but 404.html, and robots.txt.
+// sitemap is the sitemap of the pages listed by pages, which must be
+// enumerated first (past 50,000 URLs, an index over several files), and
+// robots.txt.
 func (b *builder) sitemap() iter.Seq[output] {
 	s := b.site
 	return func(yield func(output) bool) {
-		if !yield(output{path: "sitemap.xml", make: func(*bytes.Buffer) ([]byte, error) {
-			var urls []feed.URL
-			for d := range render.Pages(s) {
-				if d.Kind == "404" {
-					continue
+		files := feed.SitemapFiles(b.urls)
+		for i, f := range files {
+			o := output{path: render.FilePath(f.Path), make: func(*bytes.Buffer) ([]byte, error) {
+				if i == 0 && len(files) > 1 {
+					return feed.SitemapIndex(s, files)
 				}
-				u := feed.URL{Loc: d.URL}
-				switch {
-				case d.Article != nil:
-					u.LastMod = d.Article.Date
-					if !d.Article.Updated.IsZero() {
-						u.LastMod = d.Article.Updated
-					}
-				case d.Page != nil:
-					u.LastMod = d.Page.Updated
-				}
-				urls = append(urls, u)
+				return feed.Sitemap(s, f.URLs)
+			}}
+			if !yield(o) {
+				return
 			}
-			return feed.Sitemap(s, urls)
-		}}) {
-			return
 		}
 		yield(output{path: "robots.txt", make: func(*bytes.Buffer) ([]byte, error) { return feed.Robots(s), nil }})
 	}
+}
+
+// sitemapURL is how page d is listed in the sitemap, if it is.
+func sitemapURL(d *render.Data) (feed.URL, bool) {
+	u := feed.URL{Loc: d.URL}
+	switch {
+	case d.Kind == "404":
+		return u, false
+	case d.Article != nil:
+		u.LastMod = d.Article.Date
+		if !d.Article.Updated.IsZero() {
+			u.LastMod = d.Article.Updated
+		}
+	case d.Page != nil:
+		u.LastMod = d.Page.Updated
+	}
+	return u, true
 }
 
 // searchIndex is the files /search/ loads in the browser. The index is

@@ -582,3 +582,43 @@ func mustTime(t *testing.T, value string) time.Time {
 	}
 	return v
 }
+
+func TestSitemapIndex(t *testing.T) {
+	s := testSite(t)
+	urls := make([]URL, MaxSitemapURLs*2+3)
+	for i := range urls {
+		urls[i] = URL{Loc: fmt.Sprintf("/a/%d/", i), LastMod: time.Date(2017, 1, 1+i%28, 0, 0, 0, 0, time.UTC)}
+	}
+	files := SitemapFiles(urls)
+	if len(files) != 4 || files[0].Path != "/sitemap.xml" || files[3].Path != "/sitemap-3.xml" || len(files[3].URLs) != 3 {
+		t.Fatalf("SitemapFiles(%d URLs) = %d files", len(urls), len(files))
+	}
+	index, err := SitemapIndex(s, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var parsed struct {
+		Sitemaps []struct {
+			Loc     string `xml:"loc"`
+			LastMod string `xml:"lastmod"`
+		} `xml:"sitemap"`
+	}
+	if err := xml.Unmarshal(index, &parsed); err != nil {
+		t.Fatal(err)
+	}
+	if len(parsed.Sitemaps) != 3 || parsed.Sitemaps[0].Loc != "https://example.org/news/sitemap-1.xml" || parsed.Sitemaps[0].LastMod != "2017-01-28T00:00:00Z" {
+		t.Errorf("index = %+v", parsed.Sitemaps)
+	}
+	for _, f := range files[1:] {
+		data, err := Sitemap(s, f.URLs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := strings.Count(string(data), "<url>"); n > MaxSitemapURLs {
+			t.Errorf("%s lists %d URLs; at most %d allowed", f.Path, n, MaxSitemapURLs)
+		}
+	}
+	if files := SitemapFiles(urls[:10]); len(files) != 1 || len(files[0].URLs) != 10 {
+		t.Errorf("a small site has %d sitemap files", len(files))
+	}
+}

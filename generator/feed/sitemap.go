@@ -14,11 +14,11 @@ type URL struct {
 	LastMod time.Time // zero: omitted
 }
 
+// MaxSitemapURLs is how many URLs one sitemap may list, by the protocol.
+const MaxSitemapURLs = 50000
+
 // urlset is a sitemaps.org 0.9 sitemap. gorilla/feeds has no sitemaps, so
-// it is written with encoding/xml. A urlset may list at most 50,000 URLs;
-// a larger site will need a sitemap index that cuts the list into parts
-// and renders each part as a urlset, so nothing here assumes it holds the
-// whole site.
+// it is written with encoding/xml.
 type urlset struct {
 	XMLName xml.Name     `xml:"urlset"`
 	Xmlns   string       `xml:"xmlns,attr"`
@@ -41,6 +41,60 @@ func Sitemap(s *site.Site, urls []URL) ([]byte, error) {
 		}
 	}
 	return marshalXML(set)
+}
+
+// SitemapFile is one file of a site's sitemap.
+type SitemapFile struct {
+	Path string // root-relative
+	URLs []URL  // the part it lists; nil for the index
+}
+
+// SitemapFiles splits urls into the files of the sitemap: /sitemap.xml
+// alone when it can list them all, else /sitemap.xml as a sitemap index
+// over /sitemap-1.xml, /sitemap-2.xml, … of at most MaxSitemapURLs each.
+func SitemapFiles(urls []URL) []SitemapFile {
+	if len(urls) <= MaxSitemapURLs {
+		return []SitemapFile{{Path: "/sitemap.xml", URLs: urls}}
+	}
+	files := []SitemapFile{{Path: "/sitemap.xml"}}
+	for i := 0; i < len(urls); i += MaxSitemapURLs {
+		files = append(files, SitemapFile{
+			Path: fmt.Sprintf("/sitemap-%d.xml", i/MaxSitemapURLs+1),
+			URLs: urls[i:min(len(urls), i+MaxSitemapURLs)],
+		})
+	}
+	return files
+}
+
+type sitemapIndex struct {
+	XMLName  xml.Name       `xml:"sitemapindex"`
+	Xmlns    string         `xml:"xmlns,attr"`
+	Sitemaps []sitemapEntry `xml:"sitemap"`
+}
+
+type sitemapEntry struct {
+	Loc     string `xml:"loc"`
+	LastMod string `xml:"lastmod,omitempty"`
+}
+
+// SitemapIndex renders the index of the sitemap parts in files (all but
+// the first, the index itself), each dated by its newest URL.
+func SitemapIndex(s *site.Site, files []SitemapFile) ([]byte, error) {
+	idx := sitemapIndex{Xmlns: "http://www.sitemaps.org/schemas/sitemap/0.9"}
+	for _, f := range files[1:] {
+		var newest time.Time
+		for _, u := range f.URLs {
+			if u.LastMod.After(newest) {
+				newest = u.LastMod
+			}
+		}
+		e := sitemapEntry{Loc: absURL(s, f.Path)}
+		if !newest.IsZero() {
+			e.LastMod = newest.Format(time.RFC3339)
+		}
+		idx.Sitemaps = append(idx.Sitemaps, e)
+	}
+	return marshalXML(idx)
 }
 
 // Robots is robots.txt: everything may be crawled, and the sitemap is
