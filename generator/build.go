@@ -18,6 +18,7 @@ package generator
 import (
 	"errors"
 	"io/fs"
+	"sync/atomic"
 	"time"
 
 	"github.com/digest/digest/generator/config"
@@ -39,7 +40,25 @@ type Options struct {
 	// Now is the build's time. It only decides which articles are in the
 	// future; nothing written depends on it.
 	Now time.Time
+	// Progress, when set, follows the build as it goes.
+	Progress *Progress
 }
+
+// Progress tells another goroutine how far a build has come, for a
+// progress line.
+type Progress struct {
+	phase atomic.Value // string
+	files atomic.Int64
+}
+
+// Phase is the step the build is in.
+func (p *Progress) Phase() string {
+	s, _ := p.phase.Load().(string)
+	return s
+}
+
+// Files is the number of files made so far.
+func (p *Progress) Files() int64 { return p.files.Load() }
 
 // Writer receives the site's files; publish.Output writes them to disk.
 // WriteFile must not keep data after it returns: the build reuses it.
@@ -104,6 +123,9 @@ func Build(opts Options, w Writer) (*Stats, error) {
 		{"static", func() error { return b.write(b.static()) }},
 	}
 	for _, step := range steps {
+		if p := opts.Progress; p != nil {
+			p.phase.Store(step.name)
+		}
 		start := time.Now()
 		err := step.run()
 		b.stats.Phases = append(b.stats.Phases, Phase{step.name, time.Since(start)})

@@ -60,6 +60,9 @@ func (b *builder) write(outputs iter.Seq[output]) error {
 				if err == nil {
 					err = b.w.WriteFile(o.path, data)
 				}
+				if p := b.opts.Progress; p != nil {
+					p.files.Add(1)
+				}
 				if err != nil {
 					mu.Lock()
 					if !seen[err.Error()] {

@@ -171,7 +171,12 @@ func runBuild(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "digest build: %v\n", err)
 		return exitContent
 	}
-	stats, err := generator.Build(e.options(sf, *baseURL), o)
+	opts := e.options(sf, *baseURL)
+	if !*quiet {
+		opts.Progress = &generator.Progress{}
+		defer showProgress(e.stderr, opts.Progress, start)()
+	}
+	stats, err := generator.Build(opts, o)
 	printWarnings(e, stats)
 	printPhases(e, sf, stats)
 	if err != nil {
