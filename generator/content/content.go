@@ -84,12 +84,18 @@ func Load(fsys fs.FS, loc *time.Location) (*Content, error) {
 	return load(fsys, loc, nil)
 }
 
-// Cache keeps what Load made of each file, so that the next load reads
-// only new files and those marked with Forget. The dev server keeps one
-// between rebuilds. It is for one file system and one location.
+// Cache keeps what Load made of each file, and the list of files, so that
+// the next load reads only the files marked with Forget: changed, added
+// or deleted ones, or folders. The dev server keeps one between rebuilds,
+// and tells it what its file watcher saw. It is for one file system and
+// one location.
 type Cache struct {
 	mu      sync.Mutex
 	results map[string]result
+	// files is the last listing of content/; relist is set when a file
+	// it may lack, or a folder, was forgotten.
+	files  []string
+	relist bool
 }
 
 // result is what one file gave.
@@ -105,8 +111,44 @@ func (c *Cache) Forget(files ...string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, f := range files {
+		if _, known := c.results[f]; !known {
+			c.relist = true // a new file, or a folder
+		}
 		delete(c.results, f)
 	}
+}
+
+// listing returns the files of content/, listing the folder again only
+// when something may have been added or removed.
+func (c *Cache) listing(fsys fs.FS) ([]string, error) {
+	c.mu.Lock()
+	files, relist := c.files, c.relist || c.files == nil
+	c.mu.Unlock()
+	if !relist {
+		// A forgotten file that is gone was deleted: list again.
+		missing := false
+		c.mu.Lock()
+		for _, f := range files {
+			if _, ok := c.results[f]; !ok {
+				if _, err := fs.Stat(fsys, f); err != nil {
+					missing = true
+					break
+				}
+			}
+		}
+		c.mu.Unlock()
+		if !missing {
+			return files, nil
+		}
+	}
+	files, err := markdownFiles(fsys)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	c.files, c.relist = files, false
+	c.mu.Unlock()
+	return files, nil
 }
 
 // Load is Load, reading only the files the cache does not hold.
@@ -115,7 +157,13 @@ func (c *Cache) Load(fsys fs.FS, loc *time.Location) (*Content, error) {
 }
 
 func load(fsys fs.FS, loc *time.Location, cache *Cache) (*Content, error) {
-	files, err := markdownFiles(fsys)
+	var files []string
+	var err error
+	if cache != nil {
+		files, err = cache.listing(fsys)
+	} else {
+		files, err = markdownFiles(fsys)
+	}
 	if err != nil {
 		return nil, err
 	}

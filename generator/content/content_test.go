@@ -316,7 +316,7 @@ func TestCacheReadsOnlyForgottenFiles(t *testing.T) {
 	fsys["content/a.md"] = &fstest.MapFile{Data: []byte("---\ntitle: A2\ndate: 2017-05-31\n---\nA.\n")}
 	fsys["content/b.md"] = &fstest.MapFile{Data: []byte("---\ntitle: B2\ndate: 2017-05-30\n---\nB.\n")}
 	fsys["content/c.md"] = &fstest.MapFile{Data: []byte("---\ntitle: C\ndate: 2017-05-29\n---\nC.\n")}
-	cache.Forget("content/a.md")
+	cache.Forget("content/a.md", "content/c.md")
 	second, err := cache.Load(fsys, time.UTC)
 	if err != nil {
 		t.Fatal(err)
@@ -333,6 +333,7 @@ func TestCacheReadsOnlyForgottenFiles(t *testing.T) {
 		t.Error("an unchanged file was parsed again")
 	}
 	delete(fsys, "content/c.md")
+	cache.Forget("content/c.md")
 	third, err := cache.Load(fsys, time.UTC)
 	if err != nil || len(third.Articles) != 2 {
 		t.Errorf("after deleting c.md: %d articles, %v; want 2", len(third.Articles), err)

@@ -15,7 +15,7 @@ import (
 
 // quiet is how long the files must stay still before a rebuild: an
 // editor's save is often several events (write, rename, chmod) in a burst.
-const quiet = 20 * time.Millisecond
+const quiet = 10 * time.Millisecond
 
 // Watch rebuilds the site whenever something under the site folder that a
 // build reads changes: content/, layouts/ or site.yaml. Folders created
