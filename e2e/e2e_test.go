@@ -325,7 +325,7 @@ func (tb *tab) record(ev any) {
 	defer tb.mu.Unlock()
 	switch ev := ev.(type) {
 	case *runtime.EventConsoleAPICalled:
-		if ev.Type == runtime.APITypeError || ev.Type == runtime.APITypeAssert {
+		if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeAssert {
 			var args []string
 			for _, a := range ev.Args {
 				if a.Value != nil {
@@ -344,7 +344,7 @@ func (tb *tab) record(ev any) {
 		}
 		tb.problems = append(tb.problems, fmt.Sprintf("exception at %s:%d: %s", d.URL, d.LineNumber+1, msg))
 	case *log.EventEntryAdded:
-		if ev.Entry.Level == log.LevelError && ev.Entry.URL != tb.allow404 {
+		if ev.Entry.Level == log.EntryLevelError && ev.Entry.URL != tb.allow404 {
 			tb.problems = append(tb.problems, fmt.Sprintf("browser log: %s (%s)", ev.Entry.Text, ev.Entry.URL))
 		}
 	case *network.EventRequestWillBeSent:
@@ -469,8 +469,19 @@ func (tb *tab) screenshot(name string) {
 // TestPagesLoad opens a page of every kind and wants no console error, no
 // failed request and no request off the site.
 func TestPagesLoad(t *testing.T) {
+	t.Parallel()
 	s := setup(t)
 	tb := s.newTab(t)
+
+	// A canary: a console error and a missing file must be caught, or the
+	// checks below prove nothing.
+	tb.open("/")
+	eval[chromedp.Void](tb, `console.error('e2e canary'); fetch('/e2e-canary.css').catch(() => {})`)
+	tb.settle()
+	if p := strings.Join(tb.takeProblems(), "\n"); !strings.Contains(p, "e2e canary") || !strings.Contains(p, "HTTP 404") {
+		t.Fatalf("the tab did not catch a console error and a 404; it saw:\n%s", p)
+	}
+
 	for _, k := range s.kinds {
 		tb.open(k.path)
 		tb.checkClean(k.name + " " + k.path)
@@ -486,6 +497,7 @@ func TestPagesLoad(t *testing.T) {
 // light and dark mode: nothing may overflow the phone's width, and the
 // dark palette must apply. It saves a screenshot of each.
 func TestLayout(t *testing.T) {
+	t.Parallel()
 	s := setup(t)
 	tb := s.newTab(t)
 	t.Logf("screenshots: %s", s.shots)
@@ -498,12 +510,15 @@ func TestLayout(t *testing.T) {
 				tb.open(k.path)
 				tb.checkClean(fmt.Sprintf("%s %s at %dpx, %s", k.name, k.path, width, scheme))
 				if width == phone {
+					// The page must not scroll sideways, and no element may
+					// reach past the right edge, but for the insides of
+					// code blocks and tables, which scroll on their own.
 					overflow := eval[[]string](tb, `(() => {
 						const w = document.documentElement.clientWidth, out = [];
 						if (document.documentElement.scrollWidth > innerWidth) out.push('page: scrollWidth ' + document.documentElement.scrollWidth + ' > ' + innerWidth);
 						for (const el of document.body.querySelectorAll('*')) {
 							const r = el.getBoundingClientRect();
-							if (r.width && r.right > w + 0.5 && !el.closest('.visually-hidden, pre, table')) out.push(el.tagName.toLowerCase() + (el.className ? '.' + el.className : '') + ': right edge ' + Math.round(r.right));
+							if (r.width && r.right > w + 0.5 && !el.closest('.visually-hidden') && !el.parentElement.closest('pre, table')) out.push(el.tagName.toLowerCase() + (el.className ? '.' + el.className : '') + ': right edge ' + Math.round(r.right));
 						}
 						return out.slice(0, 5);
 					})()`)
@@ -534,24 +549,40 @@ type axeResult struct {
 // TestAccessibility runs axe-core on every kind of page, light and dark,
 // and wants no violation of serious or critical impact.
 func TestAccessibility(t *testing.T) {
+	t.Parallel()
 	s := setup(t)
 	axe, err := os.ReadFile(axePath)
 	if err != nil {
 		missing(t, "no axe-core at e2e/%s (npm ci --prefix e2e installs it): %v", axePath, err)
 	}
 	tb := s.newTab(t)
+	inject := func() {
+		t.Helper()
+		if _, err := chromedp.Run(tb.ctx, chromedp.Evaluate[chromedp.Void](string(axe))); err != nil {
+			t.Fatalf("injecting axe-core: %v", err)
+		}
+	}
+	const run = `axe.run(document, {resultTypes: ['violations']}).then(r =>
+		r.violations.map(v => ({id: v.id, impact: v.impact || '', help: v.help,
+			nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))})))`
+
+	// A canary: a button without a name must be found, or the checks
+	// below prove nothing.
+	tb.open("/")
+	inject()
+	eval[chromedp.Void](tb, `document.querySelector('main').insertAdjacentHTML('beforeend', '<button id="axe-canary"></button>')`)
+	if found := eval[[]axeResult](tb, run); !slices.ContainsFunc(found, func(v axeResult) bool { return v.ID == "button-name" }) {
+		t.Fatalf("axe-core did not report a button without a name: %v", found)
+	}
+
 	for _, width := range []int64{desktop, phone} {
 		tb.viewport(width)
 		for _, scheme := range []string{"light", "dark"} {
 			tb.scheme(scheme)
 			for _, k := range s.kinds {
 				tb.open(k.path)
-				if _, err := chromedp.Run(tb.ctx, chromedp.Evaluate[chromedp.Void](string(axe))); err != nil {
-					t.Fatalf("injecting axe-core: %v", err)
-				}
-				found := eval[[]axeResult](tb, `axe.run(document, {resultTypes: ['violations']}).then(r =>
-					r.violations.map(v => ({id: v.id, impact: v.impact || '', help: v.help,
-						nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))})))`)
+				inject()
+				found := eval[[]axeResult](tb, run)
 				for _, v := range found {
 					if v.Impact == "serious" || v.Impact == "critical" {
 						t.Errorf("%s %s at %dpx, %s: axe %s (%s): %s, at %s", k.name, k.path, width, scheme, v.ID, v.Impact, v.Help, strings.Join(v.Nodes, "; "))
@@ -576,7 +607,9 @@ func (tb *tab) follow(sel string) (href, text string) {
 	if link == nil {
 		tb.t.Fatalf("%s: no link %s", eval[string](tb, `location.pathname`), sel)
 	}
-	if _, err := chromedp.RunResponse(tb.ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
+	ctx, cancel := context.WithTimeout(tb.ctx, 20*time.Second)
+	defer cancel()
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
 		tb.t.Fatalf("clicking %s: %v", sel, err)
 	}
 	tb.settle()
@@ -595,10 +628,9 @@ func (tb *tab) text(sel string) string {
 // TestLinks follows the links a reader follows and checks each lands on
 // the page it names.
 func TestLinks(t *testing.T) {
+	t.Parallel()
 	s := setup(t)
-	tb := s.newTab(t)
-	tb.viewport(desktop)
-	var article, tag, source, edition, older string
+	var article, tag, source string
 	for _, k := range s.kinds {
 		switch k.name {
 		case "article":
@@ -611,21 +643,21 @@ func TestLinks(t *testing.T) {
 	}
 
 	t.Run("edition", func(t *testing.T) {
-		tb.t = t
+		tb := s.newTab(t)
 		tb.open("/")
 		_, text := tb.follow(".edition-heading a")
 		if h1 := tb.text("h1"); h1 != text {
 			t.Errorf("edition link %q led to a page titled %q", text, h1)
 		}
-		edition = eval[string](tb, `location.pathname`)
+		edition := eval[string](tb, `location.pathname`)
 		_, text = tb.follow(`.adjacent .older a`)
-		older = eval[string](tb, `location.pathname`)
+		older := eval[string](tb, `location.pathname`)
 		if !strings.Contains(text, tb.text("h1")) || older >= edition {
 			t.Errorf("older edition link %q led to %s, titled %q", text, older, tb.text("h1"))
 		}
 	})
 	t.Run("pagination", func(t *testing.T) {
-		tb.t = t
+		tb := s.newTab(t)
 		for _, list := range []string{"/", tag} {
 			tb.open(list)
 			href, _ := tb.follow(`.pagination .next a`)
@@ -639,7 +671,7 @@ func TestLinks(t *testing.T) {
 		}
 	})
 	t.Run("tag", func(t *testing.T) {
-		tb.t = t
+		tb := s.newTab(t)
 		tb.open(article)
 		href, text := tb.follow(`.story-footer .tags a`)
 		if h1 := tb.text("h1"); h1 != text || !strings.HasPrefix(href, "/tags/") {
@@ -650,7 +682,7 @@ func TestLinks(t *testing.T) {
 		}
 	})
 	t.Run("related", func(t *testing.T) {
-		tb.t = t
+		tb := s.newTab(t)
 		tb.open(article)
 		if n := eval[int](tb, `document.querySelectorAll('.related-list li').length`); n < 1 || n > 5 {
 			t.Errorf("%s lists %d related stories; want 1 to 5", article, n)
@@ -661,7 +693,7 @@ func TestLinks(t *testing.T) {
 		}
 	})
 	t.Run("source", func(t *testing.T) {
-		tb.t = t
+		tb := s.newTab(t)
 		tb.open(article)
 		name := tb.text(".byline .source")
 		href, _ := tb.follow(`.byline a.source`)
@@ -679,7 +711,7 @@ func TestLinks(t *testing.T) {
 		}
 	})
 	t.Run("original story leaves the site", func(t *testing.T) {
-		tb.t = t
+		tb := s.newTab(t)
 		tb.open("/")
 		ext := eval[[]string](tb, `[...document.querySelectorAll('main a[href^="http"]')].filter(a => !a.classList.contains('external')).map(a => a.href)`)
 		for _, h := range ext {
@@ -693,6 +725,7 @@ func TestLinks(t *testing.T) {
 // TestStructuredData parses the JSON-LD of an article and a list page in
 // the browser.
 func TestStructuredData(t *testing.T) {
+	t.Parallel()
 	s := setup(t)
 	tb := s.newTab(t)
 	for _, k := range s.kinds {
@@ -733,6 +766,7 @@ func TestStructuredData(t *testing.T) {
 // TestSearch finds an article by a word that appears only in its body,
 // typed into the search page and given in the address.
 func TestSearch(t *testing.T) {
+	t.Parallel()
 	s := setup(t)
 	if _, err := os.Stat(filepath.Join(s.dir, "search.js")); err != nil {
 		t.Skip("the site has no /search.js yet: the search tests wait for it")
@@ -801,6 +835,7 @@ func bodyOnlyWord(t *testing.T, dir string) (word, articlePath string) {
 // TestHomePageWeight measures the home page as the browser loads it: HTML,
 // CSS and JavaScript together must stay under 60 KB before compression.
 func TestHomePageWeight(t *testing.T) {
+	t.Parallel()
 	s := setup(t)
 	tb := s.newTab(t)
 	tb.open("/")

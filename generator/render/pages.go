@@ -26,7 +26,7 @@ type Data struct {
 	Month   *site.Month   // month
 	Year    *site.Year    // year
 
-	Pager    *site.Pager     // home, tag, source: this page of the list
+	Pager *site.Pager // home, tag, source: this page of the list
 
 	// Newer and Older link an edition or an article's edition to the next
 	// and previous days with articles, and an article to its neighbours;
@@ -148,6 +148,7 @@ func Pages(s *site.Site) iter.Seq[*Data] {
 			tagFeeds := &Feeds{Links: append(TagFeeds(t), feeds.Links...)}
 			for _, p := range site.Paginate(t.Articles, s.PageSize, t.URL) {
 				d := page("tag", t.Name, p.URL)
+				d.Description = "Articles tagged " + t.Name + " in " + s.Title
 				d.Tag, d.Pager = t, p
 				d.Feeds = tagFeeds
 				if !yield(d) {
@@ -162,6 +163,7 @@ func Pages(s *site.Site) iter.Seq[*Data] {
 			srcFeeds := &Feeds{Links: append(SourceFeeds(src), feeds.Links...)}
 			for _, p := range site.Paginate(src.Articles, s.PageSize, src.URL) {
 				d := page("source", src.Name, p.URL)
+				d.Description = "Stories from " + src.Name + " in " + s.Title
 				d.Source, d.Pager = src, p
 				d.Feeds = srcFeeds
 				if !yield(d) {

@@ -53,7 +53,7 @@ func buildRelated(articles []*Article, tags []*Tag, window int) {
 	}
 	ids := make([]int32, 0, n*4)
 	for i, a := range articles {
-		m.date[i] = a.Date.UnixNano()
+		m.date[i] = a.Date.Unix()
 		start := len(ids)
 		for _, t := range a.Tags {
 			ids = append(ids, int32(t.id))
@@ -87,7 +87,7 @@ func buildRelated(articles []*Article, tags []*Tag, window int) {
 type relatedModel struct {
 	weight  []int64   // by tag id
 	members [][]int32 // by tag id: its articles' indexes, newest first
-	date    []int64   // by article index: Unix nanoseconds
+	date    []int64   // by article index: Unix seconds
 	tagsOf  [][]int32 // by article index: its tags' ids
 }
 
@@ -111,7 +111,7 @@ type tally struct {
 type relatedCandidate struct {
 	i     int32 // article index
 	score int64
-	dist  int64 // nanoseconds apart
+	dist  int64 // seconds apart
 }
 
 // better reports whether x ranks before y.
