@@ -266,7 +266,22 @@ func twoDigits(b *strings.Builder, n int) {
 	b.WriteByte(byte('0' + n%10))
 }
 
-// AbsURL makes a root-relative path absolute with the base URL.
+// AbsURL makes a root-relative path absolute with the base URL. Bytes a
+// URI may not hold, such as the letters of a slug in any script, are
+// percent-encoded; existing escapes are kept, so an encoded path comes out
+// the same. Feeds, sitemaps and metadata want URIs, not IRIs.
 func (c *Config) AbsURL(path string) string {
-	return c.BaseURL + strings.TrimPrefix(path, "/")
+	path = strings.TrimPrefix(path, "/")
+	var b strings.Builder
+	b.Grow(len(c.BaseURL) + len(path))
+	b.WriteString(c.BaseURL)
+	for i := 0; i < len(path); i++ {
+		ch := path[i]
+		if ch > ' ' && ch < 0x7f && strings.IndexByte("\"<>\\^`{|}", ch) < 0 {
+			b.WriteByte(ch)
+			continue
+		}
+		fmt.Fprintf(&b, "%%%02X", ch)
+	}
+	return b.String()
 }

@@ -389,3 +389,22 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestAbsURLEscapes(t *testing.T) {
+	c, err := Parse([]byte("base_url: https://example.org/news/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ in, want string }{
+		{"/", "https://example.org/news/"},
+		{"/tags/north-korea/", "https://example.org/news/tags/north-korea/"},
+		{"/tags/café/", "https://example.org/news/tags/caf%C3%A9/"},
+		{"/tags/caf%C3%A9/", "https://example.org/news/tags/caf%C3%A9/"},
+		{"/a b/<x>/", "https://example.org/news/a%20b/%3Cx%3E/"},
+		{"/tags/中国/", "https://example.org/news/tags/%E4%B8%AD%E5%9B%BD/"},
+	} {
+		if got := c.AbsURL(tt.in); got != tt.want {
+			t.Errorf("AbsURL(%q) = %q; want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -181,22 +181,7 @@ func tagNames(a *site.Article) []string {
 // percent-encoded because sitemaps.org and RSS want URIs, not IRIs, and
 // html/template encodes the same links the same way in the pages.
 func absURL(s *site.Site, p string) string {
-	return s.AbsURL(escapePath(p))
-}
-
-// escapePath percent-encodes the bytes a URI may not contain, leaving
-// existing escapes alone so that an already encoded path is unchanged.
-func escapePath(p string) string {
-	var b strings.Builder
-	for i := 0; i < len(p); i++ {
-		c := p[i]
-		if c > ' ' && c < 0x7f && strings.IndexByte("\"<>\\^`{|}", c) < 0 {
-			b.WriteByte(c)
-			continue
-		}
-		fmt.Fprintf(&b, "%%%02X", c)
-	}
-	return b.String()
+	return s.AbsURL(p)
 }
 
 // imageURL is the article's lead image as an absolute URL: a full URL is

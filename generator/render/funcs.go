@@ -27,22 +27,7 @@ func absURL(cfg *config.Config, p string) string {
 	if u, err := url.Parse(p); err == nil && u.Scheme != "" {
 		return p
 	}
-	return cfg.AbsURL(escapePath(p))
-}
-
-// escapePath percent-encodes the bytes a URI may not contain, leaving
-// existing escapes alone so that an encoded path is unchanged.
-func escapePath(p string) string {
-	var b strings.Builder
-	for i := 0; i < len(p); i++ {
-		c := p[i]
-		if c > ' ' && c < 0x7f && strings.IndexByte("\"<>\\^`{|}", c) < 0 {
-			b.WriteByte(c)
-			continue
-		}
-		fmt.Fprintf(&b, "%%%02X", c)
-	}
-	return b.String()
+	return cfg.AbsURL(p)
 }
 
 // dict makes a map from pairs of keys and values, for jsonld:
