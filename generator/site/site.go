@@ -13,6 +13,7 @@ import (
 	"cmp"
 	"html/template"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/digest/digest/generator/config"
@@ -137,15 +138,21 @@ func New(cfg *config.Config, c *content.Content, opts Options, render func(src [
 	}
 	slices.SortFunc(s.Pages, func(a, b *Page) int { return cmp.Compare(a.URL, b.URL) })
 
-	renderBodies(s, render)
 	for i, a := range s.Articles {
 		a.URL = cfg.ArticlePath(a.Slug, a.Date)
 		a.index = i
 	}
-	s.Tags = buildTags(s.Articles, cfg.TagAliases)
-	s.Sources = buildSources(s.Articles)
-	s.buildCalendar()
-	buildRelated(s.Articles, s.Tags, relatedWindow)
+	// These steps fill different fields of the articles, so they run side
+	// by side; the dev server rebuilds the model after every edit.
+	var wg sync.WaitGroup
+	wg.Go(func() { renderBodies(s, render) })
+	wg.Go(func() {
+		s.Tags = buildTags(s.Articles, cfg.TagAliases)
+		buildRelated(s.Articles, s.Tags, relatedWindow)
+	})
+	wg.Go(func() { s.Sources = buildSources(s.Articles) })
+	wg.Go(s.buildCalendar)
+	wg.Wait()
 	if err := s.checkURLs(); err != nil {
 		return nil, err
 	}
