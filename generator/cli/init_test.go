@@ -34,7 +34,7 @@ func TestInit(t *testing.T) {
 				t.Fatalf("digest init = %d, %q", code, stderr)
 			}
 			for _, want := range []string{"Created a new digest site in " + dir, "site.yaml", "layouts/",
-				"pages/about.md", ".gitignore", "cd " + shellQuote(dir) + " && digest build"} {
+				"pages/about.md", ".gitignore", "cd " + shellQuote(dir) + " && digest serve", "digest build"} {
 				if !strings.Contains(stdout, want) {
 					t.Errorf("digest init printed no %q:\n%s", want, stdout)
 				}
