@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"reflect"
 	"strings"
+	"time"
 
 	"github.com/digest/digest/generator/config"
 	"github.com/digest/digest/generator/site"
@@ -111,4 +112,65 @@ func empty(v any) bool {
 		return r.IsNil()
 	}
 	return false
+}
+
+// newsArticle is the JSON-LD NewsArticle of an article page, the value the
+// built-in meta partial writes. It is built here rather than with dict in
+// the template because every article page has one: a template would make
+// some thirty calls for what Go does in one.
+func newsArticle(d *Data) (template.JS, error) {
+	a := d.Article
+	if a == nil {
+		return "", errors.New("newsArticle: not an article page")
+	}
+	modified := a.Date
+	if !a.Updated.IsZero() {
+		modified = a.Updated
+	}
+	image := ""
+	if a.Image != "" {
+		image = absURL(d.Site.Config, a.Image)
+	}
+	return jsonLD(map[string]any{
+		"@context":         "https://schema.org",
+		"@type":            "NewsArticle",
+		"headline":         a.Title,
+		"description":      a.Summary,
+		"url":              d.Permalink,
+		"mainEntityOfPage": map[string]any{"@type": "WebPage", "@id": d.Permalink},
+		"datePublished":    a.Date.Format(time.RFC3339),
+		"dateModified":     modified.Format(time.RFC3339),
+		"author":           map[string]any{"name": a.Author},
+		"publisher":        map[string]any{"@type": "Organization", "name": d.Site.Title, "url": d.Site.BaseURL},
+		"image":            image,
+		"isBasedOn":        a.SourceURL,
+		"inLanguage":       d.Site.Language,
+	})
+}
+
+// itemList is the JSON-LD ItemList of the articles a list page shows, or
+// "" on a page that lists none.
+func itemList(d *Data) (template.JS, error) {
+	var items []*site.Article
+	switch {
+	case d.Pager != nil:
+		items = d.Pager.Items
+	case d.Edition != nil:
+		items = d.Edition.Articles
+	}
+	if len(items) == 0 {
+		return "", nil
+	}
+	name := d.Title
+	if name == "" {
+		name = d.Site.Title
+	}
+	return jsonLD(map[string]any{
+		"@context":        "https://schema.org",
+		"@type":           "ItemList",
+		"name":            name,
+		"url":             d.Permalink,
+		"numberOfItems":   len(items),
+		"itemListElement": listItems(d.Site.Config, items),
+	})
 }

@@ -6,8 +6,10 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/digest/digest/generator/config"
+	"github.com/digest/digest/generator/content"
 	"github.com/digest/digest/generator/site"
 )
 
@@ -114,5 +116,32 @@ func TestListItems(t *testing.T) {
 		`{"@type":"ListItem","position":2,"url":"https://example.org/news/2017/05/30/b/"}]}`
 	if string(got) != want {
 		t.Errorf("listItems = %s; want %s", got, want)
+	}
+}
+
+func TestNewsArticleAndItemList(t *testing.T) {
+	cfg, err := config.Parse([]byte("title: T\nbase_url: https://example.org/\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &site.Site{Config: cfg}
+	a := &site.Article{Article: &content.Article{Title: `</script><script>alert(1)</script>`, Date: time.Date(2017, 5, 31, 10, 4, 0, 0, time.UTC)}, URL: "/a/"}
+	js, err := newsArticle(&Data{Site: s, Article: a, Permalink: "https://example.org/a/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(js), "</script") {
+		t.Errorf("newsArticle leaks a script end: %s", js)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(js), &got); err != nil || got["headline"] != a.Title || got["datePublished"] != "2017-05-31T10:04:00Z" {
+		t.Errorf("newsArticle = %s (%v)", js, err)
+	}
+	list, err := itemList(&Data{Site: s, Pager: &site.Pager{Items: []*site.Article{a}}, Permalink: "https://example.org/"})
+	if err != nil || !strings.Contains(string(list), `"url":"https://example.org/a/"`) {
+		t.Errorf("itemList = %s, %v", list, err)
+	}
+	if empty, _ := itemList(&Data{Site: s}); empty != "" {
+		t.Errorf("itemList of a page without a list = %q; want nothing", empty)
 	}
 }

@@ -220,6 +220,8 @@ func Funcs(cfg *config.Config) template.FuncMap {
 		"dict":           dict,
 		"listItems":      func(a []*site.Article) []any { return listItems(cfg, a) },
 		"jsonld":         jsonLD,
+		"newsArticle":    newsArticle,
+		"itemList":       itemList,
 		// Bound to the template set once parsed; see Templates.cached.
 		"cached": func(string, any) (template.HTML, error) {
 			return "", errors.New("cached is not available here")
