@@ -46,17 +46,6 @@ var newSynopsis = synopsis{
 		"  pbpaste | digest new \"Headline\"",
 }
 
-// dateLayouts are the forms --date accepts: the same as front matter's date
-// (see package content). Forms without a zone are in the site's timezone.
-var dateLayouts = []string{
-	time.RFC3339Nano,
-	"2006-01-02",
-	"2006-01-02 15:04",
-	"2006-01-02 15:04:05",
-	"2006-01-02T15:04",
-	"2006-01-02T15:04:05",
-}
-
 // maxFileSlug keeps a file name made from a long headline under the 255
 // bytes most file systems allow. The article's URL still uses the whole
 // headline.
@@ -102,7 +91,7 @@ func runNew(e *env, args []string) int {
 	at := clock()
 	fm.Date = at.In(cfg.Location)
 	if *date != "" {
-		d, ok := parseDate(*date, cfg.Location)
+		d, ok := content.ParseDate(*date, cfg.Location)
 		if !ok {
 			return e.usageError("new", fmt.Sprintf("--date: cannot read %q (want 2006-01-02, \"2006-01-02 15:04\" or RFC 3339)", *date), newSynopsis)
 		}
@@ -178,16 +167,6 @@ func newFrontMatter(headline, tags, source, srcURL string) (*frontMatter, error)
 		fm.SourceURL = srcURL
 	}
 	return fm, nil
-}
-
-func parseDate(s string, loc *time.Location) (time.Time, bool) {
-	s = strings.TrimSpace(s)
-	for _, layout := range dateLayouts {
-		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
-			return t, true
-		}
-	}
-	return time.Time{}, false
 }
 
 // readBody returns what is piped into standard input, or the placeholder

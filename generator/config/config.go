@@ -112,46 +112,10 @@ func yamlError(err error) error {
 	return list.Err()
 }
 
-// yamlParserErrors are the messages of yaml.v3's parser, as opposed to its
-// scanner; the two count lines differently.
-var yamlParserErrors = map[string]bool{
-	"did not find expected <stream-start>":   true,
-	"did not find expected <document start>": true,
-	"found undefined tag handle":             true,
-	"did not find expected node content":     true,
-	"did not find expected '-' indicator":    true,
-	"did not find expected key":              true,
-	"did not find expected ',' or ']'":       true,
-	"did not find expected ',' or '}'":       true,
-	"found duplicate %YAML directive":        true,
-	"found incompatible YAML document":       true,
-	"found duplicate %TAG directive":         true,
-}
-
-// syntaxError reports a document yaml.v3 cannot parse at its true line.
-//
-// yaml.v3's syntax errors name a line irregularly: they leave it out for
-// the first line, falling back to a later one, and its parser (not its
-// scanner) counts from 0. So the document is parsed again below an empty
-// line, which keeps every mark off line 0, and the count is corrected by
-// the kind of error.
+// syntaxError reports a document yaml.v3 cannot parse at its line.
 func syntaxError(data []byte) error {
-	var doc yaml.Node
-	err := yaml.Unmarshal(append([]byte("\n"), data...), &doc)
-	if err == nil {
-		return diag.Errorf(File, 0, 0, "cannot read YAML")
-	}
-	m := strings.TrimPrefix(err.Error(), "yaml: ")
-	line := 0
-	if sub := yamlLine.FindStringSubmatch("yaml: " + m); sub != nil {
-		fmt.Sscan(sub[1], &line)
-		m = sub[2]
-		if !yamlParserErrors[m] {
-			line--
-		}
-		line = max(line, 1)
-	}
-	return diag.Errorf(File, line, 0, "%s", m)
+	line, msg := diag.YAMLSyntax(data)
+	return diag.Errorf(File, line, 0, "%s", msg)
 }
 
 func (c *Config) fill() error {

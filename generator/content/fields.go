@@ -183,14 +183,14 @@ func (d *decoder) date(f field) time.Time {
 		d.reject(f, "empty (want 2006-01-02 or RFC 3339)")
 		return time.Time{}
 	case string:
-		if t, ok := parseDate(v, d.loc); ok {
+		if t, ok := ParseDate(v, d.loc); ok {
 			return t.In(d.loc)
 		}
 	case time.Time:
 		if f.text != "" {
 			// A YAML timestamp: read what was written, so a date without a
 			// zone is in the site's timezone rather than yaml.v3's UTC.
-			if t, ok := parseDate(f.text, d.loc); ok {
+			if t, ok := ParseDate(f.text, d.loc); ok {
 				return t.In(d.loc)
 			}
 		}
@@ -208,7 +208,9 @@ func (d *decoder) date(f field) time.Time {
 	return time.Time{}
 }
 
-func parseDate(s string, loc *time.Location) (time.Time, bool) {
+// ParseDate reads a date in any form front matter accepts; a form without
+// a zone is read in loc.
+func ParseDate(s string, loc *time.Location) (time.Time, bool) {
 	s = strings.TrimSpace(s)
 	for _, layout := range dateLayouts {
 		if t, err := time.ParseInLocation(layout, s, loc); err == nil {

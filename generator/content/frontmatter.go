@@ -183,51 +183,14 @@ func yamlValueError(err error) string {
 	return strings.TrimPrefix(err.Error(), "yaml: ")
 }
 
-// yamlParserErrors are the messages of yaml.v3's parser, as opposed to its
-// scanner; the two count lines differently.
-var yamlParserErrors = map[string]bool{
-	"did not find expected <stream-start>":   true,
-	"did not find expected <document start>": true,
-	"found undefined tag handle":             true,
-	"did not find expected node content":     true,
-	"did not find expected '-' indicator":    true,
-	"did not find expected key":              true,
-	"did not find expected ',' or ']'":       true,
-	"did not find expected ',' or '}'":       true,
-	"found duplicate %YAML directive":        true,
-	"found incompatible YAML document":       true,
-	"found duplicate %TAG directive":         true,
-}
-
-// yamlSyntaxError reports a block yaml.v3 cannot parse at its file line.
-//
-// yaml.v3 puts a line in its message irregularly: it names the line where
-// the broken construct starts (an unterminated quote's opening line), but
-// it leaves the line out when that is the block's first, falling back to a
-// later one, and its parser (not its scanner) counts from 0. So the block
-// is parsed again below an empty line, which keeps every mark off line 0,
-// and the count is corrected by the kind of error.
+// yamlSyntaxError reports a block yaml.v3 cannot parse at its file line;
+// the block starts on line first.
 func yamlSyntaxError(file string, data []byte, first int) error {
-	var doc yaml.Node
-	err := yaml.Unmarshal(append([]byte("\n"), data...), &doc)
-	if err == nil {
-		// Cannot happen: an empty line changes no YAML's meaning.
-		return diag.Errorf(file, first, 0, "front matter: cannot read YAML")
+	line, msg := diag.YAMLSyntax(data)
+	if line == 0 {
+		line = 1
 	}
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	line := first
-	if sub := yamlErrLine.FindStringSubmatchIndex(msg); sub != nil && sub[0] == 0 {
-		n, _ := strconv.Atoi(msg[sub[2]:sub[3]])
-		msg = strings.TrimSpace(strings.TrimPrefix(msg[sub[1]:], ":"))
-		// n is the mark's 0-based line in the shifted block, plus one for
-		// scanner errors: either way, the 1-based line in the block plus
-		// one for scanner errors.
-		if !yamlParserErrors[msg] {
-			n--
-		}
-		line = first + max(n, 1) - 1
-	}
-	return diag.Errorf(file, line, 0, "front matter: %s", msg)
+	return diag.Errorf(file, first+line-1, 0, "front matter: %s", msg)
 }
 
 func (m *matter) decodeTOML(file string, data []byte, first int) error {
