@@ -1,7 +1,6 @@
 package site
 
 import (
-	"cmp"
 	"net/url"
 	"slices"
 	"strings"
@@ -41,9 +40,8 @@ func sourceName(a *Article) string {
 // oldest article's breaking ties, as for tags.
 func buildSources(articles []*Article) []*Source {
 	type tally struct {
-		src      *Source
-		spelling map[string]int
-		order    []string // spellings in the order first seen, oldest first
+		src       *Source
+		spellings spellings // first seen: the oldest article's
 	}
 	bySlug := map[string]*tally{}
 	var order []*tally
@@ -56,33 +54,20 @@ func buildSources(articles []*Article) []*Source {
 		}
 		t := bySlug[s]
 		if t == nil {
-			t = &tally{src: &Source{Slug: s, URL: "/sources/" + s + "/"}, spelling: map[string]int{}}
+			t = &tally{src: &Source{Slug: s, URL: "/sources/" + s + "/"}}
 			bySlug[s] = t
 			order = append(order, t)
 		}
-		if t.spelling[name] == 0 {
-			t.order = append(t.order, name)
-		}
-		t.spelling[name]++
+		t.spellings.add(name)
 		t.src.Articles = append(t.src.Articles, a)
 		a.Publisher = t.src
 	}
 	sources := make([]*Source, 0, len(order))
 	for _, t := range order {
 		slices.Reverse(t.src.Articles)
-		best := 0
-		for _, name := range t.order {
-			if n := t.spelling[name]; n > best {
-				t.src.Name, best = name, n
-			}
-		}
+		t.src.Name = t.spellings.best()
 		sources = append(sources, t.src)
 	}
-	slices.SortFunc(sources, func(a, b *Source) int {
-		if c := cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Slug, b.Slug)
-	})
+	slices.SortFunc(sources, func(a, b *Source) int { return byName(a.Name, a.Slug, b.Name, b.Slug) })
 	return sources
 }

@@ -1,9 +1,7 @@
 package site
 
 import (
-	"cmp"
 	"slices"
-	"strings"
 
 	"github.com/digest/digest/generator/slug"
 )
@@ -32,9 +30,8 @@ func buildTags(articles []*Article, aliases map[string]string) []*Tag {
 		named[slug.Make(to)] = to
 	}
 	type tally struct {
-		tag      *Tag
-		spelling map[string]int
-		order    []string // spellings in the order first seen
+		tag       *Tag
+		spellings spellings
 	}
 	bySlug := map[string]*tally{}
 	slugs := map[string]string{} // the same few names recur on many articles
@@ -58,14 +55,11 @@ func buildTags(articles []*Article, aliases map[string]string) []*Tag {
 			seen[s] = true
 			t := bySlug[s]
 			if t == nil {
-				t = &tally{tag: &Tag{Slug: s, URL: "/tags/" + s + "/"}, spelling: map[string]int{}}
+				t = &tally{tag: &Tag{Slug: s, URL: "/tags/" + s + "/"}}
 				bySlug[s] = t
 				order = append(order, t)
 			}
-			if t.spelling[name] == 0 {
-				t.order = append(t.order, name)
-			}
-			t.spelling[name]++
+			t.spellings.add(name)
 			t.tag.Articles = append(t.tag.Articles, a)
 			a.Tags = append(a.Tags, t.tag)
 		}
@@ -75,20 +69,10 @@ func buildTags(articles []*Article, aliases map[string]string) []*Tag {
 		slices.Reverse(t.tag.Articles)
 		t.tag.Name = named[t.tag.Slug]
 		if t.tag.Name == "" {
-			best := 0
-			for _, name := range t.order {
-				if n := t.spelling[name]; n > best {
-					t.tag.Name, best = name, n
-				}
-			}
+			t.tag.Name = t.spellings.best()
 		}
 		tags = append(tags, t.tag)
 	}
-	slices.SortFunc(tags, func(a, b *Tag) int {
-		if c := cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Slug, b.Slug)
-	})
+	slices.SortFunc(tags, func(a, b *Tag) int { return byName(a.Name, a.Slug, b.Name, b.Slug) })
 	return tags
 }
