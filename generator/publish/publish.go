@@ -56,6 +56,11 @@ type Output struct {
 	rec     record
 }
 
+// equal reports whether r and q would write the same manifest lines.
+func (r record) equal(q record) bool {
+	return r.inputs == q.inputs && r.validUntil.Equal(q.validUntil) && slices.Equal(r.warnings, q.warnings)
+}
+
 // record is what a build notes about itself in the manifest.
 type record struct {
 	inputs     string    // fingerprint of everything the build read
@@ -289,6 +294,9 @@ func (o *Output) Commit() (Stats, error) {
 		}
 		stats.Removed++
 		removeEmptyParents(o.dir, filepath.Dir(p))
+	}
+	if stats.Written == 0 && stats.Removed == 0 && o.rec.equal(o.last) {
+		return stats, nil // the manifest would be the same: leave it be too
 	}
 	return stats, writeManifest(filepath.Join(o.dir, Marker), o.files, o.rec)
 }

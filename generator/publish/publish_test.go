@@ -253,10 +253,18 @@ func TestUnchangedInputs(t *testing.T) {
 	if w := o.Warnings(); len(w) != 1 || w[0] != "a.md:1: warning" {
 		t.Errorf("Warnings() = %q", w)
 	}
+	manifest := filepath.Join(out, Marker)
+	before, err := os.Stat(manifest)
+	if err != nil {
+		t.Fatal(err)
+	}
 	o.KeepAll()
 	stats, err := o.Commit()
 	if err != nil || stats != (Stats{Unchanged: 1}) {
 		t.Errorf("KeepAll commit: %+v, %v; want 1 unchanged", stats, err)
+	}
+	if after, err := os.Stat(manifest); err != nil || !after.ModTime().Equal(before.ModTime()) {
+		t.Errorf("a build that changed nothing rewrote the manifest")
 	}
 	o, _ = Open(out, root+"/site")
 	if o.Unchanged("fp2", time.Time{}) {
