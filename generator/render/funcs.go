@@ -114,10 +114,60 @@ func empty(v any) bool {
 	return false
 }
 
-// newsArticle is the JSON-LD NewsArticle of an article page, the value the
-// built-in meta partial writes. It is built here rather than with dict in
-// the template because every article page has one: a template would make
-// some thirty calls for what Go does in one.
+// The JSON-LD the built-in meta partial writes is built here rather than
+// with dict in the template, because every page has some: a template would
+// make some thirty calls, and prune reflect on every value, for what one
+// json.Marshal of these structs does. Fields are in the order of their
+// JSON names, which is the order jsonld writes a map's keys in, so the
+// output is the same either way; omitempty leaves out what jsonld prunes.
+
+type newsArticleLD struct {
+	Context          string          `json:"@context"`
+	Type             string          `json:"@type"`
+	Author           *nameLD         `json:"author,omitempty"`
+	DateModified     string          `json:"dateModified"`
+	DatePublished    string          `json:"datePublished"`
+	Description      string          `json:"description,omitempty"`
+	Headline         string          `json:"headline,omitempty"`
+	Image            string          `json:"image,omitempty"`
+	InLanguage       string          `json:"inLanguage,omitempty"`
+	IsBasedOn        string          `json:"isBasedOn,omitempty"`
+	MainEntityOfPage *webPageLD      `json:"mainEntityOfPage,omitempty"`
+	Publisher        *organizationLD `json:"publisher,omitempty"`
+	URL              string          `json:"url,omitempty"`
+}
+
+type nameLD struct {
+	Name string `json:"name"`
+}
+
+type webPageLD struct {
+	ID   string `json:"@id,omitempty"`
+	Type string `json:"@type"`
+}
+
+type organizationLD struct {
+	Type string `json:"@type"`
+	Name string `json:"name,omitempty"`
+	URL  string `json:"url,omitempty"`
+}
+
+type itemListLD struct {
+	Context  string       `json:"@context"`
+	Type     string       `json:"@type"`
+	Items    []listItemLD `json:"itemListElement"`
+	Name     string       `json:"name,omitempty"`
+	NumItems int          `json:"numberOfItems"`
+	URL      string       `json:"url,omitempty"`
+}
+
+type listItemLD struct {
+	Type     string `json:"@type"`
+	Position int    `json:"position"`
+	URL      string `json:"url"`
+}
+
+// newsArticle is the JSON-LD NewsArticle of an article page.
 func newsArticle(d *Data) (template.JS, error) {
 	a := d.Article
 	if a == nil {
@@ -127,25 +177,26 @@ func newsArticle(d *Data) (template.JS, error) {
 	if !a.Updated.IsZero() {
 		modified = a.Updated
 	}
-	image := ""
-	if a.Image != "" {
-		image = absURL(d.Site.Config, a.Image)
+	ld := newsArticleLD{
+		Context:          "https://schema.org",
+		Type:             "NewsArticle",
+		DateModified:     modified.Format(time.RFC3339),
+		DatePublished:    a.Date.Format(time.RFC3339),
+		Description:      a.Summary,
+		Headline:         a.Title,
+		InLanguage:       d.Site.Language,
+		IsBasedOn:        a.SourceURL,
+		MainEntityOfPage: &webPageLD{ID: d.Permalink, Type: "WebPage"},
+		Publisher:        &organizationLD{Type: "Organization", Name: d.Site.Title, URL: d.Site.BaseURL},
+		URL:              d.Permalink,
 	}
-	return jsonLD(map[string]any{
-		"@context":         "https://schema.org",
-		"@type":            "NewsArticle",
-		"headline":         a.Title,
-		"description":      a.Summary,
-		"url":              d.Permalink,
-		"mainEntityOfPage": map[string]any{"@type": "WebPage", "@id": d.Permalink},
-		"datePublished":    a.Date.Format(time.RFC3339),
-		"dateModified":     modified.Format(time.RFC3339),
-		"author":           map[string]any{"name": a.Author},
-		"publisher":        map[string]any{"@type": "Organization", "name": d.Site.Title, "url": d.Site.BaseURL},
-		"image":            image,
-		"isBasedOn":        a.SourceURL,
-		"inLanguage":       d.Site.Language,
-	})
+	if a.Author != "" {
+		ld.Author = &nameLD{a.Author}
+	}
+	if a.Image != "" {
+		ld.Image = absURL(d.Site.Config, a.Image)
+	}
+	return marshalLD(ld)
 }
 
 // itemList is the JSON-LD ItemList of the articles a list page shows, or
@@ -161,16 +212,22 @@ func itemList(d *Data) (template.JS, error) {
 	if len(items) == 0 {
 		return "", nil
 	}
-	name := d.Title
-	if name == "" {
-		name = d.Site.Title
+	ld := itemListLD{Context: "https://schema.org", Type: "ItemList", Name: d.Title, NumItems: len(items), URL: d.Permalink}
+	if ld.Name == "" {
+		ld.Name = d.Site.Title
 	}
-	return jsonLD(map[string]any{
-		"@context":        "https://schema.org",
-		"@type":           "ItemList",
-		"name":            name,
-		"url":             d.Permalink,
-		"numberOfItems":   len(items),
-		"itemListElement": listItems(d.Site.Config, items),
-	})
+	for i, a := range items {
+		ld.Items = append(ld.Items, listItemLD{Type: "ListItem", Position: i + 1, URL: absURL(d.Site.Config, a.URL)})
+	}
+	return marshalLD(ld)
+}
+
+// marshalLD encodes JSON-LD as jsonld does: json.Marshal writes <, > and &
+// as \u003c, \u003e and \u0026, so no value can close the script element.
+func marshalLD(v any) (template.JS, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", fmt.Errorf("jsonld: %w", err)
+	}
+	return template.JS(b), nil
 }
