@@ -122,6 +122,29 @@ func (b *builder) feeds() iter.Seq[output] {
 	s := b.site
 	m := feed.NewMaker(s)
 	newest := func(a []*site.Article) []*site.Article { return a[:min(len(a), s.FeedSize)] }
+	// Only items in more than one feed are worth keeping once encoded; on
+	// a site with many small tags most articles are in a single feed.
+	seen := map[*site.Article]int{}
+	for _, a := range newest(s.Articles) {
+		seen[a]++
+	}
+	for _, t := range s.Tags {
+		for _, a := range newest(t.Articles) {
+			seen[a]++
+		}
+	}
+	for _, src := range s.Sources {
+		for _, a := range newest(src.Articles) {
+			seen[a]++
+		}
+	}
+	shared := map[*site.Article]bool{}
+	for a, n := range seen {
+		if n > 1 {
+			shared[a] = true
+		}
+	}
+	m.KeepOnly(shared)
 	type format = func(feed.Channel) ([]byte, error)
 	return func(yield func(output) bool) {
 		// channel yields the feeds of one channel, one file per format.

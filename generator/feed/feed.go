@@ -30,6 +30,7 @@
 package feed
 
 import (
+	"bytes"
 	"encoding/xml"
 	"fmt"
 	"html"
@@ -50,10 +51,18 @@ import (
 type Maker struct {
 	site      *site.Site
 	rss, atom sync.Map // *site.Article → []byte: the item's XML
+	// shared, when set, lists the articles in more than one feed: only
+	// their items are kept, since the others are written once.
+	shared map[*site.Article]bool
 }
 
 // NewMaker returns a Maker for the feeds of s.
 func NewMaker(s *site.Site) *Maker { return &Maker{site: s} }
+
+// KeepOnly tells m which articles are in more than one of the feeds it
+// will make, so that it keeps only their items. Without it, m keeps every
+// item.
+func (m *Maker) KeepOnly(shared map[*site.Article]bool) { m.shared = shared }
 
 // RSS renders ch as an RSS 2.0 feed, with a Maker of its own.
 func RSS(s *site.Site, ch Channel) ([]byte, error) { return NewMaker(s).RSS(ch) }
@@ -66,7 +75,7 @@ func JSON(s *site.Site, ch Channel) ([]byte, error) { return NewMaker(s).JSON(ch
 
 // cachedItem returns the XML of a's item from cache, encoding it with
 // encode the first time.
-func cachedItem(cache *sync.Map, a *site.Article, encode func() ([]byte, error)) ([]byte, error) {
+func (m *Maker) cachedItem(cache *sync.Map, a *site.Article, encode func() ([]byte, error)) ([]byte, error) {
 	if data, ok := cache.Load(a); ok {
 		return data.([]byte), nil
 	}
@@ -74,7 +83,9 @@ func cachedItem(cache *sync.Map, a *site.Article, encode func() ([]byte, error))
 	if err != nil {
 		return nil, err
 	}
-	cache.Store(a, data)
+	if m.shared == nil || m.shared[a] {
+		cache.Store(a, bytes.Clone(data)) // without the encoder's spare capacity
+	}
 	return data, nil
 }
 
