@@ -186,7 +186,7 @@ func (b *builder) load() error {
 		if _, err := fs.Stat(b.siteLayouts, name); err == nil {
 			return render.Dir + "/" + name
 		}
-		return render.Dir + "/" + name + " (built-in theme)"
+		return render.Dir + "/" + name + render.BuiltinSuffix
 	}
 	tmpl, err := render.Load(b.layouts, cfg, from)
 	errs.Add(render.Dir, err)

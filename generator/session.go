@@ -2,7 +2,6 @@ package generator
 
 import (
 	"bytes"
-	"io/fs"
 	"iter"
 	"maps"
 	"runtime"
@@ -125,16 +124,14 @@ func (s *Session) Build(prev *Snapshot) (*Snapshot, *Stats, error) {
 			files = append(files, &File{output: o})
 		}
 	}
-	// A site's own templates may read anything, so their pages are made
-	// again after every build; the built-in ones read what the signatures
-	// cover. Signing touches every page, so it runs on every core.
-	if !ownTemplates(b.siteLayouts) {
-		parallel(len(files), func(i int) {
-			if f := files[i]; f.sign != nil {
-				f.sig = f.sign()
-			}
-		})
-	}
+	// Signing touches every page, so it runs on every core. Pages made
+	// with a site's own templates sign as 0 (see render.Signer) and are
+	// made again after every build.
+	parallel(len(files), func(i int) {
+		if f := files[i]; f.sign != nil {
+			f.sig = f.sign()
+		}
+	})
 	for _, f := range files {
 		if old := prev.file(f.path); f.sig != 0 && old != nil && old.sig == f.sig && old.made.Load() {
 			f.data, f.err = old.data, old.err
@@ -145,19 +142,6 @@ func (s *Session) Build(prev *Snapshot) (*Snapshot, *Stats, error) {
 	}
 	b.stats.Files = len(snap.files)
 	return snap, b.stats, nil
-}
-
-// ownTemplates reports whether a site's layouts folder has templates.
-func ownTemplates(layouts fs.FS) bool {
-	found := false
-	_ = fs.WalkDir(layouts, ".", func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".html") && !strings.HasPrefix(p, "static/") {
-			found = true
-			return fs.SkipAll
-		}
-		return nil
-	})
-	return found
 }
 
 // Snapshot is one build of a session: every file of the site, each made

@@ -17,6 +17,10 @@ import (
 func TestSessionEqualsBuild(t *testing.T) {
 	fsys := generateSite(40)
 	fsys["content/pages/about.md"] = &fstest.MapFile{Data: []byte("---\ntitle: About\n---\nAbout us.\n")}
+	// A tag page of the site's own that lists every article of the tag,
+	// which page signatures do not cover: its pages must be made again.
+	fsys["layouts/tag.html"] = &fstest.MapFile{Data: []byte(`{{define "main"}}<h1>{{.Tag.Name}}</h1>` +
+		`{{range .Tag.Articles}}<p>{{.Title}}</p>{{end}}{{end}}`)}
 	opts := Options{Site: fsys, Theme: theme}
 	session := NewSession(opts)
 	session.now = func() time.Time { return buildTime.AddDate(10, 0, 0) }

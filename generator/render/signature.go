@@ -39,7 +39,7 @@ func NewSigner(s *site.Site, t *Templates) *Signer {
 	h := newHasher()
 	str(h, s.Title, s.Description, s.BaseURL, s.Language, s.Author, s.Permalink, s.Location.String(),
 		fmt.Sprint(s.Params), fmt.Sprint(s.TagAliases), strconv.FormatBool(s.UnsafeHTML))
-	num(h, uint64(s.PageSize), uint64(s.FeedSize), t.sum)
+	num(h, uint64(s.PageSize), uint64(s.FeedSize))
 	g := &Signer{global: h.sum(), kinds: map[string]kindSig{}, articles: make(map[*site.Article]uint64, len(s.Articles))}
 	for _, a := range s.Articles {
 		g.articles[a] = digest(a)
@@ -111,7 +111,8 @@ func NewSigner(s *site.Site, t *Templates) *Signer {
 			str(h, f)
 			num(h, sum)
 		}
-		g.kinds[kind] = kindSig{h.sum(), ok}
+		num(h, t.sums[kind])
+		g.kinds[kind] = kindSig{h.sum(), ok && !t.own[kind]}
 	}
 	return g
 }

@@ -45,9 +45,13 @@ type Templates struct {
 	// it rendered, by template name and value.
 	partials *template.Template
 	cache    sync.Map
-	// sum is a hash of every template file read, so a page's signature
-	// changes when a template does.
-	sum uint64
+	// sums holds, per page kind (and "alias"), a hash of the template
+	// files its set is made of, so a page's signature changes when one of
+	// its templates does, and only then.
+	sums map[string]uint64
+	// own marks the kinds whose set has a template of the site's own, which
+	// may read more than signatures cover.
+	own map[string]bool
 	// siteFields lists, per page kind, the fields of .Site its templates
 	// name; "" stands for .Site itself, passed on whole.
 	siteFields map[string][]string
@@ -101,14 +105,23 @@ func (o overlay) ReadDir(name string) ([]fs.DirEntry, error) {
 	return entries, nil
 }
 
+// BuiltinSuffix ends the origin of a template from the built-in theme.
+const BuiltinSuffix = " (built-in theme)"
+
 // Load parses the layouts in fsys (rooted at the layouts folder); from
-// reports where each file came from, for error messages.
+// reports where each file came from, for error messages, ending in
+// BuiltinSuffix for the built-in theme's.
 func Load(fsys fs.FS, cfg *config.Config, from func(name string) string) (*Templates, error) {
 	t := &Templates{kinds: map[string]*template.Template{}, origin: map[string]string{}}
 	var errs diag.List
-	sum := newHasher()
+	shared := newHasher() // base.html and the partials, in every kind's set
+	sum := shared
+	fromSite := false // whether a file read so far, in this set, is the site's
 	read := func(name string) string {
 		t.origin[name] = from(name)
+		if !strings.HasSuffix(t.origin[name], BuiltinSuffix) {
+			fromSite = true
+		}
 		b, err := fs.ReadFile(fsys, name)
 		if err != nil {
 			errs = append(errs, diag.Errorf(t.origin[name], 0, 0, "%v", fsErr(err)))
@@ -142,19 +155,25 @@ func Load(fsys fs.FS, cfg *config.Config, from func(name string) string) (*Templ
 	t.partials = template.Must(base.Clone())
 	cached := template.FuncMap{"cached": t.cached}
 	t.partials.Funcs(cached)
+	t.sums, t.own = map[string]uint64{}, map[string]bool{}
+	sharedFromSite := fromSite
 	for _, kind := range Kinds {
+		own := *shared
+		sum, fromSite = &own, sharedFromSite
 		tmpl := template.Must(base.Clone())
 		parse(tmpl, kind+".html")
 		t.kinds[kind] = tmpl.Funcs(cached)
+		t.sums[kind], t.own[kind] = sum.sum(), fromSite
 	}
+	sum, fromSite = newHasher(), false
 	t.alias = template.New("alias.html").Funcs(Funcs(cfg))
 	parse(t.alias, "alias.html")
+	t.sums["alias"], t.own["alias"] = sum.sum(), fromSite
 	t.siteFields = map[string][]string{}
 	for kind, tmpl := range t.kinds {
 		t.siteFields[kind] = siteFieldsOf(tmpl)
 	}
 	t.siteFields["alias"] = siteFieldsOf(t.alias)
-	t.sum = sum.sum()
 	return t, errs.Err()
 }
 
