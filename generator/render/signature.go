@@ -12,11 +12,11 @@ import (
 
 // The dev server keeps a rendered page while its signature stays the same,
 // so the signature must change whenever anything the page shows changes.
-// It covers the configuration and the templates, the fields of .Site each
-// page kind's templates name (found by reading their parse trees), and the
-// page's own values below as the built-in templates read them. A site with
-// templates of its own may read more through those values, so the dev
-// server does not trust signatures for such sites.
+// It covers the configuration and the page kind's templates, the fields of
+// .Site those templates name (found by reading their parse trees), and the
+// page's own values below as the built-in templates read them. A site's
+// own template may read more through those values, so a page kind whose
+// templates include one of the site's is not trusted to its signature.
 
 // Signer signs the pages of one build.
 type Signer struct {
