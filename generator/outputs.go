@@ -165,23 +165,15 @@ func (b *builder) feeds() iter.Seq[output] {
 			map[string]format{"feed.xml": m.RSS, "atom.xml": m.Atom, "feed.json": m.JSON}) {
 			return
 		}
+		lists := make([]feed.Channel, 0, len(s.Tags)+len(s.Sources))
 		for _, t := range s.Tags {
-			if !channel(feed.Channel{
-				Title:       t.Name + " — " + s.Title,
-				Description: "Articles tagged " + t.Name + " in " + s.Title,
-				URL:         t.URL,
-				Articles:    newest(t.Articles),
-			}, map[string]format{"feed.xml": m.RSS, "atom.xml": m.Atom}) {
-				return
-			}
+			lists = append(lists, feed.Channel{Title: t.Name + " — " + s.Title, Description: render.TagDescription(s, t), URL: t.URL, Articles: newest(t.Articles)})
 		}
 		for _, src := range s.Sources {
-			if !channel(feed.Channel{
-				Title:       src.Name + " — " + s.Title,
-				Description: "Stories from " + src.Name + " in " + s.Title,
-				URL:         src.URL,
-				Articles:    newest(src.Articles),
-			}, map[string]format{"feed.xml": m.RSS, "atom.xml": m.Atom}) {
+			lists = append(lists, feed.Channel{Title: src.Name + " — " + s.Title, Description: render.SourceDescription(s, src), URL: src.URL, Articles: newest(src.Articles)})
+		}
+		for _, ch := range lists {
+			if !channel(ch, map[string]format{"feed.xml": m.RSS, "atom.xml": m.Atom}) {
 				return
 			}
 		}

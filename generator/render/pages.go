@@ -89,6 +89,16 @@ func SourceFeeds(src *site.Source) []Feed {
 	}
 }
 
+// TagDescription describes a tag's pages and feeds.
+func TagDescription(s *site.Site, t *site.Tag) string {
+	return "Articles tagged " + t.Name + " in " + s.Title
+}
+
+// SourceDescription describes a source's pages and feeds.
+func SourceDescription(s *site.Site, src *site.Source) string {
+	return "Stories from " + src.Name + " in " + s.Title
+}
+
 // FilePath is where the page at a root-relative URL is written: clean URLs
 // are folders with an index.html.
 func FilePath(url string) string {
@@ -144,31 +154,30 @@ func Pages(s *site.Site) iter.Seq[*Data] {
 		if !yield(page("tags", "Tags", "/tags/")) {
 			return
 		}
-		for _, t := range s.Tags {
-			tagFeeds := &Feeds{Links: append(TagFeeds(t), feeds.Links...)}
-			for _, p := range site.Paginate(t.Articles, s.PageSize, t.URL) {
-				d := page("tag", t.Name, p.URL)
-				d.Description = "Articles tagged " + t.Name + " in " + s.Title
-				d.Tag, d.Pager = t, p
-				d.Feeds = tagFeeds
+		// list yields the pages of a tag's or a source's paginated list.
+		list := func(kind, name, url, description string, articles []*site.Article, own []Feed, set func(*Data)) bool {
+			listFeeds := &Feeds{Links: append(own, feeds.Links...)}
+			for _, p := range site.Paginate(articles, s.PageSize, url) {
+				d := page(kind, name, p.URL)
+				d.Description, d.Pager, d.Feeds = description, p, listFeeds
+				set(d)
 				if !yield(d) {
-					return
+					return false
 				}
+			}
+			return true
+		}
+		for _, t := range s.Tags {
+			if !list("tag", t.Name, t.URL, TagDescription(s, t), t.Articles, TagFeeds(t), func(d *Data) { d.Tag = t }) {
+				return
 			}
 		}
 		if !yield(page("sources", "Sources", "/sources/")) {
 			return
 		}
 		for _, src := range s.Sources {
-			srcFeeds := &Feeds{Links: append(SourceFeeds(src), feeds.Links...)}
-			for _, p := range site.Paginate(src.Articles, s.PageSize, src.URL) {
-				d := page("source", src.Name, p.URL)
-				d.Description = "Stories from " + src.Name + " in " + s.Title
-				d.Source, d.Pager = src, p
-				d.Feeds = srcFeeds
-				if !yield(d) {
-					return
-				}
+			if !list("source", src.Name, src.URL, SourceDescription(s, src), src.Articles, SourceFeeds(src), func(d *Data) { d.Source = src }) {
+				return
 			}
 		}
 		for i, e := range s.Editions {
