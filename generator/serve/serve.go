@@ -201,7 +201,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusOK
 	switch {
 	case redirect != "":
-		http.Redirect(w, r, redirect, http.StatusMovedPermanently)
+		http.Redirect(w, r, redirect, http.StatusFound) // not 301: browsers keep those, and a dev site changes
 		return
 	case !ok:
 		name, status = "404.html", http.StatusNotFound

@@ -79,7 +79,7 @@ func TestServePaths(t *testing.T) {
 		{"/", 200, "text/html; charset=utf-8", EventsPath},
 		{"/2017/05/31/a-story/", 200, "text/html; charset=utf-8", "First version."},
 		{"/tags/china/", 200, "text/html; charset=utf-8", "A story"},
-		{"/tags/china", 301, "", ""},
+		{"/tags/china", 302, "", ""},
 		{"/feed.xml", 200, "application/xml; charset=utf-8", "<rss"},
 		{"/feed.json", 200, "application/json", "jsonfeed.org"},
 		{"/style.css", 200, "text/css; charset=utf-8", "{"},
