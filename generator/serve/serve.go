@@ -201,6 +201,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusOK
 	switch {
 	case redirect != "":
+		if r.URL.RawQuery != "" {
+			redirect += "?" + r.URL.RawQuery // /search?q=words keeps its words
+		}
 		http.Redirect(w, r, redirect, http.StatusFound) // not 301: browsers keep those, and a dev site changes
 		return
 	case !ok:

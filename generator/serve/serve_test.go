@@ -102,6 +102,9 @@ func TestServePaths(t *testing.T) {
 	if _, _, h := get(t, ts.URL+"/tags/china"); h.Get("Location") != "/tags/china/" {
 		t.Errorf("/tags/china redirects to %q", h.Get("Location"))
 	}
+	if _, _, h := get(t, ts.URL+"/search?q=china+story"); h.Get("Location") != "/search/?q=china+story" {
+		t.Errorf("/search?q=china+story redirects to %q", h.Get("Location"))
+	}
 	if _, err := os.Stat(filepath.Join(dir, "public")); !os.IsNotExist(err) {
 		t.Errorf("serve wrote public/: %v", err)
 	}
