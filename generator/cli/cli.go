@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/digest/digest/generator"
+	"github.com/digest/digest/generator/config"
 	"github.com/digest/digest/generator/diag"
 	"github.com/digest/digest/generator/publish"
 )
@@ -196,6 +197,12 @@ func runBuild(e *env, args []string) int {
 	default:
 		fmt.Fprintf(e.stdout, "%s into %s in %s: %d written, %d unchanged, %d removed%s\n", summary(stats), *out,
 			elapsed(start), written.Written, written.Unchanged, written.Removed, skipped(stats))
+	}
+	if *baseURL == "" && !*quiet {
+		if cfg, err := config.Load(os.DirFS(sf.site)); err == nil && cfg.NoBaseURL {
+			fmt.Fprintf(e.stderr, "note: site.yaml sets no base_url, so feeds, the sitemap and canonical links point at %s;\n"+
+				"      set base_url there, or build with --base-url https://your.site/, before you publish\n", config.DefaultBaseURL)
+		}
 	}
 	return exitOK
 }

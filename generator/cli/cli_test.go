@@ -128,9 +128,12 @@ func TestBuildFlags(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "left out 1 draft (--drafts to include) and 1 future article") {
 		t.Errorf("build = %d, %q, %q; want the left-out counts", code, stdout, stderr)
 	}
-	code, stdout, _ = run(t, "build", "-s", site, "-o", out, "--drafts", "--future", "--quiet", "--base-url", "https://news.example.org/")
-	if code != 0 || stdout != "" {
-		t.Errorf("quiet build = %d, %q; want 0 and no output", code, stdout)
+	if !strings.Contains(stderr, "site.yaml sets no base_url") {
+		t.Errorf("a build without base_url gave no reminder: %q", stderr)
+	}
+	code, stdout, stderr = run(t, "build", "-s", site, "-o", out, "--drafts", "--future", "--quiet", "--base-url", "https://news.example.org/")
+	if code != 0 || stdout != "" || stderr != "" {
+		t.Errorf("quiet build = %d, %q, %q; want 0 and no output", code, stdout, stderr)
 	}
 	feed, err := os.ReadFile(filepath.Join(out, "feed.xml"))
 	if err != nil {

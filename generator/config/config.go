@@ -42,6 +42,9 @@ type Config struct {
 	// Location is Timezone loaded; dates are shown, grouped and put into
 	// URLs in it.
 	Location *time.Location `yaml:"-"`
+	// NoBaseURL is set when site.yaml gives no base_url, so BaseURL is
+	// the local default: fine for serving, wrong for publishing.
+	NoBaseURL bool `yaml:"-"`
 }
 
 // Default returns the configuration of a site without site.yaml.
@@ -152,10 +155,13 @@ func (c *Config) fill() error {
 		return diag.Errorf(File, 0, 0, "feed_size: %d is negative", c.FeedSize)
 	}
 	if c.BaseURL == "" {
-		c.BaseURL = "http://localhost:1313/"
+		c.BaseURL, c.NoBaseURL = DefaultBaseURL, true
 	}
 	return c.SetBaseURL(c.BaseURL)
 }
+
+// DefaultBaseURL is the base URL of a site whose site.yaml sets none.
+const DefaultBaseURL = "http://localhost:1313/"
 
 // SetBaseURL checks and sets the absolute URL the site is published at; it
 // always ends in "/".

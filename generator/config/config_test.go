@@ -44,6 +44,7 @@ func checkDefaults(t *testing.T, name string, c *Config) {
 		PageSize:  20,
 		FeedSize:  20,
 		Location:  time.UTC,
+		NoBaseURL: true,
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("%s:\ngot  %+v\nwant %+v", name, c, want)
