@@ -39,7 +39,7 @@ func buildTags(articles []*Article, aliases map[string]string) []*Tag {
 	// Articles are newest first; the first spelling seen is the oldest.
 	for i := len(articles) - 1; i >= 0; i-- {
 		a := articles[i]
-		seen := make(map[string]bool, len(a.Article.Tags))
+		a.Tags = make([]*Tag, 0, len(a.Article.Tags))
 		for _, name := range a.Article.Tags {
 			s, ok := slugs[name]
 			if !ok {
@@ -49,11 +49,10 @@ func buildTags(articles []*Article, aliases map[string]string) []*Tag {
 			if to, ok := target[s]; ok {
 				name, s = to, slug.Make(to)
 			}
-			if seen[s] {
-				continue
-			}
-			seen[s] = true
 			t := bySlug[s]
+			if t != nil && slices.Contains(a.Tags, t.tag) {
+				continue // two spellings of one tag on one article
+			}
 			if t == nil {
 				t = &tally{tag: &Tag{Slug: s, URL: "/tags/" + s + "/"}}
 				bySlug[s] = t
