@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
@@ -275,6 +276,7 @@ func TestRelevant(t *testing.T) {
 // DIGEST_SERVE_N generated articles (default 1,000), or on the site in
 // DIGEST_SERVE_SITE, such as a corpus from ../shared/bench/gencorpus.py.
 func BenchmarkEditToServe(b *testing.B) {
+	defer debug.SetGCPercent(debug.SetGCPercent(300)) // as digest serve sets it
 	dir := os.Getenv("DIGEST_SERVE_SITE")
 	if dir == "" {
 		n := 1000
