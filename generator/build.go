@@ -209,7 +209,13 @@ func (b *builder) model() error {
 	if b.keep != nil {
 		body = b.keep.body(body)
 	}
-	s, err := site.New(b.cfg, b.content, site.Options{Drafts: b.opts.Drafts, Future: b.opts.Future, Now: b.opts.Now}, body)
+	opts := site.Options{Drafts: b.opts.Drafts, Future: b.opts.Future, Now: b.opts.Now}
+	if b.keep != nil {
+		b.keep.mu.Lock()
+		opts.Previous = b.keep.site
+		b.keep.mu.Unlock()
+	}
+	s, err := site.New(b.cfg, b.content, opts, body)
 	if err != nil {
 		return err
 	}

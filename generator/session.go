@@ -34,6 +34,7 @@ type kept struct {
 	loc    *time.Location // the content cache's timezone
 	unsafe bool           // the body cache's unsafe_html
 	cache  *content.Cache
+	site   *site.Site // the last good build's model
 	bodyMu sync.RWMutex
 	bodies map[uint64]site.Body // by hash of the file
 }
@@ -117,6 +118,9 @@ func (s *Session) Build(prev *Snapshot) (*Snapshot, *Stats, error) {
 		}
 	}
 	s.kept.prune(b.site)
+	s.kept.mu.Lock()
+	s.kept.site = b.site
+	s.kept.mu.Unlock()
 	snap := &Snapshot{files: map[string]*File{}, lazy: b.searchIndex}
 	var files []*File
 	for _, group := range []iter.Seq[output]{b.pages(), b.feeds(), b.sitemap(), b.static()} {

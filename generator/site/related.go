@@ -2,6 +2,8 @@ package site
 
 import (
 	"cmp"
+	"encoding/binary"
+	"hash/fnv"
 	"math"
 	"runtime"
 	"slices"
@@ -176,4 +178,35 @@ func (r *relater) related(a int32) []*Article {
 		related[i] = r.articles[top[i].i]
 	}
 	return related
+}
+
+// relatedKey summarises everything buildRelated reads: each article's URL,
+// date and tags, in order. Two sites with the same key have the same
+// related stories.
+func relatedKey(articles []*Article) uint64 {
+	h := fnv.New64a()
+	var b [8]byte
+	for _, a := range articles {
+		h.Write([]byte(a.URL))
+		binary.LittleEndian.PutUint64(b[:], uint64(a.Date.UnixNano()))
+		h.Write(b[:])
+		for _, t := range a.Tags {
+			h.Write([]byte(t.Slug))
+			h.Write([]byte{0})
+		}
+		h.Write([]byte{1})
+	}
+	return h.Sum64()
+}
+
+// reuseRelated gives each article the related stories its counterpart in
+// the previous site had, at the same place in the same order.
+func reuseRelated(articles, previous []*Article) {
+	for i, a := range articles {
+		old := previous[i].Related
+		a.Related = make([]*Article, len(old))
+		for j, r := range old {
+			a.Related[j] = articles[r.index]
+		}
+	}
 }

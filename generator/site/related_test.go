@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -186,4 +187,48 @@ func BenchmarkRelated100k(b *testing.B) {
 		buildRelated(s.Articles, s.Tags, relatedWindow)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(s.Articles)), "ns/article")
+}
+
+func TestRelatedReusedFromPrevious(t *testing.T) {
+	mk := func() []*content.Article {
+		var arts []*content.Article
+		for i := range 30 {
+			arts = append(arts, &content.Article{
+				File: fmt.Sprintf("a%02d.md", i), Title: fmt.Sprintf("Story %d", i), Slug: fmt.Sprintf("story-%d", i),
+				Date: time.Date(2017, 5, 1+i%28, i, 0, 0, 0, time.UTC),
+				Tags: []string{fmt.Sprintf("T%d", i%4), fmt.Sprintf("U%d", i%7)},
+			})
+		}
+		return arts
+	}
+	cfg, err := config.Parse(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := func([]byte, uint64) Body { return Body{} }
+	opts := Options{Now: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)}
+	first, err := New(cfg, &content.Content{Articles: mk()}, opts, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Previous = first
+	second, err := New(cfg, &content.Content{Articles: mk()}, opts, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, a := range second.Articles {
+		var got, want []string
+		for _, r := range a.Related {
+			got = append(got, r.URL)
+			if !slices.Contains(second.Articles, r) {
+				t.Fatalf("%s: a related article is from the previous site", a.URL)
+			}
+		}
+		for _, r := range first.Articles[i].Related {
+			want = append(want, r.URL)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: related %v; want %v", a.URL, got, want)
+		}
+	}
 }

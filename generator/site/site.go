@@ -39,6 +39,8 @@ type Site struct {
 		// in the future: the site is current until then.
 		NextFuture time.Time
 	}
+	// relatedKey summarises what related stories are worked out from.
+	relatedKey uint64
 	// Aliases maps each old URL to the URL it redirects to.
 	Aliases map[string]string
 }
@@ -97,9 +99,13 @@ type Year struct {
 
 // Options choose which articles are published.
 type Options struct {
-	Drafts bool      // include drafts
-	Future bool      // include articles dated after Now
-	Now    time.Time // the build's time; only Future reads it
+	// Previous is the site built last from nearly the same content, or
+	// nil; what did not change is taken from it rather than worked out
+	// again. The dev server passes it.
+	Previous *Site
+	Drafts   bool      // include drafts
+	Future   bool      // include articles dated after Now
+	Now      time.Time // the build's time; only Future reads it
 }
 
 // Body is a rendered Markdown body, given to New by the caller so that the
@@ -148,7 +154,12 @@ func New(cfg *config.Config, c *content.Content, opts Options, render func(src [
 	wg.Go(func() { renderBodies(s, render) })
 	wg.Go(func() {
 		s.Tags = buildTags(s.Articles, cfg.TagAliases)
-		buildRelated(s.Articles, s.Tags, relatedWindow)
+		s.relatedKey = relatedKey(s.Articles)
+		if p := opts.Previous; p != nil && p.relatedKey == s.relatedKey && len(p.Articles) == len(s.Articles) {
+			reuseRelated(s.Articles, p.Articles)
+		} else {
+			buildRelated(s.Articles, s.Tags, relatedWindow)
+		}
 	})
 	wg.Go(func() { s.Sources = buildSources(s.Articles) })
 	wg.Go(s.buildCalendar)
