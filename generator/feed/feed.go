@@ -64,15 +64,6 @@ func NewMaker(s *site.Site) *Maker { return &Maker{site: s} }
 // item.
 func (m *Maker) KeepOnly(shared map[*site.Article]bool) { m.shared = shared }
 
-// RSS renders ch as an RSS 2.0 feed, with a Maker of its own.
-func RSS(s *site.Site, ch Channel) ([]byte, error) { return NewMaker(s).RSS(ch) }
-
-// Atom renders ch as an Atom 1.0 feed, with a Maker of its own.
-func Atom(s *site.Site, ch Channel) ([]byte, error) { return NewMaker(s).Atom(ch) }
-
-// JSON renders ch as a JSON Feed 1.1.
-func JSON(s *site.Site, ch Channel) ([]byte, error) { return NewMaker(s).JSON(ch) }
-
 // cachedItem returns the XML of a's item from cache, encoding it with
 // encode the first time.
 func (m *Maker) cachedItem(cache *sync.Map, a *site.Article, encode func() ([]byte, error)) ([]byte, error) {

@@ -111,9 +111,9 @@ var renderers = []struct {
 	file   string
 	render func(*site.Site, Channel) ([]byte, error)
 }{
-	{"feed.xml", RSS},
-	{"atom.xml", Atom},
-	{"feed.json", JSON},
+	{"feed.xml", makeRSS},
+	{"atom.xml", makeAtom},
+	{"feed.json", makeJSON},
 }
 
 func render(t *testing.T, s *site.Site, ch Channel, f func(*site.Site, Channel) ([]byte, error)) []byte {
@@ -263,7 +263,7 @@ func checkItem(t *testing.T, it *gofeed.Item, a *site.Article) {
 
 func TestRSSDetails(t *testing.T) {
 	s := testSite(t)
-	f, err := (&rss.Parser{}).Parse(bytes.NewReader(render(t, s, homeChannel(s, "/feed.xml"), RSS)))
+	f, err := (&rss.Parser{}).Parse(bytes.NewReader(render(t, s, homeChannel(s, "/feed.xml"), makeRSS)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,7 +281,7 @@ func TestRSSDetails(t *testing.T) {
 
 func TestAtomDetails(t *testing.T) {
 	s := testSite(t)
-	f, err := (&atom.Parser{}).Parse(bytes.NewReader(render(t, s, homeChannel(s, "/atom.xml"), Atom)))
+	f, err := (&atom.Parser{}).Parse(bytes.NewReader(render(t, s, homeChannel(s, "/atom.xml"), makeAtom)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -329,7 +329,7 @@ func TestJSONDetails(t *testing.T) {
 			Tags        []string `json:"tags"`
 		} `json:"items"`
 	}
-	if err := json.Unmarshal(render(t, s, homeChannel(s, "/feed.json"), JSON), &f); err != nil {
+	if err := json.Unmarshal(render(t, s, homeChannel(s, "/feed.json"), makeJSON), &f); err != nil {
 		t.Fatal(err)
 	}
 	if want := "https://jsonfeed.org/version/1.1"; f.Version != want {
@@ -400,11 +400,11 @@ func TestEmpty(t *testing.T) {
 			}
 		})
 	}
-	atomData := render(t, s, Channel{Path: "/atom.xml"}, Atom)
+	atomData := render(t, s, Channel{Path: "/atom.xml"}, makeAtom)
 	if want := "<updated>0001-01-01T00:00:00Z</updated>"; !bytes.Contains(atomData, []byte(want)) {
 		t.Errorf("empty Atom feed lacks %s:\n%s", want, atomData)
 	}
-	jsonData := render(t, s, Channel{Path: "/feed.json"}, JSON)
+	jsonData := render(t, s, Channel{Path: "/feed.json"}, makeJSON)
 	var f map[string]any
 	if err := json.Unmarshal(jsonData, &f); err != nil {
 		t.Fatal(err)
@@ -608,3 +608,8 @@ func TestSitemapIndex(t *testing.T) {
 		t.Errorf("a small site has %d sitemap files", len(files))
 	}
 }
+
+// makeRSS, makeAtom and makeJSON render one feed with a Maker of its own.
+func makeRSS(s *site.Site, ch Channel) ([]byte, error)  { return NewMaker(s).RSS(ch) }
+func makeAtom(s *site.Site, ch Channel) ([]byte, error) { return NewMaker(s).Atom(ch) }
+func makeJSON(s *site.Site, ch Channel) ([]byte, error) { return NewMaker(s).JSON(ch) }

@@ -171,9 +171,6 @@ func realPath(p string) (string, error) {
 	}
 }
 
-// Dir is the output folder.
-func (o *Output) Dir() string { return o.dir }
-
 // WriteFile stages one file of the site; name is slash-separated and
 // relative to the site root. A file with the same bytes as the last
 // build's is only recorded. It is safe for concurrent use.

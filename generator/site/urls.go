@@ -25,17 +25,17 @@ func Paginate(articles []*Article, size int, base string) []*Pager {
 	pagers := make([]*Pager, total)
 	for i := range pagers {
 		end := min(len(articles), (i+1)*size)
-		pagers[i] = &Pager{Number: i + 1, Total: total, URL: PageURL(base, i+1), First: base, Items: articles[i*size : end]}
+		pagers[i] = &Pager{Number: i + 1, Total: total, URL: pageURL(base, i+1), First: base, Items: articles[i*size : end]}
 		if i > 0 {
-			pagers[i].PrevURL = PageURL(base, i)
+			pagers[i].PrevURL = pageURL(base, i)
 			pagers[i-1].NextURL = pagers[i].URL
 		}
 	}
 	return pagers
 }
 
-// PageURL is the URL of page n of the list at base.
-func PageURL(base string, n int) string {
+// pageURL is the URL of page n of the list at base.
+func pageURL(base string, n int) string {
 	if n == 1 {
 		return base
 	}
