@@ -16,9 +16,11 @@
 //
 // # Files
 //
-// All paths are under Dir, /search/ on the site. Documents are numbered by
-// their place in Site.Articles, newest first, so a smaller number is a
-// newer article.
+// All paths are under Dir, /search/ on the site. Documents are numbered
+// oldest first, so a larger number is a newer article, and adding today's
+// article appends a document: the files of the older ones keep their
+// bytes, and a rebuild rewrites only the last chunks and the shards of
+// the new article's terms.
 //
 //	meta.json    {"v": version, "docs": N, "dchunk": 16, "bchunk": 8,
 //	              "keys": [shard keys, sorted], "kb": [shard sizes in KiB]}
@@ -71,7 +73,7 @@
 // Every query word must match. A word scores 2×tier in a document (plus 1
 // when it is the term itself rather than a longer term it is a prefix of),
 // a document scores the sum over the words, and higher scores come first,
-// newer (smaller number) first on ties. So headline and tag hits come
+// newer (larger number) first on ties. So headline and tag hits come
 // first, the headline before the tag, then summary and source, then body.
 package search
 
@@ -121,12 +123,14 @@ const (
 // the same bytes.
 func Write(s *site.Site, write func(name string, data []byte) error) error {
 	w := &writer{write: write, hash: sha256.New()}
-	workers := make([]*analyser, min(runtime.GOMAXPROCS(0), max(1, len(s.Articles))))
+	docs := slices.Clone(s.Articles)
+	slices.Reverse(docs)
+	workers := make([]*analyser, min(runtime.GOMAXPROCS(0), max(1, len(docs))))
 	for i := range workers {
 		workers[i] = &analyser{postings: map[string]*[tiers][]int32{}, terms: map[string]uint8{}}
 	}
-	for lo := 0; lo < len(s.Articles); lo += batch {
-		arts := s.Articles[lo:min(lo+batch, len(s.Articles))]
+	for lo := 0; lo < len(docs); lo += batch {
+		arts := docs[lo:min(lo+batch, len(docs))]
 		bodies := make([]string, len(arts))
 		next := make(chan int)
 		var wg sync.WaitGroup

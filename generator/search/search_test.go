@@ -206,7 +206,7 @@ func (x *index) search(q string) []hit {
 		scores = append(scores, best)
 	}
 	var hits []hit
-	for d := range x.meta.Docs {
+	for d := x.meta.Docs - 1; d >= 0; d-- { // newer first on ties
 		h := hit{doc: d}
 		for _, s := range scores {
 			if s[d] == 0 {
@@ -309,7 +309,11 @@ func testSearch(t *testing.T, minShards int) {
 		{"unknown word", "zeppelin", nil},
 	}
 	for _, tt := range tests {
-		if got := docs(x.search(tt.q)); !slices.Equal(got, tt.want) {
+		var got []int // places in Site.Articles, newest first
+		for _, d := range docs(x.search(tt.q)) {
+			got = append(got, x.meta.Docs-1-d)
+		}
+		if !slices.Equal(got, tt.want) {
 			t.Errorf("%s: search(%q) = %v; want %v", tt.why, tt.q, got, tt.want)
 		}
 	}
@@ -329,14 +333,15 @@ func TestDocuments(t *testing.T) {
 		t.Fatalf("d/0.json has %d rows, b/0.json %d; want %d", len(rows), len(bodies), len(s.Articles))
 	}
 	for i, a := range s.Articles {
+		doc := len(s.Articles) - 1 - i // oldest first
 		var title, url string
-		json.Unmarshal(rows[i][0], &title)
-		json.Unmarshal(rows[i][1], &url)
+		json.Unmarshal(rows[doc][0], &title)
+		json.Unmarshal(rows[doc][1], &url)
 		if title != a.Title || url != a.URL {
-			t.Errorf("doc %d = %q %q; want %q %q", i, title, url, a.Title, a.URL)
+			t.Errorf("doc %d = %q %q; want %q %q", doc, title, url, a.Title, a.URL)
 		}
 	}
-	if want := "Analysts think it is the Hwasŏng-12, shown at the parade; it came down near Kwajalein."; bodies[2] != want {
+	if want := "Analysts think it is the Hwasŏng-12, shown at the parade; it came down near Kwajalein."; bodies[len(bodies)-1-2] != want {
 		t.Errorf("body text = %q; want %q", bodies[2], want)
 	}
 }
@@ -553,5 +558,48 @@ func TestSizeAt100k(t *testing.T) {
 		if index > budget {
 			t.Errorf("query %q reads %d KB of index; want under %d KB", q, index/1024, budget/1024)
 		}
+	}
+}
+
+// TestAddKeepsOlderFiles adds today's article to a site and checks that
+// only the files it belongs in change, so a rebuild uploads little.
+func TestAddKeepsOlderFiles(t *testing.T) {
+	s := testSite(t)
+	oldest := s.Articles[len(s.Articles)-1]
+	for i := range 100 {
+		a := *oldest
+		a.Article = &content.Article{Title: fmt.Sprintf("Older story %d", i), Date: oldest.Date.AddDate(0, 0, -1-i), Source: "Wire"}
+		a.URL = fmt.Sprintf("/older/%d/", i)
+		a.Body = template.HTML(fmt.Sprintf("<p>Background number %d on the talks.</p>\n", i))
+		s.Articles = append(s.Articles, &a)
+	}
+	before := written(t, s)
+	newest := *s.Articles[0]
+	newest.Article = &content.Article{Title: "Zeppelin lands", Date: newest.Date.AddDate(0, 0, 1), Source: "Wire"}
+	newest.URL = "/newest/"
+	newest.Body = "<p>A zeppelin lands.</p>\n"
+	s.Articles = append([]*site.Article{&newest}, s.Articles...)
+	after := written(t, s)
+
+	x := openIndex(t, after)
+	lastDocs := fmt.Sprintf("d/%d.json", (len(s.Articles)-1)/docChunk)
+	lastBodies := fmt.Sprintf("b/%d.json", (len(s.Articles)-1)/bodyChunk)
+	terms := Terms(newest.Title + " " + newest.Source + " " + string(newest.Body))
+	changed := 0
+	for name, data := range after {
+		if bytes.Equal(before[name], data) {
+			continue
+		}
+		changed++
+		shard := -1
+		fmt.Sscanf(strings.TrimPrefix(name, Dir+"/"), "t/%d.json", &shard)
+		ok := name == Dir+"/meta.json" || name == Dir+"/"+lastDocs || name == Dir+"/"+lastBodies ||
+			shard >= 0 && slices.ContainsFunc(terms, func(term string) bool { return x.shardOf(term) == shard })
+		if !ok {
+			t.Errorf("adding the newest article changed %s", name)
+		}
+	}
+	if changed == 0 || changed > 3+len(terms) {
+		t.Errorf("adding the newest article changed %d files of %d", changed, len(after))
 	}
 }

@@ -103,7 +103,7 @@ function rank(lists, n) {
     for (; i < ws.length && ws[i][0][d]; i++) sum += ws[i][0][d], low = Math.min(low, ws[i][0][d]);
     if (i == ws.length) out.push([d, sum, low >> 1]);
   }
-  return out.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  return out.sort((a, b) => b[1] - a[1] || b[0] - a[0]);
 }
 
 // marks gives the [start, end) ranges of text that match the query.
