@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/digest/digest/generator/publish"
+	"github.com/digest/digest/generator/render"
 )
 
 // generateSite makes a site of n articles shaped like the benchmark corpus
@@ -117,3 +119,33 @@ func BenchmarkStages(b *testing.B) {
 type discardWriter struct{}
 
 func (discardWriter) WriteFile(string, []byte) error { return nil }
+
+// BenchmarkKinds renders the pages of each kind of a 1,000-article site,
+// to compare the cost of the templates of each kind; a page's partials
+// rendered through cached are rendered once, in the first round.
+func BenchmarkKinds(b *testing.B) {
+	bl := &builder{opts: Options{Site: generateSite(1000), Theme: theme, Now: buildTime.AddDate(10, 0, 0)}, w: discardWriter{}, stats: &Stats{}}
+	for _, step := range []func() error{bl.checkInputs, bl.load, bl.model} {
+		if err := step(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	byKind := map[string][]*render.Data{}
+	for d := range render.Pages(bl.site) {
+		byKind[d.Kind] = append(byKind[d.Kind], d)
+	}
+	for _, kind := range []string{"article", "home", "tag", "source", "edition"} {
+		b.Run(kind, func(b *testing.B) {
+			var buf bytes.Buffer
+			for b.Loop() {
+				for _, d := range byKind[kind] {
+					buf.Reset()
+					if err := bl.tmpl.Execute(&buf, d); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*len(byKind[kind])), "µs/page")
+		})
+	}
+}

@@ -79,6 +79,10 @@ type Edition struct {
 	Date     time.Time // midnight, site timezone
 	URL      string
 	Articles []*Article // newest first
+	// Day is the whole day's edition: the edition itself, or, for a group
+	// of some of its articles made by GroupByEdition, the one they are in.
+	// Templates cache what they render of a day by it.
+	Day *Edition
 }
 
 // Month is one calendar month of editions.
@@ -182,6 +186,7 @@ func (s *Site) buildCalendar() {
 		day := time.Date(y, m, d, 0, 0, 0, 0, loc)
 		if ed == nil || !ed.Date.Equal(day) {
 			ed = &Edition{Date: day, URL: day.Format("/2006/01/02/")}
+			ed.Day = ed
 			s.Editions = append(s.Editions, ed)
 			first := time.Date(y, m, 1, 0, 0, 0, 0, loc)
 			if mo == nil || !mo.Date.Equal(first) {
@@ -211,7 +216,7 @@ func GroupByEdition(articles []*Article) []*Edition {
 			groups[n-1].Articles = append(groups[n-1].Articles, a)
 			continue
 		}
-		groups = append(groups, &Edition{Date: a.Edition.Date, URL: a.Edition.URL, Articles: []*Article{a}})
+		groups = append(groups, &Edition{Date: a.Edition.Date, URL: a.Edition.URL, Articles: []*Article{a}, Day: a.Edition})
 	}
 	return groups
 }
