@@ -116,7 +116,7 @@ func Build(opts Options, w Writer) (*Stats, error) {
 		{"fingerprint", b.checkInputs},
 		{"load", b.load},
 		{"model", b.model},
-		{"pages", func() error { return b.write(b.pages()) }},
+		{"pages", b.writePages},
 		{"feeds", func() error { return b.write(b.feeds()) }},
 		{"sitemap", func() error { return b.write(b.sitemap()) }},
 		{"search", func() error { return b.write(b.searchIndex()) }},
@@ -137,6 +137,16 @@ func Build(opts Options, w Writer) (*Stats, error) {
 		}
 	}
 	return b.stats, nil
+}
+
+// writePages writes the pages. A build for the dev server keeps what the
+// templates cached, since it renders pages on request later.
+func (b *builder) writePages() error {
+	err := b.write(b.pages())
+	if b.keep == nil {
+		b.tmpl.ForgetCached()
+	}
+	return err
 }
 
 // checkInputs ends the build when w remembers a build of the same inputs

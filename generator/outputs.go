@@ -122,29 +122,23 @@ func (b *builder) feeds() iter.Seq[output] {
 	s := b.site
 	m := feed.NewMaker(s)
 	newest := func(a []*site.Article) []*site.Article { return a[:min(len(a), s.FeedSize)] }
-	// Only items in more than one feed are worth keeping once encoded; on
-	// a site with many small tags most articles are in a single feed.
-	seen := map[*site.Article]int{}
+	// An item is kept once encoded only until the last feed that holds it
+	// is made; on a site with many small tags most articles are in one.
+	inFeeds := map[*site.Article]int{}
 	for _, a := range newest(s.Articles) {
-		seen[a]++
+		inFeeds[a]++
 	}
 	for _, t := range s.Tags {
 		for _, a := range newest(t.Articles) {
-			seen[a]++
+			inFeeds[a]++
 		}
 	}
 	for _, src := range s.Sources {
 		for _, a := range newest(src.Articles) {
-			seen[a]++
+			inFeeds[a]++
 		}
 	}
-	shared := map[*site.Article]bool{}
-	for a, n := range seen {
-		if n > 1 {
-			shared[a] = true
-		}
-	}
-	m.KeepOnly(shared)
+	m.Expect(inFeeds)
 	type format = func(feed.Channel) ([]byte, error)
 	return func(yield func(output) bool) {
 		// channel yields the feeds of one channel, one file per format.
@@ -220,24 +214,19 @@ func sitemapURL(d *render.Data) (feed.URL, bool) {
 }
 
 // searchIndex is the files /search/ loads in the browser. The index is
-// made as a whole, so its files are made at once when the first is asked
-// for.
+// made as a whole, each file handed on as soon as it is made, so a large
+// site's index is never held in memory whole.
 func (b *builder) searchIndex() iter.Seq[output] {
-	files := map[string][]byte{}
-	err := search.Write(b.site, func(name string, data []byte) error {
-		files[name] = data
-		return nil
-	})
 	return func(yield func(output) bool) {
-		if err != nil {
-			yield(output{path: search.Dir, make: func(*bytes.Buffer) ([]byte, error) { return nil, err }})
-			return
-		}
-		for _, name := range slices.Sorted(maps.Keys(files)) {
-			data := files[name]
+		errStop := errors.New("stopped")
+		err := search.Write(b.site, func(name string, data []byte) error {
 			if !yield(output{path: name, sign: func() uint64 { return fnvBytes(data) }, make: func(*bytes.Buffer) ([]byte, error) { return data, nil }}) {
-				return
+				return errStop
 			}
+			return nil
+		})
+		if err != nil && err != errStop {
+			yield(output{path: search.Dir, make: func(*bytes.Buffer) ([]byte, error) { return nil, err }})
 		}
 	}
 }

@@ -61,7 +61,7 @@ func (m *Maker) Atom(ch Channel) ([]byte, error) {
 		},
 	}
 	for _, a := range ch.Articles {
-		data, err := m.cachedItem(&m.atom, a, func() ([]byte, error) { return atomEntryXML(s, a) })
+		data, err := m.atom.item(a, func() ([]byte, error) { return atomEntryXML(s, a) })
 		if err != nil {
 			return nil, err
 		}

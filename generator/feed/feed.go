@@ -38,6 +38,7 @@ import (
 	"path"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/feeds"
@@ -50,34 +51,59 @@ import (
 // reuses it. It is safe for concurrent use.
 type Maker struct {
 	site      *site.Site
-	rss, atom sync.Map // *site.Article → []byte: the item's XML
-	// shared, when set, lists the articles in more than one feed: only
-	// their items are kept, since the others are written once.
-	shared map[*site.Article]bool
+	rss, atom itemCache
+}
+
+// itemCache keeps the encoded items of one format.
+type itemCache struct {
+	items sync.Map // *site.Article → []byte: the item's XML
+	// left, when set, counts per article the feeds still to be made that
+	// hold it; an item is kept only while one is.
+	left map[*site.Article]*atomic.Int32
 }
 
 // NewMaker returns a Maker for the feeds of s.
 func NewMaker(s *site.Site) *Maker { return &Maker{site: s} }
 
-// KeepOnly tells m which articles are in more than one of the feeds it
-// will make, so that it keeps only their items. Without it, m keeps every
-// item.
-func (m *Maker) KeepOnly(shared map[*site.Article]bool) { m.shared = shared }
+// Expect tells m, for each article, how many of the feeds of each format
+// it will make hold the article, so that it keeps an item only until the
+// last of them is made, and never the item of an article in one feed.
+// Without it, m keeps every item.
+func (m *Maker) Expect(feeds map[*site.Article]int) {
+	for _, c := range []*itemCache{&m.rss, &m.atom} {
+		c.left = make(map[*site.Article]*atomic.Int32, len(feeds))
+		for a, n := range feeds {
+			c.left[a] = new(atomic.Int32)
+			c.left[a].Store(int32(n))
+		}
+	}
+}
 
-// cachedItem returns the XML of a's item from cache, encoding it with
-// encode the first time.
-func (m *Maker) cachedItem(cache *sync.Map, a *site.Article, encode func() ([]byte, error)) ([]byte, error) {
-	if data, ok := cache.Load(a); ok {
+// item returns the XML of a's item from cache, encoding it with encode the
+// first time.
+func (c *itemCache) item(a *site.Article, encode func() ([]byte, error)) ([]byte, error) {
+	if c.left == nil {
+		if data, ok := c.items.Load(a); ok {
+			return data.([]byte), nil
+		}
+		data, err := encode()
+		if err == nil {
+			c.items.Store(a, bytes.Clone(data)) // without the encoder's spare capacity
+		}
+		return data, err
+	}
+	n := c.left[a].Add(-1)
+	if data, ok := c.items.Load(a); ok {
+		if n == 0 {
+			c.items.Delete(a)
+		}
 		return data.([]byte), nil
 	}
 	data, err := encode()
-	if err != nil {
-		return nil, err
+	if err == nil && n > 0 {
+		c.items.Store(a, bytes.Clone(data))
 	}
-	if m.shared == nil || m.shared[a] {
-		cache.Store(a, bytes.Clone(data)) // without the encoder's spare capacity
-	}
-	return data, nil
+	return data, err
 }
 
 // Channel is one feed: the site's or a tag's.

@@ -613,3 +613,45 @@ func TestSitemapIndex(t *testing.T) {
 func makeRSS(s *site.Site, ch Channel) ([]byte, error)  { return NewMaker(s).RSS(ch) }
 func makeAtom(s *site.Site, ch Channel) ([]byte, error) { return NewMaker(s).Atom(ch) }
 func makeJSON(s *site.Site, ch Channel) ([]byte, error) { return NewMaker(s).JSON(ch) }
+
+// TestExpect makes overlapping feeds with one Maker, told how many feeds
+// hold each article, and checks that the feeds are the ones a fresh Maker
+// makes and that no item is kept once its last feed is made.
+func TestExpect(t *testing.T) {
+	s := testSite(t)
+	var channels []Channel
+	for i := range s.Articles {
+		channels = append(channels, Channel{Title: "T", URL: "/", Path: fmt.Sprintf("/c%d/feed.xml", i), Articles: s.Articles[i:]})
+	}
+	inFeeds := map[*site.Article]int{}
+	for _, ch := range channels {
+		for _, a := range ch.Articles {
+			inFeeds[a]++
+		}
+	}
+	m := NewMaker(s)
+	m.Expect(inFeeds)
+	for _, ch := range channels {
+		for _, f := range []struct {
+			shared, fresh func(Channel) ([]byte, error)
+		}{{m.RSS, NewMaker(s).RSS}, {m.Atom, NewMaker(s).Atom}} {
+			got, err := f.shared(ch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := f.fresh(ch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s differs from a fresh Maker's:\n%s\nwant:\n%s", ch.Path, got, want)
+			}
+		}
+	}
+	for _, c := range []*itemCache{&m.rss, &m.atom} {
+		c.items.Range(func(a, _ any) bool {
+			t.Errorf("the item of %q is kept after its last feed", a.(*site.Article).Title)
+			return true
+		})
+	}
+}

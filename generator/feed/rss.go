@@ -65,7 +65,7 @@ func (m *Maker) RSS(ch Channel) ([]byte, error) {
 		},
 	}
 	for _, a := range ch.Articles {
-		data, err := m.cachedItem(&m.rss, a, func() ([]byte, error) { return rssItemXML(s, a) })
+		data, err := m.rss.item(a, func() ([]byte, error) { return rssItemXML(s, a) })
 		if err != nil {
 			return nil, err
 		}

@@ -177,6 +177,10 @@ func Load(fsys fs.FS, cfg *config.Config, from func(name string) string) (*Templ
 	return t, errs.Err()
 }
 
+// ForgetCached drops what cached rendered, for a build that has no page
+// left to render: on a large site the cards alone weigh tens of megabytes.
+func (t *Templates) ForgetCached() { t.cache.Clear() }
+
 // Execute renders the page kind of d into w.
 func (t *Templates) Execute(w io.Writer, d *Data) error {
 	tmpl := t.kinds[d.Kind]

@@ -119,8 +119,9 @@ const (
 )
 
 // Write calls write for every index file, with a slash path relative to
-// the site root. The files depend on nothing but s: the same site gives
-// the same bytes.
+// the site root, as soon as the file is made; write may keep data, which
+// Write does not touch again. The files depend on nothing but s: the same
+// site gives the same bytes.
 func Write(s *site.Site, write func(name string, data []byte) error) error {
 	w := &writer{write: write, hash: sha256.New()}
 	docs := slices.Clone(s.Articles)
