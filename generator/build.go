@@ -219,7 +219,7 @@ func (b *builder) model() error {
 	if b.keep != nil {
 		body = b.keep.body(body)
 	}
-	opts := site.Options{Drafts: b.opts.Drafts, Future: b.opts.Future, Now: b.opts.Now}
+	opts := site.Options{Drafts: b.opts.Drafts, Future: b.opts.Future, Now: b.opts.Now, Consume: b.keep == nil}
 	if b.keep != nil {
 		b.keep.mu.Lock()
 		opts.Previous = b.keep.site
@@ -228,13 +228,6 @@ func (b *builder) model() error {
 	s, err := site.New(b.cfg, b.content, opts, body)
 	if err != nil {
 		return err
-	}
-	if b.keep == nil {
-		// Only the rendered bodies are needed from here on; a large site
-		// is lighter without its Markdown.
-		for _, a := range b.content.Articles {
-			a.Markdown = nil
-		}
 	}
 	b.site, b.content = s, nil
 	b.stats.Articles, b.stats.Tags = len(s.Articles), len(s.Tags)

@@ -110,6 +110,11 @@ type Options struct {
 	Drafts   bool      // include drafts
 	Future   bool      // include articles dated after Now
 	Now      time.Time // the build's time; only Future reads it
+	// Consume lets New drop each article's and page's Markdown as soon as
+	// it is rendered or left out, so that a large site never holds all its
+	// Markdown and all its HTML at once; the content cannot build another
+	// model then.
+	Consume bool
 }
 
 // Body is a rendered Markdown body, given to New by the caller so that the
@@ -125,6 +130,9 @@ type Body struct {
 func New(cfg *config.Config, c *content.Content, opts Options, render func(src []byte, sum uint64) Body) (*Site, error) {
 	s := &Site{Config: cfg}
 	for _, a := range c.Articles {
+		if opts.Consume && (a.Draft && !opts.Drafts || a.Date.After(opts.Now) && !opts.Future) {
+			a.Markdown = nil
+		}
 		switch {
 		case a.Draft && !opts.Drafts:
 			s.Skipped.Drafts++
@@ -155,7 +163,7 @@ func New(cfg *config.Config, c *content.Content, opts Options, render func(src [
 	// These steps fill different fields of the articles, so they run side
 	// by side; the dev server rebuilds the model after every edit.
 	var wg sync.WaitGroup
-	wg.Go(func() { renderBodies(s, render) })
+	wg.Go(func() { renderBodies(s, render, opts.Consume) })
 	wg.Go(func() {
 		s.Tags = buildTags(s.Articles, cfg.TagAliases)
 		s.relatedKey = relatedKey(s.Articles)

@@ -176,3 +176,53 @@ func TestPaginate(t *testing.T) {
 		}
 	}
 }
+
+// TestConsume checks that a model built with Consume is the one built
+// without, and that no article or page keeps its Markdown.
+func TestConsume(t *testing.T) {
+	cfg, err := config.Parse(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newContent := func() *content.Content {
+		d := art("d.md", "D", day(1, 0))
+		d.Draft = true
+		articles := []*content.Article{d, art("f.md", "F", time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)), art("a.md", "A", day(2, 0), "x"), art("b.md", "B", day(1, 0), "x")}
+		for _, a := range articles {
+			a.Slug, a.Markdown = strings.ToLower(a.Title), []byte("Body of "+a.Title)
+		}
+		return &content.Content{Articles: articles, Pages: []*content.Page{{File: "p.md", Name: "about", Title: "About", Markdown: []byte("About us")}}}
+	}
+	render := func(src []byte, _ uint64) Body { return Body{HTML: template.HTML(src), Summary: string(src)} }
+	now := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	kept, consumed := newContent(), newContent()
+	want, err := New(cfg, kept, Options{Now: now}, render)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := New(cfg, consumed, Options{Now: now, Consume: true}, render)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, a := range got.Articles {
+		if w := want.Articles[i]; a.URL != w.URL || a.Body != w.Body || a.Summary != w.Summary {
+			t.Errorf("article %d = %s %q %q; want %s %q %q", i, a.URL, a.Body, a.Summary, w.URL, w.Body, w.Summary)
+		}
+	}
+	if len(got.Articles) != 2 || got.Pages[0].Body != want.Pages[0].Body {
+		t.Errorf("%d articles, page body %q; want 2, %q", len(got.Articles), got.Pages[0].Body, want.Pages[0].Body)
+	}
+	for _, a := range consumed.Articles {
+		if a.Markdown != nil {
+			t.Errorf("%s keeps its Markdown", a.File)
+		}
+	}
+	if consumed.Pages[0].Markdown != nil {
+		t.Error("the page keeps its Markdown")
+	}
+	for _, a := range kept.Articles {
+		if a.Markdown == nil {
+			t.Errorf("%s lost its Markdown without Consume", a.File)
+		}
+	}
+}
