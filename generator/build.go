@@ -116,8 +116,10 @@ func Build(opts Options, w Writer) (*Stats, error) {
 		{"fingerprint", b.checkInputs},
 		{"load", b.load},
 		{"model", b.model},
-		{"pages", b.writePages},
+		// Feeds come before pages: the items they keep and the cards the
+		// pages keep are not in memory at the same time.
 		{"feeds", func() error { return b.write(b.feeds()) }},
+		{"pages", b.writePages},
 		{"sitemap", func() error { return b.write(b.sitemap()) }},
 		{"search", func() error { return b.write(b.searchIndex()) }},
 		{"static", func() error { return b.write(b.static()) }},
