@@ -42,3 +42,16 @@ func FuzzTerms(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCollapseSpace checks collapseSpace against the words strings.Fields
+// finds, on any input.
+func FuzzCollapseSpace(f *testing.F) {
+	for _, s := range []string{"", " ", "a", "  two\twords \n", "no\u00a0break\u2003em space", "bad \xff byte ", "\u0085x\u3000y"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := collapseSpace(s), strings.Join(strings.Fields(s), " "); got != want {
+			t.Fatalf("collapseSpace(%q) = %q; want %q", s, got, want)
+		}
+	})
+}

@@ -168,7 +168,39 @@ func bodyText(h string) string {
 	if strings.IndexByte(text, '&') >= 0 {
 		text = html.UnescapeString(text)
 	}
-	return strings.Join(strings.Fields(text), " ")
+	return collapseSpace(text)
+}
+
+// collapseSpace returns strings.Join(strings.Fields(s), " ") without
+// making the list of words: a body is thousands of them.
+func collapseSpace(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	word := -1 // where the current word starts; -1 between words
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		switch space := unicode.IsSpace(r); {
+		case space && word >= 0:
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(s[word:i])
+			word = -1
+		case !space && word < 0:
+			word = i
+		}
+		i += size
+	}
+	if word >= 0 {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(s[word:])
+	}
+	return b.String()
 }
 
 // clip cuts text to at most max bytes at a space, marking the cut with "…".
