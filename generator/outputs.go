@@ -166,9 +166,13 @@ func (b *builder) feeds() iter.Seq[output] {
 		for _, src := range s.Sources {
 			lists = append(lists, feed.Channel{Title: src.Name + " — " + s.Title, Description: render.SourceDescription(s, src), URL: src.URL, Articles: newest(src.Articles)})
 		}
-		for _, ch := range lists {
-			if !channel(ch, map[string]format{"feed.xml": m.RSS, "atom.xml": m.Atom}) {
-				return
+		// All the RSS feeds, then all the Atom ones: only one format's
+		// items are kept at a time.
+		for _, formats := range []map[string]format{{"feed.xml": m.RSS}, {"atom.xml": m.Atom}} {
+			for _, ch := range lists {
+				if !channel(ch, formats) {
+					return
+				}
 			}
 		}
 	}
