@@ -80,28 +80,22 @@ func (m *Maker) Expect(feeds map[*site.Article]int) {
 }
 
 // item returns the XML of a's item from cache, encoding it with encode the
-// first time.
+// first time. Two feeds made at once may both encode it, and then the item
+// can stay past its last feed; the bytes are the same either way.
 func (c *itemCache) item(a *site.Article, encode func() ([]byte, error)) ([]byte, error) {
-	if c.left == nil {
-		if data, ok := c.items.Load(a); ok {
-			return data.([]byte), nil
-		}
-		data, err := encode()
-		if err == nil {
-			c.items.Store(a, bytes.Clone(data)) // without the encoder's spare capacity
-		}
-		return data, err
+	left := int32(1) // without counts, every item is kept
+	if n := c.left[a]; n != nil {
+		left = n.Add(-1)
 	}
-	n := c.left[a].Add(-1)
 	if data, ok := c.items.Load(a); ok {
-		if n == 0 {
+		if left <= 0 {
 			c.items.Delete(a)
 		}
 		return data.([]byte), nil
 	}
 	data, err := encode()
-	if err == nil && n > 0 {
-		c.items.Store(a, bytes.Clone(data))
+	if err == nil && left > 0 {
+		c.items.Store(a, bytes.Clone(data)) // without the encoder's spare capacity
 	}
 	return data, err
 }

@@ -341,8 +341,8 @@ func TestDocuments(t *testing.T) {
 			t.Errorf("doc %d = %q %q; want %q %q", doc, title, url, a.Title, a.URL)
 		}
 	}
-	if want := "Analysts think it is the Hwasŏng-12, shown at the parade; it came down near Kwajalein."; bodies[len(bodies)-1-2] != want {
-		t.Errorf("body text = %q; want %q", bodies[2], want)
+	if want, got := "Analysts think it is the Hwasŏng-12, shown at the parade; it came down near Kwajalein.", bodies[len(bodies)-1-2]; got != want {
+		t.Errorf("body text = %q; want %q", got, want)
 	}
 }
 
@@ -584,7 +584,11 @@ func TestAddKeepsOlderFiles(t *testing.T) {
 	x := openIndex(t, after)
 	lastDocs := fmt.Sprintf("d/%d.json", (len(s.Articles)-1)/docChunk)
 	lastBodies := fmt.Sprintf("b/%d.json", (len(s.Articles)-1)/bodyChunk)
-	terms := Terms(newest.Title + " " + newest.Source + " " + string(newest.Body))
+	text := []string{newest.Title, newest.Source, newest.Summary, bodyText(string(newest.Body))}
+	for _, tag := range newest.Tags {
+		text = append(text, tag.Name)
+	}
+	terms := Terms(strings.Join(text, " "))
 	changed := 0
 	for name, data := range after {
 		if bytes.Equal(before[name], data) {

@@ -130,9 +130,6 @@ type Body struct {
 func New(cfg *config.Config, c *content.Content, opts Options, render func(src []byte, sum uint64) Body) (*Site, error) {
 	s := &Site{Config: cfg}
 	for _, a := range c.Articles {
-		if opts.Consume && (a.Draft && !opts.Drafts || a.Date.After(opts.Now) && !opts.Future) {
-			a.Markdown = nil
-		}
 		switch {
 		case a.Draft && !opts.Drafts:
 			s.Skipped.Drafts++
@@ -143,6 +140,10 @@ func New(cfg *config.Config, c *content.Content, opts Options, render func(src [
 			}
 		default:
 			s.Articles = append(s.Articles, &Article{Article: a})
+			continue
+		}
+		if opts.Consume {
+			a.Markdown = nil // left out, so never rendered
 		}
 	}
 	slices.SortStableFunc(s.Articles, func(a, b *Article) int {
