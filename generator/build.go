@@ -28,6 +28,7 @@ import (
 	"github.com/digest/digest/generator/markdown"
 	"github.com/digest/digest/generator/render"
 	"github.com/digest/digest/generator/site"
+	"github.com/digest/digest/generator/spool"
 )
 
 // Options are the inputs of one build.
@@ -42,6 +43,12 @@ type Options struct {
 	Now time.Time
 	// Progress, when set, follows the build as it goes.
 	Progress *Progress
+	// Scratch, when set, is a folder for a scratch file that holds the
+	// articles' Markdown and HTML between the steps that need them, so
+	// that a large site's bodies are not all on the heap at once. It
+	// should be on the output's disk: the file grows to about the size of
+	// the content and its HTML together. A Session keeps them in memory.
+	Scratch string
 }
 
 // Progress tells another goroutine how far a build has come, for a
@@ -97,8 +104,10 @@ type builder struct {
 	site        *site.Site
 	// keep, when set, is what a Session keeps between builds.
 	keep *kept
-	sign *render.Signer
-	urls []feed.URL // the pages, for the sitemap
+	// spool, when set, holds the bodies (see Options.Scratch).
+	spool *spool.Spool
+	sign  *render.Signer
+	urls  []feed.URL // the pages, for the sitemap
 }
 
 // errSkip ends a build early with success: the output is current.
@@ -107,8 +116,18 @@ var errSkip = errors.New("nothing changed")
 // Build builds the site described by opts into w. The error, when not
 // nil, is a diag.List of every problem found; nothing should be published
 // then.
-func Build(opts Options, w Writer) (*Stats, error) {
+func Build(opts Options, w Writer) (stats *Stats, err error) {
 	b := &builder{opts: opts, w: w, stats: &Stats{}}
+	if opts.Scratch != "" {
+		if b.spool, err = spool.Create(opts.Scratch); err != nil {
+			return b.stats, err
+		}
+		defer func() {
+			if cerr := b.spool.Close(); err == nil {
+				err = cerr
+			}
+		}()
+	}
 	steps := []struct {
 		name string
 		run  func() error
@@ -191,7 +210,7 @@ func (b *builder) load() error {
 	if b.keep != nil {
 		c, err = b.keep.content(cfg).Load(b.opts.Site, cfg.Location)
 	} else {
-		c, err = content.Load(b.opts.Site, cfg.Location)
+		c, err = content.Load(b.opts.Site, cfg.Location, b.spool)
 	}
 	errs.Add(content.Dir, err)
 	from := func(name string) string {
@@ -221,7 +240,7 @@ func (b *builder) model() error {
 	if b.keep != nil {
 		body = b.keep.body(body)
 	}
-	opts := site.Options{Drafts: b.opts.Drafts, Future: b.opts.Future, Now: b.opts.Now, Consume: b.keep == nil}
+	opts := site.Options{Drafts: b.opts.Drafts, Future: b.opts.Future, Now: b.opts.Now, Consume: b.keep == nil, Spool: b.spool}
 	if b.keep != nil {
 		b.keep.mu.Lock()
 		opts.Previous = b.keep.site

@@ -183,17 +183,22 @@ func TestBadSites(t *testing.T) {
 	}
 }
 
-// TestDeterministic builds the example digest twice and wants the same
-// bytes.
+// TestDeterministic builds the example digest twice, the second time with
+// the bodies in a scratch file, and wants the same bytes, and nothing left
+// in the scratch folder.
 func TestDeterministic(t *testing.T) {
 	fsys := os.DirFS("..")
 	a, _, err := build(t, fsys)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _, err := build(t, fsys)
-	if err != nil {
+	scratch := t.TempDir()
+	b := &memOutput{}
+	if _, err := Build(Options{Site: fsys, Theme: theme, Now: buildTime, Scratch: scratch}, b); err != nil {
 		t.Fatal(err)
+	}
+	if left, _ := os.ReadDir(scratch); len(left) != 0 {
+		t.Errorf("%d files left in the scratch folder", len(left))
 	}
 	if len(a.files) != len(b.files) {
 		t.Fatalf("builds wrote %d and %d files", len(a.files), len(b.files))

@@ -173,6 +173,7 @@ func runBuild(e *env, args []string) int {
 		return exitContent
 	}
 	opts := e.options(sf, *baseURL)
+	opts.Scratch = o.Scratch()
 	if !*quiet {
 		opts.Progress = &generator.Progress{}
 		defer showProgress(e.stderr, opts.Progress, start)()

@@ -212,8 +212,8 @@ func TestNew(t *testing.T) {
 			if !strings.Contains(string(src), "\ndate: "+tt.date+"\n") {
 				t.Errorf("date not written as %s in the site's zone:\n%s", tt.date, src)
 			}
-			if string(a.Markdown) != placeholder {
-				t.Errorf("body %q; want the placeholder", a.Markdown)
+			if body, _ := a.Markdown.Get(); body != placeholder {
+				t.Errorf("body %q; want the placeholder", body)
 			}
 		})
 	}
@@ -317,8 +317,8 @@ func TestNewBody(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if string(a.Markdown) != tt.want {
-				t.Errorf("body %q; want %q", a.Markdown, tt.want)
+			if body, _ := a.Markdown.Get(); body != tt.want {
+				t.Errorf("body %q; want %q", body, tt.want)
 			}
 		})
 	}

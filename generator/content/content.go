@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/digest/digest/generator/diag"
+	"github.com/digest/digest/generator/spool"
 )
 
 // Dir is the content folder inside the site folder.
@@ -50,8 +51,8 @@ type Article struct {
 	Aliases     []string
 	Params      map[string]any // every key this package does not know
 
-	Markdown []byte // the body, undecoded
-	BodyLine int    // the file line the body starts on
+	Markdown spool.Text // the body, undecoded
+	BodyLine int        // the file line the body starts on
 	// Sum is a hash of the file's bytes: the same Sum, the same article.
 	Sum uint64
 }
@@ -65,7 +66,7 @@ type Page struct {
 	Updated time.Time
 	Params  map[string]any
 
-	Markdown []byte
+	Markdown spool.Text
 	BodyLine int
 	Sum      uint64
 }
@@ -78,10 +79,10 @@ type Content struct {
 }
 
 // Load reads every Markdown file under content/ in fsys. Dates without a
-// zone are read in loc. The error, when not nil, is a diag.List of every
-// problem found.
-func Load(fsys fs.FS, loc *time.Location) (*Content, error) {
-	return load(fsys, loc, nil)
+// zone are read in loc. The bodies are kept in sp, or in memory when sp is
+// nil. The error, when not nil, is a diag.List of every problem found.
+func Load(fsys fs.FS, loc *time.Location, sp *spool.Spool) (*Content, error) {
+	return load(fsys, loc, nil, sp)
 }
 
 // Cache keeps what Load made of each file, and the list of files, so that
@@ -153,10 +154,10 @@ func (c *Cache) listing(fsys fs.FS) ([]string, error) {
 
 // Load is Load, reading only the files the cache does not hold.
 func (c *Cache) Load(fsys fs.FS, loc *time.Location) (*Content, error) {
-	return load(fsys, loc, c)
+	return load(fsys, loc, c, nil)
 }
 
-func load(fsys fs.FS, loc *time.Location, cache *Cache) (*Content, error) {
+func load(fsys fs.FS, loc *time.Location, cache *Cache, sp *spool.Spool) (*Content, error) {
 	var files []string
 	var err error
 	if cache != nil {
@@ -206,6 +207,9 @@ func load(fsys fs.FS, loc *time.Location, cache *Cache) (*Content, error) {
 				} else {
 					r.article, r.warnings, r.err = ParseArticle(files[n], src, loc)
 				}
+				if sp != nil && r.err == nil {
+					r.err = spoolBody(sp, r)
+				}
 			}
 		})
 	}
@@ -236,6 +240,20 @@ func load(fsys fs.FS, loc *time.Location, cache *Cache) (*Content, error) {
 	}
 	c.Warnings.Sort()
 	return c, errs.Err()
+}
+
+// spoolBody moves the body r parsed into sp.
+func spoolBody(sp *spool.Spool, r *result) error {
+	var body *spool.Text
+	if r.article != nil {
+		body = &r.article.Markdown
+	} else {
+		body = &r.page.Markdown
+	}
+	md, _ := body.Get() // in memory: no error
+	var err error
+	*body, err = sp.Add(md)
+	return err
 }
 
 func isPage(file string) bool { return strings.HasPrefix(file, PagesDir+"/") }

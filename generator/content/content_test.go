@@ -1,7 +1,6 @@
 package content
 
 import (
-	"bytes"
 	"errors"
 	"flag"
 	"os"
@@ -16,6 +15,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/digest/digest/generator/diag"
+	"github.com/digest/digest/generator/spool"
 )
 
 var update = flag.Bool("update", false, "rewrite the want and warnings sections of testdata/bad/*.txtar")
@@ -23,6 +23,16 @@ var update = flag.Bool("update", false, "rewrite the want and warnings sections 
 // manila is the site timezone of the tests: far from UTC, so a date read
 // in the wrong zone shows.
 var manila = mustLoad("Asia/Manila")
+
+// markdown is the body t holds.
+func markdown(t *testing.T, txt spool.Text) string {
+	t.Helper()
+	s, err := txt.Get()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
 
 func mustLoad(name string) *time.Location {
 	loc, err := time.LoadLocation(name)
@@ -75,7 +85,7 @@ func TestBad(t *testing.T) {
 	for _, file := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
 			ar, fsys, want, wantWarnings := readArchive(t, file)
-			c, err := Load(fsys, manila)
+			c, err := Load(fsys, manila, nil)
 			checkDiagnostics(t, err)
 			got := lines(err)
 			gotWarnings := ""
@@ -153,9 +163,28 @@ func TestLoad(t *testing.T) {
 		"layouts/ignored.md":               broken,
 		"content/2017/05/envoy.md.orig.md": article("Envoy named again", "2017-05-31"),
 	}
-	c, err := Load(fsys, manila)
+	c, err := Load(fsys, manila, nil)
 	if err != nil {
 		t.Fatal(err)
+	}
+	sp, err := spool.Create(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sp.Close()
+	spooled, err := Load(fsys, manila, sp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, a := range spooled.Articles {
+		if got, want := markdown(t, a.Markdown), markdown(t, c.Articles[i].Markdown); got != want {
+			t.Errorf("%s: spooled body %q; want %q", a.File, got, want)
+		}
+	}
+	for i, p := range spooled.Pages {
+		if got, want := markdown(t, p.Markdown), markdown(t, c.Pages[i].Markdown); got != want {
+			t.Errorf("%s: spooled body %q; want %q", p.File, got, want)
+		}
 	}
 	var files []string
 	for _, a := range c.Articles {
@@ -173,8 +202,8 @@ func TestLoad(t *testing.T) {
 	if a := c.Articles[2]; a.Title != "Summit" || !a.Date.Equal(time.Date(2017, 6, 1, 9, 30, 0, 0, manila)) || a.Slug != "summit" {
 		t.Errorf("summit.md: title %q, date %v, slug %q", a.Title, a.Date, a.Slug)
 	}
-	if a := c.Articles[0]; string(a.Markdown) != "Body of Envoy named.\n" || a.BodyLine != 5 {
-		t.Errorf("envoy.md: body %q on line %d; want %q on line 5", a.Markdown, a.BodyLine, "Body of Envoy named.\n")
+	if a := c.Articles[0]; markdown(t, a.Markdown) != "Body of Envoy named.\n" || a.BodyLine != 5 {
+		t.Errorf("envoy.md: body %q on line %d; want %q on line 5", markdown(t, a.Markdown), a.BodyLine, "Body of Envoy named.\n")
 	}
 
 	if len(c.Pages) != 2 {
@@ -182,7 +211,7 @@ func TestLoad(t *testing.T) {
 	}
 	about, privacy := c.Pages[0], c.Pages[1]
 	if about.File != "content/pages/about.md" || about.Name != "about" || about.Title != "About" ||
-		!about.Updated.Equal(time.Date(2017, 6, 30, 0, 0, 0, 0, time.UTC)) || string(about.Markdown) != "Who we are.\n" {
+		!about.Updated.Equal(time.Date(2017, 6, 30, 0, 0, 0, 0, time.UTC)) || markdown(t, about.Markdown) != "Who we are.\n" {
 		t.Errorf("about page: %+v", about)
 	}
 	if privacy.Name != "legal/privacy" || privacy.Title != "Privacy" {
@@ -205,9 +234,9 @@ func TestLoadOrder(t *testing.T) {
 		}
 		fsys[name] = &fstest.MapFile{Data: []byte(data)}
 	}
-	c0, err0 := Load(fsys, manila)
+	c0, err0 := Load(fsys, manila, nil)
 	for range 10 {
-		c, err := Load(fsys, manila)
+		c, err := Load(fsys, manila, nil)
 		if lines(err) != lines(err0) || lines(c.Warnings.Err()) != lines(c0.Warnings.Err()) || len(c.Articles) != len(c0.Articles) {
 			t.Fatalf("two loads of one site differ:\n%v\n%v", err, err0)
 		}
@@ -223,14 +252,14 @@ func TestLoadOrder(t *testing.T) {
 }
 
 func TestLoadWithoutContent(t *testing.T) {
-	_, err := Load(fstest.MapFS{"site.yaml": {Data: []byte("title: x\n")}}, manila)
+	_, err := Load(fstest.MapFS{"site.yaml": {Data: []byte("title: x\n")}}, manila, nil)
 	if err == nil || !strings.HasPrefix(err.Error(), "content: ") {
 		t.Errorf("Load without content/: error %v; want one starting with %q", err, "content: ")
 	}
 }
 
 func TestLoadEmpty(t *testing.T) {
-	c, err := Load(fstest.MapFS{"content/pages": {Mode: 0o755 | os.ModeDir}}, manila)
+	c, err := Load(fstest.MapFS{"content/pages": {Mode: 0o755 | os.ModeDir}}, manila, nil)
 	if err != nil || len(c.Articles) != 0 || len(c.Pages) != 0 {
 		t.Errorf("Load of an empty content folder: %+v, %v", c, err)
 	}
@@ -297,8 +326,8 @@ func TestBodyLine(t *testing.T) {
 			t.Errorf("ParseArticle(%q): %v", tt.src, err)
 			continue
 		}
-		if a.BodyLine != tt.line || !bytes.Equal(a.Markdown, []byte(tt.body)) {
-			t.Errorf("ParseArticle(%q): body %q on line %d; want %q on line %d", tt.src, a.Markdown, a.BodyLine, tt.body, tt.line)
+		if a.BodyLine != tt.line || markdown(t, a.Markdown) != tt.body {
+			t.Errorf("ParseArticle(%q): body %q on line %d; want %q on line %d", tt.src, markdown(t, a.Markdown), a.BodyLine, tt.body, tt.line)
 		}
 	}
 }

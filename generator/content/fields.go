@@ -12,6 +12,7 @@ import (
 
 	"github.com/digest/digest/generator/diag"
 	"github.com/digest/digest/generator/slug"
+	"github.com/digest/digest/generator/spool"
 )
 
 // knownKeys are the front-matter keys with a meaning; see design.md.
@@ -38,7 +39,7 @@ func ParseArticle(file string, src []byte, loc *time.Location) (*Article, diag.L
 	if err != nil {
 		return nil, nil, err
 	}
-	a := &Article{File: file, Markdown: m.body, BodyLine: m.bodyLine, Sum: sum(src)}
+	a := &Article{File: file, Markdown: spool.Mem(string(m.body)), BodyLine: m.bodyLine, Sum: sum(src)}
 	d := decoder{file: file, loc: loc}
 	var title *field // where the title is written, when it is
 	haveDate := false
@@ -104,7 +105,7 @@ func ParsePage(file string, src []byte) (*Page, diag.List, error) {
 		return nil, nil, err
 	}
 	name := strings.TrimSuffix(strings.TrimPrefix(file, PagesDir+"/"), ".md")
-	p := &Page{File: file, Name: name, Markdown: m.body, BodyLine: m.bodyLine, Sum: sum(src)}
+	p := &Page{File: file, Name: name, Markdown: spool.Mem(string(m.body)), BodyLine: m.bodyLine, Sum: sum(src)}
 	d := decoder{file: file, loc: time.UTC}
 	for _, f := range m.fields {
 		switch f.key {

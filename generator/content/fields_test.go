@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/digest/digest/generator/spool"
 )
 
 // The same article in each front-matter format: every format must give
@@ -128,7 +130,7 @@ func TestFormats(t *testing.T) {
 			"priority": 2,
 			"extra":    []any{1, "two", map[string]any{"three": 3}},
 		},
-		Markdown: []byte("Body.\n"),
+		Markdown: spool.Mem("Body.\n"),
 	}
 	for _, tt := range formatTests {
 		a, warnings, err := ParseArticle("content/a.md", []byte(tt.src), manila)

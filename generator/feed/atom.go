@@ -37,7 +37,10 @@ type atomCategory struct {
 // Atom renders ch as an Atom 1.0 feed.
 func (m *Maker) Atom(ch Channel) ([]byte, error) {
 	s := m.site
-	f := newFeed(s, Channel{Title: ch.Title, URL: ch.URL, Description: ch.Description})
+	f, err := newFeed(s, Channel{Title: ch.Title, URL: ch.URL, Description: ch.Description})
+	if err != nil {
+		return nil, err
+	}
 	f.Updated = updated(ch.Articles)
 	// Atom requires an author for the feed or for every entry, and a
 	// curator's byline is optional: the site itself stands in.
@@ -74,7 +77,11 @@ func (m *Maker) Atom(ch Channel) ([]byte, error) {
 // atomEntryXML encodes a's entry as it stands inside the feed, indented to
 // its depth there.
 func atomEntryXML(s *site.Site, a *site.Article) ([]byte, error) {
-	f := &feeds.Feed{Items: []*feeds.Item{newItem(s, a)}}
+	item, err := newItem(s, a)
+	if err != nil {
+		return nil, err
+	}
+	f := &feeds.Feed{Items: []*feeds.Item{item}}
 	e := (&feeds.Atom{Feed: f}).AtomFeed().Entries[0]
 	e.Published = a.Date.Format(time.RFC3339)
 	if e.Summary != nil {

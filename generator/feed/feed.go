@@ -111,7 +111,7 @@ type Channel struct {
 
 // newFeed is what every format says about a channel. Each format adds what
 // gorilla/feeds cannot express after converting it.
-func newFeed(s *site.Site, ch Channel) *feeds.Feed {
+func newFeed(s *site.Site, ch Channel) (*feeds.Feed, error) {
 	f := &feeds.Feed{
 		Title:       ch.Title,
 		Link:        &feeds.Link{Href: absURL(s, ch.URL)},
@@ -119,16 +119,24 @@ func newFeed(s *site.Site, ch Channel) *feeds.Feed {
 		Updated:     updated(ch.Articles),
 	}
 	for _, a := range ch.Articles {
-		f.Items = append(f.Items, newItem(s, a))
+		it, err := newItem(s, a)
+		if err != nil {
+			return nil, err
+		}
+		f.Items = append(f.Items, it)
 	}
-	return f
+	return f, nil
 }
 
 // newItem is what every format says about an article. The source link is
 // left out of Item.Source on purpose: gorilla writes it into RSS as a
 // <source> without the url attribute RSS requires, so each format places
 // it itself.
-func newItem(s *site.Site, a *site.Article) *feeds.Item {
+func newItem(s *site.Site, a *site.Article) (*feeds.Item, error) {
+	content, err := contentHTML(a)
+	if err != nil {
+		return nil, err
+	}
 	link := absURL(s, a.URL)
 	it := &feeds.Item{
 		Title:       a.Title,
@@ -136,7 +144,7 @@ func newItem(s *site.Site, a *site.Article) *feeds.Item {
 		Id:          link,
 		IsPermaLink: "true",
 		Description: a.Summary,
-		Content:     contentHTML(a),
+		Content:     content,
 		Created:     a.Date,
 		Updated:     a.Updated,
 	}
@@ -150,15 +158,16 @@ func newItem(s *site.Site, a *site.Article) *feeds.Item {
 			it.Enclosure = &feeds.Enclosure{Url: img, Type: typ, Length: "0"}
 		}
 	}
-	return it
+	return it, nil
 }
 
 // contentHTML is the article body with a link to the original story, so
 // that a reader showing only the content still credits the source.
-func contentHTML(a *site.Article) string {
-	body := string(a.Body)
-	if a.SourceURL == "" {
-		return body
+func contentHTML(a *site.Article) (string, error) {
+	b, err := a.Body()
+	body := string(b)
+	if a.SourceURL == "" || err != nil {
+		return body, err
 	}
 	name := a.Source
 	if name == "" {
@@ -168,7 +177,7 @@ func contentHTML(a *site.Article) string {
 		body += "\n"
 	}
 	return body + fmt.Sprintf("<p>Source: <a href=\"%s\">%s</a></p>\n",
-		html.EscapeString(a.SourceURL), html.EscapeString(name))
+		html.EscapeString(a.SourceURL), html.EscapeString(name)), nil
 }
 
 // itemUpdated is when an article last changed.

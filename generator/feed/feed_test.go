@@ -23,6 +23,7 @@ import (
 	"github.com/digest/digest/generator/config"
 	"github.com/digest/digest/generator/content"
 	"github.com/digest/digest/generator/site"
+	"github.com/digest/digest/generator/spool"
 )
 
 var update = flag.Bool("update", false, "update golden files")
@@ -69,7 +70,7 @@ func testSite(t *testing.T) *site.Site {
 			},
 			URL:  "/2017/05/16/envoy/",
 			Tags: []*site.Tag{korea, china},
-			Body: "<p>President Moon sends <em>special envoys</em> to four capitals.</p>\n<p>A raw CDATA end ]]> in the body.</p>\n",
+			HTML: spool.Mem("<p>President Moon sends <em>special envoys</em> to four capitals.</p>\n<p>A raw CDATA end ]]> in the body.</p>\n"),
 		},
 		{
 			Article: &content.Article{
@@ -79,7 +80,7 @@ func testSite(t *testing.T) *site.Site {
 			},
 			URL:  "/2017/05/14/belt-and-road-forum/",
 			Tags: []*site.Tag{china},
-			Body: "<p>Twenty-nine heads of state attend.</p>\n",
+			HTML: spool.Mem("<p>Twenty-nine heads of state attend.</p>\n"),
 		},
 		{
 			Article: &content.Article{
@@ -92,7 +93,7 @@ func testSite(t *testing.T) *site.Site {
 			},
 			URL:  "/2017/05/10/café-diplomacy/",
 			Tags: []*site.Tag{cafe},
-			Body: "<p>Over coffee.</p>",
+			HTML: spool.Mem("<p>Over coffee.</p>"),
 		},
 	}
 	for _, a := range s.Articles {
@@ -243,8 +244,8 @@ func checkItem(t *testing.T, it *gofeed.Item, a *site.Article) {
 	if want := tagNames(a); !slices.Equal(it.Categories, want) {
 		t.Errorf("%s: categories = %q; want %q", link, it.Categories, want)
 	}
-	if !strings.Contains(it.Content, string(a.Body)) {
-		t.Errorf("%s: content = %q; want it to contain the body %q", link, it.Content, a.Body)
+	if body, _ := a.HTML.Get(); !strings.Contains(it.Content, body) {
+		t.Errorf("%s: content = %q; want it to contain the body %q", link, it.Content, body)
 	}
 	if a.SourceURL != "" {
 		want := `<a href="` + strings.ReplaceAll(a.SourceURL, "&", "&amp;") + `">`
@@ -510,6 +511,33 @@ func TestImageURL(t *testing.T) {
 	}
 }
 
+// TestUnreadableBody checks that a body the spool cannot give back fails
+// the feed, in every format, rather than leaving the item empty.
+func TestUnreadableBody(t *testing.T) {
+	sp, err := spool.Create(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := sp.Add(strings.Repeat("<p>x</p>", 1<<18)) // enough to be in the file
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sp.Close(); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Parse([]byte("base_url: https://example.org/\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &site.Article{Article: &content.Article{Title: "T"}, URL: "/a/", HTML: body}
+	ch := Channel{Title: "T", URL: "/", Articles: []*site.Article{a}}
+	for _, r := range renderers {
+		if _, err := r.render(&site.Site{Config: cfg}, ch); err == nil {
+			t.Errorf("%s: no error for a body that cannot be read", r.file)
+		}
+	}
+}
+
 // FuzzTitle checks that no headline, however hostile, makes a feed that a
 // parser rejects.
 func FuzzTitle(f *testing.F) {
@@ -522,7 +550,7 @@ func FuzzTitle(f *testing.F) {
 	}
 	s := &site.Site{Config: cfg}
 	f.Fuzz(func(t *testing.T, title string) {
-		a := &site.Article{Article: &content.Article{Title: title}, Summary: title, URL: "/a/", Body: "<p>" + "x" + "</p>"}
+		a := &site.Article{Article: &content.Article{Title: title}, Summary: title, URL: "/a/", HTML: spool.Mem("<p>x</p>")}
 		ch := Channel{Title: title, URL: "/", Articles: []*site.Article{a}}
 		for _, r := range renderers {
 			ch.Path = "/" + r.file

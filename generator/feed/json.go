@@ -19,7 +19,10 @@ type jsonFeed struct {
 // items are not cached.
 func (m *Maker) JSON(ch Channel) ([]byte, error) {
 	s := m.site
-	f := newFeed(s, ch)
+	f, err := newFeed(s, ch)
+	if err != nil {
+		return nil, err
+	}
 	if s.Author != "" {
 		f.Author = &feeds.Author{Name: s.Author}
 	}

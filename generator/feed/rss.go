@@ -47,7 +47,10 @@ type rssItem struct {
 // RSS renders ch as an RSS 2.0 feed.
 func (m *Maker) RSS(ch Channel) ([]byte, error) {
 	s := m.site
-	f := newFeed(s, Channel{Title: ch.Title, URL: ch.URL, Description: ch.Description})
+	f, err := newFeed(s, Channel{Title: ch.Title, URL: ch.URL, Description: ch.Description})
+	if err != nil {
+		return nil, err
+	}
 	f.Updated = updated(ch.Articles)
 	c := (&feeds.Rss{Feed: f}).RssFeed()
 	c.Language = s.Language
@@ -77,7 +80,11 @@ func (m *Maker) RSS(ch Channel) ([]byte, error) {
 // rssItemXML encodes a's item as it stands inside the channel, indented to
 // its depth there.
 func rssItemXML(s *site.Site, a *site.Article) ([]byte, error) {
-	f := &feeds.Feed{Items: []*feeds.Item{newItem(s, a)}}
+	item, err := newItem(s, a)
+	if err != nil {
+		return nil, err
+	}
+	f := &feeds.Feed{Items: []*feeds.Item{item}}
 	it := (&feeds.Rss{Feed: f}).RssFeed().Items[0]
 	it.Author = ""
 	// Readers take an RSS description as HTML, so a plain-text summary is

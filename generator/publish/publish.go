@@ -213,6 +213,10 @@ func (o *Output) WriteFile(name string, data []byte) error {
 	return nil
 }
 
+// Scratch is a folder on the output's disk for the build's scratch files.
+// It is the staging folder: a file still in it at Commit is published.
+func (o *Output) Scratch() string { return o.stage }
+
 // Unchanged reports whether inputs, a fingerprint of everything a build
 // reads, is the same as the last build's, and that build is still valid at
 // now; then the output is already what this build would write, and KeepAll

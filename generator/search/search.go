@@ -82,6 +82,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash"
 	"runtime"
@@ -133,6 +134,7 @@ func Write(s *site.Site, write func(name string, data []byte) error) error {
 	for lo := 0; lo < len(docs); lo += batch {
 		arts := docs[lo:min(lo+batch, len(docs))]
 		bodies := make([]string, len(arts))
+		errs := make([]error, len(arts))
 		next := make(chan int)
 		var wg sync.WaitGroup
 		for _, a := range workers {
@@ -140,7 +142,7 @@ func Write(s *site.Site, write func(name string, data []byte) error) error {
 			// postings lists stay sorted.
 			wg.Go(func() {
 				for i := range next {
-					bodies[i] = a.add(int32(lo+i), arts[i])
+					bodies[i], errs[i] = a.add(int32(lo+i), arts[i])
 				}
 			})
 		}
@@ -149,6 +151,9 @@ func Write(s *site.Site, write func(name string, data []byte) error) error {
 		}
 		close(next)
 		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			return err
+		}
 		if err := w.docs(lo, arts, bodies); err != nil {
 			return err
 		}
@@ -240,7 +245,11 @@ type analyser struct {
 
 // add adds document n, article a, to the postings, and returns its body
 // text clipped for snippets.
-func (x *analyser) add(n int32, a *site.Article) string {
+func (x *analyser) add(n int32, a *site.Article) (string, error) {
+	body, err := a.Body()
+	if err != nil {
+		return "", err
+	}
 	clear(x.terms)
 	add := func(text string, tier uint8) {
 		x.buf = appendTerms(x.buf[:0], text)
@@ -256,7 +265,7 @@ func (x *analyser) add(n int32, a *site.Article) string {
 	}
 	add(a.Summary, tierMiddle)
 	add(source(a), tierMiddle)
-	text := bodyText(string(a.Body))
+	text := bodyText(string(body))
 	add(text, tierBody)
 	for t, tier := range x.terms {
 		p := x.postings[t]
@@ -266,7 +275,7 @@ func (x *analyser) add(n int32, a *site.Article) string {
 		}
 		p[tier-1] = append(p[tier-1], n)
 	}
-	return clip(text, maxBody)
+	return clip(text, maxBody), nil
 }
 
 // source is the name of the article's publisher: its source, else the

@@ -20,6 +20,7 @@ import (
 	"github.com/digest/digest/generator/config"
 	"github.com/digest/digest/generator/content"
 	"github.com/digest/digest/generator/site"
+	"github.com/digest/digest/generator/spool"
 )
 
 var update = flag.Bool("update", false, "update golden files")
@@ -52,7 +53,7 @@ func testSite(t *testing.T) *site.Site {
 			Article: &content.Article{Title: title, Date: d, Source: source},
 			URL:     d.Format("/2006/01/02/") + slug + "/",
 			Tags:    tags,
-			Body:    body,
+			HTML:    spool.Mem(string(body)),
 			Summary: summary,
 		}
 	}
@@ -499,7 +500,7 @@ func bigSite(t testing.TB, n int) (*site.Site, []string) {
 		for range 1 + r.IntN(4) {
 			a.Tags = append(a.Tags, tags[tag.Uint64()])
 		}
-		a.Body = template.HTML("<p>" + text(80) + "</p>\n<p>" + text(70) + "</p>\n")
+		a.HTML = spool.Mem("<p>" + text(80) + "</p>\n<p>" + text(70) + "</p>\n")
 		s.Articles[i] = a
 	}
 	return s, vocab
@@ -570,21 +571,21 @@ func TestAddKeepsOlderFiles(t *testing.T) {
 		a := *oldest
 		a.Article = &content.Article{Title: fmt.Sprintf("Older story %d", i), Date: oldest.Date.AddDate(0, 0, -1-i), Source: "Wire"}
 		a.URL = fmt.Sprintf("/older/%d/", i)
-		a.Body = template.HTML(fmt.Sprintf("<p>Background number %d on the talks.</p>\n", i))
+		a.HTML = spool.Mem(fmt.Sprintf("<p>Background number %d on the talks.</p>\n", i))
 		s.Articles = append(s.Articles, &a)
 	}
 	before := written(t, s)
 	newest := *s.Articles[0]
 	newest.Article = &content.Article{Title: "Zeppelin lands", Date: newest.Date.AddDate(0, 0, 1), Source: "Wire"}
 	newest.URL = "/newest/"
-	newest.Body = "<p>A zeppelin lands.</p>\n"
+	newest.HTML = spool.Mem("<p>A zeppelin lands.</p>\n")
 	s.Articles = append([]*site.Article{&newest}, s.Articles...)
 	after := written(t, s)
 
 	x := openIndex(t, after)
 	lastDocs := fmt.Sprintf("d/%d.json", (len(s.Articles)-1)/docChunk)
 	lastBodies := fmt.Sprintf("b/%d.json", (len(s.Articles)-1)/bodyChunk)
-	text := []string{newest.Title, newest.Source, newest.Summary, bodyText(string(newest.Body))}
+	text := []string{newest.Title, newest.Source, newest.Summary, bodyText("<p>A zeppelin lands.</p>\n")}
 	for _, tag := range newest.Tags {
 		text = append(text, tag.Name)
 	}

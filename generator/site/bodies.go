@@ -4,42 +4,65 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"github.com/digest/digest/generator/spool"
 )
 
-// renderBodies renders every article and page body on all cores, and fills
-// in summaries the front matter left out. Unless consume is set, the
-// content is not changed, so a caller may keep it and build the model
-// again.
-func renderBodies(s *Site, render func(src []byte, sum uint64) Body, consume bool) {
+// renderBodies renders every article and page body on all cores, keeps
+// them in opts.Spool or in memory, and fills in summaries the front matter
+// left out. Unless opts.Consume is set, the content is not changed, so a
+// caller may keep it and build the model again. The error is the first
+// body that could not be read or kept.
+func renderBodies(s *Site, render func(src []byte, sum uint64) Body, opts Options) error {
 	var next atomic.Int64
 	var wg sync.WaitGroup
+	var (
+		mu       sync.Mutex
+		firstErr error
+	)
 	n := len(s.Articles) + len(s.Pages)
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				var err error
 				if i < len(s.Articles) {
 					a := s.Articles[i]
-					b := render(a.Markdown, a.Sum)
-					if consume {
-						a.Article.Markdown = nil
-					}
-					a.Body, a.Summary = b.HTML, a.Article.Summary
-					if a.Summary == "" {
-						a.Summary = b.Summary
-					}
-					continue
+					a.HTML, a.Summary, err = renderBody(&a.Article.Markdown, a.Sum, a.Article.Summary, render, opts)
+				} else {
+					p := s.Pages[i-len(s.Articles)]
+					p.HTML, p.Summary, err = renderBody(&p.Page.Markdown, p.Sum, p.Page.Summary, render, opts)
 				}
-				p := s.Pages[i-len(s.Articles)]
-				b := render(p.Markdown, p.Sum)
-				if consume {
-					p.Page.Markdown = nil
-				}
-				p.Body, p.Summary = b.HTML, p.Page.Summary
-				if p.Summary == "" {
-					p.Summary = b.Summary
+				if err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
 				}
 			}
 		})
 	}
 	wg.Wait()
+	return firstErr
+}
+
+// renderBody renders one body and keeps it, with the summary the front
+// matter gave, or else the body's.
+func renderBody(md *spool.Text, sum uint64, summary string, render func(src []byte, sum uint64) Body, opts Options) (spool.Text, string, error) {
+	src, err := md.Get()
+	if err != nil {
+		return spool.Text{}, "", err
+	}
+	if opts.Consume {
+		*md = spool.Text{}
+	}
+	b := render([]byte(src), sum)
+	if summary == "" {
+		summary = b.Summary
+	}
+	html := spool.Mem(string(b.HTML))
+	if opts.Spool != nil {
+		html, err = opts.Spool.Add(string(b.HTML))
+	}
+	return html, summary, err
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/digest/digest/generator/config"
 	"github.com/digest/digest/generator/content"
+	"github.com/digest/digest/generator/spool"
 )
 
 // Site is everything the templates and feeds are made from.
@@ -51,7 +52,7 @@ type Article struct {
 	URL     string
 	Tags    []*Tag // in the order the front matter gives, merged by slug
 	Edition *Edition
-	Body    template.HTML
+	HTML    spool.Text // the rendered body; see Body
 	// Summary is the front matter's summary, or the body's first
 	// paragraph as plain text.
 	Summary string
@@ -70,8 +71,20 @@ type Article struct {
 type Page struct {
 	*content.Page
 	URL     string
-	Body    template.HTML
+	HTML    spool.Text
 	Summary string // as for Article
+}
+
+// Body is the article's rendered body.
+func (a *Article) Body() (template.HTML, error) {
+	s, err := a.HTML.Get()
+	return template.HTML(s), err
+}
+
+// Body is the page's rendered body.
+func (p *Page) Body() (template.HTML, error) {
+	s, err := p.HTML.Get()
+	return template.HTML(s), err
 }
 
 // Edition is the articles of one day in the site's timezone.
@@ -115,6 +128,8 @@ type Options struct {
 	// Markdown and all its HTML at once; the content cannot build another
 	// model then.
 	Consume bool
+	// Spool, when set, keeps the rendered bodies instead of memory.
+	Spool *spool.Spool
 }
 
 // Body is a rendered Markdown body, given to New by the caller so that the
@@ -143,7 +158,7 @@ func New(cfg *config.Config, c *content.Content, opts Options, render func(src [
 			continue
 		}
 		if opts.Consume {
-			a.Markdown = nil // left out, so never rendered
+			a.Markdown = spool.Text{} // left out, so never rendered
 		}
 	}
 	slices.SortStableFunc(s.Articles, func(a, b *Article) int {
@@ -164,7 +179,8 @@ func New(cfg *config.Config, c *content.Content, opts Options, render func(src [
 	// These steps fill different fields of the articles, so they run side
 	// by side; the dev server rebuilds the model after every edit.
 	var wg sync.WaitGroup
-	wg.Go(func() { renderBodies(s, render, opts.Consume) })
+	var bodyErr error
+	wg.Go(func() { bodyErr = renderBodies(s, render, opts) })
 	wg.Go(func() {
 		s.Tags = buildTags(s.Articles, cfg.TagAliases)
 		s.relatedKey = relatedKey(s.Articles)
@@ -177,6 +193,9 @@ func New(cfg *config.Config, c *content.Content, opts Options, render func(src [
 	wg.Go(func() { s.Sources = buildSources(s.Articles) })
 	wg.Go(s.buildCalendar)
 	wg.Wait()
+	if bodyErr != nil {
+		return nil, bodyErr
+	}
 	if err := s.checkURLs(); err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/digest/digest/generator/config"
 	"github.com/digest/digest/generator/content"
+	"github.com/digest/digest/generator/spool"
 )
 
 func newSite(t *testing.T, yaml string, articles ...*content.Article) (*Site, error) {
@@ -98,7 +99,7 @@ func TestOrderAndSummary(t *testing.T) {
 	b := art("b.md", "B", day(2, 0))
 	c := art("c.md", "C", day(3, 0))
 	c.Summary = "given"
-	a.Markdown = []byte("body")
+	a.Markdown = spool.Mem("body")
 	s, err := newSite(t, "", a, b, c)
 	if err != nil {
 		t.Fatal(err)
@@ -177,8 +178,9 @@ func TestPaginate(t *testing.T) {
 	}
 }
 
-// TestConsume checks that a model built with Consume is the one built
-// without, and that no article or page keeps its Markdown.
+// TestConsume checks that a model built with Consume, with or without a
+// spool for the bodies, is the one built without, and that no article or
+// page keeps its Markdown then.
 func TestConsume(t *testing.T) {
 	cfg, err := config.Parse(nil)
 	if err != nil {
@@ -189,39 +191,60 @@ func TestConsume(t *testing.T) {
 		d.Draft = true
 		articles := []*content.Article{d, art("f.md", "F", time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)), art("a.md", "A", day(2, 0), "x"), art("b.md", "B", day(1, 0), "x")}
 		for _, a := range articles {
-			a.Slug, a.Markdown = strings.ToLower(a.Title), []byte("Body of "+a.Title)
+			a.Slug, a.Markdown = strings.ToLower(a.Title), spool.Mem("Body of "+a.Title)
 		}
-		return &content.Content{Articles: articles, Pages: []*content.Page{{File: "p.md", Name: "about", Title: "About", Markdown: []byte("About us")}}}
+		return &content.Content{Articles: articles, Pages: []*content.Page{{File: "p.md", Name: "about", Title: "About", Markdown: spool.Mem("About us")}}}
 	}
 	render := func(src []byte, _ uint64) Body { return Body{HTML: template.HTML(src), Summary: string(src)} }
 	now := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
-	kept, consumed := newContent(), newContent()
+	kept := newContent()
 	want, err := New(cfg, kept, Options{Now: now}, render)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := New(cfg, consumed, Options{Now: now, Consume: true}, render)
+	sp, err := spool.Create(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, a := range got.Articles {
-		if w := want.Articles[i]; a.URL != w.URL || a.Body != w.Body || a.Summary != w.Summary {
-			t.Errorf("article %d = %s %q %q; want %s %q %q", i, a.URL, a.Body, a.Summary, w.URL, w.Body, w.Summary)
+	defer sp.Close()
+	for _, opts := range []Options{{Now: now, Consume: true}, {Now: now, Consume: true, Spool: sp}} {
+		consumed := newContent()
+		got, err := New(cfg, consumed, opts, render)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	if len(got.Articles) != 2 || got.Pages[0].Body != want.Pages[0].Body {
-		t.Errorf("%d articles, page body %q; want 2, %q", len(got.Articles), got.Pages[0].Body, want.Pages[0].Body)
-	}
-	for _, a := range consumed.Articles {
-		if a.Markdown != nil {
-			t.Errorf("%s keeps its Markdown", a.File)
+		spooled := opts.Spool != nil
+		if len(got.Articles) != 2 {
+			t.Fatalf("spooled %v: %d articles; want 2", spooled, len(got.Articles))
 		}
-	}
-	if consumed.Pages[0].Markdown != nil {
-		t.Error("the page keeps its Markdown")
+		for i, a := range append(got.Articles, want.Articles...) {
+			if _, err := a.Body(); err != nil {
+				t.Fatalf("article %d: %v", i, err)
+			}
+		}
+		for i, a := range got.Articles {
+			w := want.Articles[i]
+			body, _ := a.Body()
+			wbody, _ := w.Body()
+			if a.URL != w.URL || body != wbody || a.Summary != w.Summary {
+				t.Errorf("spooled %v: article %d = %s %q %q; want %s %q %q", spooled, i, a.URL, body, a.Summary, w.URL, wbody, w.Summary)
+			}
+		}
+		body, _ := got.Pages[0].Body()
+		if wbody, _ := want.Pages[0].Body(); body != wbody {
+			t.Errorf("spooled %v: page body %q; want %q", spooled, body, wbody)
+		}
+		for _, a := range consumed.Articles {
+			if a.Markdown.Len() != 0 {
+				t.Errorf("spooled %v: %s keeps its Markdown", spooled, a.File)
+			}
+		}
+		if consumed.Pages[0].Markdown.Len() != 0 {
+			t.Errorf("spooled %v: the page keeps its Markdown", spooled)
+		}
 	}
 	for _, a := range kept.Articles {
-		if a.Markdown == nil {
+		if a.Markdown.Len() == 0 {
 			t.Errorf("%s lost its Markdown without Consume", a.File)
 		}
 	}
