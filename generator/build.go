@@ -10,6 +10,7 @@
 //	render    html/template layouts → HTML pages
 //	feed      RSS, Atom, JSON Feed, sitemap, robots.txt
 //	publish   the output folder: atomic swap, safety rules
+//	spool     a scratch file for the bodies between the steps
 //
 // A build either writes everything or reports every problem it found, each
 // naming its file and line.
