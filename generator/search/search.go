@@ -179,6 +179,7 @@ func Write(s *site.Site, write func(name string, data []byte) error) error {
 	entries := make([]entry, len(terms))
 	for i, t := range terms {
 		entries[i] = entry{t, encodePostings(postings[t])}
+		delete(postings, t) // encoded, the lists take a third of the space
 	}
 	var shards []shard
 	if len(entries) > 0 {
