@@ -127,7 +127,9 @@ if [ "$WITH_FLOOR" = 1 ]; then
 fi
 
 # 2. The corpus, reused when WORK already holds the one for this N and seed.
-stamp="n=$N seed=$SEED"
+# unclash.py gives the few articles that would share a URL with another
+# (same title, same day: digest refuses to build then) a slug of their own.
+stamp="n=$N seed=$SEED unclashed"
 if [ -f "$SITE/.corpus" ] && [ "$(cat "$SITE/.corpus")" = "$stamp" ] && [ -d "$SITE/content/articles" ]; then
   remove_added   # left over if an earlier run was killed
   echo "-- reusing corpus in $SITE"
@@ -135,6 +137,7 @@ else
   rm -rf "$SITE"
   t0=$(date +%s.%N)
   python3 "$SHARED/bench/gencorpus.py" --n "$N" --out "$SITE" --seed "$SEED"
+  echo "-- $(python3 "$HERE/unclash.py" "$SITE") articles given a slug to keep URLs apart"
   echo "$stamp" > "$SITE/.corpus"
   echo "-- corpus generated in $(since "$t0") s"
 fi
