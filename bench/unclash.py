@@ -24,10 +24,11 @@ def slug(title):
 
 
 def front_matter(path):
-    title = date = None
+    """The article's (UTC day, slug), and whether it sets a slug itself."""
+    title = date = given = None
     with open(path, encoding="utf-8") as f:
         if f.readline().strip() != "---":
-            return None
+            return None, False
         for line in f:
             if line.strip() == "---":
                 break
@@ -36,11 +37,11 @@ def front_matter(path):
             elif line.startswith("date:"):
                 date = line[5:].strip().strip('"')
             elif line.startswith("slug:"):
-                return None  # already has one
+                given = line[5:].strip().strip('"')
     if title is None or date is None:
-        return None
+        return None, False
     day = datetime.datetime.fromisoformat(date).astimezone(datetime.timezone.utc).date()
-    return (day, slug(title))
+    return (day, given or slug(title)), given is not None
 
 
 def main():
@@ -48,20 +49,31 @@ def main():
     files = sorted(
         os.path.join(d, f) for d, _, fs in os.walk(root) for f in fs if f.endswith(".md")
     )
-    seen, changed = set(), 0
+    groups = {}
     for path in files:
-        key = front_matter(path)
-        if key is None:
+        key, given = front_matter(path)
+        if key is not None:
+            groups.setdefault(key, []).append((path, given))
+    taken = set(groups)
+    changed = 0
+    for (day, title_slug), paths in groups.items():
+        if len(paths) == 1:
             continue
-        if key not in seen:
-            seen.add(key)
-            continue
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-        name = os.path.splitext(os.path.basename(path))[0]
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(text.replace("---\n", "---\nslug: " + name + "\n", 1))
-        changed += 1
+        # The file named after its title keeps the title's URL.
+        stem = lambda p: os.path.splitext(os.path.basename(p))[0]
+        paths.sort(key=lambda pg: (pg[1], stem(pg[0]) != title_slug, pg[0]))
+        for path, given in paths[1:]:
+            if given:
+                continue
+            new = stem(path)
+            while (day, new) in taken:
+                new += "-x"
+            taken.add((day, new))
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text.replace("---\n", "---\nslug: " + new + "\n", 1))
+            changed += 1
     print(changed)
 
 
