@@ -5,9 +5,10 @@ digest puts an article at /YYYY/MM/DD/<slug of its title>/ (UTC days here)
 and refuses to build when two articles get the same URL, naming both files.
 gencorpus.py makes titles from a small vocabulary, so a large corpus holds
 a few articles with the same title on the same day: 62 in a million with
-seed 1, none in 100,000. This script adds `slug: <file name>` to all but
-the first (in file order) of each such group, which keeps Hugo's URLs as
-they were (Hugo names a page by its slug, else its file name).
+seed 1, none in 100,000. In each such group, the file named after the title
+keeps the title's URL and the others get `slug: <their file name>`, which
+keeps Hugo's URLs as they were (Hugo names a page by its slug, else its
+file name). Running it again changes nothing.
 
     python3 unclash.py SITE_DIR   prints how many files it changed
 """
