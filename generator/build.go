@@ -161,9 +161,17 @@ func Build(opts Options, w Writer) (stats *Stats, err error) {
 	return b.stats, nil
 }
 
+// cachedInMemory is how many bytes of what the templates cache (the
+// articles' cards, mostly) a build with a spool keeps on the heap; the
+// rest goes to the spool. All of it fits up to about 100,000 articles.
+const cachedInMemory = 256 << 20
+
 // writePages writes the pages. A build for the dev server keeps what the
 // templates cached, since it renders pages on request later.
 func (b *builder) writePages() error {
+	if b.spool != nil {
+		b.tmpl.SpillCached(b.spool, cachedInMemory)
+	}
 	err := b.write(b.pages())
 	if b.keep == nil {
 		b.tmpl.ForgetCached()

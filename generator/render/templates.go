@@ -23,11 +23,13 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/digest/digest/generator/config"
 	"github.com/digest/digest/generator/diag"
 	"github.com/digest/digest/generator/site"
+	"github.com/digest/digest/generator/spool"
 )
 
 // Kinds are the page kinds; each has a template file of its name + ".html"
@@ -44,7 +46,11 @@ type Templates struct {
 	// partials runs the templates that "cached" renders; cache holds what
 	// it rendered, by template name and value.
 	partials *template.Template
-	cache    sync.Map
+	cache    sync.Map // cacheKey → template.HTML, or spool.Text past room
+	// spill, when set, keeps what cached renders once room bytes are used
+	// up; see SpillCached.
+	spill *spool.Spool
+	room  atomic.Int64
 	// sums holds, per page kind (and "alias"), a hash of the template
 	// files its set is made of, so a page's signature changes when one of
 	// its templates does, and only then.
@@ -177,6 +183,14 @@ func Load(fsys fs.FS, cfg *config.Config, from func(name string) string) (*Templ
 	return t, errs.Err()
 }
 
+// SpillCached makes cached keep what it renders in sp once it holds budget
+// bytes in memory. A million articles' cards take gigabytes; most of them
+// are read a few times each, which costs a read from the spool.
+func (t *Templates) SpillCached(sp *spool.Spool, budget int64) {
+	t.spill = sp
+	t.room.Store(budget)
+}
+
 // ForgetCached drops what cached rendered, for a build that has no page
 // left to render: on a large site the cards alone weigh tens of megabytes.
 func (t *Templates) ForgetCached() { t.cache.Clear() }
@@ -268,19 +282,33 @@ func (t *Templates) cached(name string, value any) (template.HTML, error) {
 	key := cacheKey{name, value}
 	comparable := value == nil || reflect.TypeOf(value).Comparable()
 	if comparable {
-		if html, ok := t.cache.Load(key); ok {
-			return html.(template.HTML), nil
+		if v, ok := t.cache.Load(key); ok {
+			if txt, spilled := v.(spool.Text); spilled {
+				html, err := txt.Get()
+				return template.HTML(html), err
+			}
+			return v.(template.HTML), nil
 		}
 	}
 	var b strings.Builder
 	if err := t.partials.ExecuteTemplate(&b, name, value); err != nil {
 		return "", t.templateError(err)
 	}
-	html := template.HTML(b.String())
-	if comparable {
-		t.cache.Store(key, html)
+	html := b.String()
+	switch {
+	case !comparable:
+	case t.spill != nil && t.room.Add(-int64(len(html))) < 0:
+		txt, err := t.spill.Add(html)
+		if err != nil {
+			return "", err
+		}
+		t.cache.Store(key, txt)
+	default:
+		// Kept without the builder's spare capacity: a large site's
+		// cards are a good part of its memory.
+		t.cache.Store(key, template.HTML(strings.Clone(html)))
 	}
-	return html, nil
+	return template.HTML(html), nil
 }
 
 func fsErr(err error) error {
