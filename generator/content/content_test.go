@@ -167,10 +167,7 @@ func TestLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sp, err := spool.Create(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	sp := spool.New(t.TempDir(), 0)
 	defer sp.Close()
 	spooled, err := Load(fsys, manila, sp)
 	if err != nil {

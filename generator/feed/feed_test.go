@@ -514,10 +514,7 @@ func TestImageURL(t *testing.T) {
 // TestUnreadableBody checks that a body the spool cannot give back fails
 // the feed, in every format, rather than leaving the item empty.
 func TestUnreadableBody(t *testing.T) {
-	sp, err := spool.Create(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	sp := spool.New(t.TempDir(), 0)
 	body, err := sp.Add(strings.Repeat("<p>x</p>", 1<<18)) // enough to be in the file
 	if err != nil {
 		t.Fatal(err)

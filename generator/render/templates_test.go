@@ -17,10 +17,7 @@ func TestCachedSpills(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sp, err := spool.Create(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	sp := spool.New(t.TempDir(), 0)
 	defer sp.Close()
 	articles := make([]*site.Article, 3)
 	for i := range articles {

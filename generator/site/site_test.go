@@ -202,10 +202,7 @@ func TestConsume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sp, err := spool.Create(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	sp := spool.New(t.TempDir(), 0)
 	defer sp.Close()
 	for _, opts := range []Options{{Now: now, Consume: true}, {Now: now, Consume: true, Spool: sp}} {
 		consumed := newContent()

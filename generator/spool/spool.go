@@ -8,13 +8,16 @@
 // them while memory lasts and leaves them on disk when it does not, and
 // the process stays small.
 //
-// A Text is one string: in memory (Mem), or at an offset in a Spool. A
-// Text in a Spool stays readable until the Spool is closed.
+// A Text is one string: in memory (Mem), or at an offset in a Spool's
+// file. A Text in a file stays readable until the Spool is closed. A
+// small site's bodies all fit in the Spool's memory budget, and it makes
+// no file at all.
 package spool
 
 import (
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 )
 
@@ -22,30 +25,33 @@ import (
 // the file is written in large pieces rather than one call per body.
 const flushAt = 1 << 20
 
-// Spool is an append-only scratch file. It is safe for concurrent use.
+// Spool keeps strings in memory up to a budget, and past it in an
+// append-only scratch file, made when first needed. It is safe for
+// concurrent use.
 type Spool struct {
-	f *os.File
+	dir string
 
 	mu      sync.Mutex
-	pending []byte // added, not yet written; it starts at written
+	room    int64    // bytes still to keep in memory
+	f       *os.File // nil until the budget is spent
+	pending []byte   // added, not yet written; it starts at written
 	written int64
-	err     error // the first write error; later Adds return it
+	err     error // the first error of the file; later Adds return it
 }
 
-// Create makes a Spool in dir. The file has no name once Create returns
+// New returns a Spool that keeps the first inMemory bytes added in memory
+// and the rest in a file in dir. The file has no name once it is made
 // where the system allows it (Linux does), and is removed by Close
 // otherwise, so nothing is left in dir either way.
-func Create(dir string) (*Spool, error) {
-	f, err := os.CreateTemp(dir, ".digest-spool-")
-	if err != nil {
-		return nil, err
-	}
-	_ = os.Remove(f.Name()) // an open file stays readable
-	return &Spool{f: f, pending: make([]byte, 0, flushAt)}, nil
+func New(dir string, inMemory int64) *Spool {
+	return &Spool{dir: dir, room: inMemory}
 }
 
 // Close removes the file; the Texts in it cannot be read any more.
 func (s *Spool) Close() error {
+	if s.f == nil {
+		return nil
+	}
 	err := s.f.Close()
 	if rmErr := os.Remove(s.f.Name()); rmErr != nil && !os.IsNotExist(rmErr) && err == nil {
 		err = rmErr
@@ -57,6 +63,20 @@ func (s *Spool) Close() error {
 func (s *Spool) Add(b string) (Text, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if int64(len(b)) <= s.room {
+		s.room -= int64(len(b))
+		return Mem(strings.Clone(b)), nil // not a part of something larger
+	}
+	s.room = 0 // the budget is spent: later strings go to the file too
+	if s.f == nil && s.err == nil {
+		f, err := os.CreateTemp(s.dir, ".digest-spool-")
+		if err != nil {
+			s.err = fmt.Errorf("spool: %w", err)
+		} else {
+			_ = os.Remove(f.Name()) // an open file stays readable
+			s.f, s.pending = f, make([]byte, 0, flushAt)
+		}
+	}
 	if s.err != nil {
 		return Text{}, s.err
 	}

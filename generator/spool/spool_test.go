@@ -10,10 +10,7 @@ import (
 
 func TestAddAndRead(t *testing.T) {
 	dir := t.TempDir()
-	s, err := Create(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := New(dir, 0)
 	// Enough texts, added from several goroutines, that some are in the
 	// file and some still pending when they are read.
 	const writers, each = 4, 300
@@ -80,8 +77,35 @@ func TestMem(t *testing.T) {
 	}
 }
 
-func TestCreateInMissingFolder(t *testing.T) {
-	if _, err := Create(t.TempDir() + "/missing"); err == nil {
-		t.Error("Create in a missing folder succeeded; want an error")
+// TestBudget checks that strings within the memory budget make no file,
+// and the first one past it does.
+func TestBudget(t *testing.T) {
+	dir := t.TempDir()
+	s := New(dir, 10)
+	defer s.Close()
+	for _, b := range []string{"<p>a</p>", "<p>"} { // 8 bytes, then 3: past the budget
+		txt, err := s.Add(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := txt.Get(); got != b {
+			t.Errorf("Get() = %q; want %q", got, b)
+		}
+	}
+	if s.f == nil || s.written+int64(len(s.pending)) != 3 {
+		t.Errorf("file %v holds %d bytes; want the 3 past the budget", s.f, s.written+int64(len(s.pending)))
+	}
+	if files, _ := os.ReadDir(dir); len(files) != 0 {
+		t.Errorf("%d files in the folder; want the spool to have no name", len(files))
+	}
+}
+
+func TestMissingFolder(t *testing.T) {
+	s := New(t.TempDir()+"/missing", 0)
+	if _, err := s.Add("x"); err == nil {
+		t.Error("Add to a spool in a missing folder succeeded; want an error")
+	}
+	if _, err := s.Add("y"); err == nil {
+		t.Error("a second Add after the error succeeded; want the error again")
 	}
 }
