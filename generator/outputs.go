@@ -139,7 +139,7 @@ func (b *builder) feeds() iter.Seq[output] {
 		}
 	}
 	m.Expect(inFeeds)
-	type format = func(feed.Channel) ([]byte, error)
+	type format = func(feed.Channel, *bytes.Buffer) ([]byte, error)
 	return func(yield func(output) bool) {
 		// channel yields the feeds of one channel, one file per format.
 		channel := func(ch feed.Channel, formats map[string]format) bool {
@@ -147,8 +147,8 @@ func (b *builder) feeds() iter.Seq[output] {
 			for _, name := range slices.Sorted(maps.Keys(formats)) {
 				c, f := ch, formats[name]
 				c.Path = ch.URL + name
-				if !yield(output{path: render.FilePath(c.Path), sign: func() uint64 { return sign() ^ fnvBytes([]byte(name)) }, make: func(*bytes.Buffer) ([]byte, error) {
-					return f(c)
+				if !yield(output{path: render.FilePath(c.Path), sign: func() uint64 { return sign() ^ fnvBytes([]byte(name)) }, make: func(buf *bytes.Buffer) ([]byte, error) {
+					return f(c, buf)
 				}}) {
 					return false
 				}

@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"bytes"
 	"encoding/xml"
 	"time"
 
@@ -34,8 +35,8 @@ type atomCategory struct {
 	Term string `xml:"term,attr"`
 }
 
-// Atom renders ch as an Atom 1.0 feed.
-func (m *Maker) Atom(ch Channel) ([]byte, error) {
+// Atom renders ch as an Atom 1.0 feed into buf and returns buf's bytes.
+func (m *Maker) Atom(ch Channel, buf *bytes.Buffer) ([]byte, error) {
 	s := m.site
 	f, err := newFeed(s, Channel{Title: ch.Title, URL: ch.URL, Description: ch.Description})
 	if err != nil {
@@ -63,15 +64,12 @@ func (m *Maker) Atom(ch Channel) ([]byte, error) {
 			{Href: absURL(s, ch.Path), Rel: "self", Type: "application/atom+xml"},
 		},
 	}
-	for _, a := range ch.Articles {
-		data, err := m.atom.item(a, func() ([]byte, error) { return atomEntryXML(s, a) })
-		if err != nil {
-			return nil, err
-		}
-		doc.Entries = append(append(doc.Entries, '\n'), data...)
+	doc.Entries, err = m.atom.join(ch.Articles, func(a *site.Article) ([]byte, error) { return atomEntryXML(s, a) })
+	if err != nil {
+		return nil, err
 	}
 	af.Link = nil
-	return marshalXML(doc)
+	return marshalXML(buf, doc, len(doc.Entries))
 }
 
 // atomEntryXML encodes a's entry as it stands inside the feed, indented to

@@ -100,6 +100,27 @@ func (c *itemCache) item(a *site.Article, encode func() ([]byte, error)) ([]byte
 	return data, err
 }
 
+// join returns the XML of the items of articles, each on a line of its
+// own, in one slice made to measure: a tag's feed of full articles runs to
+// a hundred kilobytes.
+func (c *itemCache) join(articles []*site.Article, encode func(*site.Article) ([]byte, error)) ([]byte, error) {
+	each := make([][]byte, len(articles))
+	n := 0
+	for i, a := range articles {
+		data, err := c.item(a, func() ([]byte, error) { return encode(a) })
+		if err != nil {
+			return nil, err
+		}
+		each[i] = data
+		n += 1 + len(data)
+	}
+	out := make([]byte, 0, n)
+	for _, data := range each {
+		out = append(append(out, '\n'), data...)
+	}
+	return out, nil
+}
+
 // Channel is one feed: the site's or a tag's.
 type Channel struct {
 	Title       string // e.g. site title, or "North Korea — " + site title
@@ -257,16 +278,18 @@ func imageType(u string) string {
 	return imageTypes[strings.ToLower(path.Ext(p.Path))]
 }
 
-// marshalXML writes v as an indented XML document ending in a newline.
-// gorilla's ToXML is not used only because it runs the XML declaration and
-// the root element together on one line.
-func marshalXML(v any) ([]byte, error) {
-	data, err := xml.MarshalIndent(v, "", "  ")
-	if err != nil {
+// marshalXML writes v into buf as an indented XML document ending in a
+// newline and returns buf's bytes; size is about how many bytes v holds,
+// so buf grows once. gorilla's ToXML is not used only because it runs the
+// XML declaration and the root element together on one line.
+func marshalXML(buf *bytes.Buffer, v any, size int) ([]byte, error) {
+	buf.Grow(len(xml.Header) + size + 4096)
+	buf.WriteString(xml.Header)
+	enc := xml.NewEncoder(buf)
+	enc.Indent("", "  ")
+	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
-	out := make([]byte, 0, len(xml.Header)+len(data)+1)
-	out = append(out, xml.Header...)
-	out = append(out, data...)
-	return append(out, '\n'), nil
+	buf.WriteByte('\n')
+	return buf.Bytes(), nil
 }

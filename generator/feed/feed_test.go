@@ -635,9 +635,15 @@ func TestSitemapIndex(t *testing.T) {
 }
 
 // makeRSS, makeAtom and makeJSON render one feed with a Maker of its own.
-func makeRSS(s *site.Site, ch Channel) ([]byte, error)  { return NewMaker(s).RSS(ch) }
-func makeAtom(s *site.Site, ch Channel) ([]byte, error) { return NewMaker(s).Atom(ch) }
-func makeJSON(s *site.Site, ch Channel) ([]byte, error) { return NewMaker(s).JSON(ch) }
+func makeRSS(s *site.Site, ch Channel) ([]byte, error) {
+	return NewMaker(s).RSS(ch, new(bytes.Buffer))
+}
+func makeAtom(s *site.Site, ch Channel) ([]byte, error) {
+	return NewMaker(s).Atom(ch, new(bytes.Buffer))
+}
+func makeJSON(s *site.Site, ch Channel) ([]byte, error) {
+	return NewMaker(s).JSON(ch, new(bytes.Buffer))
+}
 
 // TestExpect makes overlapping feeds with one Maker, told how many feeds
 // hold each article, and checks that the feeds are the ones a fresh Maker
@@ -658,13 +664,13 @@ func TestExpect(t *testing.T) {
 	m.Expect(inFeeds)
 	for _, ch := range channels {
 		for _, f := range []struct {
-			shared, fresh func(Channel) ([]byte, error)
+			shared, fresh func(Channel, *bytes.Buffer) ([]byte, error)
 		}{{m.RSS, NewMaker(s).RSS}, {m.Atom, NewMaker(s).Atom}} {
-			got, err := f.shared(ch)
+			got, err := f.shared(ch, new(bytes.Buffer))
 			if err != nil {
 				t.Fatal(err)
 			}
-			want, err := f.fresh(ch)
+			want, err := f.fresh(ch, new(bytes.Buffer))
 			if err != nil {
 				t.Fatal(err)
 			}

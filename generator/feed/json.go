@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"bytes"
 	"encoding/json"
 
 	"github.com/gorilla/feeds"
@@ -15,9 +16,9 @@ type jsonFeed struct {
 	Items []*feeds.JSONItem `json:"items"`
 }
 
-// JSON renders ch as a JSON Feed 1.1. The site has one JSON Feed, so its
-// items are not cached.
-func (m *Maker) JSON(ch Channel) ([]byte, error) {
+// JSON renders ch as a JSON Feed 1.1 into buf and returns buf's bytes. The
+// site has one JSON Feed, so its items are not cached.
+func (m *Maker) JSON(ch Channel, buf *bytes.Buffer) ([]byte, error) {
 	s := m.site
 	f, err := newFeed(s, ch)
 	if err != nil {
@@ -42,9 +43,10 @@ func (m *Maker) JSON(ch Channel) ([]byte, error) {
 		it.Image = imageURL(s, a)
 	}
 	jf.Items = nil
-	data, err := json.MarshalIndent(doc, "", "  ")
-	if err != nil {
+	enc := json.NewEncoder(buf)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil { // Encode ends the document with a newline
 		return nil, err
 	}
-	return append(data, '\n'), nil
+	return buf.Bytes(), nil
 }

@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"bytes"
 	"encoding/xml"
 	"strings"
 
@@ -44,8 +45,8 @@ type rssItem struct {
 	Categories []string `xml:"category"`
 }
 
-// RSS renders ch as an RSS 2.0 feed.
-func (m *Maker) RSS(ch Channel) ([]byte, error) {
+// RSS renders ch as an RSS 2.0 feed into buf and returns buf's bytes.
+func (m *Maker) RSS(ch Channel, buf *bytes.Buffer) ([]byte, error) {
 	s := m.site
 	f, err := newFeed(s, Channel{Title: ch.Title, URL: ch.URL, Description: ch.Description})
 	if err != nil {
@@ -67,14 +68,11 @@ func (m *Maker) RSS(ch Channel) ([]byte, error) {
 			Self:    rssSelfLink{Href: absURL(s, ch.Path), Rel: "self", Type: "application/rss+xml"},
 		},
 	}
-	for _, a := range ch.Articles {
-		data, err := m.rss.item(a, func() ([]byte, error) { return rssItemXML(s, a) })
-		if err != nil {
-			return nil, err
-		}
-		doc.Channel.Items = append(append(doc.Channel.Items, '\n'), data...)
+	doc.Channel.Items, err = m.rss.join(ch.Articles, func(a *site.Article) ([]byte, error) { return rssItemXML(s, a) })
+	if err != nil {
+		return nil, err
 	}
-	return marshalXML(doc)
+	return marshalXML(buf, doc, len(doc.Channel.Items))
 }
 
 // rssItemXML encodes a's item as it stands inside the channel, indented to

@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"bytes"
 	"encoding/xml"
 	"fmt"
 	"time"
@@ -40,7 +41,7 @@ func Sitemap(s *site.Site, urls []URL) ([]byte, error) {
 			set.URLs[i].LastMod = u.LastMod.Format(time.RFC3339) // a W3C Datetime
 		}
 	}
-	return marshalXML(set)
+	return marshalXML(new(bytes.Buffer), set, 100*len(urls))
 }
 
 // SitemapFile is one file of a site's sitemap.
@@ -94,7 +95,7 @@ func SitemapIndex(s *site.Site, files []SitemapFile) ([]byte, error) {
 		}
 		idx.Sitemaps = append(idx.Sitemaps, e)
 	}
-	return marshalXML(idx)
+	return marshalXML(new(bytes.Buffer), idx, 100*len(idx.Sitemaps))
 }
 
 // Robots is robots.txt: everything may be crawled, and the sitemap is
