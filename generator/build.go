@@ -82,7 +82,10 @@ type Stats struct {
 	// Skipped is set when nothing changed since the last build, which the
 	// Writer remembered: the output was kept as it was.
 	Skipped bool
-	Phases  []Phase // time taken by each step, in order
+	// Reused counts the files of the last build kept without being made
+	// again, since what they are made from did not change.
+	Reused int
+	Phases []Phase // time taken by each step, in order
 }
 
 // Phase is one step of a build and how long it took.
@@ -108,7 +111,10 @@ type builder struct {
 	// spool, when set, holds the bodies (see Options.Scratch).
 	spool *spool.Spool
 	sign  *render.Signer
-	urls  []feed.URL // the pages, for the sitemap
+	// exe is a hash of the digest executable, which the signatures kept
+	// between builds need; 0 when unknown, and then none are kept.
+	exe  uint64
+	urls []feed.URL // the pages, for the sitemap
 }
 
 // errSkip ends a build early with success: the output is current.
@@ -119,6 +125,9 @@ var errSkip = errors.New("nothing changed")
 // then.
 func Build(opts Options, w Writer) (stats *Stats, err error) {
 	b := &builder{opts: opts, w: w, stats: &Stats{}}
+	if id := executable(); id != "" {
+		b.exe = fnvBytes([]byte(id))
+	}
 	if opts.Scratch != "" {
 		b.spool = spool.New(opts.Scratch, bodiesInMemory)
 		defer func() {

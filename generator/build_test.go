@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,6 +17,8 @@ import (
 	"time"
 
 	"golang.org/x/tools/txtar"
+
+	"github.com/digest/digest/generator/publish"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -224,5 +227,82 @@ func updateWant(t *testing.T, file, want string) {
 	}
 	if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestRebuildEqualsBuild edits a site at random and builds it again into
+// the same output folder after every edit, where the build keeps the files
+// whose signature did not change without making them, and checks that the
+// folder then holds what a fresh build makes, byte for byte.
+func TestRebuildEqualsBuild(t *testing.T) {
+	fsys := generateSite(30)
+	fsys["content/pages/about.md"] = &fstest.MapFile{Data: []byte("---\ntitle: About\n---\nAbout us.\n")}
+	// The site's own tag page reads more than signatures cover: its pages
+	// must be made every time.
+	fsys["layouts/tag.html"] = &fstest.MapFile{Data: []byte(`{{define "main"}}<h1>{{.Tag.Name}}</h1>` +
+		`{{range .Tag.Articles}}<p>{{.Title}}</p>{{end}}{{end}}`)}
+	now := buildTime.AddDate(10, 0, 0)
+	root := t.TempDir()
+	out := filepath.Join(root, "public")
+	r := rand.New(rand.NewPCG(3, 3))
+	edits := siteEdits(r, fsys)
+	reused := 0
+	for step := range 25 {
+		var changed []string
+		if step > 0 {
+			changed = edits[r.IntN(len(edits))]()
+			for _, f := range changed {
+				if mf := fsys[f]; mf != nil {
+					// The build's fingerprint tells edits apart by time.
+					mf.ModTime = now.Add(time.Duration(step) * time.Second)
+				}
+			}
+		}
+		o, err := publish.Open(out, root)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stats, err := Build(Options{Site: fsys, Theme: theme, Now: now}, o)
+		if err != nil {
+			t.Fatalf("step %d (%v): %v", step, changed, err)
+		}
+		if _, err := o.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		if step == 0 && stats.Reused != 0 {
+			t.Errorf("the first build kept %d files it never made", stats.Reused)
+		}
+		reused += stats.Reused
+		full := &memOutput{}
+		if _, err := Build(Options{Site: fsys, Theme: theme, Now: now}, full); err != nil {
+			t.Fatalf("step %d: fresh build: %v", step, err)
+		}
+		var names []string
+		err = filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || d.Name() == publish.Marker {
+				return err
+			}
+			rel, _ := filepath.Rel(out, p)
+			name := filepath.ToSlash(rel)
+			names = append(names, name)
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			if !bytes.Equal(data, full.files[name]) {
+				t.Errorf("step %d (%v): %s differs from a fresh build:\n%s", step, changed, name, firstDiff(data, full.files[name]))
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(names)
+		if !slices.Equal(names, sortedKeys(full.files)) {
+			t.Fatalf("step %d (%v): the output folder has %d files, a fresh build %d", step, changed, len(names), len(full.files))
+		}
+	}
+	if reused == 0 {
+		t.Error("no rebuild kept a file unmade")
 	}
 }

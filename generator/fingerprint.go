@@ -28,6 +28,11 @@ type Incremental interface {
 	Record(inputs string, validUntil time.Time, warnings []string)
 	// Warnings are the last build's warnings.
 	Warnings() []string
+	// WriteSigned is WriteFile for a file made from what sign summarises
+	// (0: unknown), and Keep keeps the last build's file of that name,
+	// unmade, when its signature was the same sign.
+	WriteSigned(name string, data []byte, sign uint64) error
+	Keep(name string, sign uint64) (bool, error)
 }
 
 // fingerprint summarises everything a build reads: the name, size and
@@ -38,11 +43,7 @@ type Incremental interface {
 func fingerprint(opts Options, layouts fs.FS) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "drafts=%t future=%t base=%q\n", opts.Drafts, opts.Future, opts.BaseURL)
-	if exe, err := os.Executable(); err == nil {
-		if info, err := os.Stat(exe); err == nil {
-			fmt.Fprintf(h, "exe %s %d %d\n", exe, info.Size(), info.ModTime().UnixNano())
-		}
-	}
+	fmt.Fprintln(h, executable())
 	if err := stamp(h, "site", opts.Site, config.File); err != nil {
 		return "", err
 	}
@@ -65,6 +66,21 @@ func fingerprint(opts Options, layouts fs.FS) (string, error) {
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// executable names this build of digest, which the built-in theme and
+// every way a file is made come with: its path, size and modification
+// time, or "" when the system does not say.
+func executable() string {
+	exe, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	info, err := os.Stat(exe)
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf("exe %s %d %d", exe, info.Size(), info.ModTime().UnixNano())
 }
 
 // stamp adds one file's name, size and time to h; a missing file counts

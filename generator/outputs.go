@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/digest/digest/generator/diag"
 	"github.com/digest/digest/generator/feed"
@@ -19,21 +20,21 @@ import (
 	"github.com/digest/digest/generator/site"
 )
 
-// output is one file of the site, not yet made. Build makes them all;
-// the dev server makes one when it is asked for, and keeps it while its
-// sig stays the same.
+// output is one file of the site, not yet made. Build makes the ones the
+// last build's output does not have as they are now; the dev server makes
+// one when it is asked for, and keeps it while its sign stays the same.
 type output struct {
 	path string // slash-separated, from the site root
 	// sign summarises everything the file is made from; 0 means unknown,
-	// and the file is made again after every rebuild. nil is unknown too.
-	// Only the dev server asks.
+	// and the file is made again by every build. nil is unknown too.
 	sign func() uint64
 	// make returns the file's bytes; it may use buf, and the bytes are
 	// only valid until buf is next used.
 	make func(buf *bytes.Buffer) ([]byte, error)
 }
 
-// signer signs this build's outputs, for the dev server.
+// signer signs this build's outputs, for the dev server and for the
+// next build.
 func (b *builder) signer() *render.Signer {
 	if b.sign == nil {
 		b.sign = render.NewSigner(b.site, b.tmpl)
@@ -46,19 +47,19 @@ func (b *builder) signer() *render.Signer {
 func (b *builder) write(outputs iter.Seq[output]) error {
 	jobs := make(chan output, 64)
 	var (
-		mu   sync.Mutex
-		errs diag.List
-		seen = map[string]bool{}
+		mu     sync.Mutex
+		errs   diag.List
+		seen   = map[string]bool{}
+		reused atomic.Int64
 	)
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			var buf bytes.Buffer
 			for o := range jobs {
-				buf.Reset()
-				data, err := o.make(&buf)
-				if err == nil {
-					err = b.w.WriteFile(o.path, data)
+				kept, err := b.writeOutput(o, &buf)
+				if kept {
+					reused.Add(1)
 				}
 				if p := b.opts.Progress; p != nil {
 					p.files.Add(1)
@@ -82,7 +83,37 @@ func (b *builder) write(outputs iter.Seq[output]) error {
 	close(jobs)
 	wg.Wait()
 	b.stats.Files += n
+	b.stats.Reused += int(reused.Load())
 	return errs.Err()
+}
+
+// writeOutput makes o and writes it, or, when the last build made the
+// file from the same things, keeps that file unmade and reports so.
+func (b *builder) writeOutput(o output, buf *bytes.Buffer) (kept bool, err error) {
+	inc, ok := b.w.(Incremental)
+	if !ok || o.sign == nil || b.exe == 0 {
+		buf.Reset()
+		data, err := o.make(buf)
+		if err != nil {
+			return false, err
+		}
+		return false, b.w.WriteFile(o.path, data)
+	}
+	sign := o.sign()
+	if sign != 0 {
+		// The signatures cover the inputs, not the code that makes the
+		// files, and are kept from one digest binary to the next.
+		sign ^= b.exe
+	}
+	if kept, err := inc.Keep(o.path, sign); kept || err != nil {
+		return kept, err
+	}
+	buf.Reset()
+	data, err := o.make(buf)
+	if err != nil {
+		return false, err
+	}
+	return false, inc.WriteSigned(o.path, data, sign)
 }
 
 // pages are the HTML pages and the redirect pages of aliases. Enumerating
@@ -141,9 +172,10 @@ func (b *builder) feeds() iter.Seq[output] {
 	m.Expect(inFeeds)
 	type format = func(feed.Channel, *bytes.Buffer) ([]byte, error)
 	return func(yield func(output) bool) {
+		signer := b.signer()
 		// channel yields the feeds of one channel, one file per format.
 		channel := func(ch feed.Channel, formats map[string]format) bool {
-			sign := func() uint64 { return b.signer().List(ch.Articles, ch.Title, ch.Description, ch.URL) }
+			sign := func() uint64 { return signer.List(ch.Articles, ch.Title, ch.Description, ch.URL) }
 			for _, name := range slices.Sorted(maps.Keys(formats)) {
 				c, f := ch, formats[name]
 				c.Path = ch.URL + name

@@ -26,7 +26,42 @@ func TestSessionEqualsBuild(t *testing.T) {
 	session.now = func() time.Time { return buildTime.AddDate(10, 0, 0) }
 	r := rand.New(rand.NewPCG(7, 7))
 	var snap *Snapshot
-	edits := []func() []string{
+	edits := siteEdits(r, fsys)
+	for step := range 40 {
+		var changed []string
+		if step > 0 {
+			changed = edits[r.IntN(len(edits))]()
+			session.Changed(changed...)
+		}
+		next, _, err := session.Build(snap)
+		if err != nil {
+			t.Fatalf("step %d (%v): %v", step, changed, err)
+		}
+		snap = next
+		full := &memOutput{}
+		if _, err := Build(Options{Site: fsys, Theme: theme, Now: session.now()}, full); err != nil {
+			t.Fatalf("step %d: full build: %v", step, err)
+		}
+		names := snap.Names()
+		if !slices.Equal(names, sortedKeys(full.files)) {
+			t.Fatalf("step %d (%v): the session has %d files, a full build %d", step, changed, len(names), len(full.files))
+		}
+		for _, name := range names {
+			data, err := snap.Get(name).Bytes()
+			if err != nil {
+				t.Fatalf("step %d: %s: %v", step, name, err)
+			}
+			if !bytes.Equal(data, full.files[name]) {
+				t.Fatalf("step %d (%v): %s differs from a full build:\n%s", step, changed, name, firstDiff(data, full.files[name]))
+			}
+		}
+	}
+}
+
+// siteEdits are the edits a curator makes to fsys, a site of
+// generateSite's with an about page, each returning the files it changed.
+func siteEdits(r *rand.Rand, fsys fstest.MapFS) []func() []string {
+	return []func() []string{
 		func() []string { // retitle an article: its URL moves
 			f := pick(r, fsys, "content/articles/")
 			fsys[f] = &fstest.MapFile{Data: replaceLine(fsys[f].Data, "title:", fmt.Sprintf("title: \"Retitled %d\"", r.IntN(1000)))}
@@ -65,35 +100,6 @@ func TestSessionEqualsBuild(t *testing.T) {
 			fsys["content/pages/about.md"] = &fstest.MapFile{Data: []byte(fmt.Sprintf("---\ntitle: About %d\n---\nAbout.\n", r.IntN(100)))}
 			return []string{"content/pages/about.md"}
 		},
-	}
-	for step := range 40 {
-		var changed []string
-		if step > 0 {
-			changed = edits[r.IntN(len(edits))]()
-			session.Changed(changed...)
-		}
-		next, _, err := session.Build(snap)
-		if err != nil {
-			t.Fatalf("step %d (%v): %v", step, changed, err)
-		}
-		snap = next
-		full := &memOutput{}
-		if _, err := Build(Options{Site: fsys, Theme: theme, Now: session.now()}, full); err != nil {
-			t.Fatalf("step %d: full build: %v", step, err)
-		}
-		names := snap.Names()
-		if !slices.Equal(names, sortedKeys(full.files)) {
-			t.Fatalf("step %d (%v): the session has %d files, a full build %d", step, changed, len(names), len(full.files))
-		}
-		for _, name := range names {
-			data, err := snap.Get(name).Bytes()
-			if err != nil {
-				t.Fatalf("step %d: %s: %v", step, name, err)
-			}
-			if !bytes.Equal(data, full.files[name]) {
-				t.Fatalf("step %d (%v): %s differs from a full build:\n%s", step, changed, name, firstDiff(data, full.files[name]))
-			}
-		}
 	}
 }
 

@@ -196,8 +196,8 @@ func runBuild(e *env, args []string) int {
 		fmt.Fprintf(e.stdout, "nothing changed since the last build: %s kept in %s (%s)\n",
 			plural(written.Unchanged, "file", "files"), *out, elapsed(start))
 	default:
-		fmt.Fprintf(e.stdout, "%s into %s in %s: %d written, %d unchanged, %d removed%s\n", summary(stats), *out,
-			elapsed(start), written.Written, written.Unchanged, written.Removed, skipped(stats))
+		fmt.Fprintf(e.stdout, "%s into %s in %s: %d written, %d unchanged%s, %d removed%s\n", summary(stats), *out,
+			elapsed(start), written.Written, written.Unchanged, reused(stats), written.Removed, skipped(stats))
 	}
 	if *baseURL == "" && !*quiet {
 		if cfg, err := config.Load(os.DirFS(sf.site)); err == nil && cfg.NoBaseURL {
@@ -308,6 +308,13 @@ func printWarnings(e *env, stats *generator.Stats) {
 func summary(s *generator.Stats) string {
 	return fmt.Sprintf("%s, %s, %s (%s)", plural(s.Articles, "article", "articles"), plural(s.Tags, "tag", "tags"),
 		plural(s.Pages, "page", "pages"), plural(s.Files, "file", "files"))
+}
+
+func reused(s *generator.Stats) string {
+	if s.Reused == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%d not made again)", s.Reused)
 }
 
 func skipped(s *generator.Stats) string {

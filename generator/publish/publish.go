@@ -8,8 +8,10 @@
 //     the whole build succeeded.
 //   - A file whose bytes did not change is not rewritten, so it keeps its
 //     modification time and rsync or a CDN upload sends only what changed.
-//     The manifest (the Marker file) records each file digest wrote and a
-//     hash of its bytes.
+//     The manifest (the Marker file) records each file digest wrote, a
+//     hash of its bytes and, when the build gave one, its signature: a
+//     summary of everything the file is made from. A file whose signature
+//     is the same as the last build's need not even be made (Keep).
 //   - A file the last build wrote and this one did not is removed. Files
 //     digest never wrote are left alone.
 //   - Open refuses an output folder that is "/", the home folder, the site
@@ -29,6 +31,7 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -46,14 +49,20 @@ type Output struct {
 	stage  string // where changed files wait for Commit
 	exists bool   // whether dir existed at Open
 
-	old  map[string]string // manifest of the last build: file → hash
-	last record            // what the last build recorded about itself
+	old  map[string]file // manifest of the last build
+	last record          // what the last build recorded about itself
 
 	mu      sync.Mutex
-	made    map[string]bool   // folders already created under stage
-	files   map[string]string // this build's files → hash
-	changed []string          // files staged, to move in at Commit
+	made    map[string]bool // folders already created under stage
+	files   map[string]file // this build's files
+	changed []string        // files staged, to move in at Commit
 	rec     record
+}
+
+// file is what the manifest says of one file.
+type file struct {
+	hash string // of the bytes
+	sign uint64 // what the build said the file is made from; 0: nothing
 }
 
 // equal reports whether r and q would write the same manifest lines.
@@ -80,7 +89,7 @@ func Open(dir, siteDir string) (*Output, error) {
 	if err != nil {
 		return nil, err
 	}
-	o := &Output{dir: abs, made: map[string]bool{}, files: map[string]string{}}
+	o := &Output{dir: abs, made: map[string]bool{}, files: map[string]file{}}
 	if _, err := os.Stat(abs); err == nil {
 		o.exists = true
 		if o.old, o.last, err = readManifest(filepath.Join(abs, Marker)); err != nil {
@@ -175,9 +184,16 @@ func realPath(p string) (string, error) {
 // relative to the site root. A file with the same bytes as the last
 // build's is only recorded. It is safe for concurrent use.
 func (o *Output) WriteFile(name string, data []byte) error {
-	clean := path.Clean(name)
-	if !fs.ValidPath(clean) || clean == "." || clean == Marker {
-		return fmt.Errorf("output file %q is outside the output folder", name)
+	return o.WriteSigned(name, data, 0)
+}
+
+// WriteSigned is WriteFile for a file whose signature is sign (0 for
+// none): a summary of everything the file is made from, which the next
+// build passes to Keep.
+func (o *Output) WriteSigned(name string, data []byte, sign uint64) error {
+	clean, err := cleanName(name)
+	if err != nil {
+		return err
 	}
 	sum := sha256.Sum256(data)
 	hash := hex.EncodeToString(sum[:16])
@@ -186,8 +202,8 @@ func (o *Output) WriteFile(name string, data []byte) error {
 		o.mu.Unlock()
 		return fmt.Errorf("output file %s is written twice", clean)
 	}
-	o.files[clean] = hash
-	same := o.old[clean] == hash
+	o.files[clean] = file{hash, sign}
+	same := o.old[clean].hash == hash
 	dir := path.Dir(clean)
 	need := !o.made[dir]
 	o.mu.Unlock()
@@ -211,6 +227,41 @@ func (o *Output) WriteFile(name string, data []byte) error {
 	o.changed = append(o.changed, clean)
 	o.mu.Unlock()
 	return nil
+}
+
+// Keep records the file name as this build's, as the last build wrote it,
+// when the last build recorded the same signature sign (not 0) for it and
+// the file is still there. It reports whether it did; then the file need
+// not be made. It is safe for concurrent use.
+func (o *Output) Keep(name string, sign uint64) (bool, error) {
+	clean, err := cleanName(name)
+	if err != nil || sign == 0 {
+		return false, err
+	}
+	old, ok := o.old[clean] // o.old is only read after Open
+	if !ok || old.sign != sign {
+		return false, nil
+	}
+	if _, err := os.Lstat(filepath.Join(o.dir, filepath.FromSlash(clean))); err != nil {
+		return false, nil
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if _, dup := o.files[clean]; dup {
+		return false, fmt.Errorf("output file %s is written twice", clean)
+	}
+	o.files[clean] = old
+	return true, nil
+}
+
+// cleanName checks that name, a file of the site, is inside the output
+// folder, and cleans it.
+func cleanName(name string) (string, error) {
+	clean := path.Clean(name)
+	if !fs.ValidPath(clean) || clean == "." || clean == Marker {
+		return "", fmt.Errorf("output file %q is outside the output folder", name)
+	}
+	return clean, nil
 }
 
 // Scratch is a folder on the output's disk for the build's scratch files.
@@ -260,9 +311,7 @@ func (o *Output) Warnings() []string { return o.last.warnings }
 func (o *Output) KeepAll() {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	for name, hash := range o.old {
-		o.files[name] = hash
-	}
+	maps.Copy(o.files, o.old)
 	o.rec = o.last
 }
 
@@ -331,17 +380,17 @@ func (o *Output) Abort() {
 
 // readManifest reads the files and the record a build left. An unreadable
 // line is skipped: at worst a file is written again.
-func readManifest(file string) (map[string]string, record, error) {
+func readManifest(name string) (map[string]file, record, error) {
 	var rec record
-	f, err := os.Open(file)
+	f, err := os.Open(name)
 	if errors.Is(err, fs.ErrNotExist) {
-		return map[string]string{}, rec, nil
+		return map[string]file{}, rec, nil
 	}
 	if err != nil {
 		return nil, rec, err
 	}
 	defer f.Close()
-	files := map[string]string{}
+	files := map[string]file{}
 	sc := bufio.NewScanner(f)
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
@@ -354,9 +403,11 @@ func readManifest(file string) (map[string]string, record, error) {
 		case "warning":
 			rec.warnings = append(rec.warnings, value)
 		case "file":
-			hash, name, ok := strings.Cut(value, " ")
+			sums, name, ok := strings.Cut(value, " ")
 			if ok && fs.ValidPath(name) {
-				files[name] = hash
+				hash, sign, _ := strings.Cut(sums, "+")
+				n, _ := strconv.ParseUint(sign, 16, 64) // none or unreadable: 0, never kept unmade
+				files[name] = file{hash, n}
 			}
 		}
 	}
@@ -365,7 +416,7 @@ func readManifest(file string) (map[string]string, record, error) {
 
 // writeManifest writes the manifest through a temporary file, so it is
 // never half-written.
-func writeManifest(file string, files map[string]string, rec record) error {
+func writeManifest(name string, files map[string]file, rec record) error {
 	var b strings.Builder
 	b.WriteString(manifestHeader + "\n")
 	if rec.inputs != "" {
@@ -377,12 +428,16 @@ func writeManifest(file string, files map[string]string, rec record) error {
 	for _, w := range rec.warnings {
 		b.WriteString("warning " + strings.ReplaceAll(w, "\n", " ") + "\n")
 	}
-	for _, name := range slices.Sorted(maps.Keys(files)) {
-		b.WriteString("file " + files[name] + " " + name + "\n")
+	for _, f := range slices.Sorted(maps.Keys(files)) {
+		b.WriteString("file " + files[f].hash)
+		if sign := files[f].sign; sign != 0 {
+			b.WriteString("+" + strconv.FormatUint(sign, 16))
+		}
+		b.WriteString(" " + f + "\n")
 	}
-	tmp := file + ".tmp"
+	tmp := name + ".tmp"
 	if err := os.WriteFile(tmp, []byte(b.String()), 0o644); err != nil {
 		return err
 	}
-	return os.Rename(tmp, file)
+	return os.Rename(tmp, name)
 }

@@ -272,3 +272,85 @@ func TestUnchangedInputs(t *testing.T) {
 	}
 	o.Abort()
 }
+
+func TestKeepSigned(t *testing.T) {
+	root := t.TempDir()
+	out := filepath.Join(root, "public")
+	open := func() *Output {
+		t.Helper()
+		o, err := Open(out, root+"/site")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	commit := func(o *Output) Stats {
+		t.Helper()
+		stats, err := o.Commit()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return stats
+	}
+	o := open()
+	if kept, err := o.Keep("a.html", 7); kept || err != nil {
+		t.Errorf("first build kept a.html: %v, %v", kept, err)
+	}
+	for name, sign := range map[string]uint64{"a.html": 7, "b.html": 0, "c/d.html": 0xfedcba9876543210} {
+		if err := o.WriteSigned(name, []byte(name), sign); err != nil {
+			t.Fatal(err)
+		}
+	}
+	commit(o)
+	before, err := os.Stat(filepath.Join(out, "a.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	o = open()
+	for _, tc := range []struct {
+		name string
+		sign uint64
+		kept bool
+	}{
+		{"a.html", 7, true},
+		{"c/d.html", 0xfedcba9876543210, true},
+		{"b.html", 0, false}, // written without a signature: made again
+		{"c/d.html", 8, false},
+		{"new.html", 7, false},
+	} {
+		kept, err := o.Keep(tc.name, tc.sign)
+		if err != nil || kept != tc.kept {
+			t.Errorf("Keep(%q, %x) = %v, %v; want %v", tc.name, tc.sign, kept, err, tc.kept)
+		}
+	}
+	if _, err := o.Keep("a.html", 7); err == nil {
+		t.Error("keeping a.html twice is not an error")
+	}
+	if _, err := o.Keep("../x", 7); err == nil {
+		t.Error("Keep took a name outside the output folder")
+	}
+	if err := o.WriteFile("b.html", []byte("b.html")); err != nil {
+		t.Fatal(err)
+	}
+	if stats := commit(o); stats != (Stats{Unchanged: 3}) {
+		t.Errorf("kept build: %+v; want 3 unchanged", stats)
+	}
+	if after, err := os.Stat(filepath.Join(out, "a.html")); err != nil || !after.ModTime().Equal(before.ModTime()) {
+		t.Errorf("kept a.html was touched: %v", err)
+	}
+
+	// The signatures survive a build that kept the files, and a file
+	// deleted by hand is made again whatever its signature.
+	if err := os.Remove(filepath.Join(out, "a.html")); err != nil {
+		t.Fatal(err)
+	}
+	o = open()
+	if kept, _ := o.Keep("c/d.html", 0xfedcba9876543210); !kept {
+		t.Error("c/d.html's signature was lost when it was kept")
+	}
+	if kept, _ := o.Keep("a.html", 7); kept {
+		t.Error("a file deleted by hand was kept")
+	}
+	o.Abort()
+}
