@@ -224,7 +224,11 @@ func runCheck(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "digest check: %v\n", err)
 		return exitContent
 	}
-	stats, err := generator.Build(e.options(sf, ""), discard{})
+	opts := e.options(sf, "")
+	// A check has no output folder to keep its scratch file in; past the
+	// spool's memory budget, the system's temporary folder will do.
+	opts.Scratch = os.TempDir()
+	stats, err := generator.Build(opts, discard{})
 	printWarnings(e, stats)
 	printPhases(e, sf, stats)
 	if err != nil {
