@@ -129,7 +129,7 @@ func Write(s *site.Site, write func(name string, data []byte) error) error {
 	slices.Reverse(docs)
 	workers := make([]*analyser, min(runtime.GOMAXPROCS(0), max(1, len(docs))))
 	for i := range workers {
-		workers[i] = &analyser{postings: map[string]*[tiers][]int32{}, terms: map[string]uint8{}}
+		workers[i] = &analyser{postings: map[string]*posting{}}
 	}
 	for lo := 0; lo < len(docs); lo += batch {
 		arts := docs[lo:min(lo+batch, len(docs))]
@@ -162,8 +162,8 @@ func Write(s *site.Site, write func(name string, data []byte) error) error {
 	for _, a := range workers[1:] {
 		for t, p := range a.postings {
 			if q := postings[t]; q != nil {
-				for i := range p {
-					q[i] = merge(q[i], p[i])
+				for i := range p.docs {
+					q.docs[i] = merge(q.docs[i], p.docs[i])
 				}
 			} else {
 				postings[t] = p
@@ -178,7 +178,7 @@ func Write(s *site.Site, write func(name string, data []byte) error) error {
 	slices.Sort(terms)
 	entries := make([]entry, len(terms))
 	for i, t := range terms {
-		entries[i] = entry{t, encodePostings(postings[t])}
+		entries[i] = entry{t, encodePostings(&postings[t].docs)}
 		delete(postings, t) // encoded, the lists take a third of the space
 	}
 	var shards []shard
@@ -239,9 +239,14 @@ func (w *writer) file(name string, data []byte) error {
 
 // analyser collects the postings of the documents one worker reads.
 type analyser struct {
-	postings map[string]*[tiers][]int32
-	terms    map[string]uint8 // of the current document: term → best tier
+	postings map[string]*posting
 	buf      []string
+}
+
+// posting is one term's documents, a list per tier.
+type posting struct {
+	docs [tiers][]int32
+	last int32 // the last document added plus one, so that 0 is none
 }
 
 // add adds document n, article a, to the postings, and returns its body
@@ -251,12 +256,20 @@ func (x *analyser) add(n int32, a *site.Article) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	clear(x.terms)
+	// The fields come best tier first, so the first time a term is seen
+	// in a document is in the best tier it reaches there, the only list
+	// the document goes in.
 	add := func(text string, tier uint8) {
 		x.buf = appendTerms(x.buf[:0], text)
 		for _, t := range x.buf {
-			if x.terms[t] < tier {
-				x.terms[t] = tier
+			p := x.postings[t]
+			if p == nil {
+				p = new(posting)
+				x.postings[strings.Clone(t)] = p
+			}
+			if p.last != n+1 {
+				p.last = n + 1
+				p.docs[tier-1] = append(p.docs[tier-1], n)
 			}
 		}
 	}
@@ -268,14 +281,6 @@ func (x *analyser) add(n int32, a *site.Article) (string, error) {
 	add(source(a), tierMiddle)
 	text := bodyText(string(body))
 	add(text, tierBody)
-	for t, tier := range x.terms {
-		p := x.postings[t]
-		if p == nil {
-			p = new([tiers][]int32)
-			x.postings[strings.Clone(t)] = p
-		}
-		p[tier-1] = append(p[tier-1], n)
-	}
 	return clip(text, maxBody), nil
 }
 
