@@ -30,23 +30,36 @@ func Terms(text string) []string {
 
 func appendTerms(dst []string, text string) []string {
 	start := -1
-	for i, r := range text {
-		if isWordRune(r) {
-			if start < 0 {
-				start = i
-			}
-			continue
+	for i := 0; i < len(text); {
+		// Bodies are mostly ASCII: a table lookup, not a call, per byte.
+		word, size := asciiWord[text[i]], 1
+		if text[i] >= utf8.RuneSelf {
+			var r rune
+			r, size = utf8.DecodeRuneInString(text[i:])
+			word = isWordRune(r)
 		}
-		if start >= 0 {
+		switch {
+		case word && start < 0:
+			start = i
+		case !word && start >= 0:
 			dst = appendWord(dst, text[start:i])
 			start = -1
 		}
+		i += size
 	}
 	if start >= 0 {
 		dst = appendWord(dst, text[start:])
 	}
 	return dst
 }
+
+// asciiWord tells the ASCII bytes that are word characters.
+var asciiWord = func() (t [256]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = isWordRune(rune(c))
+	}
+	return t
+}()
 
 func isWordRune(r rune) bool {
 	if r < utf8.RuneSelf {
@@ -96,12 +109,17 @@ func appendTerm(dst []string, t string) []string {
 // fold lowercases w and drops its diacritics; ascii tells whether w was
 // ASCII, so that there is nothing more to do.
 func fold(w string) (folded string, ascii bool) {
-	ascii = true
+	ascii, upper := true, false
 	for i := 0; i < len(w); i++ {
-		if w[i] >= utf8.RuneSelf {
+		c := w[i]
+		if c >= utf8.RuneSelf {
 			ascii = false
 			break
 		}
+		upper = upper || 'A' <= c && c <= 'Z'
+	}
+	if ascii && !upper {
+		return w, true // most words: nothing to do
 	}
 	w = strings.ToLower(w)
 	if ascii {
