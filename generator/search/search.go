@@ -281,7 +281,7 @@ func (x *analyser) add(n int32, a *site.Article) (string, error) {
 	add(source(a), tierMiddle)
 	text := bodyText(string(body))
 	add(text, tierBody)
-	return clip(text, maxBody), nil
+	return snippet(text, maxBody), nil
 }
 
 // source is the name of the article's publisher: its source, else the

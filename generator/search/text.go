@@ -147,8 +147,9 @@ var inline = map[string]bool{
 }
 
 // bodyText returns the text of an HTML fragment: tags removed (block tags
-// leave a space), entities decoded, script and style contents dropped,
-// white space collapsed.
+// leave a space), entities decoded, script and style contents dropped. It
+// leaves white space as it is: terms do not need it collapsed, and a
+// snippet collapses only what it keeps.
 func bodyText(h string) string {
 	var b strings.Builder
 	b.Grow(len(h))
@@ -186,27 +187,40 @@ func bodyText(h string) string {
 	if strings.IndexByte(text, '&') >= 0 {
 		text = html.UnescapeString(text)
 	}
-	return collapseSpace(text)
+	return text
+}
+
+// snippet is the start of text with its white space collapsed, cut to at
+// most max bytes by clip.
+func snippet(text string, max int) string {
+	return clip(collapseSpace(text, max), max)
 }
 
 // collapseSpace returns strings.Join(strings.Fields(s), " ") without
-// making the list of words: a body is thousands of them.
-func collapseSpace(s string) string {
+// making the list of words, a body's thousands of them. Once that is
+// longer than max bytes, it stops after the word that made it so, which is
+// all clip reads.
+func collapseSpace(s string, max int) string {
 	var b strings.Builder
-	b.Grow(len(s))
+	b.Grow(min(len(s), max))
 	word := -1 // where the current word starts; -1 between words
 	for i := 0; i < len(s); {
-		r, size := rune(s[i]), 1
-		if r >= utf8.RuneSelf {
+		space, size := asciiSpace[s[i]], 1
+		if s[i] >= utf8.RuneSelf {
+			var r rune
 			r, size = utf8.DecodeRuneInString(s[i:])
+			space = unicode.IsSpace(r)
 		}
-		switch space := unicode.IsSpace(r); {
+		switch {
 		case space && word >= 0:
 			if b.Len() > 0 {
 				b.WriteByte(' ')
 			}
 			b.WriteString(s[word:i])
 			word = -1
+			if b.Len() > max {
+				return b.String()
+			}
 		case !space && word < 0:
 			word = i
 		}
@@ -220,6 +234,14 @@ func collapseSpace(s string) string {
 	}
 	return b.String()
 }
+
+// asciiSpace tells the ASCII bytes unicode.IsSpace takes for space.
+var asciiSpace = func() (t [256]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = unicode.IsSpace(rune(c))
+	}
+	return t
+}()
 
 // clip cuts text to at most max bytes at a space, marking the cut with "…".
 func clip(text string, max int) string {
