@@ -101,8 +101,8 @@ func (b *builder) writeOutput(o output, buf *bytes.Buffer) (kept bool, err error
 	}
 	sign := o.sign()
 	if sign != 0 {
-		// The signatures cover the inputs, not the code that makes the
-		// files, and are kept from one digest binary to the next.
+		// Signatures cover the inputs, not the code that makes the files:
+		// with the executable mixed in, a new digest makes them all again.
 		sign ^= b.exe
 	}
 	if kept, err := inc.Keep(o.path, sign); kept || err != nil {
