@@ -380,9 +380,9 @@ func (o *Output) Abort() {
 
 // readManifest reads the files and the record a build left. An unreadable
 // line is skipped: at worst a file is written again.
-func readManifest(name string) (map[string]file, record, error) {
+func readManifest(manifest string) (map[string]file, record, error) {
 	var rec record
-	f, err := os.Open(name)
+	f, err := os.Open(manifest)
 	if errors.Is(err, fs.ErrNotExist) {
 		return map[string]file{}, rec, nil
 	}
@@ -416,7 +416,7 @@ func readManifest(name string) (map[string]file, record, error) {
 
 // writeManifest writes the manifest through a temporary file, so it is
 // never half-written.
-func writeManifest(name string, files map[string]file, rec record) error {
+func writeManifest(manifest string, files map[string]file, rec record) error {
 	var b strings.Builder
 	b.WriteString(manifestHeader + "\n")
 	if rec.inputs != "" {
@@ -435,9 +435,9 @@ func writeManifest(name string, files map[string]file, rec record) error {
 		}
 		b.WriteString(" " + f + "\n")
 	}
-	tmp := name + ".tmp"
+	tmp := manifest + ".tmp"
 	if err := os.WriteFile(tmp, []byte(b.String()), 0o644); err != nil {
 		return err
 	}
-	return os.Rename(tmp, name)
+	return os.Rename(tmp, manifest)
 }
