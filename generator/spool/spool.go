@@ -17,7 +17,6 @@ package spool
 import (
 	"fmt"
 	"os"
-	"strings"
 	"sync"
 )
 
@@ -59,13 +58,15 @@ func (s *Spool) Close() error {
 	return err
 }
 
-// Add copies b into the spool.
+// Add keeps b in the spool: within the memory budget b itself, so it
+// should not be part of a larger string that it would keep alive; past it,
+// a copy in the file.
 func (s *Spool) Add(b string) (Text, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if int64(len(b)) <= s.room {
 		s.room -= int64(len(b))
-		return Mem(strings.Clone(b)), nil // not a part of something larger
+		return Mem(b), nil
 	}
 	s.room = 0 // the budget is spent: later strings go to the file too
 	if s.f == nil && s.err == nil {
