@@ -190,6 +190,7 @@ func runBuild(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "digest build: %v\n", err)
 		return exitContent
 	}
+	printUnknown(e, *out, sf.site, written.Unknown)
 	switch {
 	case *quiet:
 	case stats.Skipped:
@@ -307,6 +308,23 @@ func printWarnings(e *env, stats *generator.Stats) {
 	for _, w := range stats.Warnings {
 		fmt.Fprintf(e.stderr, "warning: %s\n", w)
 	}
+}
+
+// printUnknown warns, once, of the files of the output that no build
+// state describes and that the build kept.
+func printUnknown(e *env, out, site string, names []string) {
+	if len(names) == 0 {
+		return
+	}
+	const shown = 10
+	list := strings.Join(names[:min(len(names), shown)], ", ")
+	if len(names) > shown {
+		list += fmt.Sprintf(" and %d more", len(names)-shown)
+	}
+	fmt.Fprintf(e.stderr, "warning: %s holds %s this build did not write, and digest has no record of them "+
+		"(its build state in %s was missing or did not match): they were kept; "+
+		"if they are pages of an earlier build, empty %s and build again: %s\n",
+		out, plural(len(names), "file", "files"), filepath.Join(site, publish.StateDir), out, list)
 }
 
 func summary(s *generator.Stats) string {

@@ -71,7 +71,7 @@ func runInit(e *env, args []string) int {
 			fmt.Fprintf(w, "    %s\n", rest)
 		}
 	}
-	fmt.Fprintf(w, "  %-12s keeps the built site, public/, out of git\n", ".gitignore")
+	fmt.Fprintf(w, "  %-12s keeps the built site, public/, and the build state, .digest/, out of git\n", ".gitignore")
 	fmt.Fprintf(w, "\nNext:\n")
 	fmt.Fprintf(w, "  cd %s && digest serve --open   # write, and watch the site change as you save\n", shellQuote(dir))
 	fmt.Fprintf(w, "  digest new \"Your first headline\" --tags News --source \"The Publisher\" --url https://example.com/story\n")

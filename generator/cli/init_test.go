@@ -39,8 +39,8 @@ func TestInit(t *testing.T) {
 					t.Errorf("digest init printed no %q:\n%s", want, stdout)
 				}
 			}
-			if b, err := os.ReadFile(filepath.Join(dir, ".gitignore")); err != nil || string(b) != "/public/\n" {
-				t.Errorf(".gitignore = %q, %v; want /public/", b, err)
+			if b, err := os.ReadFile(filepath.Join(dir, ".gitignore")); err != nil || string(b) != "/public/\n/.digest/\n" {
+				t.Errorf(".gitignore = %q, %v; want /public/ and /.digest/", b, err)
 			}
 			assertSameFiles(t, theme, os.DirFS(filepath.Join(dir, "layouts")))
 			articles, _ := filepath.Glob(filepath.Join(dir, "content", "*", "*", "*.md"))

@@ -3,24 +3,58 @@
 //
 // The contract:
 //
-//   - A failed build changes nothing: files are staged in a temporary
-//     folder beside the output folder, and Commit moves them in only once
-//     the whole build succeeded.
-//   - A file whose bytes did not change is not rewritten, so it keeps its
-//     modification time and rsync or a CDN upload sends only what changed.
-//     The manifest (the Marker file) records each file digest wrote, a
-//     hash of its bytes and, when the build gave one, its signature: a
-//     summary of everything the file is made from. A file whose signature
-//     is the same as the last build's need not even be made (Keep).
+//   - The output folder is only ever the last site or the next one, whole.
+//     A build stages the complete new site in a folder beside the output
+//     (.public.tmp-N for an output named public): the files it made, hard
+//     links to the unchanged files of the last site, and hard links to the
+//     files digest did not write (a CNAME, say). Commit then swaps the two
+//     folders in one step (renameat2 with RENAME_EXCHANGE on Linux) and
+//     removes the old one. A failed or killed build leaves the last site
+//     as it was; a kill during Commit leaves the old site or the new one.
+//     Where the swap in one step is not possible (another system, or a file
+//     system that refuses it), Commit moves the old folder aside and the
+//     new one in with two renames; a build killed between them leaves no
+//     output folder, and the next Open completes the move before anything
+//     else.
+//   - The next Open removes what earlier builds left beside the output
+//     (.public.tmp-N and .public.old-N folders holding a marker), and only
+//     those.
+//   - A file whose bytes did not change keeps its inode, bytes and
+//     modification time, so rsync or a CDN upload sends only what changed.
+//     A file whose signature (a summary of everything it is made from) is
+//     the same as the last build's need not even be made (Keep), and a
+//     build whose inputs did not change at all changes nothing (Unchanged).
 //   - A file the last build wrote and this one did not is removed. Files
-//     digest never wrote are left alone.
+//     digest never wrote are carried over to the new site. A file this
+//     build writes replaces whatever was at its name.
+//   - The build state (the list of files digest wrote, their hashes and
+//     signatures, the fingerprint of the inputs, the warnings) is not
+//     published: it lives in the site folder, under
+//     .digest/build/<hash of the output folder's path>/. The output holds
+//     only the Marker, which names the state that describes it by the hash
+//     of its bytes. A state is written before the site that names it is
+//     swapped in and removed only after a site naming another one is in
+//     place, so the state never describes files that are not there.
+//   - A missing, corrupt or mismatched state costs a full render, nothing
+//     else: every file is made again, and the files of the output that no
+//     state describes are kept as they are and listed in Stats.Unknown, for
+//     the curator to check once. They may be pages of an earlier build that
+//     are gone from the site; digest cannot tell those from the curator's
+//     own files, so it never deletes them.
+//   - One build at a time writes to an output folder: Open takes a lock
+//     in the state folder and fails at once, saying so, when another build
+//     holds it.
 //   - Open refuses an output folder that is "/", the home folder, the site
-//     folder or one that contains it, or a non-empty folder without the
-//     Marker file.
+//     folder or one that contains it, a non-empty folder without the
+//     Marker, and a mount point (which cannot be swapped), before it
+//     changes anything.
+//
+// The guarantees hold against a build killed at any moment (the operating
+// system finishes what was asked of it); Commit does not wait for the disk,
+// so a power cut may lose more.
 package publish
 
 import (
-	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -31,83 +65,128 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 )
 
-// Marker is the manifest digest keeps in an output folder; its presence
-// marks the folder as digest's own.
+// Marker is the file that marks an output folder as digest's own. It names
+// the build state that describes the folder.
 const Marker = ".digest-output"
 
-const manifestHeader = "# digest output manifest v1: this folder is written by digest build"
+// StateDir is the folder, in the site folder, that holds what digest keeps
+// between builds.
+const StateDir = ".digest"
 
 // Output is one build's output in the making.
 type Output struct {
 	dir    string // the output folder, absolute
-	stage  string // where changed files wait for Commit
+	stage  string // the next site, complete at Commit
 	exists bool   // whether dir existed at Open
+	state  string // this output's build-state folder
+	lock   *os.File
 
-	old  map[string]file // manifest of the last build
-	last record          // what the last build recorded about itself
+	old    map[string]file // the files of the last build
+	last   record          // what the last build recorded about itself
+	oldID  string          // the state the output's marker names
+	strays bool            // whether the output may hold files no state describes
 
 	mu      sync.Mutex
 	made    map[string]bool // folders already created under stage
 	files   map[string]file // this build's files
-	changed []string        // files staged, to move in at Commit
+	changed []string        // files staged
 	rec     record
 }
 
-// file is what the manifest says of one file.
+// file is what the state says of one file.
 type file struct {
 	hash string // of the bytes
 	sign uint64 // what the build said the file is made from; 0: nothing
 }
 
-// equal reports whether r and q would write the same manifest lines.
-func (r record) equal(q record) bool {
-	return r.inputs == q.inputs && r.validUntil.Equal(q.validUntil) && slices.Equal(r.warnings, q.warnings)
-}
-
-// record is what a build notes about itself in the manifest.
+// record is what a build notes about itself in its state.
 type record struct {
 	inputs     string    // fingerprint of everything the build read
 	validUntil time.Time // when the output goes stale on its own; zero: never
 	warnings   []string  // to repeat when the next build skips its work
 }
 
+// equal reports whether r and q would write the same state lines.
+func (r record) equal(q record) bool {
+	return r.inputs == q.inputs && r.validUntil.Equal(q.validUntil) && slices.Equal(r.warnings, q.warnings)
+}
+
 // Stats count what a commit did.
 type Stats struct {
 	Written, Unchanged, Removed int
+	// Unknown are the files of the output, slash-separated, that this build
+	// did not write and that no build state describes: kept as they were.
+	// Only a build that found no state for the output has any.
+	Unknown []string
 }
 
 // Open checks that dir may be written by a build of the site in siteDir and
-// starts a build's output.
+// starts a build's output. Before anything else it completes or clears
+// what an interrupted build left.
 func Open(dir, siteDir string) (*Output, error) {
 	abs, err := checkOutput(dir, siteDir)
 	if err != nil {
 		return nil, err
 	}
-	o := &Output{dir: abs, made: map[string]bool{}, files: map[string]file{}}
-	if _, err := os.Stat(abs); err == nil {
-		o.exists = true
-		if o.old, o.last, err = readManifest(filepath.Join(abs, Marker)); err != nil {
-			return nil, err
-		}
-	}
-	parent := filepath.Dir(abs)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
+	site, err := realPath(siteDir)
+	if err != nil {
 		return nil, err
 	}
-	if o.stage, err = os.MkdirTemp(parent, "."+filepath.Base(abs)+".tmp-"); err != nil {
+	o := &Output{dir: abs, state: stateFolder(site, abs), made: map[string]bool{}, files: map[string]file{}}
+	if err := os.MkdirAll(o.state, 0o755); err != nil {
 		return nil, err
 	}
-	if err := os.Chmod(o.stage, 0o755); err != nil {
+	if o.lock, err = lock(o.state, dir); err != nil {
+		return nil, err
+	}
+	if err := o.open(); err != nil {
 		o.Abort()
 		return nil, err
 	}
 	return o, nil
+}
+
+// open does Open's work under the lock.
+func (o *Output) open() error {
+	if err := recoverDebris(o.dir); err != nil {
+		return err
+	}
+	info, err := os.Stat(o.dir)
+	switch {
+	case err == nil:
+		o.exists = true
+		if err := checkMount(o.dir); err != nil {
+			return err
+		}
+		o.old, o.last, o.oldID, o.strays = readState(o.dir, o.state)
+	case !errors.Is(err, fs.ErrNotExist):
+		return err
+	}
+	if err := removeStates(o.state, o.oldID); err != nil {
+		return err
+	}
+	parent := filepath.Dir(o.dir)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return err
+	}
+	if o.stage, err = os.MkdirTemp(parent, debrisPrefix(o.dir, tmpTag)); err != nil {
+		return err
+	}
+	mode := fs.FileMode(0o755)
+	if o.exists {
+		mode = info.Mode().Perm()
+	}
+	if err := os.Chmod(o.stage, mode); err != nil {
+		return err
+	}
+	// The marker makes the stage recognisably digest's from the start, so
+	// that a later build may remove it if this one is killed.
+	return os.WriteFile(filepath.Join(o.stage, Marker), []byte(markerHeader+"\n"), 0o644)
 }
 
 // checkOutput applies the safety rules and returns dir made absolute, with
@@ -161,6 +240,14 @@ func checkOutput(dir, siteDir string) (string, error) {
 	return abs, nil
 }
 
+// errMount is the advice for an output folder digest cannot swap.
+func errMount(dir string) error {
+	return fmt.Errorf("refusing to write the site to %s: it is a mount point (or on another disk than the folder above it), "+
+		"and digest replaces the output folder in one step, which a mount point does not allow; "+
+		"build into a folder inside it (-o %s) and publish that, or mount the folder above it instead",
+		dir, filepath.Join(dir, "site"))
+}
+
 // realPath makes p absolute and resolves symbolic links in the part of it
 // that exists.
 func realPath(p string) (string, error) {
@@ -204,27 +291,37 @@ func (o *Output) WriteSigned(name string, data []byte, sign uint64) error {
 	}
 	o.files[clean] = file{hash, sign}
 	same := o.old[clean].hash == hash
-	dir := path.Dir(clean)
-	need := !o.made[dir]
 	o.mu.Unlock()
 	if same {
 		if _, err := os.Lstat(filepath.Join(o.dir, filepath.FromSlash(clean))); err == nil {
-			return nil
+			return nil // Commit links the last build's file
 		}
 	}
-	if need {
-		if err := mkdir(filepath.Join(o.stage, filepath.FromSlash(dir))); err != nil {
-			return err
-		}
-		o.mu.Lock()
-		o.made[dir] = true
-		o.mu.Unlock()
+	if err := o.mkdirStage(path.Dir(clean)); err != nil {
+		return err
 	}
 	if err := os.WriteFile(filepath.Join(o.stage, filepath.FromSlash(clean)), data, 0o644); err != nil {
 		return err
 	}
 	o.mu.Lock()
 	o.changed = append(o.changed, clean)
+	o.mu.Unlock()
+	return nil
+}
+
+// mkdirStage makes the folder dir, slash-separated, in the stage.
+func (o *Output) mkdirStage(dir string) error {
+	o.mu.Lock()
+	done := o.made[dir]
+	o.mu.Unlock()
+	if done {
+		return nil
+	}
+	if err := mkdir(filepath.Join(o.stage, filepath.FromSlash(dir))); err != nil {
+		return err
+	}
+	o.mu.Lock()
+	o.made[dir] = true
 	o.mu.Unlock()
 	return nil
 }
@@ -258,7 +355,7 @@ func (o *Output) Keep(name string, sign uint64) (bool, error) {
 // folder, and cleans it.
 func cleanName(name string) (string, error) {
 	clean := path.Clean(name)
-	if !fs.ValidPath(clean) || clean == "." || clean == Marker {
+	if !fs.ValidPath(clean) || clean == "." || clean == Marker || clean == markerTmp {
 		return "", fmt.Errorf("output file %q is outside the output folder", name)
 	}
 	return clean, nil
@@ -299,7 +396,7 @@ func (o *Output) Unchanged(inputs string, now time.Time) bool {
 }
 
 // Record notes this build's input fingerprint, how long its output stays
-// valid, and its warnings, in the manifest Commit writes.
+// valid, and its warnings, in the state Commit writes.
 func (o *Output) Record(inputs string, validUntil time.Time, warnings []string) {
 	o.rec = record{inputs, validUntil, warnings}
 }
@@ -315,129 +412,15 @@ func (o *Output) KeepAll() {
 	o.rec = o.last
 }
 
-// Commit moves the staged files into the output folder, removes the files
-// of the last build that this one did not write, and records the manifest.
-func (o *Output) Commit() (Stats, error) {
-	defer o.Abort()
-	stats := Stats{Written: len(o.changed), Unchanged: len(o.files) - len(o.changed)}
-	if !o.exists {
-		// A first build: the staging folder becomes the output whole.
-		if err := writeManifest(filepath.Join(o.stage, Marker), o.files, o.rec); err != nil {
-			return stats, err
-		}
-		return stats, os.Rename(o.stage, o.dir)
-	}
-	slices.Sort(o.changed)
-	made := map[string]bool{}
-	for _, name := range o.changed {
-		dst := filepath.Join(o.dir, filepath.FromSlash(name))
-		if dir := filepath.Dir(dst); !made[dir] {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return stats, err
-			}
-			made[dir] = true
-		}
-		if err := os.Rename(filepath.Join(o.stage, filepath.FromSlash(name)), dst); err != nil {
-			return stats, err
-		}
-	}
-	var stale []string
-	for name := range o.old {
-		if _, ok := o.files[name]; !ok {
-			stale = append(stale, name)
-		}
-	}
-	slices.Sort(stale)
-	for _, name := range stale {
-		p := filepath.Join(o.dir, filepath.FromSlash(name))
-		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return stats, err
-		}
-		stats.Removed++
-		removeEmptyParents(o.dir, filepath.Dir(p))
-	}
-	if stats.Written == 0 && stats.Removed == 0 && o.rec.equal(o.last) {
-		return stats, nil // the manifest would be the same: leave it be too
-	}
-	return stats, writeManifest(filepath.Join(o.dir, Marker), o.files, o.rec)
-}
-
-// removeEmptyParents removes dir and its parents up to root while they are
-// empty, so a removed tag leaves no empty folder behind.
-func removeEmptyParents(root, dir string) {
-	for dir != root && strings.HasPrefix(dir, root+string(filepath.Separator)) {
-		if os.Remove(dir) != nil { // not empty, or not ours to remove
-			return
-		}
-		dir = filepath.Dir(dir)
-	}
-}
-
-// Abort throws the staged files away, leaving the output as it was.
+// Abort throws the staged files away, leaving the output as it was, and
+// lets the next build start. Calling it again does nothing.
 func (o *Output) Abort() {
-	_ = os.RemoveAll(o.stage)
-}
-
-// readManifest reads the files and the record a build left. An unreadable
-// line is skipped: at worst a file is written again.
-func readManifest(manifest string) (map[string]file, record, error) {
-	var rec record
-	f, err := os.Open(manifest)
-	if errors.Is(err, fs.ErrNotExist) {
-		return map[string]file{}, rec, nil
+	if o.stage != "" {
+		_ = os.RemoveAll(o.stage)
+		o.stage = ""
 	}
-	if err != nil {
-		return nil, rec, err
+	if o.lock != nil {
+		_ = o.lock.Close() // which releases the lock
+		o.lock = nil
 	}
-	defer f.Close()
-	files := map[string]file{}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		key, value, _ := strings.Cut(sc.Text(), " ")
-		switch key {
-		case "inputs":
-			rec.inputs = value
-		case "valid-until":
-			rec.validUntil, _ = time.Parse(time.RFC3339Nano, value)
-		case "warning":
-			rec.warnings = append(rec.warnings, value)
-		case "file":
-			sums, name, ok := strings.Cut(value, " ")
-			if ok && fs.ValidPath(name) {
-				hash, sign, _ := strings.Cut(sums, "+")
-				n, _ := strconv.ParseUint(sign, 16, 64) // none or unreadable: 0, never kept unmade
-				files[name] = file{hash, n}
-			}
-		}
-	}
-	return files, rec, sc.Err()
-}
-
-// writeManifest writes the manifest through a temporary file, so it is
-// never half-written.
-func writeManifest(manifest string, files map[string]file, rec record) error {
-	var b strings.Builder
-	b.WriteString(manifestHeader + "\n")
-	if rec.inputs != "" {
-		b.WriteString("inputs " + rec.inputs + "\n")
-	}
-	if !rec.validUntil.IsZero() {
-		b.WriteString("valid-until " + rec.validUntil.UTC().Format(time.RFC3339Nano) + "\n")
-	}
-	for _, w := range rec.warnings {
-		b.WriteString("warning " + strings.ReplaceAll(w, "\n", " ") + "\n")
-	}
-	for _, f := range slices.Sorted(maps.Keys(files)) {
-		b.WriteString("file " + files[f].hash)
-		if sign := files[f].sign; sign != 0 {
-			b.WriteString("+" + strconv.FormatUint(sign, 16))
-		}
-		b.WriteString(" " + f + "\n")
-	}
-	tmp := manifest + ".tmp"
-	if err := os.WriteFile(tmp, []byte(b.String()), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, manifest)
 }

@@ -27,6 +27,10 @@ func read(t *testing.T, path string) string {
 	return string(b)
 }
 
+// counts are the numbers of files a commit wrote, left unchanged and
+// removed.
+func counts(s Stats) [3]int { return [3]int{s.Written, s.Unchanged, s.Removed} }
+
 func TestOpenRefuses(t *testing.T) {
 	root := t.TempDir()
 	site := filepath.Join(root, "site")
@@ -134,7 +138,7 @@ func TestBuildSwapsAndKeepsOldOnAbort(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, e := range entries {
-		if e.Name() != "content" && e.Name() != "public" {
+		if e.Name() != "content" && e.Name() != "public" && e.Name() != StateDir {
 			t.Errorf("left behind in the site folder: %s", e.Name())
 		}
 	}
@@ -185,7 +189,7 @@ func TestIncremental(t *testing.T) {
 		return stats
 	}
 	stats := build(map[string]string{"index.html": "home", "tags/a/index.html": "a", "tags/b/index.html": "b"})
-	if stats != (Stats{Written: 3}) {
+	if counts(stats) != [3]int{3, 0, 0} {
 		t.Errorf("first build: %+v; want 3 written", stats)
 	}
 	old := time.Now().Add(-time.Hour)
@@ -197,7 +201,7 @@ func TestIncremental(t *testing.T) {
 	write(t, filepath.Join(out, "CNAME"), "news.example.org") // the curator's, not digest's
 
 	stats = build(map[string]string{"index.html": "home", "tags/a/index.html": "a changed"})
-	if stats != (Stats{Written: 1, Unchanged: 1, Removed: 1}) {
+	if counts(stats) != [3]int{1, 1, 1} || stats.Unknown != nil {
 		t.Errorf("second build: %+v; want 1 written, 1 unchanged, 1 removed", stats)
 	}
 	info, err := os.Stat(filepath.Join(out, "index.html"))
@@ -260,7 +264,7 @@ func TestUnchangedInputs(t *testing.T) {
 	}
 	o.KeepAll()
 	stats, err := o.Commit()
-	if err != nil || stats != (Stats{Unchanged: 1}) {
+	if err != nil || counts(stats) != [3]int{0, 1, 0} {
 		t.Errorf("KeepAll commit: %+v, %v; want 1 unchanged", stats, err)
 	}
 	if after, err := os.Stat(manifest); err != nil || !after.ModTime().Equal(before.ModTime()) {
@@ -333,7 +337,7 @@ func TestKeepSigned(t *testing.T) {
 	if err := o.WriteFile("b.html", []byte("b.html")); err != nil {
 		t.Fatal(err)
 	}
-	if stats := commit(o); stats != (Stats{Unchanged: 3}) {
+	if stats := commit(o); counts(stats) != [3]int{0, 3, 0} {
 		t.Errorf("kept build: %+v; want 3 unchanged", stats)
 	}
 	if after, err := os.Stat(filepath.Join(out, "a.html")); err != nil || !after.ModTime().Equal(before.ModTime()) {

@@ -1,0 +1,233 @@
+package publish
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"maps"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"syscall"
+)
+
+// Commit makes the staged site the output: it completes the stage with
+// what the new site keeps of the old one, writes the build state, and
+// swaps the stage in. The output is the old site until the swap and the
+// new one after it.
+func (o *Output) Commit() (Stats, error) {
+	defer o.Abort()
+	stats := Stats{Written: len(o.changed), Unchanged: len(o.files) - len(o.changed)}
+	if o.exists && len(o.changed) == 0 && maps.Equal(o.files, o.old) {
+		if o.rec.equal(o.last) {
+			return stats, nil // the output is the last build's, and so is its state
+		}
+		return stats, o.remark()
+	}
+	if o.exists {
+		if err := o.fill(&stats); err != nil {
+			return stats, err
+		}
+	}
+	id, err := writeState(o.state, o.dir, o.files, o.rec)
+	if err != nil {
+		return stats, err
+	}
+	if err := os.WriteFile(filepath.Join(o.stage, Marker), marker(id), 0o644); err != nil {
+		return stats, err
+	}
+	if !o.exists {
+		if err := os.Rename(o.stage, o.dir); err != nil {
+			return stats, err
+		}
+		o.stage = ""
+		return stats, removeStates(o.state, id)
+	}
+	if err := o.swap(); err != nil {
+		return stats, err
+	}
+	// The stage holds the old site now; Abort removes it.
+	return stats, removeStates(o.state, id)
+}
+
+// remark points the output's marker at a new state, for a build that
+// wrote the same files as the last one and noted other things about
+// itself: renaming the marker is the one step that switches states.
+func (o *Output) remark() error {
+	id, err := writeState(o.state, o.dir, o.files, o.rec)
+	if err != nil {
+		return err
+	}
+	tmp := filepath.Join(o.dir, markerTmp)
+	if err := os.WriteFile(tmp, marker(id), 0o644); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, filepath.Join(o.dir, Marker)); err != nil {
+		return err
+	}
+	return removeStates(o.state, id)
+}
+
+// fill completes the stage with the files of the output the new site
+// keeps: the last build's files that this build kept as they were, and
+// the files digest did not write. It counts the last build's files that
+// are left out.
+func (o *Output) fill(stats *Stats) error {
+	staged := make(map[string]bool, len(o.changed))
+	for _, name := range o.changed {
+		staged[name] = true
+	}
+	placed := 0
+	var walk func(dir string) error
+	walk = func(dir string) error {
+		entries, err := os.ReadDir(filepath.Join(o.dir, filepath.FromSlash(dir)))
+		if err != nil {
+			return err
+		}
+		if len(entries) == 0 && dir != "." {
+			// digest leaves no empty folder: this one is the curator's.
+			return o.mkdirStage(dir)
+		}
+		for _, e := range entries {
+			name := path.Join(dir, e.Name())
+			if e.IsDir() {
+				if err := walk(name); err != nil {
+					return err
+				}
+				continue
+			}
+			if name == Marker || name == markerTmp {
+				continue
+			}
+			_, ours := o.files[name]
+			_, before := o.old[name]
+			switch {
+			case ours && staged[name]:
+				// The new bytes replace the old.
+			case ours:
+				if err := o.place(name); err != nil {
+					return err
+				}
+				placed++
+			case before:
+				stats.Removed++
+			default:
+				err := o.place(name)
+				if errors.Is(err, fs.ErrExist) || errors.Is(err, syscall.ENOTDIR) {
+					continue // a file of the new site has this name, or its folder's
+				}
+				if err != nil {
+					return err
+				}
+				if o.strays {
+					stats.Unknown = append(stats.Unknown, name)
+				}
+			}
+		}
+		return nil
+	}
+	if err := walk("."); err != nil {
+		return err
+	}
+	if placed == stats.Unchanged {
+		return nil
+	}
+	for _, name := range slices.Sorted(maps.Keys(o.files)) {
+		if _, err := os.Lstat(filepath.Join(o.stage, filepath.FromSlash(name))); err != nil {
+			return fmt.Errorf("%s was removed from the output during the build; build again", filepath.Join(o.dir, filepath.FromSlash(name)))
+		}
+	}
+	return nil
+}
+
+// place puts the output's file name into the stage as it is: a hard link,
+// which keeps its bytes, inode and modification time, or where the file
+// system has none, a copy with the same modification time.
+func (o *Output) place(name string) error {
+	if err := o.mkdirStage(path.Dir(name)); err != nil {
+		return err
+	}
+	src := filepath.Join(o.dir, filepath.FromSlash(name))
+	dst := filepath.Join(o.stage, filepath.FromSlash(name))
+	err := os.Link(src, dst)
+	if err == nil || errors.Is(err, fs.ErrExist) || errors.Is(err, syscall.ENOTDIR) {
+		return err
+	}
+	return copyFile(src, dst)
+}
+
+// copyFile copies src to dst, which must not exist, with its mode and
+// modification time; a symbolic link is copied as a link.
+func copyFile(src, dst string) error {
+	info, err := os.Lstat(src)
+	if err != nil {
+		return err
+	}
+	if info.Mode()&fs.ModeSymlink != 0 {
+		target, err := os.Readlink(src)
+		if err != nil {
+			return err
+		}
+		return os.Symlink(target, dst)
+	}
+	if !info.Mode().IsRegular() {
+		return fmt.Errorf("cannot carry %s over to the new site: not a regular file, and this file system has no hard links", src)
+	}
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, info.Mode().Perm())
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Close(); err != nil {
+		return err
+	}
+	return os.Chtimes(dst, info.ModTime(), info.ModTime())
+}
+
+// swap exchanges the stage and the output folder. Where the system cannot
+// exchange them in one step, the output moves aside to .public.old-N and
+// the stage takes its place: recoverDebris finishes that move when a kill
+// stops it half-way.
+func (o *Output) swap() error {
+	err := exchange(o.stage, o.dir)
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, syscall.EXDEV) || errors.Is(err, syscall.EBUSY) {
+		return errMount(o.dir)
+	}
+	if !errors.Is(err, errNoExchange) {
+		return err
+	}
+	n, _ := debrisNumber(filepath.Base(o.stage), o.dir, tmpTag)
+	aside := filepath.Join(filepath.Dir(o.dir), debrisPrefix(o.dir, oldTag)+n)
+	if err := rename(o.dir, aside); err != nil {
+		if errors.Is(err, syscall.EXDEV) || errors.Is(err, syscall.EBUSY) {
+			return errMount(o.dir)
+		}
+		return err
+	}
+	if err := rename(o.stage, o.dir); err != nil {
+		// Put the old site back; the next Open would, too.
+		return errors.Join(err, rename(aside, o.dir))
+	}
+	o.stage = aside
+	return nil
+}
+
+// errNoExchange says that the system cannot swap two folders in one step.
+var errNoExchange = errors.New("cannot exchange two folders in one step")
+
+// rename is os.Rename; tests replace it, and exchange, to play a system
+// or file system that refuses.
+var rename = os.Rename
