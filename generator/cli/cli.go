@@ -37,7 +37,7 @@ Usage:
   digest build [-s DIR] [-o DIR] [--drafts] [--future] [--base-url URL] [--quiet] [--verbose]
   digest serve [-s DIR] [--bind 127.0.0.1] [--port 1313] [--drafts] [--future] [--open]
   digest new [-s DIR] "Headline" [--tags a,b] [--source NAME] [--url URL] [--date DATE]
-  digest init DIR
+  digest init [--github-pages] DIR
   digest check [-s DIR] [--drafts] [--future]
   digest version
 

@@ -11,6 +11,18 @@ import (
 
 var theme = os.DirFS("../../layouts")
 
+// digestTheme, set in the environment, makes the test binary run as the
+// digest command with that theme folder, for tests that run shell commands
+// calling digest.
+const digestTheme = "DIGEST_TEST_AS_DIGEST_THEME"
+
+func TestMain(m *testing.M) {
+	if dir := os.Getenv(digestTheme); dir != "" {
+		os.Exit(Main(os.Args[1:], os.DirFS(dir), os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
 func run(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer

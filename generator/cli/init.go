@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"embed"
 	"errors"
 	"flag"
@@ -10,6 +11,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -23,8 +25,18 @@ import (
 //go:embed all:skeleton
 var skeleton embed.FS
 
+// pagesWorkflow is the GitHub Actions workflow digest init --github-pages
+// writes: it installs digest, builds the site and deploys it to GitHub
+// Pages.
+//
+//go:embed pages.yml
+var pagesWorkflow []byte
+
+// workflowPath is where GitHub looks for the workflow in a repository.
+const workflowPath = ".github/workflows/pages.yml"
+
 var initSynopsis = synopsis{
-	line: "digest init DIR",
+	line: "digest init [--github-pages] DIR",
 	notes: "DIR is created if missing; a folder that holds anything is refused.\n" +
 		"The new site has site.yaml with every setting explained, the default\n" +
 		"theme in layouts/ to change as you like, two example articles, an about\n" +
@@ -33,6 +45,8 @@ var initSynopsis = synopsis{
 
 func runInit(e *env, args []string) int {
 	fset := flag.NewFlagSet("init", flag.ContinueOnError)
+	githubPages := fset.Bool("github-pages", false, "also write "+workflowPath+", a GitHub Actions workflow\n"+
+		"that builds the site and publishes it on GitHub Pages at every push to main")
 	pos, code, stop := parseArgs(e, fset, initSynopsis, args, 1)
 	if stop {
 		return code
@@ -46,6 +60,9 @@ func runInit(e *env, args []string) int {
 		return exitContent
 	}
 	files, err := siteFiles(e.theme)
+	if err == nil && *githubPages {
+		files = append(files, siteFile{name: workflowPath, data: workflow(buildVersion())})
+	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "digest init: %v\n", err)
 		return exitContent
@@ -72,11 +89,49 @@ func runInit(e *env, args []string) int {
 		}
 	}
 	fmt.Fprintf(w, "  %-12s keeps the built site, public/, and the build state, .digest/, out of git\n", ".gitignore")
+	if *githubPages {
+		fmt.Fprintf(w, "  %s  builds the site and publishes it on GitHub Pages at every push to main\n", workflowPath)
+	}
 	fmt.Fprintf(w, "\nNext:\n")
 	fmt.Fprintf(w, "  cd %s && digest serve --open   # write, and watch the site change as you save\n", shellQuote(dir))
 	fmt.Fprintf(w, "  digest new \"Your first headline\" --tags News --source \"The Publisher\" --url https://example.com/story\n")
-	fmt.Fprintf(w, "  digest build                  # the site for your host, in public/\n")
+	if *githubPages {
+		fmt.Fprintf(w, "  git init -b main && git add . && git commit -m \"A new digest\"\n")
+		fmt.Fprintf(w, "  # push it to GitHub, then set Settings > Pages > Source to \"GitHub Actions\"\n")
+	} else {
+		fmt.Fprintf(w, "  digest build                  # the site for your host, in public/\n")
+	}
 	return exitOK
+}
+
+// releaseVersion matches a release's module version, which go install can
+// fetch again; a local build's pseudo-version (v0.0.0-2026…-abcdef, maybe
+// +dirty) or "(devel)" names a commit that may exist nowhere else.
+var releaseVersion = regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+$`)
+
+// buildVersion is the release of digest this binary was installed as.
+func buildVersion() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return pinnable("")
+	}
+	return pinnable(info.Main.Version)
+}
+
+// pinnable is version if go install can fetch it again, and otherwise
+// "latest".
+func pinnable(version string) string {
+	if releaseVersion.MatchString(version) {
+		return version
+	}
+	return "latest"
+}
+
+// workflow is the GitHub Pages workflow, installing digest at version:
+// the release that wrote it, so that the site is built in CI as it was
+// locally.
+func workflow(version string) []byte {
+	return bytes.Replace(pagesWorkflow, []byte("DIGEST_VERSION: latest\n"), []byte("DIGEST_VERSION: "+version+"\n"), 1)
 }
 
 // checkEmpty makes sure dir is missing or an empty folder.
@@ -102,10 +157,11 @@ func checkEmpty(dir string) error {
 }
 
 // siteFile is one file of a new site: name, a slash path in the site, read
-// from name src in the FS from.
+// from name src in the FS from, or made by init and held in data.
 type siteFile struct {
 	name, src string
 	from      fs.FS
+	data      []byte
 	theme     bool // from the built-in theme
 }
 
@@ -150,9 +206,11 @@ func writeSite(dir string, files []siteFile) (err error) {
 		return err
 	}
 	for _, f := range files {
-		data, err := fs.ReadFile(f.from, f.src)
-		if err != nil {
-			return err
+		data := f.data
+		if f.from != nil {
+			if data, err = fs.ReadFile(f.from, f.src); err != nil {
+				return err
+			}
 		}
 		target := filepath.Join(dir, filepath.FromSlash(f.name))
 		if err := mkdirs(filepath.Dir(target), &made); err != nil {

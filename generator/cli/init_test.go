@@ -2,16 +2,21 @@ package cli
 
 import (
 	"bytes"
+	"errors"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path"
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/digest/digest/generator/config"
 	"github.com/digest/digest/generator/content"
@@ -43,6 +48,9 @@ func TestInit(t *testing.T) {
 				t.Errorf(".gitignore = %q, %v; want /public/ and /.digest/", b, err)
 			}
 			assertSameFiles(t, theme, os.DirFS(filepath.Join(dir, "layouts")))
+			if _, err := os.Stat(filepath.Join(dir, ".github")); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("init without --github-pages made .github (%v)", err)
+			}
 			articles, _ := filepath.Glob(filepath.Join(dir, "content", "*", "*", "*.md"))
 			if len(articles) != 2 {
 				t.Errorf("init wrote %d articles; want 2", len(articles))
@@ -219,7 +227,8 @@ func TestInitFailureLeavesNothing(t *testing.T) {
 
 func TestInitHelp(t *testing.T) {
 	code, stdout, stderr := run(t, "init", "--help")
-	if code != 0 || stderr != "" || !strings.Contains(stdout, "Usage:\n  digest init DIR") || !strings.Contains(stdout, "Example:\n  digest init ") {
+	if code != 0 || stderr != "" || !strings.Contains(stdout, "Usage:\n  digest init [--github-pages] DIR") ||
+		!strings.Contains(stdout, "\n  -github-pages\n") || !strings.Contains(stdout, "Example:\n  digest init ") {
 		t.Errorf("digest init --help = %d, %q, %q", code, stdout, stderr)
 	}
 }
@@ -310,5 +319,183 @@ func TestShellQuote(t *testing.T) {
 		if got := shellQuote(tt.in); got != tt.want {
 			t.Errorf("shellQuote(%q) = %q; want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// workflowFile is the part of a GitHub Actions workflow that digest init
+// writes; decoding with known fields only catches a misspelt key.
+type workflowFile struct {
+	Name        string            `yaml:"name"`
+	On          map[string]any    `yaml:"on"`
+	Permissions map[string]string `yaml:"permissions"`
+	Concurrency map[string]any    `yaml:"concurrency"`
+	Env         map[string]string `yaml:"env"`
+	Jobs        map[string]struct {
+		RunsOn      string            `yaml:"runs-on"`
+		Needs       string            `yaml:"needs"`
+		Permissions map[string]string `yaml:"permissions"`
+		Environment map[string]string `yaml:"environment"`
+		Steps       []workflowStep    `yaml:"steps"`
+	} `yaml:"jobs"`
+}
+
+type workflowStep struct {
+	ID   string            `yaml:"id"`
+	Name string            `yaml:"name"`
+	Uses string            `yaml:"uses"`
+	Run  string            `yaml:"run"`
+	With map[string]string `yaml:"with"`
+	Env  map[string]string `yaml:"env"`
+}
+
+// TestInitGitHubPages checks the workflow init --github-pages writes: its
+// jobs and steps, and that the shell commands of its build step build the
+// new site for a project site's sub-path.
+func TestInitGitHubPages(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh to run the workflow's commands")
+	}
+	dir := filepath.Join(t.TempDir(), "my-digest")
+	code, stdout, stderr := run(t, "init", "--github-pages", dir)
+	if code != 0 || stderr != "" || !strings.Contains(stdout, workflowPath) || !strings.Contains(stdout, `Source to "GitHub Actions"`) {
+		t.Fatalf("digest init --github-pages = %d, %q, %q", code, stdout, stderr)
+	}
+	src, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(workflowPath)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var w workflowFile
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	dec.KnownFields(true)
+	if err := dec.Decode(&w); err != nil {
+		t.Fatalf("%s: %v", workflowPath, err)
+	}
+
+	if _, ok := w.On["push"]; !ok || w.Permissions["contents"] != "read" || w.Env["DIGEST_VERSION"] != "latest" {
+		t.Errorf("workflow on %v, permissions %v, env %v; want push, contents: read, DIGEST_VERSION: latest",
+			w.On, w.Permissions, w.Env)
+	}
+	steps := func(job string) []string {
+		var got []string
+		for _, s := range w.Jobs[job].Steps {
+			if s.Uses != "" {
+				got = append(got, s.Uses)
+			} else {
+				got = append(got, "run: "+s.Run)
+			}
+		}
+		return got
+	}
+	wantBuild := []string{
+		"actions/checkout@v7",
+		"actions/setup-go@v7",
+		"actions/configure-pages@v6",
+		`run: go install "` + modulePath(t) + `@$DIGEST_VERSION"`,
+		`run: digest build --base-url "$BASE_URL"`,
+		"actions/upload-pages-artifact@v5",
+	}
+	if got := steps("build"); !reflect.DeepEqual(got, wantBuild) {
+		t.Errorf("build steps:\n%q\nwant\n%q", got, wantBuild)
+	}
+	if got, want := steps("deploy"), []string{"actions/deploy-pages@v5"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("deploy steps %q; want %q", got, want)
+	}
+	deploy := w.Jobs["deploy"]
+	if len(w.Jobs) != 2 || deploy.Needs != "build" || deploy.Permissions["pages"] != "write" ||
+		deploy.Permissions["id-token"] != "write" || deploy.Environment["name"] != "github-pages" {
+		t.Errorf("jobs %+v; want build, then deploy to github-pages with pages and id-token write", w.Jobs)
+	}
+	build := w.Jobs["build"].Steps
+	if with := build[1].With; with["cache-dependency-path"] != workflowPath {
+		t.Errorf("setup-go with %v; want the cache keyed on %s", with, workflowPath)
+	}
+	upload := build[len(build)-1].With["path"]
+	if upload != "public" {
+		t.Errorf("upload-pages-artifact path %q; want public, where digest build writes", upload)
+	}
+
+	// Run the build step's commands as Actions would, in the new site with
+	// digest on PATH (this test binary, acting as digest) and the base URL
+	// configure-pages gives a project site.
+	const baseURL = "https://someone.github.io/my-digest"
+	exprs := map[string]string{"${{ steps.pages.outputs.base_url }}": baseURL}
+	bin := t.TempDir()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(exe, filepath.Join(bin, "digest")); err != nil {
+		t.Fatal(err)
+	}
+	layouts, err := filepath.Abs("../../layouts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	environ := append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), digestTheme+"="+layouts)
+	for k, v := range w.Env {
+		environ = append(environ, k+"="+v)
+	}
+	for _, s := range build {
+		if s.Run == "" || strings.HasPrefix(s.Run, "go install ") { // go install needs the network
+			continue
+		}
+		cmd := exec.Command(sh, "-e", "-c", s.Run)
+		cmd.Dir = dir
+		cmd.Env = slices.Clone(environ)
+		for k, v := range s.Env {
+			for expr, val := range exprs {
+				v = strings.ReplaceAll(v, expr, val)
+			}
+			if strings.Contains(v, "${{") {
+				t.Fatalf("step %q: env %s=%s: an expression this test does not know", s.Name, k, v)
+			}
+			cmd.Env = append(cmd.Env, k+"="+v)
+		}
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("step %q: %s: %v\n%s", s.Name, s.Run, err, out)
+		}
+	}
+	index, err := os.ReadFile(filepath.Join(dir, upload, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `href="` + baseURL + `/"`; !strings.Contains(string(index), want) {
+		t.Errorf("%s/index.html has no %s", upload, want)
+	}
+}
+
+// modulePath is digest's module path, from go.mod.
+func modulePath(t *testing.T) string {
+	t.Helper()
+	mod, err := os.ReadFile("../../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _, _ := strings.Cut(string(mod), "\n")
+	return strings.TrimPrefix(first, "module ")
+}
+
+func TestPinnable(t *testing.T) {
+	tests := []struct{ version, want string }{
+		{"v0.1.0", "v0.1.0"},
+		{"v1.12.3", "v1.12.3"},
+		{"v0.0.0-20261129070640-c97431b1a2b3", "latest"},
+		{"v0.1.1-0.20261129070640-c97431b1a2b3+dirty", "latest"},
+		{"v0.2.0-rc.1", "latest"},
+		{"(devel)", "latest"},
+		{"", "latest"},
+	}
+	for _, tt := range tests {
+		if got := pinnable(tt.version); got != tt.want {
+			t.Errorf("pinnable(%q) = %q; want %q", tt.version, got, tt.want)
+		}
+	}
+}
+
+func TestWorkflowVersion(t *testing.T) {
+	got := string(workflow("v0.3.1"))
+	if !strings.Contains(got, "\n  DIGEST_VERSION: v0.3.1\n") || strings.Contains(got, "DIGEST_VERSION: latest") {
+		t.Errorf("workflow(v0.3.1) does not pin v0.3.1:\n%s", got)
 	}
 }
