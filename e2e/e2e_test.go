@@ -83,7 +83,15 @@ func TestMain(m *testing.M) {
 	for i := len(teardown) - 1; i >= 0; i-- {
 		teardown[i]()
 	}
+	reportSkips()
 	os.Exit(code)
+}
+
+// skips counts the tests that missing skipped, by reason.
+var skips struct {
+	sync.Mutex
+	n       int
+	reasons []string
 }
 
 // missing skips the test, or fails it when the environment says this is CI,
@@ -94,7 +102,35 @@ func missing(t *testing.T, format string, args ...any) {
 	if ci := os.Getenv("CI"); ci != "" && ci != "false" && ci != "0" {
 		t.Fatalf("%s (CI is set, so the browser tests must run)", msg)
 	}
+	skips.Lock()
+	skips.n++
+	if !slices.Contains(skips.reasons, msg) {
+		skips.reasons = append(skips.reasons, msg)
+	}
+	skips.Unlock()
 	t.Skip(msg)
+}
+
+// reportSkips prints one line saying which browser tests skipped and how
+// to run them. go test ./... discards everything a passing package prints
+// unless -v, so without -v the line goes to the terminal, when there is
+// one; a skip is then not mistaken for a pass.
+func reportSkips() {
+	if skips.n == 0 {
+		return
+	}
+	w := os.Stdout
+	if !testing.Verbose() {
+		if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
+			defer tty.Close()
+			w = tty
+		}
+	}
+	tests := "tests"
+	if skips.n == 1 {
+		tests = "test"
+	}
+	fmt.Fprintf(w, "e2e: skipped %d browser %s: %s\n", skips.n, tests, strings.Join(skips.reasons, "; "))
 }
 
 // chromiumPath finds Debian's Chromium.
