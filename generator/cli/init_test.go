@@ -352,10 +352,6 @@ type workflowStep struct {
 // jobs and steps, and that the shell commands of its build step build the
 // new site for a project site's sub-path.
 func TestInitGitHubPages(t *testing.T) {
-	sh, err := exec.LookPath("sh")
-	if err != nil {
-		t.Skip("no sh to run the workflow's commands")
-	}
 	dir := filepath.Join(t.TempDir(), "my-digest")
 	code, stdout, stderr := run(t, "init", "--github-pages", dir)
 	if code != 0 || stderr != "" || !strings.Contains(stdout, workflowPath) || !strings.Contains(stdout, `Source to "GitHub Actions"`) {
@@ -416,10 +412,45 @@ func TestInitGitHubPages(t *testing.T) {
 	}
 
 	// Run the build step's commands as Actions would, in the new site with
-	// digest on PATH (this test binary, acting as digest) and the base URL
-	// configure-pages gives a project site.
+	// digest on PATH and the base URL configure-pages gives a project site.
 	const baseURL = "https://someone.github.io/my-digest"
 	exprs := map[string]string{"${{ steps.pages.outputs.base_url }}": baseURL}
+	environ := digestOnPath(t)
+	for k, v := range w.Env {
+		environ = append(environ, k+"="+v)
+	}
+	for _, s := range build {
+		if s.Run == "" || strings.HasPrefix(s.Run, "go install ") { // go install needs the network
+			continue
+		}
+		env := slices.Clone(environ)
+		for k, v := range s.Env {
+			for expr, val := range exprs {
+				v = strings.ReplaceAll(v, expr, val)
+			}
+			if strings.Contains(v, "${{") {
+				t.Fatalf("step %q: env %s=%s: an expression this test does not know", s.Name, k, v)
+			}
+			env = append(env, k+"="+v)
+		}
+		runShell(t, dir, s.Run, env)
+	}
+	index, err := os.ReadFile(filepath.Join(dir, upload, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `href="` + baseURL + `/"`; !strings.Contains(string(index), want) {
+		t.Errorf("%s/index.html has no %s", upload, want)
+	}
+}
+
+// digestOnPath returns the environment with a digest command on PATH: this
+// test binary, acting as digest.
+func digestOnPath(t *testing.T) []string {
+	t.Helper()
+	if _, err := exec.LookPath("sh"); err != nil {
+		t.Skip("no sh to run shell commands")
+	}
 	bin := t.TempDir()
 	exe, err := os.Executable()
 	if err != nil {
@@ -432,36 +463,17 @@ func TestInitGitHubPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	environ := append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), digestTheme+"="+layouts)
-	for k, v := range w.Env {
-		environ = append(environ, k+"="+v)
-	}
-	for _, s := range build {
-		if s.Run == "" || strings.HasPrefix(s.Run, "go install ") { // go install needs the network
-			continue
-		}
-		cmd := exec.Command(sh, "-e", "-c", s.Run)
-		cmd.Dir = dir
-		cmd.Env = slices.Clone(environ)
-		for k, v := range s.Env {
-			for expr, val := range exprs {
-				v = strings.ReplaceAll(v, expr, val)
-			}
-			if strings.Contains(v, "${{") {
-				t.Fatalf("step %q: env %s=%s: an expression this test does not know", s.Name, k, v)
-			}
-			cmd.Env = append(cmd.Env, k+"="+v)
-		}
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("step %q: %s: %v\n%s", s.Name, s.Run, err, out)
-		}
-	}
-	index, err := os.ReadFile(filepath.Join(dir, upload, "index.html"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := `href="` + baseURL + `/"`; !strings.Contains(string(index), want) {
-		t.Errorf("%s/index.html has no %s", upload, want)
+	return append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), digestTheme+"="+layouts)
+}
+
+// runShell runs script with sh in dir, failing the test if it fails.
+func runShell(t *testing.T, dir, script string, env []string) {
+	t.Helper()
+	cmd := exec.Command("sh", "-e", "-c", script)
+	cmd.Dir = dir
+	cmd.Env = env
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s", script, err, out)
 	}
 }
 
