@@ -90,10 +90,51 @@ func TestMakeStable(t *testing.T) {
 	}
 }
 
+// TestMakeLong checks that a long name gives a slug that fits in a file
+// name, cut on a character boundary, and that names sharing a long
+// beginning keep apart.
+func TestMakeLong(t *testing.T) {
+	japanese := strings.Repeat("北朝鮮の核実験について", 9)[:98*3] // 98 characters, 294 bytes
+	tests := []struct {
+		in, prefix string
+	}{
+		{japanese, strings.Repeat("北朝鮮の核実験について", 3)[:30*3] + "-"},
+		{strings.Repeat("a", 10000), strings.Repeat("a", 91) + "-"},
+		{strings.Repeat("ab ", 100), strings.Repeat("ab-", 30) + "a-"},
+		// A cut that would fall on the dash is moved before it.
+		{strings.Repeat("a", 90) + " b" + strings.Repeat("c", 20), strings.Repeat("a", 90) + "-"},
+		// The accents stay with their letter.
+		{strings.Repeat("a", 90) + "e" + strings.Repeat("\u0301", 10), strings.Repeat("a", 90) + "-"},
+		{"e" + strings.Repeat("\u0301", 100), "e" + strings.Repeat("\u0301", 45) + "-"},
+	}
+	for _, tt := range tests {
+		got := Make(tt.in)
+		if len(got) > MaxBytes || !strings.HasPrefix(got, tt.prefix) || len(got) != len(tt.prefix)+8 {
+			t.Errorf("Make(%q) = %q (%d bytes); want %q and eight hex digits, at most %d bytes", tt.in, got, len(got), tt.prefix, MaxBytes)
+		}
+		checkSlug(t, tt.in, got)
+		if again := Make(got); again != got {
+			t.Errorf("Make(%q) = %q; want it unchanged", got, again)
+		}
+	}
+	a, b := Make(japanese+"北"), Make(japanese+"南")
+	if a == b {
+		t.Errorf("two long headlines that differ at the end share the slug %q", a)
+	}
+	if same := Make(strings.ToUpper(strings.Repeat("north korea ", 20))); same != Make(strings.Repeat("North-Korea-", 20)) {
+		t.Errorf("two spellings of one long tag get two slugs")
+	}
+	if short := strings.Repeat("a", MaxBytes); Make(short) != short {
+		t.Errorf("Make(%q) = %q; a slug of MaxBytes is kept whole", short, Make(short))
+	}
+}
+
 func FuzzMake(f *testing.F) {
 	for _, tt := range makeTests {
 		f.Add(tt.in)
 	}
+	f.Add(strings.Repeat("北朝鮮", 40))
+	f.Add(strings.Repeat("e\u0301", 60))
 	f.Fuzz(func(t *testing.T, in string) {
 		got := Make(in)
 		checkSlug(t, in, got)
@@ -108,6 +149,9 @@ func FuzzMake(f *testing.F) {
 // such as ϒ, have no lowercase form and are kept as they are.)
 func checkSlug(t *testing.T, in, s string) {
 	t.Helper()
+	if len(s) > MaxBytes {
+		t.Errorf("Make(%q) = %q, %d bytes long; want at most %d", in, s, len(s), MaxBytes)
+	}
 	if !utf8.ValidString(s) {
 		t.Errorf("Make(%q) = %q, not valid UTF-8", in, s)
 	}

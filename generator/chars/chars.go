@@ -1,0 +1,95 @@
+// Package chars decides which characters a digest's text may hold.
+//
+// Every output of a build must be well-formed whatever its input: XML 1.0
+// (the feeds and the sitemap) forbids the C0 control characters but tab,
+// line feed and carriage return, and the noncharacters U+FFFE and U+FFFF;
+// HTML counts those, DEL, the C1 controls and every other noncharacter as
+// parse errors; and neither has a meaning for bytes that are not UTF-8.
+// Such characters are invisible junk from copy and paste, so the text a
+// build reads is cleaned of them once, where it enters (content files,
+// site.yaml), and every stage after that may assume clean text.
+//
+// The contract: Clean's result holds no rune for which Bad is true and is
+// valid UTF-8; text that is already clean is returned as it is.
+package chars
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Replacement stands in for every character Clean removes, so a reader
+// sees that something was there.
+const Replacement = '\uFFFD'
+
+// Bad reports whether r may not appear in a digest's text: a control
+// character other than tab, line feed and carriage return (C0, DEL, C1),
+// a surrogate, or a noncharacter (U+FDD0 to U+FDEF and the last two code
+// points of every plane).
+func Bad(r rune) bool {
+	switch {
+	case r < 0x20:
+		return r != '\t' && r != '\n' && r != '\r'
+	case r < 0x7f:
+		return false
+	case r <= 0x9f:
+		return true
+	case r >= 0xd800 && r <= 0xdfff:
+		return true
+	case r >= 0xfdd0 && r <= 0xfdef:
+		return true
+	}
+	return r&0xfffe == 0xfffe || r > utf8.MaxRune
+}
+
+// Clean returns s with every invalid UTF-8 sequence and every Bad rune
+// replaced by U+FFFD.
+func Clean(s string) string {
+	i := firstBad(s)
+	if i < 0 {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	b.WriteString(s[:i])
+	for _, r := range s[i:] {
+		// Ranging over a string yields U+FFFD for each invalid byte.
+		if Bad(r) {
+			r = Replacement
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Find returns the byte offset of the first invalid UTF-8 sequence or Bad
+// rune in s, and the rune there (utf8.RuneError for invalid UTF-8), or
+// -1 when s is clean.
+func Find(s string) (int, rune) {
+	i := firstBad(s)
+	if i < 0 {
+		return -1, 0
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return i, r
+}
+
+func firstBad(s string) int {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			// The common case, ASCII, without decoding.
+			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7f {
+				return i
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 || Bad(r) {
+			return i
+		}
+		i += n
+	}
+	return -1
+}

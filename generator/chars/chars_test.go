@@ -1,0 +1,80 @@
+package chars
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// hostile holds one of every kind of character Clean must replace.
+var hostile = []string{
+	"\x00", "\x01", "\x08", "\x0b", "\x0c", "\x1b", "\x1f", "\x7f",
+	"\u0080", "\u0085", "\u009b", "\u009f",
+	"\ufdd0", "\ufdef", "\ufffe", "\uffff", "\U0001fffe", "\U0010ffff",
+	"\xff", "\xc3", "\xc0\xaf", "\xed\xa0\x80", "\xed\xbf\xbf", "\xf4\x90\x80\x80",
+}
+
+func TestClean(t *testing.T) {
+	for _, bad := range hostile {
+		in := "a" + bad + "b"
+		got := Clean(in)
+		// An invalid sequence may stand for more than one replacement.
+		if !strings.HasPrefix(got, "a\ufffd") || !strings.HasSuffix(got, "\ufffdb") || strings.Trim(got[1:len(got)-1], "\ufffd") != "" {
+			t.Errorf("Clean(%q) = %q; want a, U+FFFD, b", in, got)
+		}
+		if i, _ := Find(in); i != 1 {
+			t.Errorf("Find(%q) = %d; want 1", in, i)
+		}
+	}
+	for _, good := range []string{
+		"", "plain", "tab\tline\nreturn\r", "~\u00a0é北京\ufffd\ufffc\ufeff\U0001f600\ufdcf\ufdf0\ufffd",
+	} {
+		if got := Clean(good); got != good {
+			t.Errorf("Clean(%q) = %q; want it unchanged", good, got)
+		}
+		if i, r := Find(good); i != -1 {
+			t.Errorf("Find(%q) = %d, %q; want -1", good, i, r)
+		}
+	}
+}
+
+func TestFindInvalid(t *testing.T) {
+	if i, r := Find("ok\xffno"); i != 2 || r != utf8.RuneError {
+		t.Errorf("Find = %d, %q; want 2, U+FFFD", i, r)
+	}
+	if i, r := Find("ok\x1b"); i != 2 || r != 0x1b {
+		t.Errorf("Find = %d, %q; want 2, U+001B", i, r)
+	}
+}
+
+// FuzzClean checks the contract on any input: the result is valid UTF-8
+// without a Bad rune, cleaning it again changes nothing, clean input is
+// returned unchanged, and Find agrees with Clean.
+func FuzzClean(f *testing.F) {
+	for _, s := range hostile {
+		f.Add("x" + s + "y")
+	}
+	f.Add("plain ascii")
+	f.Add("北京\ufffd")
+	f.Fuzz(func(t *testing.T, s string) {
+		got := Clean(s)
+		if !utf8.ValidString(got) {
+			t.Fatalf("Clean(%q) = %q; not UTF-8", s, got)
+		}
+		for _, r := range got {
+			if Bad(r) {
+				t.Fatalf("Clean(%q) = %q; holds %U", s, got, r)
+			}
+		}
+		if again := Clean(got); again != got {
+			t.Fatalf("Clean(Clean(%q)) = %q; want %q", s, again, got)
+		}
+		i, _ := Find(s)
+		if (i < 0) != (got == s) {
+			t.Fatalf("Find(%q) = %d but Clean gives %q", s, i, got)
+		}
+		if i >= 0 && got[:i] != s[:i] {
+			t.Fatalf("Clean(%q) = %q changes text before %d", s, got, i)
+		}
+	})
+}
