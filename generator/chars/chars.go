@@ -45,7 +45,7 @@ func Bad(r rune) bool {
 // Clean returns s with every invalid UTF-8 sequence and every Bad rune
 // replaced by U+FFFD.
 func Clean(s string) string {
-	i := firstBad(s)
+	i := firstBad(s, utf8.DecodeRuneInString)
 	if i < 0 {
 		return s
 	}
@@ -62,19 +62,37 @@ func Clean(s string) string {
 	return b.String()
 }
 
-// Find returns the byte offset of the first invalid UTF-8 sequence or Bad
-// rune in s, and the rune there (utf8.RuneError for invalid UTF-8), or
-// -1 when s is clean.
-func Find(s string) (int, rune) {
-	i := firstBad(s)
-	if i < 0 {
-		return -1, 0
+// CleanBytes is Clean for a byte slice; it returns b itself when b is
+// clean.
+func CleanBytes(b []byte) []byte {
+	if firstBad(b, utf8.DecodeRune) < 0 {
+		return b
 	}
-	r, _ := utf8.DecodeRuneInString(s[i:])
-	return i, r
+	return []byte(Clean(string(b)))
 }
 
-func firstBad(s string) int {
+// Find returns the byte offset of the first invalid UTF-8 sequence or Bad
+// rune in s, the rune there (utf8.RuneError for invalid UTF-8) and its
+// length in bytes, or -1 when s is clean.
+func Find(s string) (i int, r rune, size int) {
+	return find(s, utf8.DecodeRuneInString)
+}
+
+// FindBytes is Find for a byte slice.
+func FindBytes(b []byte) (i int, r rune, size int) {
+	return find(b, utf8.DecodeRune)
+}
+
+func find[T string | []byte](s T, decode func(T) (rune, int)) (int, rune, int) {
+	i := firstBad(s, decode)
+	if i < 0 {
+		return -1, 0, 0
+	}
+	r, n := decode(s[i:])
+	return i, r, n
+}
+
+func firstBad[T string | []byte](s T, decode func(T) (rune, int)) int {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
@@ -85,7 +103,7 @@ func firstBad(s string) int {
 			i++
 			continue
 		}
-		r, n := utf8.DecodeRuneInString(s[i:])
+		r, n := decode(s[i:])
 		if r == utf8.RuneError && n == 1 || Bad(r) {
 			return i
 		}

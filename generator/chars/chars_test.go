@@ -22,8 +22,11 @@ func TestClean(t *testing.T) {
 		if !strings.HasPrefix(got, "a\ufffd") || !strings.HasSuffix(got, "\ufffdb") || strings.Trim(got[1:len(got)-1], "\ufffd") != "" {
 			t.Errorf("Clean(%q) = %q; want a, U+FFFD, b", in, got)
 		}
-		if i, _ := Find(in); i != 1 {
+		if i, _, _ := Find(in); i != 1 {
 			t.Errorf("Find(%q) = %d; want 1", in, i)
+		}
+		if got := string(CleanBytes([]byte(in))); got != Clean(in) {
+			t.Errorf("CleanBytes(%q) = %q; want %q", in, got, Clean(in))
 		}
 	}
 	for _, good := range []string{
@@ -32,18 +35,21 @@ func TestClean(t *testing.T) {
 		if got := Clean(good); got != good {
 			t.Errorf("Clean(%q) = %q; want it unchanged", good, got)
 		}
-		if i, r := Find(good); i != -1 {
+		if i, r, _ := Find(good); i != -1 {
 			t.Errorf("Find(%q) = %d, %q; want -1", good, i, r)
+		}
+		if b := []byte(good); len(b) > 0 && &CleanBytes(b)[0] != &b[0] {
+			t.Errorf("CleanBytes(%q) copied clean text", good)
 		}
 	}
 }
 
 func TestFindInvalid(t *testing.T) {
-	if i, r := Find("ok\xffno"); i != 2 || r != utf8.RuneError {
-		t.Errorf("Find = %d, %q; want 2, U+FFFD", i, r)
+	if i, r, n := FindBytes([]byte("ok\xffno")); i != 2 || r != utf8.RuneError || n != 1 {
+		t.Errorf("FindBytes = %d, %q, %d; want 2, U+FFFD, 1", i, r, n)
 	}
-	if i, r := Find("ok\x1b"); i != 2 || r != 0x1b {
-		t.Errorf("Find = %d, %q; want 2, U+001B", i, r)
+	if i, r, n := Find("ok\ufffe"); i != 2 || r != 0xfffe || n != 3 {
+		t.Errorf("Find = %d, %q, %d; want 2, U+FFFE, 3", i, r, n)
 	}
 }
 
@@ -69,7 +75,7 @@ func FuzzClean(f *testing.F) {
 		if again := Clean(got); again != got {
 			t.Fatalf("Clean(Clean(%q)) = %q; want %q", s, again, got)
 		}
-		i, _ := Find(s)
+		i, _, _ := Find(s)
 		if (i < 0) != (got == s) {
 			t.Fatalf("Find(%q) = %d but Clean gives %q", s, i, got)
 		}

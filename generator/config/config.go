@@ -82,6 +82,7 @@ func Parse(data []byte) (*Config, error) {
 		}
 		return nil, yamlError(err)
 	}
+	c.cleanText()
 	if err := c.fill(); err != nil {
 		return nil, err
 	}

@@ -315,6 +315,13 @@ func TestBodyLine(t *testing.T) {
 		{"\n\n---\ntitle: T\ndate: 2017-05-31\n---\n\nBody.\n", 7, "\nBody.\n"},
 		{"+++\ntitle = \"T\"\ndate = 2017-05-31\n+++\nBody.\n", 5, "Body.\n"},
 		{"{\n\"title\": \"T\",\n\"date\": \"2017-05-31\"\n}\n\nBody.\n", 6, "Body.\n"},
+		// JSON front matter needs no blank line before the body, and ends
+		// where the object does, not at a line that closes a nested one.
+		{"{\n\"title\": \"T\",\n\"date\": \"2017-05-31\"\n}\nBody.\n", 5, "Body.\n"},
+		{"{\"title\": \"T\", \"date\": \"2017-05-31\"}\nBody.\n", 2, "Body.\n"},
+		{"{\"title\": \"T\", \"date\": \"2017-05-31\"}  \r\n\r\n\r\nBody.\r\n", 3, "\r\nBody.\r\n"},
+		{"\n{\n\"title\": \"T\",\n\"date\": \"2017-05-31\",\n\"x\": {\n\"y\": 1\n}\n}\n}\nBody.\n", 9, "}\nBody.\n"},
+		{"{\"title\": \"T\", \"date\": \"2017-05-31\"}", 1, ""},
 		{"\ufeff---\ntitle: T\ndate: 2017-05-31\n---\nBody.\n", 5, "Body.\n"},
 		{"---\r\ntitle: T\r\ndate: 2017-05-31\r\n---\r\nBody.\r\n", 5, "Body.\r\n"},
 	} {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/digest/digest/generator/chars"
 	"github.com/digest/digest/generator/diag"
 	"github.com/digest/digest/generator/slug"
 	"github.com/digest/digest/generator/spool"
@@ -40,7 +41,7 @@ func ParseArticle(file string, src []byte, loc *time.Location) (*Article, diag.L
 		return nil, nil, err
 	}
 	a := &Article{File: file, Markdown: spool.Mem(string(m.body)), BodyLine: m.bodyLine, Sum: sum(src)}
-	d := decoder{file: file, loc: loc}
+	d := decoder{file: file, loc: loc, warnings: m.warnings}
 	var title *field // where the title is written, when it is
 	haveDate := false
 	for _, f := range m.fields {
@@ -105,8 +106,12 @@ func ParsePage(file string, src []byte) (*Page, diag.List, error) {
 		return nil, nil, err
 	}
 	name := strings.TrimSuffix(strings.TrimPrefix(file, PagesDir+"/"), ".md")
+	if i, _, _ := chars.Find(name); i >= 0 {
+		// The name is the page's URL and folder.
+		return nil, nil, diag.Errorf(file, 0, 0, "the file name %q holds a control character or is not UTF-8; rename the file", name)
+	}
 	p := &Page{File: file, Name: name, Markdown: spool.Mem(string(m.body)), BodyLine: m.bodyLine, Sum: sum(src)}
-	d := decoder{file: file, loc: time.UTC}
+	d := decoder{file: file, loc: time.UTC, warnings: m.warnings}
 	for _, f := range m.fields {
 		switch f.key {
 		case "title":

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"regexp"
 	"strconv"
 	"strings"
@@ -38,6 +39,8 @@ type matter struct {
 	// bodyLine is the file line the body starts on, so Markdown positions
 	// map back to the file.
 	bodyLine int
+	// warnings tell of characters replaced; see cleanText.
+	warnings diag.List
 }
 
 // block is the raw front matter handed over by adrg/frontmatter.
@@ -59,6 +62,10 @@ func capture(format string, b *block) frontmatter.UnmarshalFunc {
 // library this package chooses (yaml.v3, not adrg/frontmatter's yaml.v2)
 // and keeps its line numbers.
 func split(file string, src []byte) (*matter, error) {
+	src, warnings, err := cleanText(file, src)
+	if err != nil {
+		return nil, err
+	}
 	// Some Windows editors start a UTF-8 file with a byte-order mark.
 	src = bytes.TrimPrefix(src, []byte("\ufeff"))
 	var b block
@@ -69,13 +76,15 @@ func split(file string, src []byte) (*matter, error) {
 		frontmatter.NewFormat("---toml", "---", capture("toml", &b)),
 		frontmatter.NewFormat(";;;", ";;;", capture("json", &b)),
 		frontmatter.NewFormat("---json", "---", capture("json", &b)),
-		{Start: "{", End: "}", Unmarshal: capture("json", &b), UnmarshalDelims: true, RequiresNewLine: true},
+	}
+	startLine, delim := openingLine(src)
+	if delim == "{" {
+		return splitJSON(file, src, startLine, warnings)
 	}
 	body, err := frontmatter.Parse(bytes.NewReader(src), nil, formats...)
 	if err != nil {
 		return nil, diag.Errorf(file, 0, 0, "%v", err)
 	}
-	startLine, delim := openingLine(src)
 	if b.data == nil {
 		if delim != "" {
 			end := delim
@@ -88,13 +97,8 @@ func split(file string, src []byte) (*matter, error) {
 		}
 		return nil, diag.Errorf(file, 1, 1, "no front matter (want a --- block with at least title and date)")
 	}
-	// The block's first line: the line after the delimiter, or the
-	// delimiter itself for JSON, whose braces are part of the data.
-	first := startLine + 1
-	if b.format == "json" && delim == "{" {
-		first = startLine
-	}
-	m := &matter{body: body, bodyLine: 1 + bytes.Count(src[:len(src)-len(body)], []byte("\n"))}
+	first := startLine + 1 // the line after the delimiter
+	m := &matter{body: body, bodyLine: 1 + bytes.Count(src[:len(src)-len(body)], []byte("\n")), warnings: warnings}
 	switch b.format {
 	case "yaml":
 		err = m.decodeYAML(file, b.data, first)
@@ -106,11 +110,48 @@ func split(file string, src []byte) (*matter, error) {
 	if err != nil {
 		return nil, err
 	}
+	m.cleanFields(file)
+	return m, nil
+}
+
+// splitJSON separates front matter that is a bare JSON object, opening on
+// line startLine, from the body, which starts on the line after the
+// object's closing brace (or after the blank line that follows it). The object's end is where the JSON decoder says
+// it is, not the first line that reads "}", which may close a nested
+// object; no blank line is needed before the body.
+func splitJSON(file string, src []byte, startLine int, warnings diag.List) (*matter, error) {
+	start := len(src) - len(bytes.TrimLeft(src, " \t\r\n"))
+	dec := json.NewDecoder(bytes.NewReader(src[start:]))
+	var raw json.RawMessage
+	if err := dec.Decode(&raw); err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, diag.Errorf(file, startLine, 1, `front matter opened with "{" is never closed (want its closing "}")`)
+		}
+		// Decoded again for the error at its place.
+		return nil, (&matter{}).decodeJSON(file, src[start:], startLine)
+	}
+	end := start + int(dec.InputOffset())
+	rest, body, _ := bytes.Cut(src[end:], []byte("\n"))
+	if len(bytes.TrimSpace(rest)) > 0 {
+		line, col := offsetPosition(src, end+len(rest)-len(bytes.TrimLeft(rest, " \t\r")), 1)
+		return nil, diag.Errorf(file, line, col, `front matter: text after the closing "}" (start the body on the next line)`)
+	}
+	// A blank line after the object belongs to the front matter, as it
+	// does for adrg/frontmatter's JSON format.
+	if blank, after, ok := bytes.Cut(body, []byte("\n")); ok && len(bytes.TrimSpace(blank)) == 0 {
+		body = after
+	}
+	m := &matter{body: body, bodyLine: 1 + bytes.Count(src[:len(src)-len(body)], []byte("\n")), warnings: warnings}
+	if err := m.decodeJSON(file, src[start:end], startLine); err != nil {
+		return nil, err
+	}
+	m.cleanFields(file)
 	return m, nil
 }
 
 // openingLine finds the first non-blank line, as adrg/frontmatter does, and
-// returns its number and text when it is a front-matter delimiter.
+// returns its number and text when it is a front-matter delimiter, or "{"
+// when it opens a JSON object.
 func openingLine(src []byte) (int, string) {
 	line := 1
 	for len(src) > 0 {
@@ -118,8 +159,11 @@ func openingLine(src []byte) (int, string) {
 		t := string(bytes.TrimSpace(l))
 		if t != "" {
 			switch t {
-			case "---", "---yaml", "+++", "---toml", ";;;", "---json", "{":
+			case "---", "---yaml", "+++", "---toml", ";;;", "---json":
 				return line, t
+			}
+			if strings.HasPrefix(t, "{") {
+				return line, "{"
 			}
 			return line, ""
 		}

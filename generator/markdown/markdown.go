@@ -5,6 +5,9 @@
 // Raw HTML in Markdown is escaped, so it shows as text and never runs,
 // and goldmark's link filter empties javascript: and similar link and image
 // URLs, unless the site sets unsafe_html, which passes both through.
+// Whatever the body, the HTML and summary hold only characters package
+// chars allows: a character reference to a control character gives
+// U+FFFD.
 package markdown
 
 import (
@@ -23,6 +26,7 @@ import (
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 
+	"github.com/digest/digest/generator/chars"
 	"github.com/digest/digest/generator/slug"
 )
 
@@ -65,7 +69,12 @@ func (r *Renderer) Render(src []byte) Result {
 	buf.Grow(len(src) + len(src)/4)
 	// Rendering into a bytes.Buffer cannot fail.
 	_ = r.md.Renderer().Render(&buf, src, doc)
-	return Result{HTML: template.HTML(buf.String()), Summary: firstParagraph(doc, src)}
+	// goldmark turns character references such as &#x1b; into the
+	// characters themselves, which no page or feed may hold.
+	return Result{
+		HTML:    template.HTML(chars.Clean(buf.String())),
+		Summary: chars.Clean(firstParagraph(doc, src)),
+	}
 }
 
 // firstParagraph returns the text of the document's first top-level

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/digest/digest/generator/chars"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -249,6 +251,9 @@ func FuzzRender(f *testing.F) {
 		f.Add(src, false)
 		f.Add(src, true)
 	}
+	for _, s := range references {
+		f.Add([]byte(s), false)
+	}
 	for _, s := range []string{"", "# x\n\nPara *one*.", "| a |\n| - |\n| <script> |", "[^1]\n\n[^1]: x", "<https://x/<script>>", "[a](<javascript:x>)"} {
 		f.Add([]byte(s), false)
 	}
@@ -258,9 +263,13 @@ func FuzzRender(f *testing.F) {
 		if isUnsafe {
 			r = unsafe
 		}
-		res := r.Render(src)
+		// Bodies reach the renderer cleaned by package content.
+		res := r.Render(chars.CleanBytes(src))
 		if strings.ContainsAny(res.Summary, "\n\t") || res.Summary != strings.TrimSpace(res.Summary) {
 			t.Errorf("Summary %q is not one trimmed line", res.Summary)
+		}
+		if i, c, _ := chars.Find(string(res.HTML) + res.Summary); i >= 0 {
+			t.Errorf("Render(%q) holds %U:\n%s\n%s", src, c, res.HTML, res.Summary)
 		}
 		if isUnsafe {
 			return
@@ -273,4 +282,32 @@ func FuzzRender(f *testing.F) {
 			t.Errorf("dangerous URL kept:\n%s", res.HTML)
 		}
 	})
+}
+
+// references are character references to characters no page or feed may
+// hold, and places they can be written.
+var references = []string{
+	"a &#x1b; b &#27; c &#0; d &#x85; e &#127; f &#xD800; g &#xfffe; h &#xFFFF; i &#x1FFFE; j &#xFDD0;",
+	"[link &#x1b;](/x \"title &#x1b;\") ![alt &#x7f;](/i.png \"&#xfffe;\")",
+	"# heading &#x1b;\n\n> quote &#1;",
+	"* item &#x0c;\n\n| a &#x1b; |\n| --- |\n| &#x85; |",
+	"footnote[^1]\n\n[^1]: note &#x1b;",
+	"<span title=\"&#x1b;\">&#x1b;</span>",
+}
+
+// TestNoBadCharacters checks that references to control characters and
+// noncharacters give U+FFFD in the HTML and the summary.
+func TestNoBadCharacters(t *testing.T) {
+	for _, unsafe := range []bool{false, true} {
+		r := New(unsafe)
+		for _, src := range references {
+			got := r.Render([]byte(src))
+			if i, c, _ := chars.Find(string(got.HTML)); i >= 0 {
+				t.Errorf("Render(%q) (unsafe %v) = %q; holds %U", src, unsafe, got.HTML, c)
+			}
+			if i, c, _ := chars.Find(got.Summary); i >= 0 {
+				t.Errorf("Render(%q) (unsafe %v) has summary %q; holds %U", src, unsafe, got.Summary, c)
+			}
+		}
+	}
 }
