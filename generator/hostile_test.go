@@ -52,7 +52,7 @@ image: /images/x.png
 image_alt: Alt ` + j + `
 image_credit: Credit ` + j + `
 slug: slug-` + j + `-x
-aliases: [/old/` + j + `/]
+aliases: [/old/raw/]
 custom: Param ` + j + `
 nested: {key` + j + `: [` + j + `]}
 ---

@@ -3,12 +3,12 @@ package content
 import (
 	"fmt"
 	"hash/fnv"
-	"net/url"
 	"path"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/digest/digest/generator/chars"
 	"github.com/digest/digest/generator/diag"
@@ -60,13 +60,13 @@ func ParseArticle(file string, src []byte, loc *time.Location) (*Article, diag.L
 		case "source":
 			a.Source = d.text(f)
 		case "source_url":
-			a.SourceURL = d.httpURL(f)
+			a.SourceURL = d.url(f, false)
 		case "author":
 			a.Author = d.text(f)
 		case "summary":
 			a.Summary = d.text(f)
 		case "image":
-			a.Image = d.text(f)
+			a.Image = d.url(f, true)
 		case "image_alt":
 			a.ImageAlt = d.text(f)
 		case "image_credit":
@@ -271,14 +271,14 @@ func scalarText(v any) (string, bool) {
 	return "", false
 }
 
-func (d *decoder) httpURL(f field) string {
+// url reads a URL field; see urlProblem for what it accepts.
+func (d *decoder) url(f field, relative bool) string {
 	s := d.text(f)
 	if s == "" {
 		return ""
 	}
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		d.reject(f, "%q is not an http(s) URL", s)
+	if problem := urlProblem(s, relative); problem != "" {
+		d.reject(f, "%q %s", s, problem)
 		return ""
 	}
 	return s
@@ -292,6 +292,14 @@ func (d *decoder) slug(f field) string {
 	}
 	return out
 }
+
+// maxSegment is the longest file name most file systems allow (NAME_MAX).
+const maxSegment = 255
+
+// invisible reports whether r has no place in a path or URL: a control or
+// format character, a space other than U+0020, or U+FFFD, which stands
+// for a character replaced.
+func invisible(r rune) bool { return r != ' ' && !unicode.IsPrint(r) || r == '\ufffd' }
 
 // aliases are old site paths, each of which gets a redirect page.
 func (d *decoder) aliases(f field) []string {
@@ -309,12 +317,17 @@ func (d *decoder) aliases(f field) []string {
 	for _, e := range raw {
 		s, ok := e.(string)
 		clean := path.Clean("/" + s)
-		if !ok || s == "" || strings.Contains(s, "://") || clean == "/" || strings.ContainsAny(s, "?#\\") {
+		if !ok || s == "" || strings.Contains(s, "://") || clean == "/" || strings.ContainsAny(s, "?#\\") || strings.ContainsFunc(s, invisible) {
 			what := kind(e)
 			if ok {
 				what = strconv.Quote(s)
 			}
 			d.reject(f, "%s is not a site path such as /2017/old-name/", what)
+			continue
+		}
+		if long := slices.IndexFunc(strings.Split(clean, "/"), func(seg string) bool { return len(seg) > maxSegment }); long >= 0 {
+			// Each part becomes a folder name.
+			d.reject(f, "%q has a part longer than %d bytes", s, maxSegment)
 			continue
 		}
 		out = append(out, clean+"/")

@@ -3,6 +3,7 @@ package content
 import (
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -345,6 +346,11 @@ func TestAliases(t *testing.T) {
 		{"aliases: /old#top", nil, `content/a.md:4:10: aliases: "/old#top" is not a site path such as /2017/old-name/`},
 		{`aliases: '\old'`, nil, `content/a.md:4:10: aliases: "\\old" is not a site path such as /2017/old-name/`},
 		{"aliases: [2017]", nil, "content/a.md:4:10: aliases: a number is not a site path such as /2017/old-name/"},
+		{"aliases: \"/old\\e/\"", nil, "content/a.md:4:10: aliases: \"/old\ufffd/\" is not a site path such as /2017/old-name/"},
+		{"aliases: \"/old\\u202e/\"", nil, `content/a.md:4:10: aliases: "/old\u202e/" is not a site path such as /2017/old-name/`},
+		{"aliases: /old page/", []string{"/old page/"}, ""},
+		{"aliases: /" + strings.Repeat("é", 127) + "/", []string{"/" + strings.Repeat("é", 127) + "/"}, ""},
+		{"aliases: /a/" + strings.Repeat("é", 128) + "/", nil, `content/a.md:4:10: aliases: "/a/` + strings.Repeat("é", 128) + `/" has a part longer than 255 bytes`},
 		{"aliases: {a: /b/}", nil, "content/a.md:4:10: aliases: want a list of paths, not a mapping"},
 		{"aliases: 7", nil, "content/a.md:4:10: aliases: want a list of paths, not a number"},
 	} {
