@@ -10,6 +10,7 @@ import (
 	"time"
 	_ "time/tzdata" // Asia/Manila on machines without a zone database
 
+	"github.com/digest/digest/generator/chars"
 	"github.com/digest/digest/generator/diag"
 )
 
@@ -387,6 +388,11 @@ func FuzzParse(f *testing.F) {
 		}
 		if checkPermalink(c.Permalink) != nil {
 			t.Errorf("Parse(%q) kept permalink %q", data, c.Permalink)
+		}
+		for _, s := range []string{c.Title, c.Description, c.Author, c.Language} {
+			if i, r, _ := chars.Find(s); i >= 0 {
+				t.Errorf("Parse(%q) kept %U in %q", data, r, s)
+			}
 		}
 	})
 }

@@ -184,19 +184,28 @@ func (d *decoder) boolean(f field) bool {
 }
 
 func (d *decoder) date(f field) time.Time {
+	t := d.dateValue(f)
+	if !t.IsZero() && (!writable(t) || !writable(t.UTC())) {
+		d.reject(f, "%s is outside the years 1 to 9999", describe(f))
+		return time.Time{}
+	}
+	return t
+}
+
+func (d *decoder) dateValue(f field) time.Time {
 	switch v := f.val.(type) {
 	case nil:
 		d.reject(f, "empty (want 2006-01-02 or RFC 3339)")
 		return time.Time{}
 	case string:
-		if t, ok := ParseDate(v, d.loc); ok {
+		if t, ok := parseDate(v, d.loc); ok {
 			return t.In(d.loc)
 		}
 	case time.Time:
 		if f.text != "" {
 			// A YAML timestamp: read what was written, so a date without a
 			// zone is in the site's timezone rather than yaml.v3's UTC.
-			if t, ok := ParseDate(f.text, d.loc); ok {
+			if t, ok := parseDate(f.text, d.loc); ok {
 				return t.In(d.loc)
 			}
 		}
@@ -215,8 +224,19 @@ func (d *decoder) date(f field) time.Time {
 }
 
 // ParseDate reads a date in any form front matter accepts; a form without
-// a zone is read in loc.
+// a zone is read in loc. The date must fall in the years 1 to 9999 both in
+// UTC and in loc, the years feeds (RFC 3339) can write.
 func ParseDate(s string, loc *time.Location) (time.Time, bool) {
+	t, ok := parseDate(s, loc)
+	if !ok || !writable(t.UTC()) || !writable(t.In(loc)) {
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// parseDate is ParseDate without the check of the year, so front matter
+// can say what is wrong with a date it reads.
+func parseDate(s string, loc *time.Location) (time.Time, bool) {
 	s = strings.TrimSpace(s)
 	for _, layout := range dateLayouts {
 		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
@@ -225,6 +245,8 @@ func ParseDate(s string, loc *time.Location) (time.Time, bool) {
 	}
 	return time.Time{}, false
 }
+
+func writable(t time.Time) bool { return t.Year() >= 1 && t.Year() <= 9999 }
 
 // tags accepts a list of strings or one comma-separated string.
 func (d *decoder) tags(f field) []string {

@@ -251,6 +251,16 @@ func TestDatesTOML(t *testing.T) {
 		}
 	}
 
+	for _, tt := range []struct{ date, want string }{
+		{"0000-12-31", `content/a.md:3:8: date: a date is outside the years 1 to 9999`},
+		{`"0000-12-31"`, `content/a.md:3:8: date: "0000-12-31" is outside the years 1 to 9999`},
+		{"9999-12-31T23:00:00-05:00", `content/a.md:3:8: date: a date is outside the years 1 to 9999`},
+	} {
+		_, err := parse(t, "+++\ntitle = \"x\"\ndate = "+tt.date+"\n+++\n")
+		if err != tt.want {
+			t.Errorf("date = %s: error:\n%s\nwant:\n%s", tt.date, err, tt.want)
+		}
+	}
 	_, err := parse(t, "+++\ntitle = \"x\"\ndate = 15:04:05\n+++\n")
 	if want := "content/a.md:3:8: date: cannot read a time without a date (want 2006-01-02 or RFC 3339)"; err != want {
 		t.Errorf("date = 15:04:05: error:\n%s\nwant:\n%s", err, want)

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/digest/digest/generator/diag"
 	"github.com/digest/digest/generator/slug"
@@ -113,6 +114,36 @@ func FuzzParsePage(f *testing.F) {
 		}
 		if p.Title == "" || p.Name != "about" {
 			t.Errorf("page %+v; want a title and the name about", p)
+		}
+	})
+}
+
+// FuzzParseDate checks that a date read is one instant, whatever the
+// form: it reads back the same from RFC 3339, and surrounding space
+// changes nothing.
+func FuzzParseDate(f *testing.F) {
+	for _, s := range []string{
+		"2017-05-31", "2017-05-31 10:04", "2017-05-31 10:04:05", "2017-05-31T10:04",
+		"2017-05-31T10:04:05", "2017-05-31T10:04:00+08:00", "2017-05-31T10:04:00.123456789Z",
+		" 2017-05-31 ", "0000-01-01", "9999-12-31T23:59:59-23:59", "1899-05-31 00:00",
+		"2017-02-29", "2017-05-31T24:00", "May 31st", "2017-05-31 10:04:05 +0800",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, ok := ParseDate(s, manila)
+		if !ok {
+			if !d.IsZero() {
+				t.Errorf("ParseDate(%q) failed but returned %v", s, d)
+			}
+			return
+		}
+		again, ok := ParseDate(d.UTC().Format(time.RFC3339Nano), manila)
+		if !ok || !again.Equal(d) {
+			t.Errorf("ParseDate(%q) = %v, which reads back as %v, %v", s, d, again, ok)
+		}
+		if spaced, ok := ParseDate(" \t"+s+"\n", manila); !ok || !spaced.Equal(d) {
+			t.Errorf("ParseDate(%q) = %v; with spaces around it, %v, %v", s, d, spaced, ok)
 		}
 	})
 }
