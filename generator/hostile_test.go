@@ -171,3 +171,42 @@ func wellFormed(data []byte) error {
 		}
 	}
 }
+
+// TestLongNames builds a site whose headlines, tags and source are far
+// longer than a file name may be, and checks that every output's path has
+// parts a file system accepts (NAME_MAX, 255 bytes), and that long names
+// sharing a beginning keep their own pages.
+func TestLongNames(t *testing.T) {
+	japanese := strings.Repeat("北朝鮮の核実験について", 9)[:98*3] // 98 characters
+	long := strings.Repeat("Long tag ", 1200)           // 10 KB
+	article := func(title, tag string) *fstest.MapFile {
+		return &fstest.MapFile{Data: []byte("---\ntitle: " + title + "\ndate: 2017-05-31\ntags: [\"" + tag + "\"]\nsource: " + long + "\n---\nBody.\n")}
+	}
+	out, stats, err := build(t, fstest.MapFS{
+		"content/a.md": article(japanese+"北", long+"one"),
+		"content/b.md": article(japanese+"南", long+"two"),
+	})
+	if err != nil {
+		t.Fatalf("build failed:\n%v", err)
+	}
+	if stats.Articles != 2 || stats.Tags != 2 {
+		t.Errorf("built %d articles and %d tags; want 2 and 2", stats.Articles, stats.Tags)
+	}
+	articles, tags := 0, 0
+	for name := range out.files {
+		for _, part := range strings.Split(name, "/") {
+			if len(part) > 255 {
+				t.Errorf("%.120s… has a part of %d bytes", name, len(part))
+			}
+		}
+		if strings.HasPrefix(name, "2017/05/31/北朝鮮") && strings.HasSuffix(name, "/index.html") {
+			articles++
+		}
+		if strings.HasPrefix(name, "tags/long-tag-") && strings.HasSuffix(name, "/index.html") {
+			tags++
+		}
+	}
+	if articles != 2 || tags != 2 {
+		t.Errorf("%d article pages and %d tag pages; want 2 and 2", articles, tags)
+	}
+}
