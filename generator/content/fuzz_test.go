@@ -7,7 +7,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
+	"github.com/digest/digest/generator/chars"
 	"github.com/digest/digest/generator/diag"
 	"github.com/digest/digest/generator/slug"
 )
@@ -40,6 +42,12 @@ func seeds(f *testing.F) {
 		"---\ntitle: x\ndate: 2017-05-31\n...\n---\n",
 		"\ufeff---\ntitle: x\ndate: 2017-05-31\n---\n",
 		"---\r\ntitle: x\r\ndate: 2017-05-31\r\n---\r\n",
+		"{\"title\": \"x\u001b\", \"date\": \"2017-05-31\"}\nBody\x1b\n",
+		"{\n\"title\": \"x\",\n\"date\": \"2017-05-31\",\n\"p\": {\n\"q\": 1\n}\n}\nBody\n",
+		"---\ntitle: \"x\\e\\0\"\ndate: 2017-05-31\nimage: JaVaScRiPt:alert(1)\n---\nBody \x01\u0085\ufffe &#x1b;\n",
+		"---\ntitle: x\ndate: 2017-05-31\nimage: \"java\\tscript:x\"\nsource_url: https://example.org/\n---\n\xff\n",
+		"+++\ntitle = \"x\\u0000\"\ndate = 0000-01-01\n+++\n",
+		"---\ntitle: " + strings.Repeat("北", 120) + "\ndate: 2017-05-31\ntags: [" + strings.Repeat("t", 300) + "]\n---\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -87,8 +95,25 @@ func FuzzParseArticle(f *testing.F) {
 		if a.Date.IsZero() || a.Date.Location() != manila {
 			t.Errorf("article dated %v; want a date in %v", a.Date, manila)
 		}
-		if body := markdown(t, a.Markdown); a.BodyLine < 1 || !bytes.HasSuffix(src, []byte(body)) {
+		// The body is the end of the file, cleaned of the characters no
+		// output may hold.
+		if body := markdown(t, a.Markdown); a.BodyLine < 1 || !bytes.HasSuffix(chars.CleanBytes(src), []byte(body)) {
 			t.Errorf("body %q on line %d; want the end of the file", body, a.BodyLine)
+		}
+		if !utf8.Valid(src) || bytes.IndexByte(src, 0) >= 0 {
+			t.Errorf("a file that is not UTF-8 text was read")
+		}
+		text := []string{a.Title, a.Source, a.SourceURL, a.Author, a.Summary, a.Image, a.ImageAlt, a.ImageCredit, a.Slug}
+		text = append(append(text, a.Tags...), a.Aliases...)
+		for _, s := range appendStrings(text, a.Params) {
+			if i, r, _ := chars.Find(s); i >= 0 {
+				t.Errorf("%q holds %U", s, r)
+			}
+		}
+		for _, u := range []string{a.SourceURL, a.Image} {
+			if u != "" && urlProblem(u, true) != "" {
+				t.Errorf("URL %q accepted: %s", u, urlProblem(u, true))
+			}
 		}
 		for _, tag := range a.Tags {
 			if slug.Make(tag) == "" {
@@ -114,6 +139,11 @@ func FuzzParsePage(f *testing.F) {
 		}
 		if p.Title == "" || p.Name != "about" {
 			t.Errorf("page %+v; want a title and the name about", p)
+		}
+		for _, s := range appendStrings([]string{p.Title, p.Summary, markdown(t, p.Markdown)}, p.Params) {
+			if i, r, _ := chars.Find(s); i >= 0 {
+				t.Errorf("%q holds %U", s, r)
+			}
 		}
 	})
 }
