@@ -38,6 +38,10 @@ type Config struct {
 	TagAliases  map[string]string `yaml:"tag_aliases"`
 	UnsafeHTML  bool              `yaml:"unsafe_html"`
 	Params      map[string]any    `yaml:"params"`
+	// Disable and Enable name kinds of output to leave out and to add;
+	// Outputs is what they come to.
+	Disable Kinds `yaml:"disable"`
+	Enable  Kinds `yaml:"enable"`
 
 	// Location is Timezone loaded; dates are shown, grouped and put into
 	// URLs in it.
@@ -45,6 +49,8 @@ type Config struct {
 	// NoBaseURL is set when site.yaml gives no base_url, so BaseURL is
 	// the local default: fine for serving, wrong for publishing.
 	NoBaseURL bool `yaml:"-"`
+	// Outputs are the kinds of output the site has.
+	Outputs Outputs `yaml:"-"`
 }
 
 // Default returns the configuration of a site without site.yaml.
@@ -154,6 +160,9 @@ func (c *Config) fill() error {
 	}
 	if c.FeedSize < 0 {
 		return diag.Errorf(File, 0, 0, "feed_size: %d is negative", c.FeedSize)
+	}
+	if err := c.outputs(); err != nil {
+		return err
 	}
 	if c.BaseURL == "" {
 		c.BaseURL, c.NoBaseURL = DefaultBaseURL, true

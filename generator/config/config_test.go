@@ -46,6 +46,7 @@ func checkDefaults(t *testing.T, name string, c *Config) {
 		FeedSize:  20,
 		Location:  time.UTC,
 		NoBaseURL: true,
+		Outputs:   Outputs{Sources: true, TagFeeds: true, SourceFeeds: true, Days: true, Search: true},
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("%s:\ngot  %+v\nwant %+v", name, c, want)
@@ -69,6 +70,9 @@ unsafe_html: true
 params:
   twitter: "@digest"
   columns: 2
+disable: [days, search]
+enable:
+  - tag_atom
 `
 
 func TestParseFull(t *testing.T) {
@@ -93,7 +97,10 @@ func TestParseFull(t *testing.T) {
 		TagAliases:  map[string]string{"N. Korea": "North Korea", "US": "United States"},
 		UnsafeHTML:  true,
 		Params:      map[string]any{"twitter": "@digest", "columns": 2},
+		Disable:     Kinds{{"days", 18}, {"search", 18}},
+		Enable:      Kinds{{"tag_atom", 20}},
 		Location:    manila,
+		Outputs:     Outputs{Sources: true, TagFeeds: true, SourceFeeds: true, TagAtom: true},
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("Parse(fullSite):\ngot  %+v\nwant %+v", c, want)
@@ -244,7 +251,60 @@ var parseErrorTests = []struct {
 	},
 }
 
+// outputsErrorTests are bad values of disable and enable.
+var outputsErrorTests = []struct {
+	name, in, want string
+}{
+	{
+		"unknown kind",
+		"title: x\ndisable: [days, tag-feeds]\n",
+		`site.yaml:2: disable: unknown kind of output "tag-feeds" (want sources, tag_feeds, source_feeds, days, search)`,
+	},
+	{
+		"unknown kinds on their own lines",
+		"disable:\n  - sources\n  - day\n  - serch\n",
+		`site.yaml:3: disable: unknown kind of output "day" (want sources, tag_feeds, source_feeds, days, search)` + "\n" +
+			`site.yaml:4: disable: unknown kind of output "serch" (want sources, tag_feeds, source_feeds, days, search)`,
+	},
+	{
+		"one name, not a list",
+		"enable: atom\n",
+		`site.yaml:1: enable: unknown kind of output "atom" (want tag_atom, source_atom)`,
+	},
+	{
+		"disable what is off by default",
+		"disable: [tag_atom]\n",
+		`site.yaml:1: disable: "tag_atom" is off by default (enable turns it on)`,
+	},
+	{
+		"enable what is on by default",
+		"title: x\nenable: [tag_atom, days]\n",
+		`site.yaml:2: enable: "days" is on by default (disable turns it off)`,
+	},
+	{
+		"atom without the feeds",
+		"disable: [tag_feeds]\nenable: [tag_atom]\n",
+		`site.yaml:2: enable: "tag_atom" needs "tag_feeds", which disable turns off`,
+	},
+	{
+		"source atom without source pages",
+		"disable: [sources]\nenable: [source_atom]\n",
+		`site.yaml:2: enable: "source_atom" needs "source_feeds", which disable turns off`,
+	},
+	{
+		"a mapping in the list",
+		"disable:\n  - days\n  - {search: true}\n",
+		"site.yaml:3: want a name of a kind of output, not a mapping",
+	},
+	{
+		"a mapping instead of a list",
+		"disable:\n  days: true\n",
+		"site.yaml:2: want a name of a kind of output, not a mapping",
+	},
+}
+
 func TestParseErrors(t *testing.T) {
+	parseErrorTests := append(parseErrorTests, outputsErrorTests...)
 	for _, tt := range parseErrorTests {
 		c, err := Parse([]byte(tt.in))
 		if err == nil {
@@ -277,6 +337,36 @@ func checkDiag(t *testing.T, err error) {
 		}
 	default:
 		t.Errorf("error %q is a %T; want a diag.List or *diag.Diagnostic", err, err)
+	}
+}
+
+func TestOutputs(t *testing.T) {
+	all := Outputs{Sources: true, TagFeeds: true, SourceFeeds: true, Days: true, Search: true}
+	for _, tt := range []struct {
+		in   string
+		want func(*Outputs)
+	}{
+		{"disable: []\n", func(*Outputs) {}},
+		{"disable: days\n", func(o *Outputs) { o.Days = false }},
+		{"disable: [search, days]\n", func(o *Outputs) { o.Search, o.Days = false, false }},
+		{"disable: [tag_feeds]\n", func(o *Outputs) { o.TagFeeds = false }},
+		// Source feeds are announced on source pages only.
+		{"disable: [sources]\n", func(o *Outputs) { o.Sources, o.SourceFeeds = false, false }},
+		{"disable: [source_feeds]\n", func(o *Outputs) { o.SourceFeeds = false }},
+		{"enable: [tag_atom, source_atom]\n", func(o *Outputs) { o.TagAtom, o.SourceAtom = true, true }},
+		{"enable: [source_atom]\ndisable: [tag_feeds]\n", func(o *Outputs) { o.SourceAtom, o.TagFeeds = true, false }},
+		{"disable: [days, days]\n", func(o *Outputs) { o.Days = false }},
+	} {
+		c, err := Parse([]byte(tt.in))
+		if err != nil {
+			t.Errorf("Parse(%q): %v", tt.in, err)
+			continue
+		}
+		want := all
+		tt.want(&want)
+		if c.Outputs != want {
+			t.Errorf("Parse(%q).Outputs = %+v; want %+v", tt.in, c.Outputs, want)
+		}
 	}
 }
 
@@ -369,7 +459,7 @@ func TestAbsURL(t *testing.T) {
 
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(fullSite))
-	for _, tt := range parseErrorTests {
+	for _, tt := range append(parseErrorTests, outputsErrorTests...) {
 		f.Add([]byte(tt.in))
 	}
 	f.Add([]byte("tag_aliases: {a: b, c: d}\nparams: {x: [1, 2, {y: z}]}\n"))
