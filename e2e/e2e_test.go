@@ -742,8 +742,8 @@ func TestLinks(t *testing.T) {
 			t.Errorf("source index link %q (%s) led to a page titled %q", text, href, h1)
 		}
 		tb.open(source)
-		if n := eval[int](tb, `document.querySelectorAll('link[rel=alternate][href$="feed.xml"], link[rel=alternate][href$="atom.xml"]').length`); n != 4 {
-			t.Errorf("source page %s announces %d RSS and Atom feeds; want its own two and the site's two", source, n)
+		if n := eval[int](tb, `document.querySelectorAll('link[rel=alternate][href$="feed.xml"], link[rel=alternate][href$="atom.xml"]').length`); n != 3 {
+			t.Errorf("source page %s announces %d RSS and Atom feeds; want its own RSS feed and the site's two", source, n)
 		}
 	})
 	t.Run("original story leaves the site", func(t *testing.T) {

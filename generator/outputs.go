@@ -6,9 +6,8 @@ import (
 	"hash/fnv"
 	"io/fs"
 	"iter"
-	"maps"
+	"path"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -148,61 +147,71 @@ func (b *builder) pages() iter.Seq[output] {
 	}
 }
 
-// feeds are the site's feeds and each tag's and source's.
+// feeds are the site's feeds and each tag's and source's, the ones the
+// pages announce (render.SiteFeeds, TagFeeds and SourceFeeds).
 func (b *builder) feeds() iter.Seq[output] {
 	s := b.site
 	m := feed.NewMaker(s)
 	newest := func(a []*site.Article) []*site.Article { return a[:min(len(a), s.FeedSize)] }
-	// An item is kept once encoded only until the last feed that holds it
-	// is made; on a site with many small tags most articles are in one.
-	inFeeds := map[*site.Article]int{}
-	for _, a := range newest(s.Articles) {
-		inFeeds[a]++
+	type list struct {
+		ch    feed.Channel
+		links []render.Feed
 	}
+	lists := make([]list, 0, len(s.Tags)+len(s.Sources))
 	for _, t := range s.Tags {
-		for _, a := range newest(t.Articles) {
-			inFeeds[a]++
+		if links := render.TagFeeds(s, t); links != nil {
+			lists = append(lists, list{feed.Channel{Title: t.Name + " — " + s.Title, Description: render.TagDescription(s, t), URL: t.URL, Articles: newest(t.Articles)}, links})
 		}
 	}
 	for _, src := range s.Sources {
-		for _, a := range newest(src.Articles) {
-			inFeeds[a]++
+		if links := render.SourceFeeds(s, src); links != nil {
+			lists = append(lists, list{feed.Channel{Title: src.Name + " — " + s.Title, Description: render.SourceDescription(s, src), URL: src.URL, Articles: newest(src.Articles)}, links})
 		}
 	}
-	m.Expect(inFeeds)
-	type format = func(feed.Channel, *bytes.Buffer) ([]byte, error)
+	whole := list{feed.Channel{Title: s.Title, Description: s.Description, URL: "/", Articles: newest(s.Articles)}, render.SiteFeeds(s)}
+	// An item is kept once encoded only until the last feed of its format
+	// that holds it is made; on a site with many small tags most articles
+	// are in one.
+	in := map[string]map[*site.Article]int{render.RSS: {}, render.Atom: {}}
+	for _, l := range append([]list{whole}, lists...) {
+		for _, f := range l.links {
+			if n := in[f.Type]; n != nil {
+				for _, a := range l.ch.Articles {
+					n[a]++
+				}
+			}
+		}
+	}
+	m.Expect(in[render.RSS], in[render.Atom])
+	formats := map[string]func(feed.Channel, *bytes.Buffer) ([]byte, error){render.RSS: m.RSS, render.Atom: m.Atom, render.JSONFeed: m.JSON}
 	return func(yield func(output) bool) {
 		signer := b.signer()
-		// channel yields the feeds of one channel, one file per format.
-		channel := func(ch feed.Channel, formats map[string]format) bool {
+		// channel yields the feeds of one channel of the formats wanted.
+		channel := func(l list, wanted func(typ string) bool) bool {
+			ch := l.ch
 			sign := func() uint64 { return signer.List(ch.Articles, ch.Title, ch.Description, ch.URL) }
-			for _, name := range slices.Sorted(maps.Keys(formats)) {
-				c, f := ch, formats[name]
-				c.Path = ch.URL + name
+			for _, f := range l.links {
+				if !wanted(f.Type) {
+					continue
+				}
+				c, format, name := ch, formats[f.Type], path.Base(f.URL)
+				c.Path = f.URL
 				if !yield(output{path: render.FilePath(c.Path), sign: func() uint64 { return sign() ^ fnvBytes([]byte(name)) }, make: func(buf *bytes.Buffer) ([]byte, error) {
-					return f(c, buf)
+					return format(c, buf)
 				}}) {
 					return false
 				}
 			}
 			return true
 		}
-		if !channel(feed.Channel{Title: s.Title, Description: s.Description, URL: "/", Articles: newest(s.Articles)},
-			map[string]format{"feed.xml": m.RSS, "atom.xml": m.Atom, "feed.json": m.JSON}) {
+		if !channel(whole, func(string) bool { return true }) {
 			return
-		}
-		lists := make([]feed.Channel, 0, len(s.Tags)+len(s.Sources))
-		for _, t := range s.Tags {
-			lists = append(lists, feed.Channel{Title: t.Name + " — " + s.Title, Description: render.TagDescription(s, t), URL: t.URL, Articles: newest(t.Articles)})
-		}
-		for _, src := range s.Sources {
-			lists = append(lists, feed.Channel{Title: src.Name + " — " + s.Title, Description: render.SourceDescription(s, src), URL: src.URL, Articles: newest(src.Articles)})
 		}
 		// All the RSS feeds, then all the Atom ones: only one format's
 		// items are kept at a time.
-		for _, formats := range []map[string]format{{"feed.xml": m.RSS}, {"atom.xml": m.Atom}} {
-			for _, ch := range lists {
-				if !channel(ch, formats) {
+		for _, typ := range []string{render.RSS, render.Atom} {
+			for _, l := range lists {
+				if !channel(l, func(t string) bool { return t == typ }) {
 					return
 				}
 			}
@@ -251,9 +260,13 @@ func sitemapURL(d *render.Data) (feed.URL, bool) {
 
 // searchIndex is the files /search/ loads in the browser. The index is
 // made as a whole, each file handed on as soon as it is made, so a large
-// site's index is never held in memory whole.
+// site's index is never held in memory whole. There is none when
+// site.yaml switches search off.
 func (b *builder) searchIndex() iter.Seq[output] {
 	return func(yield func(output) bool) {
+		if !b.site.Outputs.Search {
+			return
+		}
 		errStop := errors.New("stopped")
 		err := search.Write(b.site, func(name string, data []byte) error {
 			if !yield(output{path: name, sign: func() uint64 { return fnvBytes(data) }, make: func(*bytes.Buffer) ([]byte, error) { return data, nil }}) {
@@ -267,16 +280,29 @@ func (b *builder) searchIndex() iter.Seq[output] {
 	}
 }
 
+// searchScript is the built-in theme's script for /search/, left out
+// with the search page.
+const searchScript = "static/search.js"
+
+// noJekyll is an empty file that tells GitHub Pages to publish the folder
+// as it is: without it, a branch deploy runs Jekyll, which drops files
+// and folders whose names start with "_" or ".".
+const noJekyll = ".nojekyll"
+
 // static is layouts/static of the built-in theme and of the site, the
-// site's file winning where both have one.
+// site's file winning where both have one, and .nojekyll.
 func (b *builder) static() iter.Seq[output] {
 	layouts := b.layouts
+	search := b.site.Outputs.Search
 	return func(yield func(output) bool) {
+		jekyll := false
 		err := fs.WalkDir(layouts, "static", func(p string, d fs.DirEntry, err error) error {
-			if err != nil || !d.Type().IsRegular() {
+			if err != nil || !d.Type().IsRegular() || (p == searchScript && !search) {
 				return err
 			}
-			if !yield(output{path: strings.TrimPrefix(p, "static/"), make: func(*bytes.Buffer) ([]byte, error) {
+			name := strings.TrimPrefix(p, "static/")
+			jekyll = jekyll || name == noJekyll
+			if !yield(output{path: name, make: func(*bytes.Buffer) ([]byte, error) {
 				return fs.ReadFile(layouts, p)
 			}}) {
 				return fs.SkipAll
@@ -285,6 +311,10 @@ func (b *builder) static() iter.Seq[output] {
 		})
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			yield(output{path: "static", make: func(*bytes.Buffer) ([]byte, error) { return nil, err }})
+			return
+		}
+		if !jekyll {
+			yield(output{path: noJekyll, make: func(*bytes.Buffer) ([]byte, error) { return nil, nil }})
 		}
 	}
 }

@@ -65,12 +65,12 @@ type itemCache struct {
 // NewMaker returns a Maker for the feeds of s.
 func NewMaker(s *site.Site) *Maker { return &Maker{site: s} }
 
-// Expect tells m, for each article, how many of the feeds of each format
-// it will make hold the article, so that it keeps an item only until the
-// last of them is made, and never the item of an article in one feed.
-// Without it, m keeps every item.
-func (m *Maker) Expect(feeds map[*site.Article]int) {
-	for _, c := range []*itemCache{&m.rss, &m.atom} {
+// Expect tells m, for each article, how many of the RSS feeds and of the
+// Atom feeds it will make hold the article, so that it keeps an item only
+// until the last of them is made, and never the item of an article in
+// one feed. Without it, m keeps every item.
+func (m *Maker) Expect(rss, atom map[*site.Article]int) {
+	for c, feeds := range map[*itemCache]map[*site.Article]int{&m.rss: rss, &m.atom: atom} {
 		c.left = make(map[*site.Article]*atomic.Int32, len(feeds))
 		for a, n := range feeds {
 			c.left[a] = new(atomic.Int32)

@@ -64,29 +64,42 @@ type Feeds struct {
 	Links []Feed
 }
 
+// The MIME types of the feed formats.
+const (
+	RSS      = "application/rss+xml"
+	Atom     = "application/atom+xml"
+	JSONFeed = "application/feed+json"
+)
+
 // SiteFeeds are the whole site's feeds.
 func SiteFeeds(s *site.Site) []Feed {
 	return []Feed{
-		{Type: "application/rss+xml", Title: s.Title + " (RSS)", URL: "/feed.xml"},
-		{Type: "application/atom+xml", Title: s.Title + " (Atom)", URL: "/atom.xml"},
-		{Type: "application/feed+json", Title: s.Title + " (JSON Feed)", URL: "/feed.json"},
+		{Type: RSS, Title: s.Title + " (RSS)", URL: "/feed.xml"},
+		{Type: Atom, Title: s.Title + " (Atom)", URL: "/atom.xml"},
+		{Type: JSONFeed, Title: s.Title + " (JSON Feed)", URL: "/feed.json"},
 	}
 }
 
-// TagFeeds are one tag's feeds.
-func TagFeeds(t *site.Tag) []Feed {
-	return []Feed{
-		{Type: "application/rss+xml", Title: t.Name + " (RSS)", URL: t.URL + "feed.xml"},
-		{Type: "application/atom+xml", Title: t.Name + " (Atom)", URL: t.URL + "atom.xml"},
-	}
+// TagFeeds are one tag's feeds, as site.yaml's outputs have them: RSS,
+// Atom too, or none.
+func TagFeeds(s *site.Site, t *site.Tag) []Feed {
+	return listFeeds(t.Name, t.URL, s.Outputs.TagFeeds, s.Outputs.TagAtom)
 }
 
-// SourceFeeds are one source's feeds.
-func SourceFeeds(src *site.Source) []Feed {
-	return []Feed{
-		{Type: "application/rss+xml", Title: src.Name + " (RSS)", URL: src.URL + "feed.xml"},
-		{Type: "application/atom+xml", Title: src.Name + " (Atom)", URL: src.URL + "atom.xml"},
+// SourceFeeds are one source's feeds, as site.yaml's outputs have them.
+func SourceFeeds(s *site.Site, src *site.Source) []Feed {
+	return listFeeds(src.Name, src.URL, s.Outputs.SourceFeeds, s.Outputs.SourceAtom)
+}
+
+func listFeeds(name, url string, rss, atom bool) []Feed {
+	var feeds []Feed
+	if rss {
+		feeds = append(feeds, Feed{Type: RSS, Title: name + " (RSS)", URL: url + "feed.xml"})
 	}
+	if atom {
+		feeds = append(feeds, Feed{Type: Atom, Title: name + " (Atom)", URL: url + "atom.xml"})
+	}
+	return feeds
 }
 
 // TagDescription describes a tag's pages and feeds.
@@ -168,19 +181,27 @@ func Pages(s *site.Site) iter.Seq[*Data] {
 			return true
 		}
 		for _, t := range s.Tags {
-			if !list("tag", t.Name, t.URL, TagDescription(s, t), t.Articles, TagFeeds(t), func(d *Data) { d.Tag = t }) {
+			if !list("tag", t.Name, t.URL, TagDescription(s, t), t.Articles, TagFeeds(s, t), func(d *Data) { d.Tag = t }) {
 				return
 			}
 		}
-		if !yield(page("sources", "Sources", "/sources/")) {
-			return
+		var sources []*site.Source
+		if s.Outputs.Sources {
+			if !yield(page("sources", "Sources", "/sources/")) {
+				return
+			}
+			sources = s.Sources
 		}
-		for _, src := range s.Sources {
-			if !list("source", src.Name, src.URL, SourceDescription(s, src), src.Articles, SourceFeeds(src), func(d *Data) { d.Source = src }) {
+		for _, src := range sources {
+			if !list("source", src.Name, src.URL, SourceDescription(s, src), src.Articles, SourceFeeds(s, src), func(d *Data) { d.Source = src }) {
 				return
 			}
 		}
-		for i, e := range s.Editions {
+		var editions []*site.Edition
+		if s.Outputs.Days {
+			editions = s.Editions
+		}
+		for i, e := range editions {
 			d := page("edition", e.Date.Format("Monday, 2 January 2006"), e.URL)
 			d.Edition = e
 			d.NewerEdition, d.OlderEdition = neighbours(s.Editions, i)
@@ -205,7 +226,7 @@ func Pages(s *site.Site) iter.Seq[*Data] {
 		if !yield(page("archive", "Archive", "/archive/")) {
 			return
 		}
-		if !yield(page("search", "Search", "/search/")) {
+		if s.Outputs.Search && !yield(page("search", "Search", "/search/")) {
 			return
 		}
 		yield(page("404", "Page not found", "/404.html"))

@@ -38,7 +38,7 @@ type kindSig struct {
 func NewSigner(s *site.Site, t *Templates) *Signer {
 	h := newHasher()
 	str(h, s.Title, s.Description, s.BaseURL, s.Language, s.Author, s.Permalink, s.Location.String(),
-		fmt.Sprint(s.Params), fmt.Sprint(s.TagAliases), strconv.FormatBool(s.UnsafeHTML))
+		fmt.Sprint(s.Params), fmt.Sprint(s.TagAliases), strconv.FormatBool(s.UnsafeHTML), fmt.Sprintf("%+v", s.Outputs))
 	num(h, uint64(s.PageSize), uint64(s.FeedSize))
 	g := &Signer{global: h.sum(), kinds: map[string]kindSig{}, articles: make(map[*site.Article]uint64, len(s.Articles))}
 	for _, a := range s.Articles {

@@ -89,7 +89,9 @@ func (p *Page) Body() (template.HTML, error) {
 
 // Edition is the articles of one day in the site's timezone.
 type Edition struct {
-	Date     time.Time // midnight, site timezone
+	Date time.Time // midnight, site timezone
+	// URL is the edition's page, or its day on its month's page when
+	// site.yaml switches day pages off.
 	URL      string
 	Articles []*Article // newest first
 	// Day is the whole day's edition: the edition itself, or, for a group
@@ -190,8 +192,14 @@ func New(cfg *config.Config, c *content.Content, opts Options, render func(src [
 			buildRelated(s.Articles, s.Tags, relatedWindow)
 		}
 	})
-	wg.Go(func() { s.Sources = buildSources(s.Articles) })
-	wg.Go(s.buildCalendar)
+	wg.Go(func() {
+		s.Sources = buildSources(s.Articles)
+		s.unlinkSources()
+	})
+	wg.Go(func() {
+		s.buildCalendar()
+		s.placeDays()
+	})
 	wg.Wait()
 	if bodyErr != nil {
 		return nil, bodyErr

@@ -13,7 +13,7 @@ import (
 type Source struct {
 	Name     string // display name: the spelling most articles use
 	Slug     string
-	URL      string
+	URL      string     // empty when site.yaml switches source pages off
 	Articles []*Article // newest first
 }
 

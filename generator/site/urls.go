@@ -86,7 +86,9 @@ func (s *Site) checkURLs() error {
 		claim(t.URL, owner{what: "the tag page of " + t.Name})
 	}
 	for _, src := range s.Sources {
-		claim(src.URL, owner{what: "the source page of " + src.Name})
+		if src.URL != "" {
+			claim(src.URL, owner{what: "the source page of " + src.Name})
+		}
 	}
 	for _, a := range s.Articles {
 		claim(a.URL, owner{file: a.File, what: "article"})
