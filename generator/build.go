@@ -26,6 +26,7 @@ import (
 	"github.com/digest/digest/generator/content"
 	"github.com/digest/digest/generator/diag"
 	"github.com/digest/digest/generator/feed"
+	"github.com/digest/digest/generator/hosts"
 	"github.com/digest/digest/generator/markdown"
 	"github.com/digest/digest/generator/render"
 	"github.com/digest/digest/generator/site"
@@ -86,6 +87,9 @@ type Stats struct {
 	// again, since what they are made from did not change.
 	Reused int
 	Phases []Phase // time taken by each step, in order
+	// Outputs are the files the build wrote or kept, each with its kind
+	// but without its size, which the caller measures where it wrote them.
+	Outputs []hosts.File
 }
 
 // Phase is one step of a build and how long it took.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/digest/digest/generator/diag"
 	"github.com/digest/digest/generator/feed"
+	"github.com/digest/digest/generator/hosts"
 	"github.com/digest/digest/generator/render"
 	"github.com/digest/digest/generator/search"
 	"github.com/digest/digest/generator/site"
@@ -30,6 +31,42 @@ type output struct {
 	// make returns the file's bytes; it may use buf, and the bytes are
 	// only valid until buf is next used.
 	make func(buf *bytes.Buffer) ([]byte, error)
+	kind *hosts.Kind // for the warning when the site passes a host's limit
+}
+
+// The kinds of file of the site, as the warning about a host's limits
+// names them, each with the setting that makes it smaller.
+var (
+	kindArticles    = &hosts.Kind{Name: "article pages"}
+	kindHome        = &hosts.Kind{Name: "home pages", Shrink: "a larger page_size"}
+	kindTags        = &hosts.Kind{Name: "tag pages", Shrink: "a larger page_size"}
+	kindSources     = &hosts.Kind{Name: "source pages", Shrink: "disable: [sources]"}
+	kindDays        = &hosts.Kind{Name: "day pages", Shrink: "disable: [days]"}
+	kindCalendar    = &hosts.Kind{Name: "archive pages"}
+	kindPages       = &hosts.Kind{Name: "other pages"}
+	kindRedirects   = &hosts.Kind{Name: "redirect pages"}
+	kindSiteFeeds   = &hosts.Kind{Name: "site feeds", Shrink: "a smaller feed_size"}
+	kindTagFeeds    = &hosts.Kind{Name: "tag feeds", Shrink: "disable: [tag_feeds]"}
+	kindTagAtom     = &hosts.Kind{Name: "tag Atom feeds", Shrink: "enable without tag_atom"}
+	kindSourceFeeds = &hosts.Kind{Name: "source feeds", Shrink: "disable: [source_feeds]"}
+	kindSourceAtom  = &hosts.Kind{Name: "source Atom feeds", Shrink: "enable without source_atom"}
+	kindSearch      = &hosts.Kind{Name: "search index", Shrink: "disable: [search]"}
+	kindSitemap     = &hosts.Kind{Name: "sitemap and robots.txt"}
+	kindStatic      = &hosts.Kind{Name: "static files"}
+)
+
+// pageKinds are the kinds of file of the pages of each render kind.
+var pageKinds = map[string]*hosts.Kind{
+	"home": kindHome, "article": kindArticles, "tag": kindTags, "tags": kindTags,
+	"source": kindSources, "sources": kindSources, "edition": kindDays,
+	"month": kindCalendar, "year": kindCalendar, "archive": kindCalendar,
+}
+
+func pageKind(kind string) *hosts.Kind {
+	if k, ok := pageKinds[kind]; ok {
+		return k
+	}
+	return kindPages
 }
 
 // signer signs this build's outputs, for the dev server and for the
@@ -76,6 +113,7 @@ func (b *builder) write(outputs iter.Seq[output]) error {
 	}
 	n := 0
 	for o := range outputs {
+		b.stats.Outputs = append(b.stats.Outputs, hosts.File{Path: o.path, Kind: o.kind})
 		jobs <- o
 		n++
 	}
@@ -129,7 +167,7 @@ func (b *builder) pages() iter.Seq[output] {
 			o := output{path: render.FilePath(d.URL), sign: func() uint64 { return signer.Sign(d) }, make: func(buf *bytes.Buffer) ([]byte, error) {
 				err := b.tmpl.Execute(buf, d)
 				return buf.Bytes(), err
-			}}
+			}, kind: pageKind(d.Kind)}
 			if !yield(o) {
 				return
 			}
@@ -139,7 +177,7 @@ func (b *builder) pages() iter.Seq[output] {
 			o := output{path: render.FilePath(d.URL), sign: func() uint64 { return signer.Sign(d) }, make: func(buf *bytes.Buffer) ([]byte, error) {
 				err := b.tmpl.ExecuteAlias(buf, d)
 				return buf.Bytes(), err
-			}}
+			}, kind: kindRedirects}
 			if !yield(o) {
 				return
 			}
@@ -156,19 +194,20 @@ func (b *builder) feeds() iter.Seq[output] {
 	type list struct {
 		ch    feed.Channel
 		links []render.Feed
+		kinds map[string]*hosts.Kind // by feed type
 	}
 	lists := make([]list, 0, len(s.Tags)+len(s.Sources))
 	for _, t := range s.Tags {
 		if links := render.TagFeeds(s, t); links != nil {
-			lists = append(lists, list{feed.Channel{Title: t.Name + " — " + s.Title, Description: render.TagDescription(s, t), URL: t.URL, Articles: newest(t.Articles)}, links})
+			lists = append(lists, list{feed.Channel{Title: t.Name + " — " + s.Title, Description: render.TagDescription(s, t), URL: t.URL, Articles: newest(t.Articles)}, links, map[string]*hosts.Kind{render.RSS: kindTagFeeds, render.Atom: kindTagAtom}})
 		}
 	}
 	for _, src := range s.Sources {
 		if links := render.SourceFeeds(s, src); links != nil {
-			lists = append(lists, list{feed.Channel{Title: src.Name + " — " + s.Title, Description: render.SourceDescription(s, src), URL: src.URL, Articles: newest(src.Articles)}, links})
+			lists = append(lists, list{feed.Channel{Title: src.Name + " — " + s.Title, Description: render.SourceDescription(s, src), URL: src.URL, Articles: newest(src.Articles)}, links, map[string]*hosts.Kind{render.RSS: kindSourceFeeds, render.Atom: kindSourceAtom}})
 		}
 	}
-	whole := list{feed.Channel{Title: s.Title, Description: s.Description, URL: "/", Articles: newest(s.Articles)}, render.SiteFeeds(s)}
+	whole := list{feed.Channel{Title: s.Title, Description: s.Description, URL: "/", Articles: newest(s.Articles)}, render.SiteFeeds(s), nil}
 	// An item is kept once encoded only until the last feed of its format
 	// that holds it is made; on a site with many small tags most articles
 	// are in one.
@@ -196,9 +235,13 @@ func (b *builder) feeds() iter.Seq[output] {
 				}
 				c, format, name := ch, formats[f.Type], path.Base(f.URL)
 				c.Path = f.URL
+				kind := kindSiteFeeds
+				if k := l.kinds[f.Type]; k != nil {
+					kind = k
+				}
 				if !yield(output{path: render.FilePath(c.Path), sign: func() uint64 { return sign() ^ fnvBytes([]byte(name)) }, make: func(buf *bytes.Buffer) ([]byte, error) {
 					return format(c, buf)
-				}}) {
+				}, kind: kind}) {
 					return false
 				}
 			}
@@ -232,12 +275,12 @@ func (b *builder) sitemap() iter.Seq[output] {
 					return feed.SitemapIndex(s, files)
 				}
 				return feed.Sitemap(s, f.URLs)
-			}}
+			}, kind: kindSitemap}
 			if !yield(o) {
 				return
 			}
 		}
-		yield(output{path: "robots.txt", make: func(*bytes.Buffer) ([]byte, error) { return feed.Robots(s), nil }})
+		yield(output{path: "robots.txt", make: func(*bytes.Buffer) ([]byte, error) { return feed.Robots(s), nil }, kind: kindSitemap})
 	}
 }
 
@@ -269,7 +312,7 @@ func (b *builder) searchIndex() iter.Seq[output] {
 		}
 		errStop := errors.New("stopped")
 		err := search.Write(b.site, func(name string, data []byte) error {
-			if !yield(output{path: name, sign: func() uint64 { return fnvBytes(data) }, make: func(*bytes.Buffer) ([]byte, error) { return data, nil }}) {
+			if !yield(output{path: name, sign: func() uint64 { return fnvBytes(data) }, make: func(*bytes.Buffer) ([]byte, error) { return data, nil }, kind: kindSearch}) {
 				return errStop
 			}
 			return nil
@@ -304,7 +347,7 @@ func (b *builder) static() iter.Seq[output] {
 			jekyll = jekyll || name == noJekyll
 			if !yield(output{path: name, make: func(*bytes.Buffer) ([]byte, error) {
 				return fs.ReadFile(layouts, p)
-			}}) {
+			}, kind: kindStatic}) {
 				return fs.SkipAll
 			}
 			return nil
@@ -314,7 +357,7 @@ func (b *builder) static() iter.Seq[output] {
 			return
 		}
 		if !jekyll {
-			yield(output{path: noJekyll, make: func(*bytes.Buffer) ([]byte, error) { return nil, nil }})
+			yield(output{path: noJekyll, make: func(*bytes.Buffer) ([]byte, error) { return nil, nil }, kind: kindStatic})
 		}
 	}
 }

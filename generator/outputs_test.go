@@ -66,9 +66,18 @@ func TestDisable(t *testing.T) {
 // back, announced on their pages.
 func TestEnableAtom(t *testing.T) {
 	fsys, _ := readSite(t, "testdata/sites/basic.txtar")
-	out, _, err := build(t, withConfig(fsys, "enable: [tag_atom, source_atom]\n"))
+	out, stats, err := build(t, withConfig(fsys, "enable: [tag_atom, source_atom]\n"))
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Every file has a kind, for the warning about hosts' limits.
+	if len(stats.Outputs) != len(out.files) {
+		t.Errorf("stats list %d outputs; the build wrote %d files", len(stats.Outputs), len(out.files))
+	}
+	for _, f := range stats.Outputs {
+		if f.Kind == nil {
+			t.Errorf("%s has no kind", f.Path)
+		}
 	}
 	for _, name := range []string{"tags/china/atom.xml", "sources/reuters/atom.xml"} {
 		if _, ok := out.files[name]; !ok {

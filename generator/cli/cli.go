@@ -191,6 +191,9 @@ func runBuild(e *env, args []string) int {
 		return exitContent
 	}
 	printUnknown(e, *out, sf.site, written.Unknown)
+	if w := hostWarning(*out, stats.Outputs, hostLimits); w != "" {
+		fmt.Fprintf(e.stderr, "warning: %s\n", w)
+	}
 	switch {
 	case *quiet:
 	case stats.Skipped:
