@@ -363,11 +363,28 @@ func fromTOML(v any) any {
 
 // keyPosition finds where key and its value start in a TOML or JSON
 // block, for error messages; those decoders do not report positions.
+// A JSON key may follow another value on its line; a TOML key may name a
+// table ([key] or [[key]]), whose value starts at the name.
 func keyPosition(data []byte, key string, first int, sep string) (keyLine, keyCol, line, col int) {
-	re := regexp.MustCompile(`(?m)^[ \t{,]*("?` + regexp.QuoteMeta(key) + `"?)[ \t]*` + regexp.QuoteMeta(sep) + `[ \t]*`)
-	loc := re.FindSubmatchIndex(data)
+	k := regexp.QuoteMeta(key)
+	patterns := []string{`(?m)^[ \t{,]*("?` + k + `"?)[ \t]*` + regexp.QuoteMeta(sep) + `[ \t]*`}
+	if sep == ":" {
+		patterns = append(patterns, `[{,][ \t\r\n]*("`+k+`")[ \t\r\n]*:[ \t\r\n]*`)
+	} else {
+		patterns = append(patterns, `(?m)^[ \t]*\[\[?[ \t]*()("?`+k+`"?)[ \t]*\]`)
+	}
+	var loc []int
+	for _, p := range patterns {
+		if loc = regexp.MustCompile(p).FindSubmatchIndex(data); loc != nil {
+			break
+		}
+	}
 	if loc == nil {
 		return first, 0, first, 0
+	}
+	if len(loc) > 4 {
+		// A table: its value starts where its name does.
+		loc = []int{loc[0], loc[4], loc[4], loc[5]}
 	}
 	keyLine, keyCol = offsetPosition(data, loc[2], first)
 	line, col = offsetPosition(data, loc[1], first)

@@ -64,15 +64,15 @@ func TestReplacedCharacters(t *testing.T) {
 		{"json", "{\"title\": \"T\\u001b\", \"date\": \"2017-05-31\", \"tags\": [\"a\\u0000\"],\n\"summary\": \"S\\ufffe\", \"extra\": {\"k\\u001b\": [\"v\\u007f\"]}}\nBody\n",
 			[]string{
 				"content/a.md:1:11: title: control character U+001B replaced with U+FFFD",
-				"content/a.md:1: tags: control character U+0000 replaced with U+FFFD",
+				"content/a.md:1:52: tags: control character U+0000 replaced with U+FFFD",
 				"content/a.md:2:12: summary: noncharacter U+FFFE replaced with U+FFFD",
-				"content/a.md:1: extra: control character U+001B replaced with U+FFFD",
+				"content/a.md:2:32: extra: control character U+001B replaced with U+FFFD",
 			}},
 		{"toml", "+++\ntitle = \"T\\u001b\"\ndate = 2017-05-31\ntags = [\"a\\u0000\"]\n[extra]\nk = \"v\\u007f\"\n+++\nBody\n",
 			[]string{
 				"content/a.md:2:9: title: control character U+001B replaced with U+FFFD",
 				"content/a.md:4:8: tags: control character U+0000 replaced with U+FFFD",
-				"content/a.md:2: extra: control character U+007F replaced with U+FFFD",
+				"content/a.md:5:2: extra: control character U+007F replaced with U+FFFD",
 			}},
 	} {
 		a, warnings, err := ParseArticle("content/a.md", []byte(tt.src), manila)
