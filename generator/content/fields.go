@@ -185,7 +185,7 @@ func (d *decoder) boolean(f field) bool {
 
 func (d *decoder) date(f field) time.Time {
 	t := d.dateValue(f)
-	if !t.IsZero() && (!writable(t) || !writable(t.UTC())) {
+	if !d.failed(f.key) && !inRange(t, d.loc) {
 		d.reject(f, "%s is outside the years 1 to 9999", describe(f))
 		return time.Time{}
 	}
@@ -228,7 +228,7 @@ func (d *decoder) dateValue(f field) time.Time {
 // UTC and in loc, the years feeds (RFC 3339) can write.
 func ParseDate(s string, loc *time.Location) (time.Time, bool) {
 	t, ok := parseDate(s, loc)
-	if !ok || !writable(t.UTC()) || !writable(t.In(loc)) {
+	if !ok || !inRange(t, loc) {
 		return time.Time{}, false
 	}
 	return t, true
@@ -246,7 +246,12 @@ func parseDate(s string, loc *time.Location) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-func writable(t time.Time) bool { return t.Year() >= 1 && t.Year() <= 9999 }
+// inRange reports whether t falls in the years 1 to 9999 both in UTC and
+// in loc, and is not the zero time, which stands for no date.
+func inRange(t time.Time, loc *time.Location) bool {
+	in := func(t time.Time) bool { return t.Year() >= 1 && t.Year() <= 9999 }
+	return !t.IsZero() && in(t.UTC()) && in(t.In(loc))
+}
 
 // tags accepts a list of strings or one comma-separated string.
 func (d *decoder) tags(f field) []string {
