@@ -16,6 +16,8 @@
 //     HTML content the article body followed by a "Source:" link to the
 //     original story. The source URL is also given where the format has a
 //     place for it: Atom rel="related", JSON Feed external_url.
+//   - Every feed is well-formed (and JSON Feed valid JSON) whatever the
+//     text it carries: a character XML forbids becomes U+FFFD.
 //   - A feed's updated time is the latest of its articles' updated times.
 //     Nothing is read from the clock, so the same input gives the same
 //     bytes; an empty feed is dated the zero time (0001-01-01T00:00:00Z)
@@ -43,6 +45,7 @@ import (
 
 	"github.com/gorilla/feeds"
 
+	"github.com/digest/digest/generator/chars"
 	"github.com/digest/digest/generator/site"
 )
 
@@ -184,9 +187,14 @@ func newItem(s *site.Site, a *site.Article) (*feeds.Item, error) {
 
 // contentHTML is the article body with a link to the original story, so
 // that a reader showing only the content still credits the source.
+//
+// The body reaches RSS in a CDATA section, which encoding/xml writes
+// as it is: a character XML forbids would make the feed ill-formed. The
+// Markdown renderer gives none, but the feeds' well-formedness must not
+// rest on it, so the content is cleaned here once more.
 func contentHTML(a *site.Article) (string, error) {
 	b, err := a.Body()
-	body := string(b)
+	body := chars.Clean(string(b))
 	if a.SourceURL == "" || err != nil {
 		return body, err
 	}
@@ -198,7 +206,7 @@ func contentHTML(a *site.Article) (string, error) {
 		body += "\n"
 	}
 	return body + fmt.Sprintf("<p>Source: <a href=\"%s\">%s</a></p>\n",
-		html.EscapeString(a.SourceURL), html.EscapeString(name)), nil
+		html.EscapeString(chars.Clean(a.SourceURL)), html.EscapeString(chars.Clean(name))), nil
 }
 
 // itemUpdated is when an article last changed.
