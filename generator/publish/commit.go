@@ -10,6 +10,7 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"sync"
 	"syscall"
 )
 
@@ -73,13 +74,20 @@ func (o *Output) remark() error {
 // fill completes the stage with the files of the output the new site
 // keeps: the last build's files that this build kept as they were, and
 // the files digest did not write. It counts the last build's files that
-// are left out.
+// are left out. It walks the folders in parallel: the work is system
+// calls, which wait on the file system more than they use a processor.
 func (o *Output) fill(stats *Stats) error {
 	staged := make(map[string]bool, len(o.changed))
 	for _, name := range o.changed {
 		staged[name] = true
 	}
-	placed := 0
+	var (
+		mu     sync.Mutex // guards the counts, Unknown and errs
+		placed int
+		errs   []error
+		wg     sync.WaitGroup
+		slots  = make(chan struct{}, fsWorkers)
+	)
 	var walk func(dir string) error
 	walk = func(dir string) error {
 		entries, err := os.ReadDir(filepath.Join(o.dir, filepath.FromSlash(dir)))
@@ -90,11 +98,34 @@ func (o *Output) fill(stats *Stats) error {
 			// digest leaves no empty folder: this one is the curator's.
 			return o.mkdirStage(dir)
 		}
+		kept, removed := 0, 0
+		var unknown []string
+		defer func() {
+			mu.Lock()
+			placed += kept
+			stats.Removed += removed
+			stats.Unknown = append(stats.Unknown, unknown...)
+			mu.Unlock()
+		}()
 		for _, e := range entries {
 			name := path.Join(dir, e.Name())
 			if e.IsDir() {
-				if err := walk(name); err != nil {
-					return err
+				select {
+				case slots <- struct{}{}:
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						if err := walk(name); err != nil {
+							mu.Lock()
+							errs = append(errs, err)
+							mu.Unlock()
+						}
+						<-slots
+					}()
+				default:
+					if err := walk(name); err != nil {
+						return err
+					}
 				}
 				continue
 			}
@@ -110,9 +141,9 @@ func (o *Output) fill(stats *Stats) error {
 				if err := o.place(name); err != nil {
 					return err
 				}
-				placed++
+				kept++
 			case before:
-				stats.Removed++
+				removed++
 			default:
 				err := o.place(name)
 				if errors.Is(err, fs.ErrExist) || errors.Is(err, syscall.ENOTDIR) {
@@ -122,15 +153,18 @@ func (o *Output) fill(stats *Stats) error {
 					return err
 				}
 				if o.strays {
-					stats.Unknown = append(stats.Unknown, name)
+					unknown = append(unknown, name)
 				}
 			}
 		}
 		return nil
 	}
-	if err := walk("."); err != nil {
+	err := walk(".")
+	wg.Wait()
+	if err := errors.Join(append(errs, err)...); err != nil {
 		return err
 	}
+	slices.Sort(stats.Unknown)
 	if placed == stats.Unchanged {
 		return nil
 	}
@@ -140,6 +174,40 @@ func (o *Output) fill(stats *Stats) error {
 		}
 	}
 	return nil
+}
+
+// fsWorkers is how many goroutines work on a folder tree at once.
+const fsWorkers = 8
+
+// removeTree removes the folder dir and all it holds, the folders two
+// levels down in parallel (see fill).
+func removeTree(dir string) error {
+	var subs []string
+	top, _ := os.ReadDir(dir)
+	for _, e := range top {
+		if !e.IsDir() {
+			continue
+		}
+		inner, _ := os.ReadDir(filepath.Join(dir, e.Name()))
+		for _, f := range inner {
+			subs = append(subs, filepath.Join(dir, e.Name(), f.Name()))
+		}
+	}
+	var wg sync.WaitGroup
+	work := make(chan string)
+	for range fsWorkers {
+		wg.Go(func() {
+			for p := range work {
+				_ = os.RemoveAll(p) // what is left is removed below, or the error told
+			}
+		})
+	}
+	for _, p := range subs {
+		work <- p
+	}
+	close(work)
+	wg.Wait()
+	return os.RemoveAll(dir)
 }
 
 // place puts the output's file name into the stage as it is: a hard link,

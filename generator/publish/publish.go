@@ -416,7 +416,7 @@ func (o *Output) KeepAll() {
 // lets the next build start. Calling it again does nothing.
 func (o *Output) Abort() {
 	if o.stage != "" {
-		_ = os.RemoveAll(o.stage)
+		_ = removeTree(o.stage)
 		o.stage = ""
 	}
 	if o.lock != nil {

@@ -238,5 +238,5 @@ func removeDebris(p string) error {
 			return nil // someone else's: leave it be
 		}
 	}
-	return os.RemoveAll(p)
+	return removeTree(p)
 }
