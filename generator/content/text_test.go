@@ -124,7 +124,8 @@ func TestPageFileName(t *testing.T) {
 	for _, name := range []string{"a\x1bb", "caf\xe9", "x\u0085"} {
 		file := PagesDir + "/" + name + ".md"
 		_, _, err := ParsePage(file, []byte("---\ntitle: T\n---\n"))
-		want := file + ": the file name " + strconv.Quote(name) + " holds a control character or is not UTF-8; rename the file"
+		// The diagnostic shows the control character as U+FFFD.
+		want := chars.Clean(file) + ": the file name " + strconv.Quote(name) + " holds a control character or is not UTF-8; rename the file"
 		if got := errText(err); got != want {
 			t.Errorf("ParsePage(%q) error:\n%s\nwant:\n%s", file, got, want)
 		}

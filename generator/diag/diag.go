@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/digest/digest/generator/chars"
 )
 
 // Diagnostic is one problem at a place in the site's files.
@@ -25,9 +27,13 @@ func Errorf(file string, line, col int, format string, args ...any) *Diagnostic 
 	return &Diagnostic{File: file, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}
 }
 
+// Error is the diagnostic as one line of text. A control character in the
+// file's name or the message (a file named with an escape sequence, a
+// value quoted from the input) is shown as U+FFFD, so that printing an
+// error cannot drive the terminal.
 func (d *Diagnostic) Error() string {
 	var b strings.Builder
-	b.WriteString(d.File)
+	b.WriteString(chars.Clean(d.File))
 	if d.Line > 0 {
 		fmt.Fprintf(&b, ":%d", d.Line)
 		if d.Col > 0 {
@@ -35,7 +41,7 @@ func (d *Diagnostic) Error() string {
 		}
 	}
 	b.WriteString(": ")
-	b.WriteString(d.Msg)
+	b.WriteString(chars.Clean(d.Msg))
 	return b.String()
 }
 

@@ -18,6 +18,9 @@ func TestError(t *testing.T) {
 		{Errorf("content/a.md", 0, 0, "no front matter"), "content/a.md: no front matter"},
 		{Errorf("content/a.md", 0, 5, "x"), "content/a.md: x"}, // a column without a line means nothing
 		{Errorf("a.md", 1, 1, "100%% sure"), "a.md:1:1: 100% sure"},
+		// Printing an error cannot drive the terminal.
+		{Errorf("content/\x1b[2J.md", 1, 1, "title \x1b]0;x\x07 %s", "\x9b1m"), "content/\ufffd[2J.md:1:1: title \ufffd]0;x\ufffd \ufffd1m"},
+		{Errorf("content/a\xffb.md", 1, 1, "x"), "content/a\ufffdb.md:1:1: x"},
 	} {
 		if got := tt.d.Error(); got != tt.want {
 			t.Errorf("Error() = %q; want %q", got, tt.want)
