@@ -73,6 +73,7 @@ func TestKillDuringBuild(t *testing.T) {
 
 	r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
 	counts := map[string]int{}
+	inCommit := 0 // kills timed from the start of the commit that came before its end
 	for run := range runs {
 		swapContent(t, site)
 		next := !current
@@ -95,6 +96,9 @@ func TestKillDuringBuild(t *testing.T) {
 		}
 		moment := killMoment(t, site, out, finished, is)
 		counts[moment]++
+		if atCommit && !finished {
+			inCommit++
+		}
 
 		// The next build repairs everything and leaves no debris.
 		digest(t, bin, site, out)
@@ -105,13 +109,17 @@ func TestKillDuringBuild(t *testing.T) {
 			t.Fatalf("run %d (%s): the build after the kill left %q", run, moment, debris)
 		}
 		current = next
+		t.Logf("run %d: killed %v into the %s (%s): the output was the %s site; the next build repaired it",
+			run, delay, map[bool]string{false: "build", true: "commit"}[atCommit], moment, is)
 	}
-	t.Logf("%d kills, by moment: %v; failures: 0", runs, counts)
+	t.Logf("%d kills, %d of them inside the commit; by what they left: %v; failures: 0", runs, inCommit, counts)
 }
 
 // killMoment tells when a killed build stopped, from what it left: before
-// its commit, inside it (the new state written but the old site in place,
-// or the new site in place but the old one not yet removed), or after.
+// it wrote its new state (rendering, or staging the new site), in its
+// commit before the swap (the new state written, the old site in place),
+// after the swap (the new site in place, the old one or its state not yet
+// removed), or after all that.
 func killMoment(t *testing.T, site, out string, finished bool, is string) string {
 	t.Helper()
 	if finished {
@@ -121,13 +129,13 @@ func killMoment(t *testing.T, site, out string, finished bool, is string) string
 	debris := len(leftovers(t, site, out)) > 0
 	switch {
 	case is == "old" && len(states) > 1:
-		return "commit, before the swap"
+		return "new state written, before the swap"
 	case is == "old":
-		return "before the commit"
+		return "before the new state"
 	case debris || len(states) > 1:
-		return "commit, after the swap"
+		return "after the swap, before the clean-up"
 	default:
-		return "after the commit"
+		return "after the clean-up"
 	}
 }
 
