@@ -160,32 +160,6 @@ func firstDiff(got, want []byte) string {
 	return "(same lines)"
 }
 
-// TestBadSites builds each broken site in testdata/bad; its "want" file is
-// the full error report.
-func TestBadSites(t *testing.T) {
-	files, _ := filepath.Glob("testdata/bad/*.txtar")
-	if len(files) == 0 {
-		t.Fatal("no broken test sites")
-	}
-	for _, file := range files {
-		t.Run(filepath.Base(file), func(t *testing.T) {
-			fsys, want := readSite(t, file)
-			out, _, err := build(t, fsys)
-			if err == nil {
-				t.Fatalf("build succeeded, writing %d files; want errors:\n%s", len(out.files), want)
-			}
-			got := err.Error() + "\n"
-			if *update {
-				updateWant(t, file, got)
-				return
-			}
-			if got != want {
-				t.Errorf("errors:\n%s\nwant:\n%s", got, want)
-			}
-		})
-	}
-}
-
 // TestDeterministic builds the example digest twice, the second time with
 // the bodies in a scratch file, and wants the same bytes, and nothing left
 // in the scratch folder.
@@ -210,23 +184,6 @@ func TestDeterministic(t *testing.T) {
 		if !bytes.Equal(data, b.files[name]) {
 			t.Errorf("%s differs between two builds of the same content", name)
 		}
-	}
-}
-
-// updateWant rewrites the "want" file of a txtar test case.
-func updateWant(t *testing.T, file, want string) {
-	t.Helper()
-	ar, err := txtar.ParseFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range ar.Files {
-		if ar.Files[i].Name == "want" {
-			ar.Files[i].Data = []byte(want)
-		}
-	}
-	if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
-		t.Fatal(err)
 	}
 }
 
