@@ -147,6 +147,7 @@ func Build(opts Options, w Writer) (stats *Stats, err error) {
 		{"fingerprint", b.checkInputs},
 		{"load", b.load},
 		{"model", b.model},
+		{"clashes", b.checkClashes},
 		// Feeds come before pages: the items they keep and the cards the
 		// pages keep are not in memory at the same time.
 		{"feeds", func() error { return b.write(b.feeds()) }},

@@ -112,7 +112,7 @@ func (s *Session) Build(prev *Snapshot) (*Snapshot, *Stats, error) {
 	opts := s.opts
 	opts.Now = s.now()
 	b := &builder{opts: opts, stats: &Stats{}, keep: &s.kept}
-	for _, step := range []func() error{b.checkInputs, b.load, b.model} {
+	for _, step := range []func() error{b.checkInputs, b.load, b.model, b.checkClashes} {
 		if err := step(); err != nil {
 			return nil, b.stats, err
 		}

@@ -51,6 +51,10 @@ type Article struct {
 	Aliases     []string
 	Params      map[string]any // every key this package does not know
 
+	// SlugLine and AliasesLine are the lines of the slug, or of the title
+	// it is made from, and of the aliases, for URL clashes found later.
+	SlugLine, AliasesLine int
+
 	Markdown spool.Text // the body, undecoded
 	BodyLine int        // the file line the body starts on
 	// Sum is a hash of the file's bytes: the same Sum, the same article.

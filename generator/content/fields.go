@@ -74,9 +74,9 @@ func ParseArticle(file string, src []byte, loc *time.Location) (*Article, diag.L
 		case "draft":
 			a.Draft = d.boolean(f)
 		case "slug":
-			a.Slug = d.slug(f)
+			a.Slug, a.SlugLine = d.slug(f), f.line
 		case "aliases":
-			a.Aliases = d.aliases(f)
+			a.Aliases, a.AliasesLine = d.aliases(f), f.keyLine
 		default:
 			a.Params = d.param(a.Params, f)
 		}
@@ -91,7 +91,7 @@ func ParseArticle(file string, src []byte, loc *time.Location) (*Article, diag.L
 		d.errorf(1, 0, "date: missing (want 2006-01-02 or RFC 3339)")
 	}
 	if a.Slug == "" && a.Title != "" {
-		a.Slug = slug.Make(a.Title)
+		a.Slug, a.SlugLine = slug.Make(a.Title), title.line
 		if a.Slug == "" {
 			d.errorf(title.line, title.col, "title: %q gives an empty slug; set slug", a.Title)
 		}

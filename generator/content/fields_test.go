@@ -140,7 +140,8 @@ func TestFormats(t *testing.T) {
 			continue
 		}
 		got := *a
-		got.BodyLine = 0
+		// Where the fields are written differs between the formats.
+		got.BodyLine, got.SlugLine, got.AliasesLine = 0, 0, 0
 		if got.Sum != sum([]byte(tt.src)) {
 			t.Errorf("%s: Sum = %x; want the hash of the file", tt.name, got.Sum)
 		}

@@ -204,9 +204,7 @@ func New(cfg *config.Config, c *content.Content, opts Options, render func(src [
 	if bodyErr != nil {
 		return nil, bodyErr
 	}
-	if err := s.checkURLs(); err != nil {
-		return nil, err
-	}
+	s.fillAliases()
 	return s, nil
 }
 

@@ -126,30 +126,6 @@ func TestDraftsAndFuture(t *testing.T) {
 	}
 }
 
-func TestURLClashes(t *testing.T) {
-	page := &content.Page{File: "content/pages/tags.md", Name: "tags", Title: "Tags"}
-	a := art("a.md", "Same", day(1, 0))
-	b := art("b.md", "Same", day(1, 5))
-	c := art("c.md", "Other", day(1, 0))
-	c.Aliases = []string{"/2017/05/01/same/"}
-	a.Slug, b.Slug, c.Slug = "same", "same", "other"
-	cfg, _ := config.Parse(nil)
-	_, err := New(cfg, &content.Content{Articles: []*content.Article{a, b, c}, Pages: []*content.Page{page}}, Options{Now: day(30, 0)},
-		func([]byte, uint64) Body { return Body{} })
-	if err == nil {
-		t.Fatal("no error for clashing URLs")
-	}
-	for _, want := range []string{
-		"a.md: article URL /2017/05/01/same/ is also the URL of b.md (article)",
-		"c.md: alias URL /2017/05/01/same/ is also the URL of b.md (article)",
-		"content/pages/tags.md: page URL /tags/ is also the URL of the tag index",
-	} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("errors lack %q:\n%v", want, err)
-		}
-	}
-}
-
 func TestPaginate(t *testing.T) {
 	articles := make([]*Article, 5)
 	tests := []struct {

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/digest/digest/generator/config"
 	"github.com/digest/digest/generator/content"
 )
 
@@ -64,21 +63,5 @@ func TestSources(t *testing.T) {
 		if listed != len(s.Articles) {
 			t.Errorf("%s: %d articles listed or without a source; want %d", tt.name, listed, len(s.Articles))
 		}
-	}
-}
-
-func TestSourceURLClash(t *testing.T) {
-	a := art("a.md", "A", day(1, 0))
-	a.Source = "Reuters"
-	cfg, err := config.Parse(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	page := &content.Page{File: "content/pages/sources/reuters.md", Name: "sources/reuters", Title: "Reuters"}
-	_, err = New(cfg, &content.Content{Articles: []*content.Article{a}, Pages: []*content.Page{page}}, Options{Now: day(30, 0)},
-		func([]byte, uint64) Body { return Body{} })
-	want := "content/pages/sources/reuters.md: page URL /sources/reuters/ is also the URL of the source page of Reuters"
-	if err == nil || !strings.Contains(err.Error(), want) {
-		t.Errorf("error = %v; want %q", err, want)
 	}
 }

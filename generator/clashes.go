@@ -1,0 +1,221 @@
+package generator
+
+import (
+	"cmp"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/digest/digest/generator/diag"
+	"github.com/digest/digest/generator/render"
+	"github.com/digest/digest/generator/search"
+)
+
+// A claim is one file of the output, or a folder that one output owns
+// whole, and what makes it. The clash check lists them all before anything
+// is made, so that two outputs on one path, or one that needs a folder
+// where another writes a file, are reported with the place each comes
+// from rather than found half way through writing.
+type claim struct {
+	path   string // slash-separated, from the site root
+	folder bool   // path is a folder, and everything in it is this output's
+	what   string // "alias /old/", "the site's RSS feed"
+	// file and line are where the curator made the output; file is empty
+	// for the pages every site has.
+	file string
+	line int
+}
+
+// place is where c comes from, as a diagnostic would name it.
+func (c claim) place() string {
+	switch {
+	case c.file == "":
+		return ""
+	case c.line > 0:
+		return fmt.Sprintf("%s:%d", c.file, c.line)
+	}
+	return c.file
+}
+
+// How two claims clash.
+const (
+	samePath     = iota // both write one file
+	fileOnFolder        // the outer is a file where the inner needs a folder
+	inFolder            // the inner writes into a folder the outer owns
+)
+
+// checkClashes fails the build when two outputs claim one path, or when
+// one needs as a folder a path that another writes as a file. Each clash
+// on a folder is reported once, however many files it holds.
+func (b *builder) checkClashes() error {
+	claims := b.claims()
+	// Sorted by path, a folder comes before the paths in it.
+	slices.SortStableFunc(claims, func(x, y claim) int { return cmp.Compare(x.path, y.path) })
+	byPath := make(map[string]claim, len(claims))
+	reported := map[string]bool{}
+	var errs diag.List
+	for _, c := range claims {
+		if prev, ok := byPath[c.path]; ok {
+			if !prev.folder || !c.folder {
+				errs = append(errs, clash(prev, c, samePath))
+			}
+			continue
+		}
+		byPath[c.path] = c
+		for dir := path.Dir(c.path); dir != "."; dir = path.Dir(dir) {
+			outer, ok := byPath[dir]
+			if !ok {
+				continue
+			}
+			if !reported[dir] && !(outer.folder && c.folder) {
+				reported[dir] = true
+				kind := fileOnFolder
+				if outer.folder {
+					kind = inFolder
+				}
+				errs = append(errs, clash(outer, c, kind))
+			}
+			break
+		}
+	}
+	errs.Sort()
+	return errs.Err()
+}
+
+// clash reports that outer and inner cannot both be written, at the place
+// of the one the curator made, or when they made both, of the content
+// rather than the static file, or of the later one.
+func clash(outer, inner claim, kind int) *diag.Diagnostic {
+	at, other := inner, outer
+	if blame(outer, inner) {
+		at, other = outer, inner
+	}
+	var why string
+	switch {
+	case kind == samePath:
+		why = "both are written to " + inner.path
+	case kind == inFolder && at == inner:
+		why = fmt.Sprintf("it is written into %s/, a folder that belongs to the other", outer.path)
+	case kind == inFolder:
+		why = fmt.Sprintf("it fills the folder %s/, where the other is written to %s", outer.path, inner.path)
+	case at == inner:
+		why = fmt.Sprintf("it needs a folder %s/, where the other is the file %s", outer.path, outer.path)
+	default:
+		why = fmt.Sprintf("it is the file %s, where the other needs a folder %s/ for %s", outer.path, outer.path, inner.path)
+	}
+	with := other.what
+	if p := other.place(); p != "" {
+		with += " (" + p + ")"
+	}
+	file := at.file
+	if file == "" {
+		file = render.Dir // two of the site's own outputs: the theme's doing
+	}
+	return diag.Errorf(file, at.line, 0, "%s clashes with %s: %s", at.what, with, why)
+}
+
+// blame says whether a clash of x and y is better reported at x.
+func blame(x, y claim) bool {
+	rank := func(c claim) int {
+		switch {
+		case c.file == "":
+			return 0
+		case strings.HasPrefix(c.file, render.Dir+"/"):
+			return 1
+		}
+		return 2
+	}
+	if rx, ry := rank(x), rank(y); rx != ry {
+		return rx > ry
+	}
+	return x.file > y.file || x.file == y.file && x.line > y.line
+}
+
+// claims lists every output of the build: what pages, feeds, sitemap,
+// searchIndex and static write, in the same words as they do.
+// TestClaimsCoverOutputs holds the two lists together.
+func (b *builder) claims() []claim {
+	s := b.site
+	claims := make([]claim, 0, 2*len(s.Articles))
+	add := func(url, what, file string, line int) {
+		claims = append(claims, claim{path: render.FilePath(url), what: what, file: file, line: line})
+	}
+	for d := range render.Pages(s) {
+		what, file, line := describe(d)
+		add(d.URL, what, file, line)
+	}
+	for _, a := range s.Articles {
+		for _, al := range a.Aliases {
+			add(al, "alias "+al, a.File, a.AliasesLine)
+		}
+	}
+	feeds := func(url, of string, names ...string) {
+		for _, name := range names {
+			add(url+name, feedKinds[name]+" feed of "+of, "", 0)
+		}
+	}
+	feeds("/", "the site", "feed.xml", "atom.xml", "feed.json")
+	for _, t := range s.Tags {
+		feeds(t.URL, "tag "+t.Name, "feed.xml", "atom.xml")
+	}
+	for _, src := range s.Sources {
+		feeds(src.URL, "source "+src.Name, "feed.xml", "atom.xml")
+	}
+	add("/sitemap.xml", "the sitemap", "", 0)
+	add("/robots.txt", "robots.txt", "", 0)
+	claims = append(claims, claim{path: search.Dir + "/meta.json", what: "the search index"})
+	for _, dir := range []string{"t", "d", "b"} {
+		claims = append(claims, claim{path: search.Dir + "/" + dir, folder: true, what: "the search index"})
+	}
+	// An error walking the folder is the static step's to report.
+	_ = fs.WalkDir(b.layouts, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return err
+		}
+		c := claim{path: strings.TrimPrefix(p, "static/"), what: "the theme's static file " + strings.TrimPrefix(p, "static/")}
+		if _, err := fs.Stat(b.siteLayouts, p); err == nil {
+			c.what, c.file = "static file "+c.path, render.Dir+"/"+p
+		}
+		claims = append(claims, c)
+		return nil
+	})
+	return claims
+}
+
+// feedKinds names the feed formats by their file names.
+var feedKinds = map[string]string{"feed.xml": "the RSS", "atom.xml": "the Atom", "feed.json": "the JSON"}
+
+// describe says what page d is and where the curator made it.
+func describe(d *render.Data) (what, file string, line int) {
+	of := ""
+	if d.Pager != nil && d.Pager.Number > 1 {
+		of = fmt.Sprintf("page %d of ", d.Pager.Number)
+	}
+	switch {
+	case d.Article != nil:
+		return "article " + d.URL, d.Article.File, d.Article.SlugLine
+	case d.Page != nil:
+		return "page " + d.URL, d.Page.File, 1
+	case d.Tag != nil:
+		return of + "the page of tag " + d.Tag.Name, "", 0
+	case d.Source != nil:
+		return of + "the page of source " + d.Source.Name, "", 0
+	case d.Edition != nil:
+		return "the edition of " + d.Edition.Date.Format("2 January 2006"), "", 0
+	case d.Month != nil:
+		return "the archive of " + d.Month.Date.Format("January 2006"), "", 0
+	case d.Year != nil:
+		return "the archive of " + d.Year.Date.Format("2006"), "", 0
+	case d.Kind == "home":
+		return of + "the home page", "", 0
+	}
+	return siteKinds[d.Kind], "", 0
+}
+
+// siteKinds names the pages every site has.
+var siteKinds = map[string]string{
+	"tags": "the tag index", "sources": "the source index", "archive": "the archive",
+	"search": "the search page", "404": "the page for missing pages",
+}

@@ -1,0 +1,46 @@
+package generator
+
+import (
+	"path"
+	"testing"
+)
+
+// TestClaimsCoverOutputs holds the clash check's list of outputs to what a
+// build writes: every file written is claimed, and every file claimed is
+// written.
+func TestClaimsCoverOutputs(t *testing.T) {
+	fsys, _ := readSite(t, "testdata/sites/basic.txtar")
+	out, _, err := build(t, fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &builder{opts: Options{Site: fsys, Theme: theme, Now: buildTime}, stats: &Stats{}}
+	for _, step := range []func() error{b.checkInputs, b.load, b.model} {
+		if err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files, folders := map[string]bool{}, map[string]bool{}
+	for _, c := range b.claims() {
+		if c.folder {
+			folders[c.path] = true
+			continue
+		}
+		files[c.path] = true
+		if _, ok := out.files[c.path]; !ok {
+			t.Errorf("%s (%s) is claimed but not written", c.path, c.what)
+		}
+	}
+	for name := range out.files {
+		if files[name] {
+			continue
+		}
+		dir := path.Dir(name)
+		for dir != "." && !folders[dir] {
+			dir = path.Dir(dir)
+		}
+		if dir == "." {
+			t.Errorf("%s is written but not claimed", name)
+		}
+	}
+}
