@@ -39,7 +39,7 @@ type Options struct {
 	Theme   fs.FS  // the built-in layouts, rooted at the layouts folder
 	Drafts  bool   // publish drafts
 	Future  bool   // publish articles dated after Now
-	BaseURL string // overrides site.yaml's base_url when set
+	BaseURL string // overrides site.yaml's base_url when set; errors blame --base-url
 	// Now is the build's time. It only decides which articles are in the
 	// future; nothing written depends on it.
 	Now time.Time
@@ -230,7 +230,8 @@ func (b *builder) load() error {
 		cfg = config.Default() // keep going, to report content errors too
 	}
 	if b.opts.BaseURL != "" {
-		errs.Add(config.File, cfg.SetBaseURL(b.opts.BaseURL))
+		// The value is not site.yaml's: blame the flag it comes from.
+		errs.Add("--base-url", cfg.SetBaseURL(b.opts.BaseURL))
 	}
 	var c *content.Content
 	if b.keep != nil {

@@ -153,6 +153,12 @@ func runBuild(e *env, args []string) int {
 	if code, stop := parse(e, fset, args); stop {
 		return code
 	}
+	if *baseURL != "" {
+		if err := config.CheckBaseURL(*baseURL); err != nil {
+			fmt.Fprintf(e.stderr, "digest build: --base-url: %v\n", err)
+			return exitUsage
+		}
+	}
 	stopProfiles, err := startProfiles(sf.cpuProfile, sf.memProfile)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "digest build: %v\n", err)

@@ -354,7 +354,7 @@ func TestNewErrors(t *testing.T) {
 		{"bad date", []string{"Envoy named", "--date", "May 31st"}, "", false, 2, `--date: cannot read "May 31st"`},
 		{"tag without letters", []string{"Envoy named", "--tags", "China,??"}, "", false, 2, `--tags: "??" has no letter or digit`},
 		{"not a site", []string{"Envoy named"}, "", true, 1, "has no content/ folder"},
-		{"bad site.yaml", []string{"Envoy named"}, "timezone: Mars/Olympus\n", false, 1, `site.yaml: timezone: unknown zone "Mars/Olympus"`},
+		{"bad site.yaml", []string{"Envoy named"}, "timezone: Mars/Olympus\n", false, 1, `site.yaml:1:11: timezone: unknown zone "Mars/Olympus"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"io"
 	"io/fs"
 	"net/url"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -51,6 +52,10 @@ type Config struct {
 	NoBaseURL bool `yaml:"-"`
 	// Outputs are the kinds of output the site has.
 	Outputs Outputs `yaml:"-"`
+
+	// at is where each key's value is written in site.yaml, for errors
+	// about the value; nil for the defaults.
+	at map[string]*yaml.Node `yaml:"-"`
 }
 
 // Default returns the configuration of a site without site.yaml.
@@ -78,7 +83,24 @@ var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 
 // Parse decodes a site.yaml document and fills in defaults.
 func Parse(data []byte) (*Config, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, syntaxError(data)
+	}
 	c := &Config{}
+	if len(doc.Content) > 0 {
+		root := doc.Content[0]
+		if root.Kind != yaml.MappingNode {
+			return nil, diag.Errorf(File, root.Line, root.Column, "want key: value pairs such as \"title: My Digest\", not %s", describe(root))
+		}
+		c.at = map[string]*yaml.Node{}
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			c.at[root.Content[i].Value] = root.Content[i+1]
+		}
+		if err := checkKinds(c.at); err != nil {
+			return nil, err
+		}
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(c); err != nil && err != io.EOF {
@@ -93,6 +115,87 @@ func Parse(data []byte) (*Config, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// checkKinds checks that each known key's value is of the kind its field
+// wants, so that a wrong one is reported in the curator's words rather
+// than yaml.v3's ("cannot unmarshal !!str into int").
+func checkKinds(at map[string]*yaml.Node) error {
+	var errs diag.List
+	t := reflect.TypeFor[Config]()
+	for i := range t.NumField() {
+		f := t.Field(i)
+		key, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		n := at[key]
+		if n == nil || key == "-" || isNull(n) {
+			continue
+		}
+		if err := checkKind(key, f.Type, n); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	errs.Sort()
+	return errs.Err()
+}
+
+func checkKind(key string, t reflect.Type, n *yaml.Node) *diag.Diagnostic {
+	want := ""
+	switch t.Kind() {
+	case reflect.String:
+		if n.Kind != yaml.ScalarNode {
+			want = "text"
+		}
+	case reflect.Int:
+		if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" {
+			want = "a whole number"
+		}
+	case reflect.Bool:
+		if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" {
+			want = "true or false"
+		}
+	case reflect.Map:
+		if n.Kind != yaml.MappingNode {
+			want = "key: value pairs"
+			break
+		}
+		if t.Elem().Kind() != reflect.String {
+			break
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if v := n.Content[i+1]; v.Kind != yaml.ScalarNode {
+				return diag.Errorf(File, v.Line, v.Column, "%s: %s: want text, not %s", key, n.Content[i].Value, describe(v))
+			}
+		}
+	}
+	if want == "" {
+		return nil
+	}
+	return diag.Errorf(File, n.Line, n.Column, "%s: want %s, not %s", key, want, describe(n))
+}
+
+// describe names a YAML value in a message.
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.MappingNode:
+		return "key: value pairs"
+	}
+	return strconv.Quote(n.Value)
+}
+
+func isNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
+}
+
+// errorf reports a problem with key's value at its place in site.yaml, or
+// without a line when the value is a default.
+func (c *Config) errorf(key, format string, args ...any) *diag.Diagnostic {
+	line, col := 0, 0
+	if n := c.at[key]; n != nil {
+		line, col = n.Line, n.Column
+	}
+	return diag.Errorf(File, line, col, "%s: %s", key, fmt.Sprintf(format, args...))
 }
 
 // yamlError turns yaml.v3's messages, which carry the line in their text,
@@ -129,6 +232,7 @@ func syntaxError(data []byte) error {
 }
 
 func (c *Config) fill() error {
+	var errs diag.List
 	if c.Title == "" {
 		c.Title = "My Digest"
 	}
@@ -140,45 +244,58 @@ func (c *Config) fill() error {
 	}
 	loc, err := time.LoadLocation(c.Timezone)
 	if err != nil {
-		return diag.Errorf(File, 0, 0, "timezone: unknown zone %q (want an IANA name such as Asia/Manila)", c.Timezone)
+		errs = append(errs, c.errorf("timezone", "unknown zone %q (want an IANA name such as Asia/Manila)", c.Timezone))
+		loc = time.UTC
 	}
 	c.Location = loc
 	if c.Permalink == "" {
 		c.Permalink = "/:year/:month/:day/:slug/"
 	}
 	if err := checkPermalink(c.Permalink); err != nil {
-		return diag.Errorf(File, 0, 0, "permalink: %v", err)
+		errs = append(errs, c.errorf("permalink", "%v", err))
 	}
-	if c.PageSize == 0 {
-		c.PageSize = 20
+	for _, n := range []struct {
+		key  string
+		size *int
+	}{{"page_size", &c.PageSize}, {"feed_size", &c.FeedSize}} {
+		switch {
+		case c.at[n.key] == nil || isNull(c.at[n.key]):
+			*n.size = 20
+		case *n.size < 1:
+			errs = append(errs, c.errorf(n.key, "%d is too few (want 1 or more articles)", *n.size))
+		}
 	}
-	if c.PageSize < 0 {
-		return diag.Errorf(File, 0, 0, "page_size: %d is negative", c.PageSize)
-	}
-	if c.FeedSize == 0 {
-		c.FeedSize = 20
-	}
-	if c.FeedSize < 0 {
-		return diag.Errorf(File, 0, 0, "feed_size: %d is negative", c.FeedSize)
-	}
-	if err := c.outputs(); err != nil {
-		return err
-	}
+	errs.Add(File, c.outputs())
 	if c.BaseURL == "" {
 		c.BaseURL, c.NoBaseURL = DefaultBaseURL, true
 	}
-	return c.SetBaseURL(c.BaseURL)
+	if err := c.SetBaseURL(c.BaseURL); err != nil {
+		errs = append(errs, c.errorf("base_url", "%v", err))
+	}
+	errs = append(errs, c.resolveTagAliases()...)
+	errs.Sort()
+	return errs.Err()
+}
+
+// CheckBaseURL says what is wrong with raw as the URL a site is published
+// at, if anything.
+func CheckBaseURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q is not an absolute http(s) URL such as https://news.example.org/", raw)
+	}
+	return nil
 }
 
 // DefaultBaseURL is the base URL of a site whose site.yaml sets none.
 const DefaultBaseURL = "http://localhost:1313/"
 
 // SetBaseURL checks and sets the absolute URL the site is published at; it
-// always ends in "/".
+// always ends in "/". The error says what is wrong with raw, not where it
+// was given.
 func (c *Config) SetBaseURL(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return diag.Errorf(File, 0, 0, "base_url: %q is not an absolute http(s) URL", raw)
+	if err := CheckBaseURL(raw); err != nil {
+		return err
 	}
 	if !strings.HasSuffix(raw, "/") {
 		raw += "/"
@@ -196,6 +313,11 @@ func checkPermalink(p string) error {
 	}
 	if !strings.Contains(p, ":slug") {
 		return fmt.Errorf("%q must contain :slug", p)
+	}
+	for _, seg := range strings.Split(p, "/") {
+		if seg == "." || seg == ".." {
+			return fmt.Errorf("%q may not have a segment %q", p, seg)
+		}
 	}
 	rest := p
 	for _, t := range permalinkTokens {

@@ -23,7 +23,7 @@ func TestDefault(t *testing.T) {
 		{"Load without site.yaml", func() (*Config, error) { return Load(fstest.MapFS{}) }},
 		{"Parse of nothing", func() (*Config, error) { return Parse(nil) }},
 		{"Parse of a comment", func() (*Config, error) { return Parse([]byte("# nothing set yet\n")) }},
-		{"Parse of zeros", func() (*Config, error) { return Parse([]byte("page_size: 0\nfeed_size: 0\ntimezone: \"\"\n")) }},
+		{"Parse of keys left empty", func() (*Config, error) { return Parse([]byte("page_size:\nfeed_size: ~\ntimezone: \"\"\n")) }},
 	} {
 		c, err := tt.get()
 		if err != nil {
@@ -48,8 +48,10 @@ func checkDefaults(t *testing.T, name string, c *Config) {
 		NoBaseURL: true,
 		Outputs:   Outputs{Sources: true, TagFeeds: true, SourceFeeds: true, Days: true, Search: true},
 	}
-	if !reflect.DeepEqual(c, want) {
-		t.Errorf("%s:\ngot  %+v\nwant %+v", name, c, want)
+	got := *c
+	got.at = nil // where the values are written is not the configuration
+	if !reflect.DeepEqual(&got, want) {
+		t.Errorf("%s:\ngot  %+v\nwant %+v", name, &got, want)
 	}
 }
 
@@ -102,6 +104,7 @@ func TestParseFull(t *testing.T) {
 		Location:    manila,
 		Outputs:     Outputs{Sources: true, TagFeeds: true, SourceFeeds: true, TagAtom: true},
 	}
+	c.at = nil // where the values are written is not the configuration
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("Parse(fullSite):\ngot  %+v\nwant %+v", c, want)
 	}
@@ -157,17 +160,17 @@ var parseErrorTests = []struct {
 	{
 		"wrong type",
 		"title: x\npage_size: twenty\n",
-		"site.yaml:2: cannot unmarshal !!str `twenty` into int",
+		"site.yaml:2:12: page_size: want a whole number, not \"twenty\"",
 	},
 	{
 		"wrong type for tag_aliases",
 		"tag_aliases: [a, b]\n",
-		"site.yaml:1: cannot unmarshal !!seq into map[string]string",
+		"site.yaml:1:14: tag_aliases: want key: value pairs, not a list",
 	},
 	{
 		"not a mapping",
 		"- title: x\n",
-		"site.yaml:1: cannot unmarshal !!seq into config.Config",
+		"site.yaml:1:1: want key: value pairs such as \"title: My Digest\", not a list",
 	},
 	{
 		"duplicate key",
@@ -197,58 +200,141 @@ var parseErrorTests = []struct {
 	{
 		"unknown timezone",
 		"timezone: Mars/Olympus_Mons\n",
-		`site.yaml: timezone: unknown zone "Mars/Olympus_Mons" (want an IANA name such as Asia/Manila)`,
+		`site.yaml:1:11: timezone: unknown zone "Mars/Olympus_Mons" (want an IANA name such as Asia/Manila)`,
 	},
 	{
 		"timezone offset is not a name",
 		"timezone: +08:00\n",
-		`site.yaml: timezone: unknown zone "+08:00" (want an IANA name such as Asia/Manila)`,
+		`site.yaml:1:11: timezone: unknown zone "+08:00" (want an IANA name such as Asia/Manila)`,
 	},
 	{
 		"permalink without :slug",
 		"permalink: /:year/:month/:day/\n",
-		`site.yaml: permalink: "/:year/:month/:day/" must contain :slug`,
+		`site.yaml:1:12: permalink: "/:year/:month/:day/" must contain :slug`,
 	},
 	{
 		"permalink with an unknown placeholder",
 		"permalink: /:year/:week/:slug/\n",
-		`site.yaml: permalink: "/:year/:week/:slug/" has an unknown placeholder (want :year, :month, :day, :slug)`,
+		`site.yaml:1:12: permalink: "/:year/:week/:slug/" has an unknown placeholder (want :year, :month, :day, :slug)`,
 	},
 	{
 		"permalink without slashes",
 		"permalink: :year/:slug\n",
-		`site.yaml: permalink: ":year/:slug" must start and end with /`,
+		`site.yaml:1:12: permalink: ":year/:slug" must start and end with /`,
 	},
 	{
 		"negative page_size",
 		"page_size: -1\n",
-		"site.yaml: page_size: -1 is negative",
+		"site.yaml:1:12: page_size: -1 is too few (want 1 or more articles)",
 	},
 	{
 		"negative feed_size",
 		"feed_size: -10\n",
-		"site.yaml: feed_size: -10 is negative",
+		"site.yaml:1:12: feed_size: -10 is too few (want 1 or more articles)",
 	},
 	{
 		"base_url not http",
 		"base_url: ftp://example.org/\n",
-		`site.yaml: base_url: "ftp://example.org/" is not an absolute http(s) URL`,
+		`site.yaml:1:11: base_url: "ftp://example.org/" is not an absolute http(s) URL such as https://news.example.org/`,
 	},
 	{
 		"base_url without scheme",
 		"base_url: example.org\n",
-		`site.yaml: base_url: "example.org" is not an absolute http(s) URL`,
+		`site.yaml:1:11: base_url: "example.org" is not an absolute http(s) URL such as https://news.example.org/`,
 	},
 	{
 		"base_url without host",
 		"base_url: https:///news/\n",
-		`site.yaml: base_url: "https:///news/" is not an absolute http(s) URL`,
+		`site.yaml:1:11: base_url: "https:///news/" is not an absolute http(s) URL such as https://news.example.org/`,
 	},
 	{
 		"base_url root-relative",
 		"base_url: /news/\n",
-		`site.yaml: base_url: "/news/" is not an absolute http(s) URL`,
+		`site.yaml:1:11: base_url: "/news/" is not an absolute http(s) URL such as https://news.example.org/`,
 	},
+	{
+		"zero page_size",
+		"title: x\npage_size: 0\n",
+		"site.yaml:2:12: page_size: 0 is too few (want 1 or more articles)",
+	},
+	{
+		"page_size in words",
+		"page_size: ten\n",
+		`site.yaml:1:12: page_size: want a whole number, not "ten"`,
+	},
+	{
+		"feed_size with a fraction",
+		"feed_size: 2.5\n",
+		`site.yaml:1:12: feed_size: want a whole number, not "2.5"`,
+	},
+	{
+		"unsafe_html as a word",
+		"unsafe_html: sometimes\n",
+		`site.yaml:1:14: unsafe_html: want true or false, not "sometimes"`,
+	},
+	{
+		"title as a list",
+		"title: [a, b]\n",
+		"site.yaml:1:8: title: want text, not a list",
+	},
+	{
+		"tag alias to a list",
+		"tag_aliases:\n  US: [a]\n",
+		"site.yaml:2:7: tag_aliases: US: want text, not a list",
+	},
+	{
+		"permalink with ..",
+		"permalink: /../:slug/\n",
+		`site.yaml:1:12: permalink: "/../:slug/" may not have a segment ".."`,
+	},
+	{
+		"several bad values, all reported",
+		"timezone: Nowhere\npage_size: -2\nbase_url: example.org\n",
+		`site.yaml:1:11: timezone: unknown zone "Nowhere" (want an IANA name such as Asia/Manila)` + "\n" +
+			"site.yaml:2:12: page_size: -2 is too few (want 1 or more articles)\n" +
+			`site.yaml:3:11: base_url: "example.org" is not an absolute http(s) URL such as https://news.example.org/`,
+	},
+	{
+		"tag alias from nothing",
+		"tag_aliases:\n  \"\": North Korea\n",
+		`site.yaml:2:3: tag_aliases: an empty tag stands for "North Korea" (want a tag name before the colon)`,
+	},
+	{
+		"tag alias to nothing",
+		"tag_aliases:\n  N. Korea:\n",
+		`site.yaml:2:12: tag_aliases: "N. Korea" stands for an empty tag (want a tag name after the colon)`,
+	},
+	{
+		"tag alias to punctuation",
+		"tag_aliases:\n  N. Korea: \"!!\"\n",
+		`site.yaml:2:13: tag_aliases: "!!" has no letter or digit to make a tag from`,
+	},
+	{
+		"tag aliases in a cycle",
+		"tag_aliases:\n  China: US\n  us: china\n",
+		"site.yaml:2: tag_aliases: China → us → China go round in a cycle (lines 2, 3); remove one of them",
+	},
+	{
+		"tag aliases in a longer cycle, with a chain into it",
+		"tag_aliases:\n  PRC: China\n  US: North Korea\n  China: US\n  North Korea: China\n",
+		"site.yaml:3: tag_aliases: US → North Korea → China → US go round in a cycle (lines 3, 5, 4); remove one of them",
+	},
+}
+
+// TestTagAliasChains checks that a chain of tag aliases leads each synonym
+// to the end of the chain, comparing tags by slug.
+func TestTagAliasChains(t *testing.T) {
+	c, err := Parse([]byte("tag_aliases:\n  N. Korea: North Korea\n  north korea: DPRK\n  DPRK: Korea, North\n  US: United States\n  Korea North: Korea, North\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"N. Korea": "Korea, North", "north korea": "Korea, North", "DPRK": "Korea, North",
+		"US": "United States", "Korea North": "Korea, North",
+	}
+	if !reflect.DeepEqual(c.TagAliases, want) {
+		t.Errorf("TagAliases = %v; want %v", c.TagAliases, want)
+	}
 }
 
 // outputsErrorTests are bad values of disable and enable.
