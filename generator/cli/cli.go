@@ -9,9 +9,12 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -88,7 +91,11 @@ func Main(args []string, theme fs.FS, stdout, stderr io.Writer) int {
 	}
 	run, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "digest: unknown command %q\n\n%s", args[0], usage)
+		msg := fmt.Sprintf("digest: unknown command %q", args[0])
+		if guess := diag.Suggest(args[0], slices.Sorted(maps.Keys(commands))); guess != "" {
+			msg += fmt.Sprintf(" (did you mean %s?)", guess)
+		}
+		fmt.Fprintf(stderr, "%s\nRun \"digest --help\" for the commands.\n", msg)
 		return exitUsage
 	}
 	return run(e, args[1:])
@@ -126,6 +133,7 @@ func parse(e *env, fset *flag.FlagSet, args []string) (int, bool) {
 	// print it once, to the right stream, here instead.
 	usage := fset.Usage
 	fset.Usage = func() {}
+	fset.SetOutput(io.Discard) // and its message too
 	err := fset.Parse(args)
 	fset.Usage = usage
 	if errors.Is(err, flag.ErrHelp) {
@@ -133,8 +141,9 @@ func parse(e *env, fset *flag.FlagSet, args []string) (int, bool) {
 		fset.Usage()
 		return exitOK, true
 	}
+	fset.SetOutput(e.stderr)
 	if err != nil {
-		fset.Usage()
+		fmt.Fprintf(e.stderr, "digest %s: %s\nRun \"digest %s --help\" for its flags.\n", fset.Name(), flagError(fset, err), fset.Name())
 		return exitUsage, true
 	}
 	if fset.NArg() > 0 {
@@ -142,6 +151,34 @@ func parse(e *env, fset *flag.FlagSet, args []string) (int, bool) {
 		return exitUsage, true
 	}
 	return 0, false
+}
+
+// flagError rewords the flag package's message about a bad flag in the
+// way the flags are written in the help, with a guess at a mistyped name.
+func flagError(fset *flag.FlagSet, err error) string {
+	msg := err.Error()
+	name, ok := strings.CutPrefix(msg, "flag provided but not defined: -")
+	if !ok {
+		return flagName.ReplaceAllStringFunc(msg, func(f string) string { return " " + dashes(f[2:]) })
+	}
+	var names []string
+	fset.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+	msg = "unknown flag " + dashes(name)
+	if guess := diag.Suggest(name, names); guess != "" {
+		msg += " (did you mean " + dashes(guess) + "?)"
+	}
+	return msg
+}
+
+// flagName is a flag named in the flag package's messages.
+var flagName = regexp.MustCompile(` -[A-Za-z][\w-]*`)
+
+// dashes writes a flag as the help does: -s, --quiet.
+func dashes(name string) string {
+	if len(name) == 1 {
+		return "-" + name
+	}
+	return "--" + name
 }
 
 func runBuild(e *env, args []string) int {

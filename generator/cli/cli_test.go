@@ -51,11 +51,16 @@ func TestUsage(t *testing.T) {
 	}{
 		{nil, 2, "", "Usage:"},
 		{[]string{"--help"}, 0, "Usage:", ""},
-		{[]string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
+		{[]string{"frobnicate"}, 2, "", "digest: unknown command \"frobnicate\"\nRun \"digest --help\" for the commands.\n"},
+		{[]string{"biuld"}, 2, "", `digest: unknown command "biuld" (did you mean build?)`},
 		{[]string{"build", "--help"}, 0, "Example:", ""},
 		{[]string{"check", "--help"}, 0, "digest check", ""},
 		{[]string{"version", "--help"}, 0, "Example:", ""},
-		{[]string{"build", "--nope"}, 2, "", "flag provided but not defined"},
+		{[]string{"build", "--nope"}, 2, "", "digest build: unknown flag --nope\nRun \"digest build --help\" for its flags.\n"},
+		{[]string{"build", "--quite"}, 2, "", "digest build: unknown flag --quite (did you mean --quiet?)\n"},
+		{[]string{"check", "--draft"}, 2, "", "digest check: unknown flag --draft (did you mean --drafts?)\n"},
+		{[]string{"serve", "--port", "x"}, 2, "", `digest serve: invalid value "x" for flag --port: parse error`},
+		{[]string{"build", "-o"}, 2, "", "digest build: flag needs an argument: -o\n"},
 		{[]string{"build", "extra"}, 2, "", `unexpected argument "extra"`},
 		{[]string{"version"}, 0, "digest " + Version, ""},
 	}

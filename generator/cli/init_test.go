@@ -149,7 +149,7 @@ func TestInitRefuses(t *testing.T) {
 		}, 1, "is a file, not a folder"},
 		{"no folder", func(t *testing.T) []string { return nil }, 2, "missing folder"},
 		{"two folders", func(t *testing.T) []string { return []string{t.TempDir(), t.TempDir()} }, 2, "unexpected argument"},
-		{"unknown flag", func(t *testing.T) []string { return []string{"--force", t.TempDir()} }, 2, "flag provided but not defined: -force"},
+		{"unknown flag", func(t *testing.T) []string { return []string{"--force", t.TempDir()} }, 2, "digest init: unknown flag --force\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

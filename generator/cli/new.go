@@ -278,8 +278,8 @@ func (syn synopsis) printHelp(w io.Writer, fset *flag.FlagSet) {
 // --help goes to standard output; a mistake and the usage line to standard
 // error.
 func parseArgs(e *env, fset *flag.FlagSet, syn synopsis, args []string, most int) ([]string, int, bool) {
-	fset.SetOutput(e.stderr) // for the flag package's own messages
-	fset.Usage = func() {}   // printed below, to the right place
+	fset.SetOutput(io.Discard) // its messages are reworded below
+	fset.Usage = func() {}     // printed below, to the right place
 	var pos []string
 	for {
 		err := fset.Parse(args)
@@ -288,7 +288,7 @@ func parseArgs(e *env, fset *flag.FlagSet, syn synopsis, args []string, most int
 			return nil, exitOK, true
 		}
 		if err != nil {
-			return nil, e.usageLine(fset.Name(), syn), true
+			return nil, e.usageError(fset.Name(), flagError(fset, err), syn), true
 		}
 		args = fset.Args()
 		if len(args) == 0 {

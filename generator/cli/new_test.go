@@ -347,7 +347,7 @@ func TestNewErrors(t *testing.T) {
 		{"empty headline", []string{"  "}, "", false, 2, "headline is empty"},
 		{"headline without letters", []string{"!!!"}, "", false, 2, `headline "!!!" has no letter or digit`},
 		{"unquoted headline", []string{"Envoy", "named"}, "", false, 2, `unexpected argument "named" (put quotes`},
-		{"unknown flag", []string{"Envoy named", "--tag", "x"}, "", false, 2, "flag provided but not defined: -tag"},
+		{"unknown flag", []string{"Envoy named", "--tag", "x"}, "", false, 2, "digest new: unknown flag --tag (did you mean --tags?)\n"},
 		{"ftp url", []string{"Envoy named", "--url", "ftp://example.com/a"}, "", false, 2, `--url: "ftp://example.com/a" is not an http(s) URL`},
 		{"relative url", []string{"Envoy named", "--url", "example.com/a"}, "", false, 2, "is not an http(s) URL"},
 		{"url without host", []string{"Envoy named", "--url", "https:///a"}, "", false, 2, "is not an http(s) URL"},
