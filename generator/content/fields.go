@@ -1,6 +1,7 @@
 package content
 
 import (
+	"bytes"
 	"fmt"
 	"hash/fnv"
 	"path"
@@ -45,6 +46,9 @@ func ParseArticle(file string, src []byte, loc *time.Location) (*Article, diag.L
 	var title *field // where the title is written, when it is
 	haveDate := false
 	for _, f := range m.fields {
+		if f.val == nil {
+			d.commentedOut(f, src)
+		}
 		if f.val == nil && f.key != "title" && f.key != "date" && slices.Contains(knownKeys, f.key) {
 			continue // an optional key left empty is not given
 		}
@@ -113,6 +117,9 @@ func ParsePage(file string, src []byte) (*Page, diag.List, error) {
 	p := &Page{File: file, Name: name, Markdown: spool.Mem(string(m.body)), BodyLine: m.bodyLine, Sum: sum(src)}
 	d := decoder{file: file, loc: time.UTC, warnings: m.warnings}
 	for _, f := range m.fields {
+		if f.val == nil {
+			d.commentedOut(f, src)
+		}
 		switch f.key {
 		case "title":
 			p.Title = d.text(f)
@@ -374,6 +381,38 @@ func (d *decoder) param(params map[string]any, f field) map[string]any {
 	}
 	params[f.key] = f.val
 	return params
+}
+
+// commentedOut warns when the value of f, which is empty, is a comment on
+// its key's line: "tags: #China #US" looks like two tags to a newcomer and
+// is none to YAML.
+func (d *decoder) commentedOut(f field, src []byte) {
+	lines := bytes.SplitN(src, []byte("\n"), f.keyLine+1)
+	if f.keyLine < 1 || f.keyLine > len(lines) {
+		return
+	}
+	line := string(bytes.TrimRight(lines[f.keyLine-1], "\r"))
+	_, after, ok := strings.Cut(line, ":")
+	if !ok {
+		return
+	}
+	comment := strings.TrimSpace(after)
+	// "# note" is a comment as meant; "#China" is a hashtag.
+	if len(comment) < 2 || comment[0] != '#' || strings.IndexByte(" \t#", comment[1]) >= 0 {
+		return
+	}
+	col := len(line) - len(strings.TrimLeft(after, " \t")) + 1
+	fix := fmt.Sprintf("to mean %q, quote it: %s: %q", comment, f.key, comment)
+	if f.key == "tags" {
+		var tags []string
+		for _, t := range strings.FieldsFunc(comment, func(r rune) bool { return r == ',' || r == '#' }) {
+			if t = strings.TrimSpace(t); t != "" {
+				tags = append(tags, t)
+			}
+		}
+		fix = fmt.Sprintf("for tags, write tags: [%s]", strings.Join(tags, ", "))
+	}
+	d.warnings = append(d.warnings, diag.Errorf(d.file, f.keyLine, col, "%s: is empty, since # starts a YAML comment; %s", f.key, fix))
 }
 
 // likelyKey returns the known key that key is probably a misspelling of.
