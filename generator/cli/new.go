@@ -64,7 +64,7 @@ type frontMatter struct {
 func runNew(e *env, args []string) int {
 	fset := flag.NewFlagSet("new", flag.ContinueOnError)
 	site := fset.String("s", ".", "the site `folder`, holding site.yaml and content/")
-	tags := fset.String("tags", "", "comma-separated `tags`, e.g. \"China,North Korea\"")
+	tags := fset.String("tags", "", "comma- or semicolon-separated `tags`, e.g. \"China,North Korea\"")
 	source := fset.String("source", "", "the publisher of the original story, e.g. INQUIRER.net")
 	srcURL := fset.String("url", "", "the original story's http(s) `URL`")
 	date := fset.String("date", "", "the article's `date`: RFC 3339, 2006-01-02, \"2006-01-02 15:04\" or \"2006-01-02 15:04:05\"\n(default now; a date without a zone is in the site's timezone)")
@@ -145,7 +145,10 @@ func newFrontMatter(headline, tags, source, srcURL string) (*frontMatter, error)
 		return nil, fmt.Errorf("headline %q has no letter or digit to make a file name from", fm.Title)
 	}
 	seen := map[string]bool{}
-	for _, t := range strings.Split(tags, ",") {
+	// A semicolon separates too: it is the list separator of many
+	// spreadsheets, and a tag with one in its name is rare. The tags are
+	// written as a list, so the file shows how they were split.
+	for _, t := range strings.FieldsFunc(tags, func(r rune) bool { return r == ',' || r == ';' }) {
 		t = strings.Join(strings.Fields(t), " ")
 		if t == "" {
 			continue

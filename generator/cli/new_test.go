@@ -96,6 +96,15 @@ func TestNew(t *testing.T) {
 			tags:  []string{"Philippines"},
 		},
 		{
+			name:  "tags split at semicolons too",
+			zone:  "UTC",
+			args:  []string{"--tags", "China; US;North Korea, Japan", "Envoys meet"},
+			file:  "content/2017/05/envoys-meet.md",
+			title: "Envoys meet",
+			date:  "2017-05-31T10:04:05Z",
+			tags:  []string{"China", "US", "North Korea", "Japan"},
+		},
+		{
 			name:  "colon and quotes",
 			zone:  "UTC",
 			args:  []string{`Duterte: "I'm not joking" about martial law`, "--source", `Rappler: "news"`, "--tags", `"Quotes", yes, #hash`},
