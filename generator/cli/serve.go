@@ -45,6 +45,13 @@ func runServe(e *env, args []string) int {
 		debug.SetGCPercent(300)
 	}
 	srv := serve.New(e.options(sf, url), e.stderr)
+	// Watching starts before the first build, so that a fix saved while
+	// it runs is not missed.
+	watcher, err := srv.Watch(sf.site)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "digest serve: %v\n", err)
+		return exitContent
+	}
 	// A first build that fails still serves: the browser shows the errors
 	// and the next good edit brings the site.
 	_ = srv.Rebuild()
@@ -59,14 +66,17 @@ func runServe(e *env, args []string) int {
 	if *open {
 		openBrowser(url)
 	}
-	watched := make(chan error, 1)
-	go func() { watched <- srv.Watch(ctx, sf.site) }()
+	watched := make(chan struct{})
+	go func() {
+		watcher.Run(ctx)
+		close(watched)
+	}()
 	select {
 	case err = <-served:
-	case err = <-watched:
 	case <-ctx.Done():
 	}
 	stop()
+	<-watched
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_ = httpSrv.Shutdown(shutdown)

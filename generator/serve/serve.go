@@ -15,7 +15,9 @@
 //     swaps the stylesheets without a reload.
 //   - A broken edit keeps the last good site served and shows the errors,
 //     with the offending source lines, over the page and on the terminal;
-//     the next good rebuild clears them.
+//     the next good rebuild clears them. No change is missed, even one
+//     saved during a build (the first included), and a page slow to take
+//     its events gets the newest, so a fix never leaves an old error up.
 //   - An event stream ends when its request does or the server shuts down.
 package serve
 
@@ -48,7 +50,7 @@ type Server struct {
 
 	mu      sync.Mutex
 	snap    *generator.Snapshot // the last good build
-	failure error               // the last build's error; nil when it was good
+	failure string              // the last build's errors, source lines as read then; "" when good
 	clients map[chan event]bool
 	done    chan struct{} // closed by Close: ends every event stream
 }
@@ -81,14 +83,17 @@ func (s *Server) Rebuild(changed ...string) error {
 	prev := s.snap
 	s.mu.Unlock()
 	snap, stats, err := s.session.Build(prev)
+	report := ""
+	if err != nil {
+		report = s.report(err)
+	}
 	s.mu.Lock()
-	s.failure = err
+	s.failure = report
 	if err == nil {
 		s.snap = snap
 	}
 	s.mu.Unlock()
 	if err != nil {
-		report := s.report(err)
 		fmt.Fprintf(s.log, "%s\nserving the last good build until this is fixed\n", report)
 		s.broadcast(event{"error", report})
 		return err
@@ -157,15 +162,39 @@ func sourceLine(site fs.FS, file string, n int) string {
 	return strings.TrimRight(strings.ReplaceAll(lines[n-1], "\t", "    "), "\r")
 }
 
+// broadcast tells every open page about e. A page needs only the newest
+// event, since each says what the site is now: one that has not taken the
+// last event yet gets e in its place, never the other way round, or a page
+// could miss the reload after a fix and keep showing the old error.
 func (s *Server) broadcast(e event) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for c := range s.clients {
 		select {
 		case c <- e:
-		default: // a stalled page misses one event; the next reload catches up
+		default:
+			select {
+			case <-c:
+			default: // the page took it meanwhile
+			}
+			c <- e // the only sender holds s.mu: there is room now
 		}
 	}
+}
+
+// subscribe registers a page for events; unsubscribe when it goes away.
+func (s *Server) subscribe() (c chan event, failure string) {
+	c = make(chan event, 1)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.clients[c] = true
+	return c, s.failure
+}
+
+func (s *Server) unsubscribe(c chan event) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.clients, c)
 }
 
 // Close ends every event stream, so that http.Server.Shutdown can finish.
@@ -194,7 +223,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	snap, failure := s.snap, s.failure
 	s.mu.Unlock()
 	if snap == nil {
-		http.Error(w, "the site has not built yet:\n"+s.report(failure), http.StatusServiceUnavailable)
+		http.Error(w, "the site has not built yet:\n"+failure, http.StatusServiceUnavailable)
 		return
 	}
 	name, redirect, ok := lookup(snap, r.URL.Path)
@@ -221,7 +250,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	typ := contentType(name)
 	if strings.HasPrefix(typ, "text/html") {
-		data = inject(data, failure, s)
+		data = inject(data, failure)
 	}
 	w.Header().Set("Content-Type", typ)
 	w.Header().Set("Cache-Control", "no-store")
@@ -290,21 +319,13 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
 		return
 	}
-	c := make(chan event, 4)
-	s.mu.Lock()
-	s.clients[c] = true
-	failure := s.failure
-	s.mu.Unlock()
-	defer func() {
-		s.mu.Lock()
-		delete(s.clients, c)
-		s.mu.Unlock()
-	}()
+	c, failure := s.subscribe()
+	defer s.unsubscribe(c)
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	fmt.Fprint(w, ": digest\n\n")
-	if failure != nil {
-		writeEvent(w, event{"error", s.report(failure)})
+	if failure != "" {
+		writeEvent(w, event{"error", failure})
 	}
 	flusher.Flush()
 	for {
@@ -327,10 +348,10 @@ func writeEvent(w io.Writer, e event) {
 
 // inject adds the live-reload script, and the error overlay while the last
 // build failed, before </body>.
-func inject(page []byte, failure error, s *Server) []byte {
+func inject(page []byte, failure string) []byte {
 	var extra bytes.Buffer
-	if failure != nil {
-		report, _ := json.Marshal(s.report(failure))
+	if failure != "" {
+		report, _ := json.Marshal(failure)
 		fmt.Fprintf(&extra, "<script>window.__digestError=%s</script>", scriptSafe(report))
 	}
 	extra.WriteString(liveScript)

@@ -2,6 +2,7 @@ package serve
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -161,8 +163,7 @@ func TestReloadAndErrorOverlay(t *testing.T) {
 	dir, s, ts := newSite(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	go func() { _ = s.Watch(ctx, dir) }()
-	time.Sleep(100 * time.Millisecond) // let the watcher start
+	watch(t, ctx, s, dir)
 	lines := stream(t, ctx, ts.URL)
 
 	writeFile(t, filepath.Join(dir, "content", "a.md"), strings.Replace(article, "First", "Second", 1))
@@ -198,6 +199,95 @@ func TestReloadAndErrorOverlay(t *testing.T) {
 	}
 	if _, body, _ := get(t, ts.URL+"/2017/05/31/a-story/"); !strings.Contains(body, "Third version.") || strings.Contains(body, "window.__digestError=") {
 		t.Errorf("the fix should clear the overlay and serve the new text:\n%s", body)
+	}
+}
+
+// watch rebuilds s on every change in dir until ctx is done.
+func watch(t *testing.T, ctx context.Context, s *Server, dir string) {
+	t.Helper()
+	w, err := s.Watch(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go w.Run(ctx)
+}
+
+// onError is a server log that calls fix the first time a build reports
+// an error about file: the fix lands while that build is still running.
+type onError struct {
+	file string
+	fix  func()
+	once sync.Once
+}
+
+func (o *onError) Write(p []byte) (int, error) {
+	if bytes.Contains(p, []byte(o.file+":")) {
+		o.once.Do(o.fix)
+	}
+	return len(p), nil
+}
+
+// TestFixDuringBuild saves a fix while the build that failed on the broken
+// file is still running, and wants the fix served, with no error left: in
+// the first build, before any page was served, and in a later one.
+func TestFixDuringBuild(t *testing.T) {
+	broken := "---\ntitle: A story\ndate: May 31st\n---\nBroken.\n"
+	for _, first := range []bool{true, false} {
+		dir := t.TempDir()
+		file := filepath.Join(dir, "content", "a.md")
+		if first {
+			writeFile(t, file, broken)
+		} else {
+			writeFile(t, file, article)
+		}
+		log := &onError{file: "content/a.md", fix: func() { writeFile(t, file, strings.Replace(article, "First", "Fixed", 1)) }}
+		s := New(generator.Options{Site: os.DirFS(dir), Theme: theme, BaseURL: "http://127.0.0.1/"}, log)
+		ts := httptest.NewServer(s)
+		ctx, cancel := context.WithCancel(context.Background())
+		w, err := s.Watch(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Rebuild(); (err != nil) != first {
+			t.Fatalf("first build: %v", err)
+		}
+		go w.Run(ctx)
+		if !first {
+			writeFile(t, file, broken)
+		}
+		var body string
+		for range 500 {
+			_, body, _ = get(t, ts.URL+"/2017/05/31/a-story/")
+			if strings.Contains(body, "Fixed version.") && !strings.Contains(body, "window.__digestError=") {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		if !strings.Contains(body, "Fixed version.") || strings.Contains(body, "window.__digestError=") {
+			t.Errorf("fix during the first build %v: the fix is not served without the error after 5s:\n%s", first, body)
+		}
+		cancel()
+		s.Close()
+		ts.Close()
+	}
+}
+
+// TestPageGetsNewestEvent checks that a page slow to take its events gets
+// the newest one, not the oldest: the reload after a fix, not an old
+// error.
+func TestPageGetsNewestEvent(t *testing.T) {
+	s := New(generator.Options{}, io.Discard)
+	c, _ := s.subscribe()
+	for i := range 5 {
+		s.broadcast(event{"error", fmt.Sprint("error ", i)})
+	}
+	s.broadcast(event{"reload", ""})
+	var got []event
+	for len(c) > 0 {
+		got = append(got, <-c)
+	}
+	if len(got) == 0 || got[len(got)-1].name != "reload" {
+		t.Errorf("the page got %v; want the reload last", got)
 	}
 }
 
@@ -304,8 +394,11 @@ func BenchmarkEditToServe(b *testing.B) {
 	defer s.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	go func() { _ = s.Watch(ctx, dir) }()
-	time.Sleep(200 * time.Millisecond)
+	w, err := s.Watch(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	go w.Run(ctx)
 	original, err := os.ReadFile(target)
 	if err != nil {
 		b.Fatal(err)

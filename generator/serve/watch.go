@@ -17,32 +17,47 @@ import (
 // editor's save is often several events (write, rename, chmod) in a burst.
 const quiet = 10 * time.Millisecond
 
-// Watch rebuilds the site whenever something under the site folder that a
-// build reads changes: content/, layouts/ or site.yaml. Folders created
-// later are watched too. It returns when ctx is done.
-func (s *Server) Watch(ctx context.Context, siteDir string) error {
-	w, err := fsnotify.NewWatcher()
-	if err != nil {
-		return err
-	}
-	defer w.Close()
+// Watcher rebuilds a site whenever something under its folder that a
+// build reads changes: content/, layouts/ or site.yaml.
+type Watcher struct {
+	s    *Server
+	w    *fsnotify.Watcher
+	root string
+}
+
+// Watch starts watching siteDir, and folders created in it later too.
+// Changes made from its return on are never missed, even those made during
+// a build: call it before the first Rebuild, then Run.
+func (s *Server) Watch(siteDir string) (*Watcher, error) {
 	root, err := filepath.Abs(siteDir)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		return nil, err
 	}
 	if err := w.Add(root); err != nil { // for site.yaml
-		return err
+		w.Close()
+		return nil, err
 	}
 	for _, dir := range []string{"content", "layouts"} {
 		addTree(w, filepath.Join(root, dir))
 	}
+	return &Watcher{s: s, w: w, root: root}, nil
+}
+
+// Run rebuilds after each change until ctx is done, then stops watching.
+func (wt *Watcher) Run(ctx context.Context) {
+	s, w, root := wt.s, wt.w, wt.root
+	defer w.Close()
 	pending := map[string]bool{}
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			return nil
+			return
 		case err := <-w.Errors:
 			s.logf("watch: %v\n", err)
 		case ev := <-w.Events:
