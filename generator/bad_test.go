@@ -143,16 +143,20 @@ func TestBadInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The good site is built once; each case starts from a copy of the
+	// site and its output, modification times and all.
+	built := t.TempDir()
+	writeFiles(t, filepath.Join(built, "site"), good.Files, time.Now())
+	if code, _, stderr := runDigest("build", "-s", filepath.Join(built, "site"), "-o", filepath.Join(built, "public"), "--quiet"); code != 0 {
+		t.Fatalf("the good site does not build (status %d):\n%s", code, stderr)
+	}
 	for _, file := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
 			t.Parallel()
 			c := readCase(t, file)
 			root := t.TempDir()
 			site, out := filepath.Join(root, "site"), filepath.Join(root, "public")
-			writeFiles(t, site, good.Files, time.Now())
-			if code, _, stderr := runDigest("build", "-s", site, "-o", out, "--quiet"); code != 0 {
-				t.Fatalf("the good site does not build (status %d):\n%s", code, stderr)
-			}
+			copyTree(t, built, root)
 			before := snapshot(t, root, site)
 			// A later modification time tells the build the files changed,
 			// even when they have the size of the files they replace.
@@ -199,6 +203,50 @@ func writeFiles(t *testing.T, dir string, files []txtar.File, mtime time.Time) {
 			t.Fatal(err)
 		}
 		if err := os.Chtimes(name, mtime, mtime); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// copyTree copies the files and folders under from into to, keeping
+// their modes and modification times.
+func copyTree(t *testing.T, from, to string) {
+	t.Helper()
+	var dirs []string
+	err := filepath.WalkDir(from, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, path)
+		target := filepath.Join(to, rel)
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			dirs = append(dirs, rel)
+			return os.MkdirAll(target, info.Mode().Perm())
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(target, data, info.Mode().Perm()); err != nil {
+			return err
+		}
+		return os.Chtimes(target, info.ModTime(), info.ModTime())
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A folder's time changes as files are made in it: set it last,
+	// deepest first.
+	for _, rel := range slices.Backward(dirs) {
+		info, err := os.Stat(filepath.Join(from, rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(filepath.Join(to, rel), info.ModTime(), info.ModTime()); err != nil {
 			t.Fatal(err)
 		}
 	}
