@@ -263,3 +263,14 @@ func TestRebuildEqualsBuild(t *testing.T) {
 		t.Error("no rebuild kept a file unmade")
 	}
 }
+
+// TestBadBaseURLBlamesFlag checks that a base URL given in Options, which
+// comes from --base-url, is not blamed on site.yaml.
+func TestBadBaseURLBlamesFlag(t *testing.T) {
+	fsys, _ := readSite(t, "testdata/sites/basic.txtar")
+	_, err := Build(Options{Site: fsys, Theme: theme, Now: buildTime, BaseURL: "news.example.org"}, &memOutput{})
+	want := `--base-url: "news.example.org" is not an absolute http(s) URL such as https://news.example.org/`
+	if err == nil || err.Error() != want {
+		t.Errorf("Build with a bad base URL: %v; want %s", err, want)
+	}
+}
