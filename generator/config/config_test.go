@@ -12,6 +12,7 @@ import (
 
 	"github.com/digest/digest/generator/chars"
 	"github.com/digest/digest/generator/diag"
+	"github.com/digest/digest/generator/slug"
 )
 
 func TestDefault(t *testing.T) {
@@ -550,6 +551,7 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte("tag_aliases: {a: b, c: d}\nparams: {x: [1, 2, {y: z}]}\n"))
 	f.Add([]byte("a: &x [*x]\n"))
+	f.Add([]byte("tag_aliases:\n  A: B\n  b: C\n  c: D\n  E: a\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := Parse(data)
 		if err != nil {
@@ -568,6 +570,18 @@ func FuzzParse(f *testing.F) {
 		for _, s := range []string{c.Title, c.Description, c.Author, c.Language} {
 			if i, r, _ := chars.Find(s); i >= 0 {
 				t.Errorf("Parse(%q) kept %U in %q", data, r, s)
+			}
+		}
+		// Chains are followed to their end: no tag stands for a synonym.
+		synonyms := map[string]bool{}
+		for from, to := range c.TagAliases {
+			if slug.Make(from) != slug.Make(to) {
+				synonyms[slug.Make(from)] = true
+			}
+		}
+		for from, to := range c.TagAliases {
+			if slug.Make(to) == "" || synonyms[slug.Make(to)] {
+				t.Errorf("Parse(%q): tag alias %q: %q is not the end of its chain", data, from, to)
 			}
 		}
 	})
