@@ -21,7 +21,7 @@ import (
 type claim struct {
 	path   string // slash-separated, from the site root
 	folder bool   // path is a folder, and everything in it is this output's
-	what   string // "alias /old/", "the site's RSS feed"
+	what   string // "alias /old/", "the RSS feed of the site"
 	// file and line are where the curator made the output; file is empty
 	// for the pages every site has.
 	file string
@@ -39,11 +39,13 @@ func (c claim) place() string {
 	return c.file
 }
 
-// How two claims clash.
+// clashKind is how two claims clash.
+type clashKind int
+
 const (
-	samePath     = iota // both write one file
-	fileOnFolder        // the outer is a file where the inner needs a folder
-	inFolder            // the inner writes into a folder the outer owns
+	samePath     clashKind = iota // both write one file
+	fileOnFolder                  // the outer is a file where the inner needs a folder
+	inFolder                      // the inner writes into a folder the outer owns
 )
 
 // checkClashes fails the build when two outputs claim one path, or when
@@ -87,7 +89,7 @@ func (b *builder) checkClashes() error {
 // clash reports that outer and inner cannot both be written, at the place
 // of the one the curator made, or when they made both, of the content
 // rather than the static file, or of the later one.
-func clash(outer, inner claim, kind int) *diag.Diagnostic {
+func clash(outer, inner claim, kind clashKind) *diag.Diagnostic {
 	at, other := inner, outer
 	if blame(outer, inner) {
 		at, other = outer, inner
