@@ -153,41 +153,48 @@ func (b *builder) claims() []claim {
 			add(al, "alias "+al, a.File, a.AliasesLine)
 		}
 	}
-	feeds := func(url, of string, names ...string) {
-		for _, name := range names {
-			add(url+name, feedKinds[name]+" feed of "+of, "", 0)
+	feeds := func(links []render.Feed, of string) {
+		for _, f := range links {
+			add(f.URL, feedKinds[f.Type]+" feed of "+of, "", 0)
 		}
 	}
-	feeds("/", "the site", "feed.xml", "atom.xml", "feed.json")
+	feeds(render.SiteFeeds(s), "the site")
 	for _, t := range s.Tags {
-		feeds(t.URL, "tag "+t.Name, "feed.xml", "atom.xml")
+		feeds(render.TagFeeds(s, t), "tag "+t.Name)
 	}
 	for _, src := range s.Sources {
-		feeds(src.URL, "source "+src.Name, "feed.xml", "atom.xml")
+		feeds(render.SourceFeeds(s, src), "source "+src.Name)
 	}
 	add("/sitemap.xml", "the sitemap", "", 0)
 	add("/robots.txt", "robots.txt", "", 0)
-	claims = append(claims, claim{path: search.Dir + "/meta.json", what: "the search index"})
-	for _, dir := range []string{"t", "d", "b"} {
-		claims = append(claims, claim{path: search.Dir + "/" + dir, folder: true, what: "the search index"})
+	if s.Outputs.Search {
+		claims = append(claims, claim{path: search.Dir + "/meta.json", what: "the search index"})
+		for _, dir := range []string{"t", "d", "b"} {
+			claims = append(claims, claim{path: search.Dir + "/" + dir, folder: true, what: "the search index"})
+		}
 	}
+	jekyll := false
 	// An error walking the folder is the static step's to report.
 	_ = fs.WalkDir(b.layouts, "static", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || !d.Type().IsRegular() {
+		if err != nil || !d.Type().IsRegular() || (p == searchScript && !s.Outputs.Search) {
 			return err
 		}
 		c := claim{path: strings.TrimPrefix(p, "static/"), what: "the theme's static file " + strings.TrimPrefix(p, "static/")}
 		if _, err := fs.Stat(b.siteLayouts, p); err == nil {
 			c.what, c.file = "static file "+c.path, render.Dir+"/"+p
 		}
+		jekyll = jekyll || c.path == noJekyll
 		claims = append(claims, c)
 		return nil
 	})
+	if !jekyll {
+		claims = append(claims, claim{path: noJekyll, what: noJekyll + ", which keeps GitHub Pages from running Jekyll"})
+	}
 	return claims
 }
 
-// feedKinds names the feed formats by their file names.
-var feedKinds = map[string]string{"feed.xml": "the RSS", "atom.xml": "the Atom", "feed.json": "the JSON"}
+// feedKinds names the feed formats by their MIME types.
+var feedKinds = map[string]string{render.RSS: "the RSS", render.Atom: "the Atom", render.JSONFeed: "the JSON"}
 
 // describe says what page d is and where the curator made it.
 func describe(d *render.Data) (what, file string, line int) {

@@ -1,15 +1,32 @@
 package generator
 
 import (
+	"io/fs"
 	"path"
+	"slices"
 	"testing"
 )
 
 // TestClaimsCoverOutputs holds the clash check's list of outputs to what a
-// build writes: every file written is claimed, and every file claimed is
-// written.
+// build writes, with the kinds of output site.yaml can switch on and off:
+// every file written is claimed, and every file claimed is written.
 func TestClaimsCoverOutputs(t *testing.T) {
-	fsys, _ := readSite(t, "testdata/sites/basic.txtar")
+	for _, outputs := range []string{
+		"",
+		"enable: [tag_atom, source_atom]\n",
+		"disable: [search, sources, days, tag_feeds]\n",
+	} {
+		t.Run(outputs, func(t *testing.T) {
+			fsys, _ := readSite(t, "testdata/sites/basic.txtar")
+			yaml := fsys["site.yaml"]
+			yaml.Data = append(slices.Clip(yaml.Data), outputs...)
+			checkClaims(t, fsys)
+		})
+	}
+}
+
+func checkClaims(t *testing.T, fsys fs.FS) {
+	t.Helper()
 	out, _, err := build(t, fsys)
 	if err != nil {
 		t.Fatal(err)
