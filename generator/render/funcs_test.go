@@ -141,6 +141,9 @@ func TestNewsArticleAndItemList(t *testing.T) {
 	if err != nil || !strings.Contains(string(list), `"url":"https://example.org/a/"`) {
 		t.Errorf("itemList = %s, %v", list, err)
 	}
+	if later, _ := itemList(&Data{Site: s, Pager: &site.Pager{Number: 2, Items: []*site.Article{a}}}); later != "" {
+		t.Errorf("itemList of page 2 of a list = %q; want nothing", later)
+	}
 	if empty, _ := itemList(&Data{Site: s}); empty != "" {
 		t.Errorf("itemList of a page without a list = %q; want nothing", empty)
 	}
