@@ -36,11 +36,7 @@ type kindSig struct {
 
 // NewSigner prepares the signatures of s's pages rendered with t.
 func NewSigner(s *site.Site, t *Templates) *Signer {
-	h := newHasher()
-	str(h, s.Title, s.Description, s.BaseURL, s.Language, s.Author, s.Permalink, s.Location.String(),
-		fmt.Sprint(s.Params), fmt.Sprint(s.TagAliases), strconv.FormatBool(s.UnsafeHTML), fmt.Sprintf("%+v", s.Outputs))
-	num(h, uint64(s.PageSize), uint64(s.FeedSize))
-	g := &Signer{global: h.sum(), kinds: map[string]kindSig{}, articles: make(map[*site.Article]uint64, len(s.Articles))}
+	g := &Signer{global: configSum(s.Config), kinds: map[string]kindSig{}, articles: make(map[*site.Article]uint64, len(s.Articles))}
 	for _, a := range s.Articles {
 		g.articles[a] = digest(a)
 	}
@@ -115,6 +111,17 @@ func NewSigner(s *site.Site, t *Templates) *Signer {
 		g.kinds[kind] = kindSig{h.sum(), ok && !t.own[kind]}
 	}
 	return g
+}
+
+// configSum summarises the configuration, which every page may show:
+// each field of it that templates can read.
+func configSum(c *config.Config) uint64 {
+	h := newHasher()
+	str(h, c.Title, c.Description, c.BaseURL, c.Language, c.Author, c.Permalink, c.Timezone, c.Location.String(),
+		fmt.Sprint(c.Params), fmt.Sprint(c.TagAliases), strconv.FormatBool(c.UnsafeHTML),
+		strconv.FormatBool(c.NoBaseURL), fmt.Sprintf("%+v", c.Outputs))
+	num(h, uint64(c.PageSize), uint64(c.FeedSize))
+	return h.sum()
 }
 
 // isConfigField reports whether name is a field of the configuration,
