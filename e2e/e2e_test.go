@@ -776,7 +776,12 @@ func TestStructuredData(t *testing.T) {
 			if og != "article" {
 				t.Errorf("article %s: og:type %q", k.path, og)
 			}
-		case "home", "home-page-2", "tag", "source", "edition":
+		case "home-page-2":
+			// Only a list's first page, its summary page, has an ItemList.
+			if len(ld) != 0 || og != "website" {
+				t.Errorf("%s %s: JSON-LD %v, og:type %q; want none and website", k.name, k.path, ld, og)
+			}
+		case "home", "tag", "source", "edition":
 			cards := eval[[]string](tb, `[...document.querySelectorAll('.card-title a')].map(a => a.href)`)
 			if len(ld) != 1 || ld[0]["@type"] != "ItemList" {
 				t.Errorf("%s %s: JSON-LD %v; want one ItemList", k.name, k.path, ld)
