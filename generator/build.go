@@ -259,7 +259,7 @@ func (b *builder) load() error {
 
 // model renders the Markdown bodies and builds the site model.
 func (b *builder) model() error {
-	md := markdown.New(b.cfg.UnsafeHTML)
+	md := markdown.New(b.cfg.UnsafeHTML, b.cfg.Path)
 	body := func(src []byte, _ uint64) site.Body {
 		r := md.Render(src)
 		return site.Body{HTML: r.HTML, Summary: r.Summary}

@@ -142,7 +142,7 @@ func (b *builder) claims() []claim {
 	s := b.site
 	claims := make([]claim, 0, 2*len(s.Articles))
 	add := func(url, what, file string, line int) {
-		claims = append(claims, claim{path: render.FilePath(url), what: what, file: file, line: line})
+		claims = append(claims, claim{path: render.FilePath(s.Config, url), what: what, file: file, line: line})
 	}
 	for d := range render.Pages(s) {
 		what, file, line := describe(d)
@@ -150,7 +150,7 @@ func (b *builder) claims() []claim {
 	}
 	for _, a := range s.Articles {
 		for _, al := range a.Aliases {
-			add(al, "alias "+al, a.File, a.AliasesLine)
+			add(s.URL(al), "alias "+al, a.File, a.AliasesLine)
 		}
 	}
 	feeds := func(links []render.Feed, of string) {
@@ -165,8 +165,8 @@ func (b *builder) claims() []claim {
 	for _, src := range s.Sources {
 		feeds(render.SourceFeeds(s, src), "source "+src.Name)
 	}
-	add("/sitemap.xml", "the sitemap", "", 0)
-	add("/robots.txt", "robots.txt", "", 0)
+	add(s.URL("/sitemap.xml"), "the sitemap", "", 0)
+	add(s.URL("/robots.txt"), "robots.txt", "", 0)
 	if s.Outputs.Search {
 		claims = append(claims, claim{path: search.Dir + "/meta.json", what: "the search index"})
 		for _, dir := range []string{"t", "d", "b"} {

@@ -164,7 +164,7 @@ func (b *builder) pages() iter.Seq[output] {
 			if u, ok := sitemapURL(d); ok {
 				b.urls = append(b.urls, u)
 			}
-			o := output{path: render.FilePath(d.URL), sign: func() uint64 { return signer.Sign(d) }, make: func(buf *bytes.Buffer) ([]byte, error) {
+			o := output{path: render.FilePath(b.cfg, d.URL), sign: func() uint64 { return signer.Sign(d) }, make: func(buf *bytes.Buffer) ([]byte, error) {
 				err := b.tmpl.Execute(buf, d)
 				return render.TrimIndent(buf.Bytes()), err
 			}, kind: pageKind(d.Kind)}
@@ -174,7 +174,7 @@ func (b *builder) pages() iter.Seq[output] {
 		}
 		for d := range render.Aliases(b.site) {
 			b.stats.Pages++
-			o := output{path: render.FilePath(d.URL), sign: func() uint64 { return signer.Sign(d) }, make: func(buf *bytes.Buffer) ([]byte, error) {
+			o := output{path: render.FilePath(b.cfg, d.URL), sign: func() uint64 { return signer.Sign(d) }, make: func(buf *bytes.Buffer) ([]byte, error) {
 				err := b.tmpl.ExecuteAlias(buf, d)
 				return buf.Bytes(), err
 			}, kind: kindRedirects}
@@ -207,7 +207,7 @@ func (b *builder) feeds() iter.Seq[output] {
 			lists = append(lists, list{feed.Channel{Title: src.Name + " — " + s.Title, Description: render.SourceDescription(s, src), URL: src.URL, Articles: newest(src.Articles)}, links, map[string]*hosts.Kind{render.RSS: kindSourceFeeds, render.Atom: kindSourceAtom}})
 		}
 	}
-	whole := list{feed.Channel{Title: s.Title, Description: s.Description, URL: "/", Articles: newest(s.Articles)}, render.SiteFeeds(s), nil}
+	whole := list{feed.Channel{Title: s.Title, Description: s.Description, URL: s.URL("/"), Articles: newest(s.Articles)}, render.SiteFeeds(s), nil}
 	// An item is kept once encoded only until the last feed of its format
 	// that holds it is made; on a site with many small tags most articles
 	// are in one.
@@ -239,7 +239,7 @@ func (b *builder) feeds() iter.Seq[output] {
 				if k := l.kinds[f.Type]; k != nil {
 					kind = k
 				}
-				if !yield(output{path: render.FilePath(c.Path), sign: func() uint64 { return sign() ^ fnvBytes([]byte(name)) }, make: func(buf *bytes.Buffer) ([]byte, error) {
+				if !yield(output{path: render.FilePath(s.Config, c.Path), sign: func() uint64 { return sign() ^ fnvBytes([]byte(name)) }, make: func(buf *bytes.Buffer) ([]byte, error) {
 					return format(c, buf)
 				}, kind: kind}) {
 					return false
@@ -268,9 +268,9 @@ func (b *builder) feeds() iter.Seq[output] {
 func (b *builder) sitemap() iter.Seq[output] {
 	s := b.site
 	return func(yield func(output) bool) {
-		files := feed.SitemapFiles(b.urls)
+		files := feed.SitemapFiles(s, b.urls)
 		for i, f := range files {
-			o := output{path: render.FilePath(f.Path), make: func(*bytes.Buffer) ([]byte, error) {
+			o := output{path: render.FilePath(s.Config, f.URL), make: func(*bytes.Buffer) ([]byte, error) {
 				if i == 0 && len(files) > 1 {
 					return feed.SitemapIndex(s, files)
 				}

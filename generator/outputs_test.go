@@ -84,7 +84,7 @@ func TestEnableAtom(t *testing.T) {
 			t.Errorf("enable: [tag_atom, source_atom] writes no %s", name)
 		}
 	}
-	for page, feed := range map[string]string{"tags/china/index.html": "/tags/china/atom.xml", "sources/reuters/index.html": "/sources/reuters/atom.xml"} {
+	for page, feed := range map[string]string{"tags/china/index.html": "/news/tags/china/atom.xml", "sources/reuters/index.html": "/news/sources/reuters/atom.xml"} {
 		if n := strings.Count(string(out.files[page]), `href="`+feed+`"`); n != 3 {
 			t.Errorf("%s links %s %d times; want 3 (the alternate link, Follow in the header and the footer)", page, feed, n)
 		}
@@ -123,14 +123,16 @@ func checkLinks(t *testing.T, out *memOutput, base string) {
 			if err != nil || (u.Host != "" && u.Host != b.Host) || (u.Scheme != "" && u.Host == "") {
 				continue // off the site, or not a page
 			}
-			p := u.Path
-			if u.Host != "" {
-				p = "/" + strings.TrimPrefix(p, b.Path)
-			}
-			if p == "" {
+			if u.Path == "" {
 				continue // a link within the page
 			}
-			file := strings.TrimPrefix(p, "/")
+			// Every link of the site starts with base's path; the file
+			// is below the output folder without it.
+			file, ok := strings.CutPrefix(u.Path, b.Path)
+			if !ok {
+				t.Errorf("%s links %s, outside %s", name, link, b.Path)
+				continue
+			}
 			if file == "" || strings.HasSuffix(file, "/") {
 				file += "index.html"
 			}

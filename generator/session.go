@@ -33,6 +33,7 @@ type kept struct {
 	mu     sync.Mutex
 	loc    *time.Location // the content cache's timezone
 	unsafe bool           // the body cache's unsafe_html
+	path   string         // and the site path its links were given
 	cache  *content.Cache
 	site   *site.Site // the last good build's model
 	bodyMu sync.RWMutex
@@ -63,9 +64,9 @@ func (k *kept) content(cfg *config.Config) *content.Cache {
 	if k.cache == nil || k.loc.String() != cfg.Location.String() {
 		k.cache, k.loc = &content.Cache{}, cfg.Location
 	}
-	if k.bodies == nil || k.unsafe != cfg.UnsafeHTML {
+	if k.bodies == nil || k.unsafe != cfg.UnsafeHTML || k.path != cfg.Path {
 		k.bodyMu.Lock()
-		k.bodies, k.unsafe = map[uint64]site.Body{}, cfg.UnsafeHTML
+		k.bodies, k.unsafe, k.path = map[uint64]site.Body{}, cfg.UnsafeHTML, cfg.Path
 		k.bodyMu.Unlock()
 	}
 	return k.cache

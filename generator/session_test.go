@@ -72,9 +72,9 @@ func siteEdits(r *rand.Rand, fsys fstest.MapFS) []func() []string {
 			fsys[f] = &fstest.MapFile{Data: replaceLine(fsys[f].Data, "date:", fmt.Sprintf("date: 2019-0%d-1%dT10:00:00+08:00", 1+r.IntN(9), r.IntN(9)))}
 			return []string{f}
 		},
-		func() []string { // change only the body
+		func() []string { // change only the body, linking within the site
 			f := pick(r, fsys, "content/articles/")
-			fsys[f] = &fstest.MapFile{Data: append(bytes.Clone(fsys[f].Data), fmt.Sprintf("\nAn added paragraph %d.\n", r.IntN(1000))...)}
+			fsys[f] = &fstest.MapFile{Data: append(bytes.Clone(fsys[f].Data), fmt.Sprintf("\nAn added paragraph %d, [tagged](/tags/tag-1/).\n", r.IntN(1000))...)}
 			return []string{f}
 		},
 		func() []string { // retag: a tag's most used spelling may change
@@ -92,8 +92,9 @@ func siteEdits(r *rand.Rand, fsys fstest.MapFS) []func() []string {
 			delete(fsys, f)
 			return []string{f}
 		},
-		func() []string { // change the configuration
-			fsys["site.yaml"] = &fstest.MapFile{Data: []byte(fmt.Sprintf("title: Bench %d\nbase_url: https://bench.example.org/\ntimezone: Asia/Manila\npage_size: %d\n", r.IntN(100), 5+r.IntN(20)))}
+		func() []string { // change the configuration, moving the site to a path and back
+			base := []string{"https://bench.example.org/", "https://bench.example.org/sub/"}[r.IntN(2)]
+			fsys["site.yaml"] = &fstest.MapFile{Data: []byte(fmt.Sprintf("title: Bench %d\nbase_url: %s\ntimezone: Asia/Manila\npage_size: %d\n", r.IntN(100), base, 5+r.IntN(20)))}
 			return []string{"site.yaml"}
 		},
 		func() []string { // edit the about page

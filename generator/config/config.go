@@ -56,6 +56,12 @@ type Config struct {
 	// at is where each key's value is written in site.yaml, for errors
 	// about the value; nil for the defaults.
 	at map[string]*yaml.Node `yaml:"-"`
+	// Path is the path of BaseURL: "/" for a site at the root of its host,
+	// "/my-digest/" for one published below it, as a GitHub Pages project
+	// site is. Every URL of the site starts with it; see URL.
+	Path string `yaml:"-"`
+	// origin is BaseURL without Path, "https://someone.github.io".
+	origin string `yaml:"-"`
 }
 
 // Default returns the configuration of a site without site.yaml.
@@ -284,6 +290,9 @@ func CheckBaseURL(raw string) error {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("%q is not an absolute http(s) URL such as https://news.example.org/", raw)
 	}
+	if u.RawQuery != "" || strings.Contains(raw, "#") {
+		return fmt.Errorf("%q has a query or fragment; want the address of the site's folder", raw)
+	}
 	return nil
 }
 
@@ -291,8 +300,8 @@ func CheckBaseURL(raw string) error {
 const DefaultBaseURL = "http://localhost:1313/"
 
 // SetBaseURL checks and sets the absolute URL the site is published at; it
-// always ends in "/". The error says what is wrong with raw, not where it
-// was given.
+// always ends in "/". Its path, when it has one, is the site's Path. The
+// error says what is wrong with raw, not where it was given.
 func (c *Config) SetBaseURL(raw string) error {
 	if err := CheckBaseURL(raw); err != nil {
 		return err
@@ -300,8 +309,33 @@ func (c *Config) SetBaseURL(raw string) error {
 	if !strings.HasSuffix(raw, "/") {
 		raw += "/"
 	}
-	c.BaseURL = raw
+	// The path is cut from the URL as written, not from u.Path, so that
+	// URLs come out spelt as the curator wrote base_url.
+	host := strings.Index(raw, "://") + len("://")
+	slash := host + strings.IndexByte(raw[host:], '/')
+	c.BaseURL, c.origin, c.Path = raw, raw[:slash], raw[slash:]
 	return nil
+}
+
+// URL is the URL of a path from the site's root, such as "/tags/", on the
+// site as published: "/my-digest/tags/" when base_url is
+// https://someone.github.io/my-digest/. Every URL the site links to is
+// made with it; on a site at the root of its host it returns p.
+func (c *Config) URL(p string) string {
+	if c.Path == "/" && strings.HasPrefix(p, "/") {
+		return p
+	}
+	return c.Path + strings.TrimPrefix(p, "/")
+}
+
+// SitePath undoes URL: it is the path from the site's root of one of the
+// site's URLs, where its file is in the output folder. A URL outside the
+// site's Path is returned as it is.
+func (c *Config) SitePath(u string) string {
+	if rest, ok := strings.CutPrefix(u, c.Path); ok {
+		return "/" + rest
+	}
+	return u
 }
 
 // permalinkTokens are the placeholders a permalink may use.
@@ -368,15 +402,21 @@ func twoDigits(b *strings.Builder, n int) {
 	b.WriteByte(byte('0' + n%10))
 }
 
-// AbsURL makes a root-relative path absolute with the base URL. Bytes a
-// URI may not hold, such as the letters of a slug in any script, are
-// percent-encoded; existing escapes are kept, so an encoded path comes out
-// the same. Feeds, sitemaps and metadata want URIs, not IRIs.
+// AbsURL makes a URL absolute: a root-relative one, such as the site's
+// URLs (which start with Path), is joined to the scheme and host of the
+// base URL, and any other path to the base URL itself, as a browser
+// resolves links on the home page. Bytes a URI may not hold, such as the
+// letters of a slug in any script, are percent-encoded; existing escapes
+// are kept, so an encoded path comes out the same. Feeds, sitemaps and
+// metadata want URIs, not IRIs.
 func (c *Config) AbsURL(path string) string {
-	path = strings.TrimPrefix(path, "/")
+	base := c.BaseURL
+	if strings.HasPrefix(path, "/") {
+		base = c.origin
+	}
 	var b strings.Builder
-	b.Grow(len(c.BaseURL) + len(path))
-	b.WriteString(c.BaseURL)
+	b.Grow(len(base) + len(path))
+	b.WriteString(base)
 	for i := 0; i < len(path); i++ {
 		ch := path[i]
 		if ch > ' ' && ch < 0x7f && strings.IndexByte("\"<>\\^`{|}", ch) < 0 {

@@ -49,6 +49,9 @@ func checkDefaults(t *testing.T, name string, c *Config) {
 		NoBaseURL: true,
 		Outputs:   Outputs{Sources: true, TagFeeds: true, SourceFeeds: true, Days: true, Search: true},
 	}
+	if err := want.SetBaseURL(want.BaseURL); err != nil { // Path and the origin
+		t.Fatal(err)
+	}
 	got := *c
 	got.at = nil // where the values are written is not the configuration
 	if !reflect.DeepEqual(&got, want) {
@@ -105,7 +108,10 @@ func TestParseFull(t *testing.T) {
 		Location:    manila,
 		Outputs:     Outputs{Sources: true, TagFeeds: true, SourceFeeds: true, TagAtom: true},
 	}
-	c.at = nil // where the values are written is not the configuration
+	c.at = nil                                            // where the values are written is not the configuration
+	if err := want.SetBaseURL(want.BaseURL); err != nil { // Path and the origin
+		t.Fatal(err)
+	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("Parse(fullSite):\ngot  %+v\nwant %+v", c, want)
 	}
@@ -532,7 +538,13 @@ func TestAbsURL(t *testing.T) {
 		{"https://digest.example.org/", "/2017/05/31/envoy/", "https://digest.example.org/2017/05/31/envoy/"},
 		{"https://digest.example.org", "/feed.xml", "https://digest.example.org/feed.xml"},
 		{"https://digest.example.org/", "feed.xml", "https://digest.example.org/feed.xml"},
-		{"https://example.org/news", "/tags/us/", "https://example.org/news/tags/us/"},
+		// A root-relative URL is from the host's root, as the site's URLs
+		// already start with the base path; a relative one is from the
+		// base URL.
+		{"https://example.org/news", "/news/tags/us/", "https://example.org/news/tags/us/"},
+		{"https://example.org/news/", "tags/us/", "https://example.org/news/tags/us/"},
+		{"https://example.org/news/", "/", "https://example.org/"},
+		{"http://127.0.0.1:8080/a/b/", "/a/b/feed.xml", "http://127.0.0.1:8080/a/b/feed.xml"},
 	} {
 		c := Default()
 		if err := c.SetBaseURL(tt.base); err != nil {
@@ -540,6 +552,57 @@ func TestAbsURL(t *testing.T) {
 		}
 		if got := c.AbsURL(tt.path); got != tt.want {
 			t.Errorf("base %q: AbsURL(%q) = %q; want %q", tt.base, tt.path, got, tt.want)
+		}
+	}
+}
+
+func TestBasePath(t *testing.T) {
+	for _, tt := range []struct {
+		base, path string
+		urls       map[string]string // site path → URL
+	}{
+		{"https://digest.example.org/", "/", map[string]string{
+			"/": "/", "/tags/": "/tags/", "tags/": "/tags/", "/feed.xml": "/feed.xml", "": "/",
+		}},
+		{"https://digest.example.org", "/", map[string]string{"/archive/": "/archive/"}},
+		{"https://someone.github.io/my-digest/", "/my-digest/", map[string]string{
+			"/": "/my-digest/", "": "/my-digest/", "/tags/": "/my-digest/tags/", "tags/": "/my-digest/tags/",
+			"/2017/05/31/envoy/": "/my-digest/2017/05/31/envoy/", "/search.js": "/my-digest/search.js",
+		}},
+		{"https://someone.github.io/my-digest", "/my-digest/", map[string]string{"/style.css": "/my-digest/style.css"}},
+		{"http://127.0.0.1:1313/a/b/", "/a/b/", map[string]string{"/404.html": "/a/b/404.html"}},
+		{"https://example.org/caf%C3%A9/", "/caf%C3%A9/", map[string]string{"/x/": "/caf%C3%A9/x/"}},
+	} {
+		c := Default()
+		if err := c.SetBaseURL(tt.base); err != nil {
+			t.Fatal(err)
+		}
+		if c.Path != tt.path {
+			t.Errorf("base %q: Path = %q; want %q", tt.base, c.Path, tt.path)
+		}
+		for in, want := range tt.urls {
+			got := c.URL(in)
+			if got != want {
+				t.Errorf("base %q: URL(%q) = %q; want %q", tt.base, in, got, want)
+			}
+			if back, want := c.SitePath(got), "/"+strings.TrimPrefix(in, "/"); back != want {
+				t.Errorf("base %q: SitePath(%q) = %q; want %q", tt.base, got, back, want)
+			}
+			if abs, want := c.AbsURL(got), strings.TrimSuffix(c.BaseURL, "/")+strings.TrimPrefix(got, c.Path[:len(c.Path)-1]); abs != want {
+				t.Errorf("base %q: AbsURL(%q) = %q; want %q", tt.base, got, abs, want)
+			}
+		}
+	}
+}
+
+func TestBaseURLErrors(t *testing.T) {
+	for _, raw := range []string{
+		"digest.example.org", "/my-digest/", "ftp://example.org/", "https:///x/",
+		"https://example.org/?page=1", "https://example.org/x/#top",
+	} {
+		_, err := Parse([]byte("base_url: \"" + raw + "\"\n"))
+		if err == nil || !strings.HasPrefix(err.Error(), File+":1:") || !strings.Contains(err.Error(), "base_url") {
+			t.Errorf("base_url %q: error %v; want one naming base_url at line 1", raw, err)
 		}
 	}
 }
@@ -593,12 +656,13 @@ func TestAbsURLEscapes(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tt := range []struct{ in, want string }{
-		{"/", "https://example.org/news/"},
-		{"/tags/north-korea/", "https://example.org/news/tags/north-korea/"},
-		{"/tags/café/", "https://example.org/news/tags/caf%C3%A9/"},
-		{"/tags/caf%C3%A9/", "https://example.org/news/tags/caf%C3%A9/"},
-		{"/a b/<x>/", "https://example.org/news/a%20b/%3Cx%3E/"},
-		{"/tags/中国/", "https://example.org/news/tags/%E4%B8%AD%E5%9B%BD/"},
+		{"/news/", "https://example.org/news/"},
+		{"/news/tags/north-korea/", "https://example.org/news/tags/north-korea/"},
+		{"/news/tags/café/", "https://example.org/news/tags/caf%C3%A9/"},
+		{"/news/tags/caf%C3%A9/", "https://example.org/news/tags/caf%C3%A9/"},
+		{"/news/a b/<x>/", "https://example.org/news/a%20b/%3Cx%3E/"},
+		{"/news/tags/中国/", "https://example.org/news/tags/%E4%B8%AD%E5%9B%BD/"},
+		{"tags/中国/", "https://example.org/news/tags/%E4%B8%AD%E5%9B%BD/"},
 	} {
 		if got := c.AbsURL(tt.in); got != tt.want {
 			t.Errorf("AbsURL(%q) = %q; want %q", tt.in, got, tt.want)

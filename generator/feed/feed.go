@@ -128,8 +128,8 @@ func (c *itemCache) join(articles []*site.Article, encode func(*site.Article) ([
 type Channel struct {
 	Title       string // e.g. site title, or "North Korea — " + site title
 	Description string
-	URL         string          // root-relative page the feed is about, e.g. "/" or "/tags/china/"
-	Path        string          // root-relative URL of this feed file, e.g. "/feed.xml" (self link)
+	URL         string          // the page the feed is about, e.g. "/" or "/tags/china/", with the site's path
+	Path        string          // the URL of this feed file, e.g. "/feed.xml" (self link), with the site's path
 	Articles    []*site.Article // newest first, already cut to feed_size by the caller
 }
 
@@ -237,7 +237,7 @@ func tagNames(a *site.Article) []string {
 	return names
 }
 
-// absURL makes a root-relative path absolute. Non-ASCII slugs are
+// absURL makes a URL of the site absolute. Non-ASCII slugs are
 // percent-encoded because sitemaps.org and RSS want URIs, not IRIs, and
 // html/template encodes the same links the same way in the pages.
 func absURL(s *site.Site, p string) string {

@@ -32,7 +32,11 @@ var update = flag.Bool("update", false, "update golden files")
 // section, a script element and an XML element if written raw.
 const nastyTitle = `Envoy: "<script>alert('x')</script>" & ]]> <b>not bold</b>`
 
+// base is the test site's base_url; its URLs start with its path, /news/.
 const base = "https://example.org/news/"
+
+// origin is base without its path.
+const origin = "https://example.org"
 
 // testSite is a small digest built by hand, so that the feeds depend on
 // nothing but this package. Its articles are newest first, as the caller
@@ -52,7 +56,7 @@ func testSite(t *testing.T) *site.Site {
 		return d
 	}
 	tag := func(name, slug string) *site.Tag {
-		return &site.Tag{Name: name, Slug: slug, URL: "/tags/" + slug + "/"}
+		return &site.Tag{Name: name, Slug: slug, URL: s.URL("/tags/" + slug + "/")}
 	}
 	korea, china, cafe := tag("North Korea", "north-korea"), tag("China", "china"), tag("Café", "café")
 	s.Articles = []*site.Article{
@@ -68,7 +72,7 @@ func testSite(t *testing.T) *site.Site {
 				Image:     "/images/envoy.jpg",
 				ImageAlt:  "The envoys",
 			},
-			URL:  "/2017/05/16/envoy/",
+			URL:  s.URL("/2017/05/16/envoy/"),
 			Tags: []*site.Tag{korea, china},
 			HTML: spool.Mem("<p>President Moon sends <em>special envoys</em> to four capitals.</p>\n<p>A raw CDATA end ]]> in the body.</p>\n"),
 		},
@@ -78,7 +82,7 @@ func testSite(t *testing.T) *site.Site {
 				Date:    at("2017-05-14 10:00"),
 				Summary: "Xi opens the forum.",
 			},
-			URL:  "/2017/05/14/belt-and-road-forum/",
+			URL:  s.URL("/2017/05/14/belt-and-road-forum/"),
 			Tags: []*site.Tag{china},
 			HTML: spool.Mem("<p>Twenty-nine heads of state attend.</p>\n"),
 		},
@@ -91,19 +95,24 @@ func testSite(t *testing.T) *site.Site {
 				Summary:   "Coffee and talks.",
 				Image:     "https://cdn.example.com/cafe.png",
 			},
-			URL:  "/2017/05/10/café-diplomacy/",
+			URL:  s.URL("/2017/05/10/café-diplomacy/"),
 			Tags: []*site.Tag{cafe},
 			HTML: spool.Mem("<p>Over coffee.</p>"),
 		},
 	}
 	for _, a := range s.Articles {
-		a.Summary = a.Article.Summary // as the site model fills it in
+		// as the site model fills them in
+		a.Summary = a.Article.Summary
+		a.Image = a.Article.Image
+		if strings.HasPrefix(a.Image, "/") {
+			a.Image = s.URL(a.Image)
+		}
 	}
 	return s
 }
 
 func homeChannel(s *site.Site, path string) Channel {
-	return Channel{Title: s.Title, Description: "News from Asia", URL: "/", Path: path, Articles: s.Articles}
+	return Channel{Title: s.Title, Description: "News from Asia", URL: s.URL("/"), Path: s.URL(path), Articles: s.Articles}
 }
 
 // renderers are the three feed formats with the file the site publishes
@@ -227,7 +236,7 @@ func TestParse(t *testing.T) {
 
 func checkItem(t *testing.T, it *gofeed.Item, a *site.Article) {
 	t.Helper()
-	link := base + strings.TrimPrefix(a.URL, "/")
+	link := origin + a.URL
 	link = strings.ReplaceAll(link, "é", "%C3%A9")
 	if it.Title != a.Title {
 		t.Errorf("item title = %q; want %q", it.Title, a.Title)
@@ -362,11 +371,11 @@ func TestTagChannel(t *testing.T) {
 	s := testSite(t)
 	ch := Channel{
 		Title:    "China — T",
-		URL:      "/tags/china/",
+		URL:      "/news/tags/china/",
 		Articles: s.Articles[:2],
 	}
 	for _, r := range renderers[:2] {
-		ch.Path = "/tags/china/" + r.file
+		ch.Path = "/news/tags/china/" + r.file
 		f, err := gofeed.NewParser().Parse(bytes.NewReader(render(t, s, ch, r.render)))
 		if err != nil {
 			t.Fatalf("%s: %v", ch.Path, err)
@@ -384,7 +393,7 @@ func TestEmpty(t *testing.T) {
 	s := testSite(t)
 	for _, r := range renderers {
 		t.Run(r.file, func(t *testing.T) {
-			ch := Channel{Title: "Nothing — T", URL: "/tags/nothing/", Path: "/tags/nothing/" + r.file}
+			ch := Channel{Title: "Nothing — T", URL: "/news/tags/nothing/", Path: "/news/tags/nothing/" + r.file}
 			data := render(t, s, ch, r.render)
 			if again := render(t, s, ch, r.render); !bytes.Equal(data, again) {
 				t.Fatalf("two renderings differ:\n%s\n%s", data, again)
@@ -443,7 +452,7 @@ func TestDeterministic(t *testing.T) {
 }
 
 func sitemapURLs(s *site.Site) []URL {
-	urls := []URL{{Loc: "/"}, {Loc: "/tags/café/"}}
+	urls := []URL{{Loc: "/news/"}, {Loc: "/news/tags/café/"}}
 	for _, a := range s.Articles {
 		urls = append(urls, URL{Loc: a.URL, LastMod: itemUpdated(a)})
 	}
@@ -475,7 +484,7 @@ func TestSitemap(t *testing.T) {
 	}
 	for i, u := range urls {
 		got := set.URLs[i]
-		if want := strings.ReplaceAll(base+strings.TrimPrefix(u.Loc, "/"), "é", "%C3%A9"); got.Loc != want {
+		if want := strings.ReplaceAll(origin+u.Loc, "é", "%C3%A9"); got.Loc != want {
 			t.Errorf("loc = %q; want %q", got.Loc, want)
 		}
 		if u.LastMod.IsZero() {
@@ -489,7 +498,7 @@ func TestSitemap(t *testing.T) {
 }
 
 func TestRobots(t *testing.T) {
-	want := "User-agent: *\nAllow: /\nSitemap: https://example.org/news/sitemap.xml\n"
+	want := "User-agent: *\nAllow: /news/\nSitemap: https://example.org/news/sitemap.xml\n"
 	if got := string(Robots(testSite(t))); got != want {
 		t.Errorf("Robots = %q; want %q", got, want)
 	}
@@ -497,14 +506,14 @@ func TestRobots(t *testing.T) {
 
 func TestImageURL(t *testing.T) {
 	s := testSite(t)
-	for _, tt := range []struct{ in, want string }{
+	for _, tt := range []struct{ in, want string }{ // in as the site model gives it
 		{"", ""},
-		{"/images/a.jpg", base + "images/a.jpg"},
+		{"/news/images/a.jpg", base + "images/a.jpg"},
 		{"a.jpg", base + "2017/05/16/envoy/a.jpg"},
 		{"https://cdn.example.com/a.jpg", "https://cdn.example.com/a.jpg"},
 		{"//cdn.example.com/a.jpg", "https://cdn.example.com/a.jpg"},
 	} {
-		a := &site.Article{Article: &content.Article{Image: tt.in}, URL: "/2017/05/16/envoy/"}
+		a := &site.Article{Article: &content.Article{}, Image: tt.in, URL: "/news/2017/05/16/envoy/"}
 		if got := imageURL(s, a); got != tt.want {
 			t.Errorf("imageURL(%q) = %q; want %q", tt.in, got, tt.want)
 		}
@@ -602,8 +611,8 @@ func TestSitemapIndex(t *testing.T) {
 	for i := range urls {
 		urls[i] = URL{Loc: fmt.Sprintf("/a/%d/", i), LastMod: time.Date(2017, 1, 1+i%28, 0, 0, 0, 0, time.UTC)}
 	}
-	files := SitemapFiles(urls)
-	if len(files) != 4 || files[0].Path != "/sitemap.xml" || files[3].Path != "/sitemap-3.xml" || len(files[3].URLs) != 3 {
+	files := SitemapFiles(s, urls)
+	if len(files) != 4 || files[0].URL != "/news/sitemap.xml" || files[3].URL != "/news/sitemap-3.xml" || len(files[3].URLs) != 3 {
 		t.Fatalf("SitemapFiles(%d URLs) = %d files", len(urls), len(files))
 	}
 	index, err := SitemapIndex(s, files)
@@ -628,10 +637,10 @@ func TestSitemapIndex(t *testing.T) {
 			t.Fatal(err)
 		}
 		if n := strings.Count(string(data), "<url>"); n > MaxSitemapURLs {
-			t.Errorf("%s lists %d URLs; at most %d allowed", f.Path, n, MaxSitemapURLs)
+			t.Errorf("%s lists %d URLs; at most %d allowed", f.URL, n, MaxSitemapURLs)
 		}
 	}
-	if files := SitemapFiles(urls[:10]); len(files) != 1 || len(files[0].URLs) != 10 {
+	if files := SitemapFiles(s, urls[:10]); len(files) != 1 || len(files[0].URLs) != 10 {
 		t.Errorf("a small site has %d sitemap files", len(files))
 	}
 }

@@ -11,7 +11,7 @@ import (
 
 // URL is one page listed in the sitemap.
 type URL struct {
-	Loc     string    // root-relative
+	Loc     string    // root-relative, with the site's path
 	LastMod time.Time // zero: omitted
 }
 
@@ -46,21 +46,21 @@ func Sitemap(s *site.Site, urls []URL) ([]byte, error) {
 
 // SitemapFile is one file of a site's sitemap.
 type SitemapFile struct {
-	Path string // root-relative
+	URL  string // root-relative, with the site's path
 	URLs []URL  // the part it lists; nil for the index
 }
 
-// SitemapFiles splits urls into the files of the sitemap: /sitemap.xml
+// SitemapFiles splits urls into the files of s's sitemap: /sitemap.xml
 // alone when it can list them all, else /sitemap.xml as a sitemap index
 // over /sitemap-1.xml, /sitemap-2.xml, … of at most MaxSitemapURLs each.
-func SitemapFiles(urls []URL) []SitemapFile {
+func SitemapFiles(s *site.Site, urls []URL) []SitemapFile {
 	if len(urls) <= MaxSitemapURLs {
-		return []SitemapFile{{Path: "/sitemap.xml", URLs: urls}}
+		return []SitemapFile{{URL: s.URL("/sitemap.xml"), URLs: urls}}
 	}
-	files := []SitemapFile{{Path: "/sitemap.xml"}}
+	files := []SitemapFile{{URL: s.URL("/sitemap.xml")}}
 	for i := 0; i < len(urls); i += MaxSitemapURLs {
 		files = append(files, SitemapFile{
-			Path: fmt.Sprintf("/sitemap-%d.xml", i/MaxSitemapURLs+1),
+			URL:  s.URL(fmt.Sprintf("/sitemap-%d.xml", i/MaxSitemapURLs+1)),
 			URLs: urls[i:min(len(urls), i+MaxSitemapURLs)],
 		})
 	}
@@ -89,7 +89,7 @@ func SitemapIndex(s *site.Site, files []SitemapFile) ([]byte, error) {
 				newest = u.LastMod
 			}
 		}
-		e := sitemapEntry{Loc: absURL(s, f.Path)}
+		e := sitemapEntry{Loc: absURL(s, f.URL)}
 		if !newest.IsZero() {
 			e.LastMod = newest.Format(time.RFC3339)
 		}
@@ -98,8 +98,8 @@ func SitemapIndex(s *site.Site, files []SitemapFile) ([]byte, error) {
 	return marshalXML(new(bytes.Buffer), idx, 100*len(idx.Sitemaps))
 }
 
-// Robots is robots.txt: everything may be crawled, and the sitemap is
-// announced so crawlers find it without being told.
+// Robots is robots.txt: everything of the site may be crawled, and the
+// sitemap is announced so crawlers find it without being told.
 func Robots(s *site.Site) []byte {
-	return fmt.Appendf(nil, "User-agent: *\nAllow: /\nSitemap: %s\n", absURL(s, "/sitemap.xml"))
+	return fmt.Appendf(nil, "User-agent: *\nAllow: %s\nSitemap: %s\n", s.Path, absURL(s, s.URL("/sitemap.xml")))
 }

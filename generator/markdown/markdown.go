@@ -2,6 +2,10 @@
 //
 // Bodies get GitHub-flavoured Markdown (tables, strikethrough, autolinks,
 // task lists), footnotes, typographic quotes and dashes, and heading IDs.
+// A link or image to a path from the site's root ("/2017/05/31/…") is a
+// link within the site, so it gets the site's path when the site is
+// published below its host's root; every other destination is kept as
+// written.
 // Raw HTML in Markdown is escaped, so it shows as text and never runs,
 // and goldmark's link filter empties javascript: and similar link and image
 // URLs, unless the site sets unsafe_html, which passes both through.
@@ -36,8 +40,9 @@ type Renderer struct {
 }
 
 // New returns a Renderer; unsafeHTML passes raw HTML through instead of
-// escaping it.
-func New(unsafeHTML bool) *Renderer {
+// escaping it, and sitePath is the site's path (config.Config.Path), which
+// links to paths from the site's root are given.
+func New(unsafeHTML bool, sitePath string) *Renderer {
 	var rendererOpts []renderer.Option
 	if unsafeHTML {
 		rendererOpts = append(rendererOpts, ghtml.WithUnsafe())
@@ -45,12 +50,44 @@ func New(unsafeHTML bool) *Renderer {
 		rendererOpts = append(rendererOpts, renderer.WithNodeRenderers(
 			util.Prioritized(escapeRawHTML{}, 100)))
 	}
+	parserOpts := []parser.Option{parser.WithAutoHeadingID()}
+	if sitePath != "/" && sitePath != "" {
+		parserOpts = append(parserOpts, parser.WithASTTransformers(util.Prioritized(sitePaths(sitePath), 100)))
+	}
 	md := goldmark.New(
 		goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.Typographer),
-		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+		goldmark.WithParserOptions(parserOpts...),
 		goldmark.WithRendererOptions(rendererOpts...),
 	)
 	return &Renderer{md: md}
+}
+
+// sitePaths is the site's path, given to the destination of every link
+// and image that starts at the site's root. "//host/x" names a host (and
+// browsers read "/\\host/x" alike), so it is left alone, as are URLs with a
+// scheme, relative paths and anchors.
+type sitePaths string
+
+func (p sitePaths) Transform(doc *ast.Document, _ text.Reader, _ parser.Context) {
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Link:
+			n.Destination = p.prefix(n.Destination)
+		case *ast.Image:
+			n.Destination = p.prefix(n.Destination)
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+func (p sitePaths) prefix(dest []byte) []byte {
+	if len(dest) == 0 || dest[0] != '/' || (len(dest) > 1 && (dest[1] == '/' || dest[1] == '\\')) {
+		return dest
+	}
+	return append([]byte(p), dest[1:]...)
 }
 
 // Result is a rendered body.

@@ -33,9 +33,9 @@ func TestGolden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		checkGolden(t, "testdata/"+name+".html", []byte(New(false).Render(src).HTML))
+		checkGolden(t, "testdata/"+name+".html", []byte(New(false, "/").Render(src).HTML))
 		if unsafeDocs[name] {
-			checkGolden(t, "testdata/"+name+".unsafe.html", []byte(New(true).Render(src).HTML))
+			checkGolden(t, "testdata/"+name+".unsafe.html", []byte(New(true, "/").Render(src).HTML))
 		}
 	}
 }
@@ -83,7 +83,7 @@ func TestFeatures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := string(New(false).Render(src).HTML)
+	out := string(New(false, "/").Render(src).HTML)
 	for _, tt := range []struct{ feature, want string }{
 		{"table", `<th style="text-align:right">Tests</th>`},
 		{"strikethrough", "<del>and more</del>"},
@@ -117,7 +117,7 @@ func TestFeatures(t *testing.T) {
 func TestRawHTML(t *testing.T) {
 	src := []byte("Inline <b onclick=\"alert(1)\">bold</b>.\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1))\n")
 
-	safe := string(New(false).Render(src).HTML)
+	safe := string(New(false, "/").Render(src).HTML)
 	for _, want := range []string{
 		"Inline &lt;b onclick=&#34;alert(1)&#34;&gt;bold&lt;/b&gt;.",
 		"<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>",
@@ -130,7 +130,7 @@ func TestRawHTML(t *testing.T) {
 		t.Errorf("safe: raw HTML passed:\n%s", safe)
 	}
 
-	unsafe := string(New(true).Render(src).HTML)
+	unsafe := string(New(true, "/").Render(src).HTML)
 	for _, want := range []string{`Inline <b onclick="alert(1)">bold</b>.`, "<script>alert(1)</script>"} {
 		if !strings.Contains(unsafe, want) {
 			t.Errorf("unsafe: output lacks %q:\n%s", want, unsafe)
@@ -179,7 +179,7 @@ func TestSummary(t *testing.T) {
 		{"Unicode", "Société Générale: 北朝鮮。", "Société Générale: 北朝鮮。"},
 	} {
 		for _, unsafe := range []bool{false, true} {
-			if got := New(unsafe).Render([]byte(tt.src)).Summary; got != tt.want {
+			if got := New(unsafe, "/").Render([]byte(tt.src)).Summary; got != tt.want {
 				t.Errorf("%s: Summary(%q) (unsafe %v) = %q; want %q", tt.name, tt.src, unsafe, got, tt.want)
 			}
 		}
@@ -202,7 +202,7 @@ func TestHeadingIDs(t *testing.T) {
 		{"#\n## \n", []string{"heading", "heading-1"}},
 		{"Setext\n======", []string{"setext"}},
 	} {
-		out := string(New(false).Render([]byte(tt.src)).HTML)
+		out := string(New(false, "/").Render([]byte(tt.src)).HTML)
 		got := idsOf(out)
 		if strings.Join(got, " ") != strings.Join(tt.want, " ") {
 			t.Errorf("IDs of %q = %q; want %q\n%s", tt.src, got, tt.want, out)
@@ -223,7 +223,7 @@ func idsOf(html string) []string {
 // TestConcurrent renders from many goroutines with one Renderer; run with
 // -race. Heading IDs must not leak from one document into another.
 func TestConcurrent(t *testing.T) {
-	r := New(false)
+	r := New(false, "/")
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Go(func() {
@@ -257,7 +257,7 @@ func FuzzRender(f *testing.F) {
 	for _, s := range []string{"", "# x\n\nPara *one*.", "| a |\n| - |\n| <script> |", "[^1]\n\n[^1]: x", "<https://x/<script>>", "[a](<javascript:x>)"} {
 		f.Add([]byte(s), false)
 	}
-	safe, unsafe := New(false), New(true)
+	safe, unsafe := New(false, "/"), New(true, "/")
 	f.Fuzz(func(t *testing.T, src []byte, isUnsafe bool) {
 		r := safe
 		if isUnsafe {
@@ -299,7 +299,7 @@ var references = []string{
 // noncharacters give U+FFFD in the HTML and the summary.
 func TestNoBadCharacters(t *testing.T) {
 	for _, unsafe := range []bool{false, true} {
-		r := New(unsafe)
+		r := New(unsafe, "/")
 		for _, src := range references {
 			got := r.Render([]byte(src))
 			if i, c, _ := chars.Find(string(got.HTML)); i >= 0 {
@@ -307,6 +307,36 @@ func TestNoBadCharacters(t *testing.T) {
 			}
 			if i, c, _ := chars.Find(got.Summary); i >= 0 {
 				t.Errorf("Render(%q) (unsafe %v) has summary %q; holds %U", src, unsafe, got.Summary, c)
+			}
+		}
+	}
+}
+
+// TestSiteLinks renders links and images of every kind on a site published
+// at /my-digest/ and at its host's root: only paths from the site's root
+// get the site's path.
+func TestSiteLinks(t *testing.T) {
+	for _, tt := range []struct{ src, root, sub string }{
+		{"[a](/2017/05/31/envoy/)", `href="/2017/05/31/envoy/"`, `href="/my-digest/2017/05/31/envoy/"`},
+		{"[a](/)", `href="/"`, `href="/my-digest/"`},
+		{"[a](/tags/north-korea/#top)", `href="/tags/north-korea/#top"`, `href="/my-digest/tags/north-korea/#top"`},
+		{"[a](/search/?q=china)", `href="/search/?q=china"`, `href="/my-digest/search/?q=china"`},
+		{"![map](/images/map.svg)", `src="/images/map.svg"`, `src="/my-digest/images/map.svg"`},
+		{"[a][ref]\n\n[ref]: /archive/", `href="/archive/"`, `href="/my-digest/archive/"`},
+		{"[a](2017/05/)", `href="2017/05/"`, `href="2017/05/"`},
+		{"[a](../about/)", `href="../about/"`, `href="../about/"`},
+		{"[a](#notes)", `href="#notes"`, `href="#notes"`},
+		{"[a](https://example.org/x/)", `href="https://example.org/x/"`, `href="https://example.org/x/"`},
+		{"[a](//example.org/x/)", `href="//example.org/x/"`, `href="//example.org/x/"`},
+		{`[a](/\example.org/x/)`, `href="/%5Cexample.org/x/"`, `href="/%5Cexample.org/x/"`},
+		{"[a](mailto:curator@example.org)", `href="mailto:curator@example.org"`, `href="mailto:curator@example.org"`},
+		{"<https://example.org/y/>", `href="https://example.org/y/"`, `href="https://example.org/y/"`},
+		{"See /2017/05/ in text.", `See /2017/05/ in text.`, `See /2017/05/ in text.`},
+	} {
+		for _, c := range []struct{ path, want string }{{"/", tt.root}, {"/my-digest/", tt.sub}} {
+			out := string(New(false, c.path).Render([]byte(tt.src)).HTML)
+			if !strings.Contains(out, c.want) {
+				t.Errorf("site path %s: %q renders as %q; want it to hold %s", c.path, tt.src, out, c.want)
 			}
 		}
 	}

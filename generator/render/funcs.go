@@ -18,17 +18,37 @@ import (
 // metadata and JSON-LD. Funcs lists them with the others.
 
 // absURL makes a link absolute with the site's base_url: a root-relative
-// path ("/images/map.svg") is joined to it, percent-encoding what a URI
-// may not hold (slugs in any script), and a URL that already names its
-// scheme ("https://…", "//…") is returned as it is.
+// URL, such as the site's URLs, which start with its path, is joined to
+// its scheme and host, and a relative path to base_url itself,
+// percent-encoding what a URI may not hold (slugs in any script); a URL
+// that already names its scheme or host ("https://…", "//…") is returned
+// as it is.
 func absURL(cfg *config.Config, p string) string {
-	if strings.HasPrefix(p, "//") {
-		return p
-	}
-	if u, err := url.Parse(p); err == nil && u.Scheme != "" {
+	if isFull(p) {
 		return p
 	}
 	return cfg.AbsURL(p)
+}
+
+// siteURL is the template function url: the URL on the site of a path
+// from its root, such as "/tags/" or "/images/logo.svg", which starts
+// with the site's path; a URL that names its scheme or host is returned
+// as it is.
+func siteURL(cfg *config.Config, p string) string {
+	if isFull(p) {
+		return p
+	}
+	return cfg.URL(p)
+}
+
+// isFull reports whether p names its scheme ("https://…", "mailto:…") or
+// its host ("//…"), so that it is no path of the site.
+func isFull(p string) bool {
+	if strings.HasPrefix(p, "//") {
+		return true
+	}
+	u, err := url.Parse(p)
+	return err == nil && u.Scheme != ""
 }
 
 // dict makes a map from pairs of keys and values, for jsonld:

@@ -93,9 +93,10 @@ func TestDict(t *testing.T) {
 func TestAbsURL(t *testing.T) {
 	cfg := testConfig(t)
 	for _, tt := range []struct{ in, want string }{
-		{"/images/map.svg", "https://example.org/news/images/map.svg"},
-		{"/tags/société/", "https://example.org/news/tags/soci%C3%A9t%C3%A9/"},
-		{"/tags/soci%C3%A9t%C3%A9/", "https://example.org/news/tags/soci%C3%A9t%C3%A9/"},
+		{"/news/images/map.svg", "https://example.org/news/images/map.svg"},
+		{"images/map.svg", "https://example.org/news/images/map.svg"},
+		{"/news/tags/société/", "https://example.org/news/tags/soci%C3%A9t%C3%A9/"},
+		{"/news/tags/soci%C3%A9t%C3%A9/", "https://example.org/news/tags/soci%C3%A9t%C3%A9/"},
 		{"https://cdn.example.com/a.jpg", "https://cdn.example.com/a.jpg"},
 		{"//cdn.example.com/a.jpg", "//cdn.example.com/a.jpg"},
 	} {
@@ -105,9 +106,32 @@ func TestAbsURL(t *testing.T) {
 	}
 }
 
+func TestSiteURL(t *testing.T) {
+	for _, tt := range []struct{ base, in, want string }{
+		{"https://example.org/", "/", "/"},
+		{"https://example.org/", "/tags/", "/tags/"},
+		{"https://example.org/", "style.css", "/style.css"},
+		{"https://example.org/news/", "/", "/news/"},
+		{"https://example.org/news/", "/tags/", "/news/tags/"},
+		{"https://example.org/news/", "style.css", "/news/style.css"},
+		{"https://example.org/news/", "/images/logo.svg", "/news/images/logo.svg"},
+		{"https://example.org/news/", "https://cdn.example.com/a.js", "https://cdn.example.com/a.js"},
+		{"https://example.org/news/", "//cdn.example.com/a.js", "//cdn.example.com/a.js"},
+		{"https://example.org/news/", "mailto:curator@example.org", "mailto:curator@example.org"},
+	} {
+		cfg, err := config.Parse([]byte("base_url: " + tt.base + "\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := siteURL(cfg, tt.in); got != tt.want {
+			t.Errorf("base %s: url %q = %q; want %q", tt.base, tt.in, got, tt.want)
+		}
+	}
+}
+
 func TestListItems(t *testing.T) {
 	cfg := testConfig(t)
-	items := listItems(cfg, []*site.Article{{URL: "/2017/05/31/a/"}, {URL: "/2017/05/30/b/"}})
+	items := listItems(cfg, []*site.Article{{URL: "/news/2017/05/31/a/"}, {URL: "/news/2017/05/30/b/"}})
 	got, err := jsonLD(map[string]any{"itemListElement": items})
 	if err != nil {
 		t.Fatal(err)

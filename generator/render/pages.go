@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/digest/digest/generator/config"
 	"github.com/digest/digest/generator/site"
 )
 
@@ -15,7 +16,7 @@ type Data struct {
 	Kind        string // one of Kinds, or "alias"
 	Title       string // the page's own title, without the site's
 	Description string // for the description meta tag
-	URL         string // root-relative, ending in /
+	URL         string // root-relative, with the site's path; see config.URL
 	Permalink   string // absolute, from base_url
 
 	Article *site.Article // article
@@ -46,7 +47,7 @@ type Data struct {
 type Feed struct {
 	Type  string // MIME type
 	Title string
-	URL   string // root-relative
+	URL   string // root-relative, with the site's path
 }
 
 // Editions are the articles of the page's Pager grouped by day, for home,
@@ -74,9 +75,9 @@ const (
 // SiteFeeds are the whole site's feeds.
 func SiteFeeds(s *site.Site) []Feed {
 	return []Feed{
-		{Type: RSS, Title: s.Title + " (RSS)", URL: "/feed.xml"},
-		{Type: Atom, Title: s.Title + " (Atom)", URL: "/atom.xml"},
-		{Type: JSONFeed, Title: s.Title + " (JSON Feed)", URL: "/feed.json"},
+		{Type: RSS, Title: s.Title + " (RSS)", URL: s.URL("/feed.xml")},
+		{Type: Atom, Title: s.Title + " (Atom)", URL: s.URL("/atom.xml")},
+		{Type: JSONFeed, Title: s.Title + " (JSON Feed)", URL: s.URL("/feed.json")},
 	}
 }
 
@@ -112,10 +113,11 @@ func SourceDescription(s *site.Site, src *site.Source) string {
 	return "Stories from " + src.Name + " in " + s.Title
 }
 
-// FilePath is where the page at a root-relative URL is written: clean URLs
-// are folders with an index.html.
-func FilePath(url string) string {
-	p := strings.TrimPrefix(url, "/")
+// FilePath is where the file at one of the site's URLs is written, from
+// the output folder: the site's path is left out, and clean URLs are
+// folders with an index.html.
+func FilePath(cfg *config.Config, url string) string {
+	p := strings.TrimPrefix(cfg.SitePath(url), "/")
 	if p == "" || strings.HasSuffix(p, "/") {
 		return p + "index.html"
 	}
@@ -127,10 +129,11 @@ func FilePath(url string) string {
 func Pages(s *site.Site) iter.Seq[*Data] {
 	return func(yield func(*Data) bool) {
 		feeds := &Feeds{Links: SiteFeeds(s)}
+		// page is a page of the site; url is its URL, with the site's path.
 		page := func(kind, title, url string) *Data {
 			return &Data{Site: s, Kind: kind, Title: title, Description: s.Description, URL: url, Permalink: s.AbsURL(url), Feeds: feeds}
 		}
-		for _, p := range site.Paginate(s.Articles, s.PageSize, "/") {
+		for _, p := range site.Paginate(s.Articles, s.PageSize, s.URL("/")) {
 			d := page("home", "", p.URL)
 			d.Pager = p
 			if !yield(d) {
@@ -164,7 +167,7 @@ func Pages(s *site.Site) iter.Seq[*Data] {
 				return
 			}
 		}
-		if !yield(page("tags", "Tags", "/tags/")) {
+		if !yield(page("tags", "Tags", s.URL("/tags/"))) {
 			return
 		}
 		// list yields the pages of a tag's or a source's paginated list.
@@ -187,7 +190,7 @@ func Pages(s *site.Site) iter.Seq[*Data] {
 		}
 		var sources []*site.Source
 		if s.Outputs.Sources {
-			if !yield(page("sources", "Sources", "/sources/")) {
+			if !yield(page("sources", "Sources", s.URL("/sources/"))) {
 				return
 			}
 			sources = s.Sources
@@ -223,13 +226,13 @@ func Pages(s *site.Site) iter.Seq[*Data] {
 				return
 			}
 		}
-		if !yield(page("archive", "Archive", "/archive/")) {
+		if !yield(page("archive", "Archive", s.URL("/archive/"))) {
 			return
 		}
-		if s.Outputs.Search && !yield(page("search", "Search", "/search/")) {
+		if s.Outputs.Search && !yield(page("search", "Search", s.URL("/search/"))) {
 			return
 		}
-		yield(page("404", "Page not found", "/404.html"))
+		yield(page("404", "Page not found", s.URL("/404.html")))
 	}
 }
 

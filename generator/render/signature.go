@@ -117,7 +117,7 @@ func NewSigner(s *site.Site, t *Templates) *Signer {
 // each field of it that templates can read.
 func configSum(c *config.Config) uint64 {
 	h := newHasher()
-	str(h, c.Title, c.Description, c.BaseURL, c.Language, c.Author, c.Permalink, c.Timezone, c.Location.String(),
+	str(h, c.Title, c.Description, c.BaseURL, c.Path, c.Language, c.Author, c.Permalink, c.Timezone, c.Location.String(),
 		fmt.Sprint(c.Params), fmt.Sprint(c.TagAliases), strconv.FormatBool(c.UnsafeHTML),
 		strconv.FormatBool(c.NoBaseURL), fmt.Sprintf("%+v", c.Outputs))
 	num(h, uint64(c.PageSize), uint64(c.FeedSize))

@@ -247,6 +247,7 @@ func Funcs(cfg *config.Config) template.FuncMap {
 		"date": func(layout string, t time.Time) string { return t.Format(layout) },
 		"iso":  func(t time.Time) string { return t.Format(time.RFC3339) },
 		"abs":  func(p string) string { return absURL(cfg, p) },
+		"url":  func(p string) string { return siteURL(cfg, p) },
 		"plural": func(n int, one, many string) string {
 			if n == 1 {
 				return "1 " + one

@@ -13,6 +13,7 @@ import (
 	"cmp"
 	"html/template"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -46,10 +47,14 @@ type Site struct {
 	Aliases map[string]string
 }
 
-// Article is one published article with its place in the site.
+// Article is one published article with its place in the site. Its URLs,
+// like every URL of the model, start with the site's path (config.URL).
 type Article struct {
 	*content.Article
-	URL     string
+	URL string
+	// Image is the front matter's image as the site links to it: a path
+	// from the site's root made a URL of the site, anything else as given.
+	Image   string
 	Tags    []*Tag // in the order the front matter gives, merged by slug
 	Edition *Edition
 	HTML    spool.Text // the rendered body; see Body
@@ -170,12 +175,13 @@ func New(cfg *config.Config, c *content.Content, opts Options, render func(src [
 		return cmp.Compare(a.File, b.File)
 	})
 	for _, p := range c.Pages {
-		s.Pages = append(s.Pages, &Page{Page: p, URL: "/" + p.Name + "/"})
+		s.Pages = append(s.Pages, &Page{Page: p, URL: cfg.URL("/" + p.Name + "/")})
 	}
 	slices.SortFunc(s.Pages, func(a, b *Page) int { return cmp.Compare(a.URL, b.URL) })
 
 	for i, a := range s.Articles {
-		a.URL = cfg.ArticlePath(a.Slug, a.Date)
+		a.URL = cfg.URL(cfg.ArticlePath(a.Slug, a.Date))
+		a.Image = imageURL(cfg, a.Article.Image)
 		a.index = i
 	}
 	// These steps fill different fields of the articles, so they run side
@@ -184,7 +190,7 @@ func New(cfg *config.Config, c *content.Content, opts Options, render func(src [
 	var bodyErr error
 	wg.Go(func() { bodyErr = renderBodies(s, render, opts) })
 	wg.Go(func() {
-		s.Tags = buildTags(s.Articles, cfg.TagAliases)
+		s.Tags = buildTags(s.Articles, cfg.TagAliases, cfg.URL("/tags/"))
 		s.relatedKey = relatedKey(s.Articles)
 		if p := opts.Previous; p != nil && p.relatedKey == s.relatedKey && len(p.Articles) == len(s.Articles) {
 			reuseRelated(s.Articles, p.Articles)
@@ -193,7 +199,7 @@ func New(cfg *config.Config, c *content.Content, opts Options, render func(src [
 		}
 	})
 	wg.Go(func() {
-		s.Sources = buildSources(s.Articles)
+		s.Sources = buildSources(s.Articles, cfg.URL("/sources/"))
 		s.unlinkSources()
 	})
 	wg.Go(func() {
@@ -219,15 +225,15 @@ func (s *Site) buildCalendar() {
 		y, m, d := a.Date.Date()
 		day := time.Date(y, m, d, 0, 0, 0, 0, loc)
 		if ed == nil || !ed.Date.Equal(day) {
-			ed = &Edition{Date: day, URL: day.Format("/2006/01/02/")}
+			ed = &Edition{Date: day, URL: s.URL(day.Format("/2006/01/02/"))}
 			ed.Day = ed
 			s.Editions = append(s.Editions, ed)
 			first := time.Date(y, m, 1, 0, 0, 0, 0, loc)
 			if mo == nil || !mo.Date.Equal(first) {
-				mo = &Month{Date: first, URL: first.Format("/2006/01/")}
+				mo = &Month{Date: first, URL: s.URL(first.Format("/2006/01/"))}
 				s.Months = append(s.Months, mo)
 				if yr == nil || yr.Date.Year() != y {
-					yr = &Year{Date: time.Date(y, 1, 1, 0, 0, 0, 0, loc), URL: first.Format("/2006/")}
+					yr = &Year{Date: time.Date(y, 1, 1, 0, 0, 0, 0, loc), URL: s.URL(first.Format("/2006/"))}
 					s.Years = append(s.Years, yr)
 				}
 				yr.Months = append(yr.Months, mo)
@@ -253,4 +259,14 @@ func GroupByEdition(articles []*Article) []*Edition {
 		groups = append(groups, &Edition{Date: a.Edition.Date, URL: a.Edition.URL, Articles: []*Article{a}, Day: a.Edition})
 	}
 	return groups
+}
+
+// imageURL is the URL of a front-matter image: "/images/map.svg" names a
+// file of layouts/static, so it is made a URL of the site; a relative
+// path (from the article's page) or a full URL is kept as written.
+func imageURL(cfg *config.Config, image string) string {
+	if strings.HasPrefix(image, "/") && !strings.HasPrefix(image, "//") {
+		return cfg.URL(image)
+	}
+	return image
 }

@@ -37,8 +37,9 @@ func sourceName(a *Article) string {
 // buildSources groups the articles, newest first, by the slug of their
 // source, sets each article's Publisher, and returns the sources A to Z.
 // A source's display name is the spelling most of its articles use, the
-// oldest article's breaking ties, as for tags.
-func buildSources(articles []*Article) []*Source {
+// oldest article's breaking ties, as for tags. A source's URL is index,
+// the URL of the source index, and its slug.
+func buildSources(articles []*Article, index string) []*Source {
 	type tally struct {
 		src       *Source
 		spellings spellings // first seen: the oldest article's
@@ -54,7 +55,7 @@ func buildSources(articles []*Article) []*Source {
 		}
 		t := bySlug[s]
 		if t == nil {
-			t = &tally{src: &Source{Slug: s, URL: "/sources/" + s + "/"}}
+			t = &tally{src: &Source{Slug: s, URL: index + s + "/"}}
 			bySlug[s] = t
 			order = append(order, t)
 		}

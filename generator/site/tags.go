@@ -21,8 +21,9 @@ func (t *Tag) Count() int { return len(t.Articles) }
 
 // buildTags merges the articles' tags by slug, after mapping synonyms
 // through aliases, and picks each tag's display name: the alias target,
-// else the spelling most articles use, else the first spelling seen.
-func buildTags(articles []*Article, aliases map[string]string) []*Tag {
+// else the spelling most articles use, else the first spelling seen. A
+// tag's URL is index, the URL of the tag index, and its slug.
+func buildTags(articles []*Article, aliases map[string]string, index string) []*Tag {
 	target := make(map[string]string, len(aliases)) // slug of synonym → target name
 	named := make(map[string]string, len(aliases))  // slug of target → target name
 	for from, to := range aliases {
@@ -54,7 +55,7 @@ func buildTags(articles []*Article, aliases map[string]string) []*Tag {
 				continue // two spellings of one tag on one article
 			}
 			if t == nil {
-				t = &tally{tag: &Tag{Slug: s, URL: "/tags/" + s + "/"}}
+				t = &tally{tag: &Tag{Slug: s, URL: index + s + "/"}}
 				bySlug[s] = t
 				order = append(order, t)
 			}

@@ -45,7 +45,7 @@ func (s *Site) fillAliases() {
 	s.Aliases = map[string]string{}
 	for _, a := range s.Articles {
 		for _, al := range a.Aliases {
-			s.Aliases[al] = a.URL
+			s.Aliases[s.URL(al)] = a.URL
 		}
 	}
 }
