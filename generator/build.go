@@ -19,6 +19,7 @@ package generator
 import (
 	"errors"
 	"io/fs"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -40,6 +41,10 @@ type Options struct {
 	Drafts  bool   // publish drafts
 	Future  bool   // publish articles dated after Now
 	BaseURL string // overrides site.yaml's base_url when set; errors blame --base-url
+	// Origin, when set, replaces the scheme and host of the base URL and
+	// keeps its path: the dev server serves the site at its own address,
+	// under the path it is published at.
+	Origin string
 	// Now is the build's time. It only decides which articles are in the
 	// future; nothing written depends on it.
 	Now time.Time
@@ -232,6 +237,9 @@ func (b *builder) load() error {
 	if b.opts.BaseURL != "" {
 		// The value is not site.yaml's: blame the flag it comes from.
 		errs.Add("--base-url", cfg.SetBaseURL(b.opts.BaseURL))
+	}
+	if b.opts.Origin != "" {
+		errs.Add(config.File, cfg.SetBaseURL(strings.TrimSuffix(b.opts.Origin, "/")+cfg.Path))
 	}
 	var c *content.Content
 	if b.keep != nil {

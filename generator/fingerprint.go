@@ -42,7 +42,7 @@ type Incremental interface {
 // modification time, so the same fingerprint means the same output.
 func fingerprint(opts Options, layouts fs.FS) (string, error) {
 	h := sha256.New()
-	fmt.Fprintf(h, "drafts=%t future=%t base=%q\n", opts.Drafts, opts.Future, opts.BaseURL)
+	fmt.Fprintf(h, "drafts=%t future=%t base=%q origin=%q\n", opts.Drafts, opts.Future, opts.BaseURL, opts.Origin)
 	fmt.Fprintln(h, executable())
 	if err := stamp(h, "site", opts.Site, config.File); err != nil {
 		return "", err

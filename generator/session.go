@@ -122,7 +122,7 @@ func (s *Session) Build(prev *Snapshot) (*Snapshot, *Stats, error) {
 	s.kept.mu.Lock()
 	s.kept.site = b.site
 	s.kept.mu.Unlock()
-	snap := &Snapshot{files: map[string]*File{}, lazy: b.searchIndex}
+	snap := &Snapshot{files: map[string]*File{}, lazy: b.searchIndex, path: b.cfg.Path}
 	var files []*File
 	for _, group := range []iter.Seq[output]{b.pages(), b.feeds(), b.sitemap(), b.static()} {
 		for o := range group {
@@ -153,6 +153,7 @@ func (s *Session) Build(prev *Snapshot) (*Snapshot, *Stats, error) {
 // when first asked for.
 type Snapshot struct {
 	mu    sync.Mutex
+	path  string // the site's path; see Path
 	files map[string]*File
 	// lazy lists the search index, made as a whole on first use, since
 	// its file names depend on its content.
@@ -192,6 +193,11 @@ func (s *Snapshot) file(name string) *File {
 	defer s.mu.Unlock()
 	return s.files[name]
 }
+
+// Path is the path the site is served at, the path of its base URL: "/",
+// or "/my-digest/" for a site published below its host's root. The names
+// of its files are paths from there.
+func (s *Snapshot) Path() string { return s.path }
 
 // Get returns the file at name, a slash path from the site root, or nil.
 func (s *Snapshot) Get(name string) *File {

@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/digest/digest/generator/config"
 	"github.com/digest/digest/generator/serve"
 )
 
@@ -36,7 +37,13 @@ func runServe(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "digest serve: %v\n", err)
 		return exitUsage
 	}
-	url := "http://" + ln.Addr().String() + "/"
+	origin := "http://" + ln.Addr().String()
+	// The site is served at the path it is published at; the server
+	// follows site.yaml if it changes, the URL printed here does not.
+	url := origin + "/"
+	if cfg, err := config.Load(os.DirFS(sf.site)); err == nil {
+		url = origin + cfg.Path
+	}
 	if os.Getenv("GOGC") == "" {
 		// The server holds the site and rebuilds it on every save; with Go's
 		// default the collector runs several times per rebuild. Trading
@@ -44,7 +51,9 @@ func runServe(e *env, args []string) int {
 		// 1.3 GB) takes a fifth off the time from save to served.
 		debug.SetGCPercent(300)
 	}
-	srv := serve.New(e.options(sf, url), e.stderr)
+	opts := e.options(sf, "")
+	opts.Origin = origin
+	srv := serve.New(opts, e.stderr)
 	// Watching starts before the first build, so that a fix saved while
 	// it runs is not missed.
 	watcher, err := srv.Watch(sf.site)

@@ -6,6 +6,9 @@
 //     writes to the output folder. Only files of the built site are served:
 //     a path with "..", however encoded, gets the 404 page, and nothing is
 //     ever read from disk by a request.
+//   - The site is served at the path of its base URL, as it is published:
+//     a site at https://someone.github.io/my-digest/ is served at
+//     /my-digest/, and / redirects there.
 //   - Clean URLs work with and without their final slash; a miss gets
 //     404.html with status 404.
 //   - Each rebuild is incremental (see generator.Session) and equals a full
@@ -30,6 +33,7 @@ import (
 	"io/fs"
 	"mime"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 	"sync"
@@ -226,7 +230,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "the site has not built yet:\n"+failure, http.StatusServiceUnavailable)
 		return
 	}
-	name, redirect, ok := lookup(snap, r.URL.Path)
+	name, redirect, ok := "", "", false
+	if rest, in := underPath(r.URL.Path, snap.Path()); in {
+		name, redirect, ok = lookup(snap, rest)
+		if redirect != "" {
+			redirect = snap.Path() + strings.TrimPrefix(redirect, "/")
+		}
+	} else if r.URL.Path == "/" || r.URL.Path+"/" == snap.Path() {
+		redirect = snap.Path()
+	}
 	status := http.StatusOK
 	switch {
 	case redirect != "":
@@ -258,6 +270,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(data)
 	}
+}
+
+// underPath is the path of a request from the site's root, when the
+// request is for a page of the site, which is served at sitePath.
+func underPath(urlPath, sitePath string) (string, bool) {
+	if p, err := url.PathUnescape(sitePath); err == nil {
+		sitePath = p // as the request's path is
+	}
+	rest, ok := strings.CutPrefix(urlPath, sitePath)
+	return "/" + rest, ok
 }
 
 // lookup finds the file for a request path: the file itself, or the

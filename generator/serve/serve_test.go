@@ -113,6 +113,53 @@ func TestServePaths(t *testing.T) {
 	}
 }
 
+// TestServeUnderPath serves a site whose base_url has a path at that path
+// on the server's own address, as digest serve does.
+func TestServeUnderPath(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "site.yaml"), "base_url: https://someone.github.io/my-digest/\n")
+	writeFile(t, filepath.Join(dir, "content", "a.md"), article+"See [China](/tags/china/).\n")
+	s := New(generator.Options{Site: os.DirFS(dir), Theme: theme, Origin: "http://127.0.0.1:1313"}, io.Discard)
+	if err := s.Rebuild(); err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s)
+	t.Cleanup(func() {
+		s.Close()
+		ts.Close()
+	})
+	for _, tt := range []struct {
+		path     string
+		status   int
+		location string // for a redirect
+		contains string
+	}{
+		{"/", 302, "/my-digest/", ""},
+		{"/?q=x", 302, "/my-digest/?q=x", ""},
+		{"/my-digest", 302, "/my-digest/", ""},
+		{"/my-digest/", 200, "", `<link rel="stylesheet" href="/my-digest/style.css">`},
+		{"/my-digest/2017/05/31/a-story/", 200, "", `<a href="/my-digest/tags/china/">China</a>`},
+		{"/my-digest/tags/china/", 200, "", `href="/my-digest/2017/05/31/a-story/"`},
+		{"/my-digest/tags/china", 302, "/my-digest/tags/china/", ""},
+		{"/my-digest/search?q=china", 302, "/my-digest/search/?q=china", ""},
+		{"/my-digest/style.css", 200, "", "{"},
+		{"/my-digest/search.js", 200, "", "search/"},
+		{"/my-digest/feed.xml", 200, "", "<link>http://127.0.0.1:1313/my-digest/2017/05/31/a-story/</link>"},
+		{"/my-digest/robots.txt", 200, "", "Sitemap: http://127.0.0.1:1313/my-digest/sitemap.xml"},
+		{"/my-digest/nope/", 404, "", `href="/my-digest/tags/"`},
+		{"/tags/china/", 404, "", "Page not found"},
+		{"/style.css", 404, "", "Page not found"},
+		{"/my-digestive/", 404, "", "Page not found"},
+		{"/my-digest/../etc/passwd", 404, "", "Page not found"},
+	} {
+		status, body, h := get(t, ts.URL+tt.path)
+		if status != tt.status || h.Get("Location") != tt.location || !strings.Contains(body, tt.contains) {
+			t.Errorf("GET %s = %d, Location %q, body has %q: %v; want %d, Location %q",
+				tt.path, status, h.Get("Location"), tt.contains, strings.Contains(body, tt.contains), tt.status, tt.location)
+		}
+	}
+}
+
 // stream opens the event stream and returns its lines.
 func stream(t *testing.T, ctx context.Context, url string) <-chan string {
 	t.Helper()
