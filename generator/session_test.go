@@ -92,9 +92,16 @@ func siteEdits(r *rand.Rand, fsys fstest.MapFS) []func() []string {
 			delete(fsys, f)
 			return []string{f}
 		},
-		func() []string { // change the configuration, moving the site to a path and back
-			base := []string{"https://bench.example.org/", "https://bench.example.org/sub/"}[r.IntN(2)]
-			fsys["site.yaml"] = &fstest.MapFile{Data: []byte(fmt.Sprintf("title: Bench %d\nbase_url: %s\ntimezone: Asia/Manila\npage_size: %d\n", r.IntN(100), base, 5+r.IntN(20)))}
+		func() []string { // change the configuration
+			fsys["site.yaml"] = &fstest.MapFile{Data: []byte(fmt.Sprintf("title: Bench %d\nbase_url: https://bench.example.org/\ntimezone: Asia/Manila\npage_size: %d\n", r.IntN(100), 5+r.IntN(20)))}
+			return []string{"site.yaml"}
+		},
+		func() []string { // move the site below a path, or back to its host's root, and nothing else
+			base := "base_url: https://bench.example.org/"
+			if !bytes.Contains(fsys["site.yaml"].Data, []byte("/sub/")) {
+				base += "sub/"
+			}
+			fsys["site.yaml"] = &fstest.MapFile{Data: replaceLine(fsys["site.yaml"].Data, "base_url:", base)}
 			return []string{"site.yaml"}
 		},
 		func() []string { // edit the about page
