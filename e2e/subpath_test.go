@@ -29,9 +29,10 @@ const subPath = "/my-digest/"
 // it in a folder of that name, serves the folder above it with a plain
 // file server, as a host serving several sites does, and crawls every
 // page from the site's first page: every link, stylesheet, script, image,
-// feed and search result must answer, and none may leave the path.
+// feed and search result must answer, and none may leave the path. It
+// runs before the parallel tests rather than beside them: its crawl and
+// theirs would share one browser on a busy machine.
 func TestSubPath(t *testing.T) {
-	t.Parallel()
 	shared := setup(t)
 	tmp := t.TempDir()
 	s := &suite{dir: filepath.Join(tmp, strings.Trim(subPath, "/")), browser: shared.browser, shots: shared.shots}
