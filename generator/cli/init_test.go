@@ -439,8 +439,12 @@ func TestInitGitHubPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := `href="` + baseURL + `/"`; !strings.Contains(string(index), want) {
-		t.Errorf("%s/index.html has no %s", upload, want)
+	// A project site lives below the repository's path: the canonical link
+	// is the whole address, and the stylesheet carries the path too.
+	for _, want := range []string{`href="` + baseURL + `/"`, `href="/my-digest/style.css"`} {
+		if !strings.Contains(string(index), want) {
+			t.Errorf("%s/index.html has no %s", upload, want)
+		}
 	}
 }
 
