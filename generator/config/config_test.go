@@ -387,12 +387,12 @@ var outputsErrorTests = []struct {
 	{
 		"a mapping in the list",
 		"disable:\n  - days\n  - {search: true}\n",
-		"site.yaml:3: want a name of a kind of output, not a mapping",
+		"site.yaml:3: want a name of a kind of output, not key: value pairs",
 	},
 	{
 		"a mapping instead of a list",
 		"disable:\n  days: true\n",
-		"site.yaml:2: want a name of a kind of output, not a mapping",
+		"site.yaml:2: want a name of a kind of output, not key: value pairs",
 	},
 }
 

@@ -64,7 +64,7 @@ func (ks *Kinds) UnmarshalYAML(n *yaml.Node) error {
 	var errs []string
 	for _, it := range items {
 		if it.Kind != yaml.ScalarNode {
-			errs = append(errs, fmt.Sprintf("line %d: want a name of a kind of output, not a %s", it.Line, nodeKind(it)))
+			errs = append(errs, fmt.Sprintf("line %d: want a name of a kind of output, not %s", it.Line, describe(it)))
 			continue
 		}
 		*ks = append(*ks, Kind{it.Value, it.Line})
@@ -73,16 +73,6 @@ func (ks *Kinds) UnmarshalYAML(n *yaml.Node) error {
 		return &yaml.TypeError{Errors: errs}
 	}
 	return nil
-}
-
-func nodeKind(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "mapping"
-	case yaml.SequenceNode:
-		return "list"
-	}
-	return "value"
 }
 
 // outputs works out Outputs from disable and enable, reporting every
