@@ -3,14 +3,22 @@
 // output. Build is the pipeline, step by step; the stages live in the
 // packages below this one:
 //
-//	config    site.yaml
+//	config    site.yaml, and which kinds of output the site has
 //	content   front matter and bodies → articles and pages
+//	chars     the characters text may hold, cleaned where it enters
 //	markdown  goldmark: bodies → HTML, summaries
-//	site      the model: order, tags, editions, archives, URLs, clashes
-//	render    html/template layouts → HTML pages
+//	slug      names → URL path segments
+//	site      the model: order, tags, sources, editions, archives, URLs
+//	render    html/template layouts → HTML pages; page signatures
 //	feed      RSS, Atom, JSON Feed, sitemap, robots.txt
-//	publish   the output folder: atomic swap, safety rules
+//	search    the index /search/ queries in the browser
+//	hosts     static hosts' limits, and the warning past them
+//	publish   the output folder: atomic swap, build state, safety rules
 //	spool     a scratch file for the bodies between the steps
+//	diag      problems, each naming its file and line
+//
+// Around it, cli is the command line and serve the dev server, which
+// builds through a Session. docs/architecture.md is the map.
 //
 // A build either writes everything or reports every problem it found, each
 // naming its file and line.

@@ -17,7 +17,8 @@ import (
 	"github.com/digest/digest/generator/spool"
 )
 
-// knownKeys are the front-matter keys with a meaning; see design.md.
+// knownKeys are the front-matter keys with a meaning; README.md
+// ("Writing an article") and docs/templates.md (Article) describe them.
 var knownKeys = []string{
 	"title", "date", "tags", "source", "source_url", "author", "summary",
 	"image", "image_alt", "image_credit", "draft", "updated", "slug", "aliases",
