@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"reflect"
 
-	"github.com/digest/digest/generator/config"
 	"strconv"
 
+	"github.com/digest/digest/generator/config"
+	"github.com/digest/digest/generator/content"
 	"github.com/digest/digest/generator/site"
 )
 
@@ -75,6 +76,11 @@ func NewSigner(s *site.Site, t *Templates) *Signer {
 			for _, y := range s.Years {
 				str(h, y.URL)
 				num(h, uint64(y.Count))
+				// The archive lists each year's months.
+				for _, m := range y.Months {
+					str(h, m.URL)
+					num(h, uint64(m.Count))
+				}
 			}
 		},
 		"Pages": func(h *hasher) {
@@ -291,3 +297,61 @@ func num(h *hasher, ns ...uint64) {
 }
 
 func (h *hasher) sum() uint64 { return uint64(*h) }
+
+// signed declares what the signature covers of the values a page's
+// templates reach from its Data, so a test can hold the built-in
+// templates to it (signature_contract_test.go). Each shape maps a field
+// or method to the shape of its value (or of a slice's elements): "" for a
+// value covered whole with nothing read below it but its length, "*" for
+// a value covered with all it holds. A field a shape does not list is not
+// covered. A date follows from its value's URL; a description, permalink
+// and feed links follow from the values hashed and the configuration.
+var signed = map[string]map[string]string{
+	"data": {
+		"Site": "site", "Kind": "", "Title": "", "Description": "", "URL": "", "Permalink": "", "Target": "",
+		"Feeds": "*", "Article": "article+", "NewerArticle": "article", "OlderArticle": "article",
+		"Page": "page", "Tag": "list", "Source": "list", "Pager": "pager", "Editions": "group",
+		"Edition": "edition", "NewerEdition": "edition", "OlderEdition": "edition",
+		"Month": "month", "Year": "year",
+	},
+	// site: the configuration is in the global signature; the
+	// collections are what NewSigner's collections hash.
+	"site": withFields(config.Config{}, "*", map[string]string{
+		"Articles": "site-article", "Tags": "list", "Sources": "list", "Editions": "site-edition",
+		"Months": "site-month", "Years": "site-year", "Pages": "page",
+	}),
+	// An article's digest: its file's Sum decides every front-matter value
+	// and the body.
+	"article": withFields(content.Article{}, "*", map[string]string{
+		"URL": "", "Image": "*", "Summary": "*", "Body": "*",
+		"Tags": "list-item", "Publisher": "list-item", "Edition": "site-edition",
+	}),
+	"article+": withFields(content.Article{}, "*", map[string]string{
+		"URL": "", "Image": "*", "Summary": "*", "Body": "*",
+		"Tags": "list-item", "Publisher": "list-item", "Edition": "site-edition", "Related": "article",
+	}),
+	"site-article": withFields(content.Article{}, "*", map[string]string{"URL": ""}),
+	"page":         withFields(content.Page{}, "*", map[string]string{"URL": "", "Summary": "*", "Body": "*"}),
+	"list":         {"Name": "", "URL": "", "Count": ""},
+	"list-item":    {"Name": "", "URL": ""},
+	"pager":        {"Number": "", "Total": "", "URL": "", "PrevURL": "", "NextURL": "", "First": "", "Items": "article"},
+	// group: an edition of the pager's items, made from them.
+	"group":        {"Date": "", "Day": "site-edition", "Articles": "article"},
+	"edition":      {"URL": "", "Date": "", "Articles": "article"},
+	"site-edition": {"URL": "", "Date": "", "Articles": ""},
+	"month":        {"URL": "", "Date": "", "Count": "", "Editions": "edition"},
+	"year":         {"URL": "", "Date": "", "Count": "", "Months": "month"},
+	"site-month":   {"URL": "", "Date": "", "Count": ""},
+	"site-year":    {"URL": "", "Date": "", "Count": "", "Months": "site-month"},
+}
+
+// withFields is fields with each exported field of the struct v added as
+// shape.
+func withFields(v any, shape string, fields map[string]string) map[string]string {
+	for _, f := range reflect.VisibleFields(reflect.TypeOf(v)) {
+		if _, set := fields[f.Name]; f.IsExported() && !set {
+			fields[f.Name] = shape
+		}
+	}
+	return fields
+}
