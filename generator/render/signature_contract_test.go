@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"os"
 	"reflect"
 	"slices"
@@ -11,6 +12,9 @@ import (
 	"testing"
 	"testing/fstest"
 	"text/template/parse"
+
+	"github.com/digest/digest/generator/content"
+	"github.com/digest/digest/generator/site"
 )
 
 // TestSignatureCoversTemplates walks each page kind's built-in templates
@@ -323,4 +327,134 @@ func (w *walker) elem(v value) (key, elem value) {
 		elem.typ = nil
 	}
 	return key, elem
+}
+
+// TestSignedIsHashed checks signed against the hashing code: changing
+// each value it declares hashed, on a page with every value set, changes
+// the signature of some page kind. Values that follow from others (see
+// signed) are left out.
+func TestSignedIsHashed(t *testing.T) {
+	derived := map[string]bool{"Kind": true, "Description": true, "Permalink": true, "Date": true}
+	tmpl, err := Load(os.DirFS("../../layouts"), testConfig(t), func(name string) string { return name + BuiltinSuffix })
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, d := fullSite(t)
+	sigs := func() []uint64 {
+		g := NewSigner(s, tmpl)
+		var out []uint64
+		for _, kind := range Kinds {
+			page := *d
+			page.Kind = kind
+			out = append(out, g.Sign(&page))
+		}
+		return out
+	}
+	before := sigs()
+	if slices.Contains(before, 0) {
+		t.Fatalf("signatures %v: a kind is not signed", before)
+	}
+	// A collection of .Site no template names is in no signature.
+	named := map[string]bool{}
+	for _, fields := range tmpl.siteFields {
+		for _, f := range fields {
+			named[f] = true
+		}
+	}
+	seen := map[string]bool{}
+	var visit func(v reflect.Value, shape, path string)
+	visit = func(v reflect.Value, shape, path string) {
+		if v.Kind() == reflect.Pointer {
+			if v.IsNil() || seen[fmt.Sprint(v.Pointer(), shape)] {
+				return
+			}
+			seen[fmt.Sprint(v.Pointer(), shape)] = true
+			v = v.Elem()
+		}
+		for _, name := range slices.Sorted(maps.Keys(signed[shape])) {
+			sub := signed[shape][name]
+			f := v.FieldByName(name)
+			switch {
+			case !f.IsValid() || derived[name] || (shape == "site" && !named[name]):
+				// A method, a value that follows from others or an
+				// unread collection.
+			case sub == "" || (sub == "*" && name == "Sum"):
+				old := reflect.ValueOf(f.Interface())
+				if !change(f) {
+					t.Errorf("%s.%s: the test cannot change a %s; teach change", path, name, f.Type())
+					continue
+				}
+				if slices.Equal(sigs(), before) {
+					t.Errorf("changing %s.%s leaves every signature as it was; signed says it is hashed", path, name)
+				}
+				f.Set(old)
+			case sub != "*" && f.Kind() == reflect.Slice:
+				for i := range f.Len() {
+					visit(f.Index(i), sub, path+"."+name)
+				}
+			case sub != "*":
+				visit(f, sub, path+"."+name)
+			}
+		}
+	}
+	visit(reflect.ValueOf(d), "data", "")
+}
+
+// change sets v to another value: a slice gets one more element.
+func change(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Uint64:
+		v.SetUint(v.Uint() + 1)
+	case reflect.Slice:
+		if v.Len() == 0 {
+			return false
+		}
+		v.Set(reflect.Append(v, v.Index(0)))
+	default:
+		return setOther(v)
+	}
+	return true
+}
+
+// fullSite is a site with every value a page can show set, and a page's
+// Data with all of its fields set. No two paths lead to the same article,
+// tag, source, edition, month or year, so a value missing from one hash is
+// not hidden by another hashing the same value.
+func fullSite(t *testing.T) (*site.Site, *Data) {
+	sum := uint64(0)
+	plain := func() *site.Article {
+		sum++
+		return &site.Article{Article: &content.Article{Title: "A", Sum: sum}, URL: fmt.Sprintf("/a%d/", sum)}
+	}
+	tag := func() *site.Tag { return &site.Tag{Name: "t", URL: "/tags/t/", Articles: []*site.Article{plain()}} }
+	src := func() *site.Source {
+		return &site.Source{Name: "n", URL: "/sources/n/", Articles: []*site.Article{plain()}}
+	}
+	article := func() *site.Article {
+		a := plain()
+		a.Summary, a.Tags, a.Publisher = "s", []*site.Tag{tag()}, src()
+		a.Edition = &site.Edition{URL: "/2026/01/02/", Articles: []*site.Article{plain()}}
+		return a
+	}
+	articles := func() []*site.Article { return []*site.Article{article(), article()} }
+	edition := func() *site.Edition {
+		e := &site.Edition{URL: "/2026/01/02/", Articles: articles()}
+		e.Day = e
+		return e
+	}
+	month := func() *site.Month {
+		return &site.Month{URL: "/2026/01/", Count: 2, Editions: []*site.Edition{edition()}}
+	}
+	year := func() *site.Year { return &site.Year{URL: "/2026/", Count: 2, Months: []*site.Month{month()}} }
+	page := func() *site.Page { return &site.Page{Page: &content.Page{Title: "P", Sum: 3}, URL: "/p/"} }
+	s := &site.Site{Config: testConfig(t), Articles: articles(), Tags: []*site.Tag{tag()},
+		Sources: []*site.Source{src()}, Editions: []*site.Edition{edition()}, Months: []*site.Month{month()},
+		Years: []*site.Year{year()}, Pages: []*site.Page{page()}}
+	a := article()
+	a.Related = articles()
+	pager := &site.Pager{Number: 1, Total: 2, URL: "/", NextURL: "/page/2/", First: "/", Items: articles()}
+	d := &Data{Site: s, Title: "T", URL: "/x/", Target: "/y/", Article: a, Page: page(), Tag: tag(), Source: src(),
+		Edition: edition(), Month: month(), Year: year(), Pager: pager,
+		NewerEdition: edition(), OlderEdition: edition(), NewerArticle: article(), OlderArticle: article()}
+	return s, d
 }
