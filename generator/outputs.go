@@ -166,7 +166,7 @@ func (b *builder) pages() iter.Seq[output] {
 			}
 			o := output{path: render.FilePath(b.cfg, d.URL), sign: func() uint64 { return signer.Sign(d) }, make: func(buf *bytes.Buffer) ([]byte, error) {
 				err := b.tmpl.Execute(buf, d)
-				return render.TrimIndent(buf.Bytes()), err
+				return buf.Bytes(), err
 			}, kind: pageKind(d.Kind)}
 			if !yield(o) {
 				return

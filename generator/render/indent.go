@@ -1,18 +1,49 @@
 package render
 
-import "bytes"
+import (
+	"bytes"
+	"text/template/parse"
+)
 
 // rawElements are the elements whose text a browser keeps as it is, or
 // hands to a script or a stylesheet, so their indentation may matter.
 var rawElements = [][]byte{[]byte("pre"), []byte("textarea"), []byte("script"), []byte("style")}
 
-// TrimIndent drops, in place, the spaces and tabs that start each line of
+// trimTextIndent applies trimIndent to the text of a parsed template, so
+// that the indentation of the layouts costs nothing on every page: done
+// once when the templates load, rather than on each page made. The text
+// a page's data brings in (bodies, titles) is left as it is. Positions in
+// errors come from the template's source, which is kept.
+func trimTextIndent(n parse.Node) {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n == nil {
+			return
+		}
+		for _, c := range n.Nodes {
+			trimTextIndent(c)
+		}
+	case *parse.TextNode:
+		n.Text = trimIndent(n.Text)
+	case *parse.IfNode:
+		trimTextIndent(n.List)
+		trimTextIndent(n.ElseList)
+	case *parse.RangeNode:
+		trimTextIndent(n.List)
+		trimTextIndent(n.ElseList)
+	case *parse.WithNode:
+		trimTextIndent(n.List)
+		trimTextIndent(n.ElseList)
+	}
+}
+
+// trimIndent drops, in place, the spaces and tabs that start each line of
 // an HTML page, outside pre, textarea, script and style elements. A
 // browser folds them into the line break before them, so the page looks
 // the same, and a large digest's pages are some 4 MB smaller. (A
 // stylesheet that sets white-space: pre on other elements would show the
 // difference; the theme has none.)
-func TrimIndent(b []byte) []byte {
+func trimIndent(b []byte) []byte {
 	out := b[:0] // out never passes i, so writing in place is safe
 	i := 0
 	for i < len(b) {

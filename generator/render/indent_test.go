@@ -27,9 +27,9 @@ func TestTrimIndent(t *testing.T) {
 		{"<", "<"},
 		{"<pre", "<pre"},
 	} {
-		got := string(TrimIndent([]byte(tt.in)))
+		got := string(trimIndent([]byte(tt.in)))
 		if got != tt.want {
-			t.Errorf("TrimIndent(%q) = %q; want %q", tt.in, got, tt.want)
+			t.Errorf("trimIndent(%q) = %q; want %q", tt.in, got, tt.want)
 		}
 	}
 }
@@ -45,22 +45,22 @@ func FuzzTrimIndent(f *testing.F) {
 	f.Add([]byte("<script>\n </script>\n \t<style>\n </STYLE>"))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		orig := bytes.Clone(in)
-		got := TrimIndent(in)
+		got := trimIndent(in)
 		if len(got) > len(orig) {
-			t.Fatalf("TrimIndent(%q) = %q is longer", orig, got)
+			t.Fatalf("trimIndent(%q) = %q is longer", orig, got)
 		}
 		if strings.Contains(strings.ToLower(string(orig)), "<pre") || strings.Contains(strings.ToLower(string(orig)), "<textarea") ||
 			strings.Contains(strings.ToLower(string(orig)), "<script") || strings.Contains(strings.ToLower(string(orig)), "<style") {
-			if !bytes.Equal(TrimIndent(bytes.Clone(got)), got) {
-				t.Errorf("TrimIndent is not idempotent on %q", orig)
+			if !bytes.Equal(trimIndent(bytes.Clone(got)), got) {
+				t.Errorf("trimIndent is not idempotent on %q", orig)
 			}
 			return
 		}
 		if a, b := spaceRun.ReplaceAllString(string(orig), " "), spaceRun.ReplaceAllString(string(got), " "); a != b {
-			t.Errorf("TrimIndent(%q) = %q: the text differs beyond white space", orig, got)
+			t.Errorf("trimIndent(%q) = %q: the text differs beyond white space", orig, got)
 		}
-		if !bytes.Equal(TrimIndent(bytes.Clone(got)), got) {
-			t.Errorf("TrimIndent is not idempotent on %q", orig)
+		if !bytes.Equal(trimIndent(bytes.Clone(got)), got) {
+			t.Errorf("trimIndent is not idempotent on %q", orig)
 		}
 	})
 }

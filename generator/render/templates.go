@@ -145,6 +145,10 @@ func Load(fsys fs.FS, cfg *config.Config, from func(name string) string) (*Templ
 		}
 		if _, err := tmpl.Parse(src); err != nil {
 			errs = append(errs, t.templateError(err))
+			return
+		}
+		for _, d := range tmpl.Templates() {
+			trimTextIndent(d.Tree.Root)
 		}
 	}
 	parse(base, "base.html")
