@@ -130,12 +130,12 @@ func BenchmarkKinds(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	byKind := map[string][]*render.Data{}
+	byKind := map[render.Kind][]*render.Data{}
 	for d := range render.Pages(bl.site) {
-		byKind[d.Kind] = append(byKind[d.Kind], d)
+		byKind[d.PageKind] = append(byKind[d.PageKind], d)
 	}
-	for _, kind := range []string{"article", "home", "tag", "source", "edition"} {
-		b.Run(kind, func(b *testing.B) {
+	for _, kind := range []render.Kind{render.KindArticle, render.KindHome, render.KindTag, render.KindSource, render.KindEdition} {
+		b.Run(string(kind), func(b *testing.B) {
 			var buf bytes.Buffer
 			for b.Loop() {
 				for _, d := range byKind[kind] {

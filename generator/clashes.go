@@ -217,14 +217,14 @@ func describe(d *render.Data) (what, file string, line int) {
 		return "the archive of " + d.Month.Date.Format("January 2006"), "", 0
 	case d.Year != nil:
 		return "the archive of " + d.Year.Date.Format("2006"), "", 0
-	case d.Kind == "home":
+	case d.PageKind == render.KindHome:
 		return of + "the home page", "", 0
 	}
-	return siteKinds[d.Kind], "", 0
+	return siteKinds[d.PageKind], "", 0
 }
 
 // siteKinds names the pages every site has.
-var siteKinds = map[string]string{
-	"tags": "the tag index", "sources": "the source index", "archive": "the archive",
-	"search": "the search page", "404": "the page for missing pages",
+var siteKinds = map[render.Kind]string{
+	render.KindTags: "the tag index", render.KindSources: "the source index", render.KindArchive: "the archive",
+	render.KindSearch: "the search page", render.KindNotFound: "the page for missing pages",
 }

@@ -56,13 +56,13 @@ var (
 )
 
 // pageKinds are the kinds of file of the pages of each render kind.
-var pageKinds = map[string]*hosts.Kind{
-	"home": kindHome, "article": kindArticles, "tag": kindTags, "tags": kindTags,
-	"source": kindSources, "sources": kindSources, "edition": kindDays,
-	"month": kindCalendar, "year": kindCalendar, "archive": kindCalendar,
+var pageKinds = map[render.Kind]*hosts.Kind{
+	render.KindHome: kindHome, render.KindArticle: kindArticles, render.KindTag: kindTags, render.KindTags: kindTags,
+	render.KindSource: kindSources, render.KindSources: kindSources, render.KindEdition: kindDays,
+	render.KindMonth: kindCalendar, render.KindYear: kindCalendar, render.KindArchive: kindCalendar,
 }
 
-func pageKind(kind string) *hosts.Kind {
+func pageKind(kind render.Kind) *hosts.Kind {
 	if k, ok := pageKinds[kind]; ok {
 		return k
 	}
@@ -167,7 +167,7 @@ func (b *builder) pages() iter.Seq[output] {
 			o := output{path: render.FilePath(b.cfg, d.URL), sign: func() uint64 { return signer.Sign(d) }, make: func(buf *bytes.Buffer) ([]byte, error) {
 				err := b.tmpl.Execute(buf, d)
 				return buf.Bytes(), err
-			}, kind: pageKind(d.Kind)}
+			}, kind: pageKind(d.PageKind)}
 			if !yield(o) {
 				return
 			}
@@ -288,7 +288,7 @@ func (b *builder) sitemap() iter.Seq[output] {
 func sitemapURL(d *render.Data) (feed.URL, bool) {
 	u := feed.URL{Loc: d.URL}
 	switch {
-	case d.Kind == "404":
+	case d.PageKind == render.KindNotFound:
 		return u, false
 	case d.Article != nil:
 		u.LastMod = d.Article.Date

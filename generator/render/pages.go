@@ -13,7 +13,7 @@ import (
 // page's kind are set; docs/templates.md says which.
 type Data struct {
 	Site        *site.Site
-	Kind        string // one of Kinds, or "alias"
+	PageKind    Kind   // templates read it as .Kind
 	Title       string // the page's own title, without the site's
 	Description string // for the description meta tag
 	URL         string // root-relative, with the site's path; see config.URL
@@ -42,6 +42,11 @@ type Data struct {
 
 	Target string // alias: the URL redirected to
 }
+
+// Kind is the page's kind as a plain string, for templates: a curator's
+// template may use it as a map key or pass it to a function that takes a
+// string, which a value of type Kind cannot be.
+func (d *Data) Kind() string { return string(d.PageKind) }
 
 // Feed is a feed announced on a page.
 type Feed struct {
@@ -130,11 +135,11 @@ func Pages(s *site.Site) iter.Seq[*Data] {
 	return func(yield func(*Data) bool) {
 		feeds := &Feeds{Links: SiteFeeds(s)}
 		// page is a page of the site; url is its URL, with the site's path.
-		page := func(kind, title, url string) *Data {
-			return &Data{Site: s, Kind: kind, Title: title, Description: s.Description, URL: url, Permalink: s.AbsURL(url), Feeds: feeds}
+		page := func(kind Kind, title, url string) *Data {
+			return &Data{Site: s, PageKind: kind, Title: title, Description: s.Description, URL: url, Permalink: s.AbsURL(url), Feeds: feeds}
 		}
 		for _, p := range site.Paginate(s.Articles, s.PageSize, s.URL("/")) {
-			d := page("home", "", p.URL)
+			d := page(KindHome, "", p.URL)
 			d.Pager = p
 			if !yield(d) {
 				return
@@ -145,7 +150,7 @@ func Pages(s *site.Site) iter.Seq[*Data] {
 			edition[e] = i
 		}
 		for i, a := range s.Articles {
-			d := page("article", a.Title, a.URL)
+			d := page(KindArticle, a.Title, a.URL)
 			d.Article, d.Description = a, a.Summary
 			if i > 0 {
 				d.NewerArticle = s.Articles[i-1]
@@ -161,17 +166,17 @@ func Pages(s *site.Site) iter.Seq[*Data] {
 			}
 		}
 		for _, p := range s.Pages {
-			d := page("page", p.Title, p.URL)
+			d := page(KindPage, p.Title, p.URL)
 			d.Page, d.Description = p, p.Summary
 			if !yield(d) {
 				return
 			}
 		}
-		if !yield(page("tags", "Tags", s.URL("/tags/"))) {
+		if !yield(page(KindTags, "Tags", s.URL("/tags/"))) {
 			return
 		}
 		// list yields the pages of a tag's or a source's paginated list.
-		list := func(kind, name, url, description string, articles []*site.Article, own []Feed, set func(*Data)) bool {
+		list := func(kind Kind, name, url, description string, articles []*site.Article, own []Feed, set func(*Data)) bool {
 			listFeeds := &Feeds{Links: append(own, feeds.Links...)}
 			for _, p := range site.Paginate(articles, s.PageSize, url) {
 				d := page(kind, name, p.URL)
@@ -184,19 +189,19 @@ func Pages(s *site.Site) iter.Seq[*Data] {
 			return true
 		}
 		for _, t := range s.Tags {
-			if !list("tag", t.Name, t.URL, TagDescription(s, t), t.Articles, TagFeeds(s, t), func(d *Data) { d.Tag = t }) {
+			if !list(KindTag, t.Name, t.URL, TagDescription(s, t), t.Articles, TagFeeds(s, t), func(d *Data) { d.Tag = t }) {
 				return
 			}
 		}
 		var sources []*site.Source
 		if s.Outputs.Sources {
-			if !yield(page("sources", "Sources", s.URL("/sources/"))) {
+			if !yield(page(KindSources, "Sources", s.URL("/sources/"))) {
 				return
 			}
 			sources = s.Sources
 		}
 		for _, src := range sources {
-			if !list("source", src.Name, src.URL, SourceDescription(s, src), src.Articles, SourceFeeds(s, src), func(d *Data) { d.Source = src }) {
+			if !list(KindSource, src.Name, src.URL, SourceDescription(s, src), src.Articles, SourceFeeds(s, src), func(d *Data) { d.Source = src }) {
 				return
 			}
 		}
@@ -205,7 +210,7 @@ func Pages(s *site.Site) iter.Seq[*Data] {
 			editions = s.Editions
 		}
 		for i, e := range editions {
-			d := page("edition", e.Date.Format("Monday, 2 January 2006"), e.URL)
+			d := page(KindEdition, e.Date.Format("Monday, 2 January 2006"), e.URL)
 			d.Edition = e
 			d.NewerEdition, d.OlderEdition = neighbours(s.Editions, i)
 			if !yield(d) {
@@ -213,26 +218,26 @@ func Pages(s *site.Site) iter.Seq[*Data] {
 			}
 		}
 		for _, m := range s.Months {
-			d := page("month", m.Date.Format("January 2006"), m.URL)
+			d := page(KindMonth, m.Date.Format("January 2006"), m.URL)
 			d.Month = m
 			if !yield(d) {
 				return
 			}
 		}
 		for _, y := range s.Years {
-			d := page("year", y.Date.Format("2006"), y.URL)
+			d := page(KindYear, y.Date.Format("2006"), y.URL)
 			d.Year = y
 			if !yield(d) {
 				return
 			}
 		}
-		if !yield(page("archive", "Archive", s.URL("/archive/"))) {
+		if !yield(page(KindArchive, "Archive", s.URL("/archive/"))) {
 			return
 		}
-		if s.Outputs.Search && !yield(page("search", "Search", s.URL("/search/"))) {
+		if s.Outputs.Search && !yield(page(KindSearch, "Search", s.URL("/search/"))) {
 			return
 		}
-		yield(page("404", "Page not found", s.URL("/404.html")))
+		yield(page(KindNotFound, "Page not found", s.URL("/404.html")))
 	}
 }
 
@@ -257,7 +262,7 @@ func Aliases(s *site.Site) iter.Seq[*Data] {
 		slices.Sort(olds)
 		for _, old := range olds {
 			target := s.Aliases[old]
-			if !yield(&Data{Site: s, Kind: "alias", Title: "Moved", URL: old, Permalink: s.AbsURL(target), Target: target}) {
+			if !yield(&Data{Site: s, PageKind: KindAlias, Title: "Moved", URL: old, Permalink: s.AbsURL(target), Target: target}) {
 				return
 			}
 		}

@@ -27,7 +27,7 @@ type Signer struct {
 	articles map[*site.Article]uint64
 	// kinds holds, per page kind, the signature of the parts of .Site its
 	// templates read, or ok false when they read it in a way not covered.
-	kinds map[string]kindSig
+	kinds map[Kind]kindSig
 }
 
 type kindSig struct {
@@ -37,7 +37,7 @@ type kindSig struct {
 
 // NewSigner prepares the signatures of s's pages rendered with t.
 func NewSigner(s *site.Site, t *Templates) *Signer {
-	g := &Signer{global: configSum(s.Config), kinds: map[string]kindSig{}, articles: make(map[*site.Article]uint64, len(s.Articles))}
+	g := &Signer{global: configSum(s.Config), kinds: map[Kind]kindSig{}, articles: make(map[*site.Article]uint64, len(s.Articles))}
 	for _, a := range s.Articles {
 		g.articles[a] = digest(a)
 	}
@@ -140,7 +140,7 @@ func isConfigField(name string) bool {
 // Sign summarises what the page d shows. It is 0, meaning unknown, when
 // the page's templates read parts of .Site the signature does not cover.
 func (g *Signer) Sign(d *Data) uint64 {
-	k := g.kinds[d.Kind]
+	k := g.kinds[d.PageKind]
 	if !k.ok {
 		return 0
 	}
@@ -175,7 +175,7 @@ func (g *Signer) signature(global uint64, d *Data) uint64 {
 	// The description, permalink and feed links follow from the values
 	// hashed here and in the global signature: the site's, or the page's
 	// article, page, tag or source.
-	str(h, d.Kind, d.Title, d.URL, d.Target)
+	str(h, string(d.PageKind), d.Title, d.URL, d.Target)
 	if d.Article != nil {
 		g.article(h, d.Article)
 		num(h, uint64(len(d.Article.Related)))
@@ -308,7 +308,7 @@ func (h *hasher) sum() uint64 { return uint64(*h) }
 // and feed links follow from the values hashed and the configuration.
 var signed = map[string]map[string]string{
 	"data": {
-		"Site": "site", "Kind": "", "Title": "", "Description": "", "URL": "", "Permalink": "", "Target": "",
+		"Site": "site", "PageKind": "", "Kind": "", "Title": "", "Description": "", "URL": "", "Permalink": "", "Target": "",
 		"Feeds": "*", "Article": "article+", "NewerArticle": "article", "OlderArticle": "article",
 		"Page": "page", "Tag": "list", "Source": "list", "Pager": "pager", "Editions": "group",
 		"Edition": "edition", "NewerEdition": "edition", "OlderEdition": "edition",

@@ -68,8 +68,8 @@ func uncovered(t *testing.T, fsys fs.FS) []string {
 	funcs := Funcs(testConfig(t))
 	seen := map[string]bool{}
 	var gaps []string
-	sets := map[string]*template.Template{"alias": tmpl.alias}
-	for _, kind := range Kinds {
+	sets := map[Kind]*template.Template{KindAlias: tmpl.alias}
+	for _, kind := range Kinds() {
 		sets[kind] = tmpl.kinds[kind]
 	}
 	for kind, set := range sets {
@@ -82,7 +82,7 @@ func uncovered(t *testing.T, fsys fs.FS) []string {
 			}
 		}
 		root := "base"
-		if kind == "alias" {
+		if kind == KindAlias {
 			root = "alias.html"
 		}
 		w.call(root, value{typ: reflect.TypeFor[*Data](), shape: "data"})
@@ -334,7 +334,7 @@ func (w *walker) elem(v value) (key, elem value) {
 // the signature of some page kind. Values that follow from others (see
 // signed) are left out.
 func TestSignedIsHashed(t *testing.T) {
-	derived := map[string]bool{"Kind": true, "Description": true, "Permalink": true, "Date": true}
+	derived := map[string]bool{"PageKind": true, "Description": true, "Permalink": true, "Date": true}
 	tmpl, err := Load(os.DirFS("../../layouts"), testConfig(t), func(name string) string { return name + BuiltinSuffix })
 	if err != nil {
 		t.Fatal(err)
@@ -343,9 +343,9 @@ func TestSignedIsHashed(t *testing.T) {
 	sigs := func() []uint64 {
 		g := NewSigner(s, tmpl)
 		var out []uint64
-		for _, kind := range Kinds {
+		for _, kind := range Kinds() {
 			page := *d
-			page.Kind = kind
+			page.PageKind = kind
 			out = append(out, g.Sign(&page))
 		}
 		return out

@@ -32,16 +32,12 @@ import (
 	"github.com/digest/digest/generator/spool"
 )
 
-// Kinds are the page kinds; each has a template file of its name + ".html"
-// that defines the "main" block (and may define "title" and "head").
-var Kinds = []string{"home", "article", "page", "tag", "tags", "source", "sources", "edition", "month", "year", "archive", "search", "404"}
-
 // Dir is the layouts folder in the site folder and in the built-in theme.
 const Dir = "layouts"
 
 // Templates are the parsed layouts, one set per page kind.
 type Templates struct {
-	kinds map[string]*template.Template
+	kinds map[Kind]*template.Template
 	alias *template.Template
 	// partials runs the templates that "cached" renders; cache holds what
 	// it rendered, by template name and value.
@@ -51,16 +47,16 @@ type Templates struct {
 	// up; see SpillCached.
 	spill *spool.Spool
 	room  atomic.Int64
-	// sums holds, per page kind (and "alias"), a hash of the template
+	// sums holds, per page kind (KindAlias too), a hash of the template
 	// files its set is made of, so a page's signature changes when one of
 	// its templates does, and only then.
-	sums map[string]uint64
+	sums map[Kind]uint64
 	// own marks the kinds whose set has a template of the site's own, which
 	// may read more than signatures cover.
-	own map[string]bool
+	own map[Kind]bool
 	// siteFields lists, per page kind, the fields of .Site its templates
 	// name; "" stands for .Site itself, passed on whole.
-	siteFields map[string][]string
+	siteFields map[Kind][]string
 	// origin maps a template file's name to the file it came from, for
 	// errors.
 	origin map[string]string
@@ -118,7 +114,7 @@ const BuiltinSuffix = " (built-in theme)"
 // reports where each file came from, for error messages, ending in
 // BuiltinSuffix for the built-in theme's.
 func Load(fsys fs.FS, cfg *config.Config, from func(name string) string) (*Templates, error) {
-	t := &Templates{kinds: map[string]*template.Template{}, origin: map[string]string{}}
+	t := &Templates{kinds: map[Kind]*template.Template{}, origin: map[string]string{}}
 	var errs diag.List
 	shared := newHasher() // base.html and the partials, in every kind's set
 	sum := shared
@@ -165,25 +161,25 @@ func Load(fsys fs.FS, cfg *config.Config, from func(name string) string) (*Templ
 	t.partials = template.Must(base.Clone())
 	cached := template.FuncMap{"cached": t.cached}
 	t.partials.Funcs(cached)
-	t.sums, t.own = map[string]uint64{}, map[string]bool{}
+	t.sums, t.own = map[Kind]uint64{}, map[Kind]bool{}
 	sharedFromSite := fromSite
-	for _, kind := range Kinds {
+	for _, kind := range Kinds() {
 		own := *shared
 		sum, fromSite = &own, sharedFromSite
 		tmpl := template.Must(base.Clone())
-		parse(tmpl, kind+".html")
+		parse(tmpl, string(kind)+".html")
 		t.kinds[kind] = tmpl.Funcs(cached)
 		t.sums[kind], t.own[kind] = sum.sum(), fromSite
 	}
 	sum, fromSite = newHasher(), false
 	t.alias = template.New("alias.html").Funcs(Funcs(cfg))
 	parse(t.alias, "alias.html")
-	t.sums["alias"], t.own["alias"] = sum.sum(), fromSite
-	t.siteFields = map[string][]string{}
+	t.sums[KindAlias], t.own[KindAlias] = sum.sum(), fromSite
+	t.siteFields = map[Kind][]string{}
 	for kind, tmpl := range t.kinds {
 		t.siteFields[kind] = siteFieldsOf(tmpl)
 	}
-	t.siteFields["alias"] = siteFieldsOf(t.alias)
+	t.siteFields[KindAlias] = siteFieldsOf(t.alias)
 	return t, errs.Err()
 }
 
@@ -201,9 +197,9 @@ func (t *Templates) ForgetCached() { t.cache.Clear() }
 
 // Execute renders the page kind of d into w.
 func (t *Templates) Execute(w io.Writer, d *Data) error {
-	tmpl := t.kinds[d.Kind]
+	tmpl := t.kinds[d.PageKind]
 	if tmpl == nil {
-		return fmt.Errorf("no template for page kind %q", d.Kind)
+		return fmt.Errorf("no template for page kind %q", d.PageKind)
 	}
 	if err := tmpl.ExecuteTemplate(w, "base", d); err != nil {
 		return t.templateError(err)
