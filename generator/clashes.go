@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/digest/digest/generator/diag"
+	"github.com/digest/digest/generator/feed"
 	"github.com/digest/digest/generator/render"
 	"github.com/digest/digest/generator/search"
 )
@@ -153,17 +154,17 @@ func (b *builder) claims() []claim {
 			add(s.URL(al), "alias "+al, a.File, a.AliasesLine)
 		}
 	}
-	feeds := func(links []render.Feed, of string) {
-		for _, f := range links {
-			add(f.URL, feedKinds[f.Type]+" feed of "+of, "", 0)
+	for _, l := range feed.Lists(s) {
+		of := "the site"
+		switch l.Of {
+		case feed.OfTag:
+			of = "tag " + l.Name
+		case feed.OfSource:
+			of = "source " + l.Name
 		}
-	}
-	feeds(render.SiteFeeds(s), "the site")
-	for _, t := range s.Tags {
-		feeds(render.TagFeeds(s, t), "tag "+t.Name)
-	}
-	for _, src := range s.Sources {
-		feeds(render.SourceFeeds(s, src), "source "+src.Name)
+		for _, f := range l.Links {
+			add(f.URL, formatNames[f.Type]+" feed of "+of, "", 0)
+		}
 	}
 	add(s.URL("/sitemap.xml"), "the sitemap", "", 0)
 	add(s.URL("/robots.txt"), "robots.txt", "", 0)
@@ -193,8 +194,8 @@ func (b *builder) claims() []claim {
 	return claims
 }
 
-// feedKinds names the feed formats by their MIME types.
-var feedKinds = map[string]string{render.RSS: "the RSS", render.Atom: "the Atom", render.JSONFeed: "the JSON"}
+// formatNames names the feed formats.
+var formatNames = map[string]string{feed.RSS: "the RSS", feed.Atom: "the Atom", feed.JSON: "the JSON"}
 
 // describe says what page d is and where the curator made it.
 func describe(d *render.Data) (what, file string, line int) {

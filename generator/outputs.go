@@ -185,81 +185,75 @@ func (b *builder) pages() iter.Seq[output] {
 	}
 }
 
-// feeds are the site's feeds and each tag's and source's, the ones the
-// pages announce (render.SiteFeeds, TagFeeds and SourceFeeds).
+// feeds are the feeds of feed.Lists, the ones the pages announce.
 func (b *builder) feeds() iter.Seq[output] {
 	s := b.site
+	lists := feed.Lists(s)
 	m := feed.NewMaker(s)
-	newest := func(a []*site.Article) []*site.Article { return a[:min(len(a), s.FeedSize)] }
-	type list struct {
-		ch    feed.Channel
-		links []render.Feed
-		kinds map[string]*hosts.Kind // by feed type
-	}
-	lists := make([]list, 0, len(s.Tags)+len(s.Sources))
-	for _, t := range s.Tags {
-		if links := render.TagFeeds(s, t); links != nil {
-			lists = append(lists, list{feed.Channel{Title: t.Name + " — " + s.Title, Description: render.TagDescription(s, t), URL: t.URL, Articles: newest(t.Articles)}, links, map[string]*hosts.Kind{render.RSS: kindTagFeeds, render.Atom: kindTagAtom}})
-		}
-	}
-	for _, src := range s.Sources {
-		if links := render.SourceFeeds(s, src); links != nil {
-			lists = append(lists, list{feed.Channel{Title: src.Name + " — " + s.Title, Description: render.SourceDescription(s, src), URL: src.URL, Articles: newest(src.Articles)}, links, map[string]*hosts.Kind{render.RSS: kindSourceFeeds, render.Atom: kindSourceAtom}})
-		}
-	}
-	whole := list{feed.Channel{Title: s.Title, Description: s.Description, URL: s.URL("/"), Articles: newest(s.Articles)}, render.SiteFeeds(s), nil}
 	// An item is kept once encoded only until the last feed of its format
 	// that holds it is made; on a site with many small tags most articles
 	// are in one.
-	in := map[string]map[*site.Article]int{render.RSS: {}, render.Atom: {}}
-	for _, l := range append([]list{whole}, lists...) {
-		for _, f := range l.links {
+	in := map[string]map[*site.Article]int{feed.RSS: {}, feed.Atom: {}}
+	for _, l := range lists {
+		for _, f := range l.Links {
 			if n := in[f.Type]; n != nil {
-				for _, a := range l.ch.Articles {
+				for _, a := range l.Channel.Articles {
 					n[a]++
 				}
 			}
 		}
 	}
-	m.Expect(in[render.RSS], in[render.Atom])
-	formats := map[string]func(feed.Channel, *bytes.Buffer) ([]byte, error){render.RSS: m.RSS, render.Atom: m.Atom, render.JSONFeed: m.JSON}
+	m.Expect(in[feed.RSS], in[feed.Atom])
+	formats := map[string]func(feed.Channel, *bytes.Buffer) ([]byte, error){feed.RSS: m.RSS, feed.Atom: m.Atom, feed.JSON: m.JSON}
 	return func(yield func(output) bool) {
 		signer := b.signer()
-		// channel yields the feeds of one channel of the formats wanted.
-		channel := func(l list, wanted func(typ string) bool) bool {
-			ch := l.ch
+		// channel yields the feeds of one list of the formats wanted.
+		channel := func(l feed.List, wanted func(typ string) bool) bool {
+			ch := l.Channel
 			sign := func() uint64 { return signer.List(ch.Articles, ch.Title, ch.Description, ch.URL) }
-			for _, f := range l.links {
+			for _, f := range l.Links {
 				if !wanted(f.Type) {
 					continue
 				}
 				c, format, name := ch, formats[f.Type], path.Base(f.URL)
 				c.Path = f.URL
-				kind := kindSiteFeeds
-				if k := l.kinds[f.Type]; k != nil {
-					kind = k
-				}
 				if !yield(output{path: render.FilePath(s.Config, c.Path), sign: func() uint64 { return sign() ^ fnvBytes([]byte(name)) }, make: func(buf *bytes.Buffer) ([]byte, error) {
 					return format(c, buf)
-				}, kind: kind}) {
+				}, kind: feedKind(l.Of, f.Type)}) {
 					return false
 				}
 			}
 			return true
 		}
-		if !channel(whole, func(string) bool { return true }) {
+		if !channel(lists[0], func(string) bool { return true }) {
 			return
 		}
 		// All the RSS feeds, then all the Atom ones: only one format's
 		// items are kept at a time.
-		for _, typ := range []string{render.RSS, render.Atom} {
-			for _, l := range lists {
+		for _, typ := range []string{feed.RSS, feed.Atom} {
+			for _, l := range lists[1:] {
 				if !channel(l, func(t string) bool { return t == typ }) {
 					return
 				}
 			}
 		}
 	}
+}
+
+// feedKind is the kind of file of a feed of a list of kind of, in format
+// typ.
+func feedKind(of feed.Of, typ string) *hosts.Kind {
+	switch {
+	case of == feed.OfTag && typ == feed.Atom:
+		return kindTagAtom
+	case of == feed.OfTag:
+		return kindTagFeeds
+	case of == feed.OfSource && typ == feed.Atom:
+		return kindSourceAtom
+	case of == feed.OfSource:
+		return kindSourceFeeds
+	}
+	return kindSiteFeeds
 }
 
 // sitemap is the sitemap of the pages listed by pages, which must be

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/digest/digest/generator/config"
+	"github.com/digest/digest/generator/feed"
 	"github.com/digest/digest/generator/site"
 )
 
@@ -48,13 +49,6 @@ type Data struct {
 // string, which a value of type Kind cannot be.
 func (d *Data) Kind() string { return string(d.PageKind) }
 
-// Feed is a feed announced on a page.
-type Feed struct {
-	Type  string // MIME type
-	Title string
-	URL   string // root-relative, with the site's path
-}
-
 // Editions are the articles of the page's Pager grouped by day, for home,
 // tag and source pages. They are grouped when a template asks, so a
 // rebuild that renders few pages does not group them all.
@@ -67,55 +61,7 @@ func (d *Data) Editions() []*site.Edition {
 
 // Feeds is a list of feeds.
 type Feeds struct {
-	Links []Feed
-}
-
-// The MIME types of the feed formats.
-const (
-	RSS      = "application/rss+xml"
-	Atom     = "application/atom+xml"
-	JSONFeed = "application/feed+json"
-)
-
-// SiteFeeds are the whole site's feeds.
-func SiteFeeds(s *site.Site) []Feed {
-	return []Feed{
-		{Type: RSS, Title: s.Title + " (RSS)", URL: s.URL("/feed.xml")},
-		{Type: Atom, Title: s.Title + " (Atom)", URL: s.URL("/atom.xml")},
-		{Type: JSONFeed, Title: s.Title + " (JSON Feed)", URL: s.URL("/feed.json")},
-	}
-}
-
-// TagFeeds are one tag's feeds, as site.yaml's outputs have them: RSS,
-// Atom too, or none.
-func TagFeeds(s *site.Site, t *site.Tag) []Feed {
-	return listFeeds(t.Name, t.URL, s.Outputs.TagFeeds, s.Outputs.TagAtom)
-}
-
-// SourceFeeds are one source's feeds, as site.yaml's outputs have them.
-func SourceFeeds(s *site.Site, src *site.Source) []Feed {
-	return listFeeds(src.Name, src.URL, s.Outputs.SourceFeeds, s.Outputs.SourceAtom)
-}
-
-func listFeeds(name, url string, rss, atom bool) []Feed {
-	var feeds []Feed
-	if rss {
-		feeds = append(feeds, Feed{Type: RSS, Title: name + " (RSS)", URL: url + "feed.xml"})
-	}
-	if atom {
-		feeds = append(feeds, Feed{Type: Atom, Title: name + " (Atom)", URL: url + "atom.xml"})
-	}
-	return feeds
-}
-
-// TagDescription describes a tag's pages and feeds.
-func TagDescription(s *site.Site, t *site.Tag) string {
-	return "Articles tagged " + t.Name + " in " + s.Title
-}
-
-// SourceDescription describes a source's pages and feeds.
-func SourceDescription(s *site.Site, src *site.Source) string {
-	return "Stories from " + src.Name + " in " + s.Title
+	Links []feed.Link
 }
 
 // FilePath is where the file at one of the site's URLs is written, from
@@ -133,7 +79,7 @@ func FilePath(cfg *config.Config, url string) string {
 // page at a time, so a large site never holds them all.
 func Pages(s *site.Site) iter.Seq[*Data] {
 	return func(yield func(*Data) bool) {
-		feeds := &Feeds{Links: SiteFeeds(s)}
+		feeds := &Feeds{Links: feed.SiteLinks(s)}
 		// page is a page of the site; url is its URL, with the site's path.
 		page := func(kind Kind, title, url string) *Data {
 			return &Data{Site: s, PageKind: kind, Title: title, Description: s.Description, URL: url, Permalink: s.AbsURL(url), Feeds: feeds}
@@ -176,7 +122,7 @@ func Pages(s *site.Site) iter.Seq[*Data] {
 			return
 		}
 		// list yields the pages of a tag's or a source's paginated list.
-		list := func(kind Kind, name, url, description string, articles []*site.Article, own []Feed, set func(*Data)) bool {
+		list := func(kind Kind, name, url, description string, articles []*site.Article, own []feed.Link, set func(*Data)) bool {
 			listFeeds := &Feeds{Links: append(own, feeds.Links...)}
 			for _, p := range site.Paginate(articles, s.PageSize, url) {
 				d := page(kind, name, p.URL)
@@ -189,7 +135,7 @@ func Pages(s *site.Site) iter.Seq[*Data] {
 			return true
 		}
 		for _, t := range s.Tags {
-			if !list(KindTag, t.Name, t.URL, TagDescription(s, t), t.Articles, TagFeeds(s, t), func(d *Data) { d.Tag = t }) {
+			if !list(KindTag, t.Name, t.URL, feed.TagDescription(s, t), t.Articles, feed.TagLinks(s, t), func(d *Data) { d.Tag = t }) {
 				return
 			}
 		}
@@ -201,7 +147,7 @@ func Pages(s *site.Site) iter.Seq[*Data] {
 			sources = s.Sources
 		}
 		for _, src := range sources {
-			if !list(KindSource, src.Name, src.URL, SourceDescription(s, src), src.Articles, SourceFeeds(s, src), func(d *Data) { d.Source = src }) {
+			if !list(KindSource, src.Name, src.URL, feed.SourceDescription(s, src), src.Articles, feed.SourceLinks(s, src), func(d *Data) { d.Source = src }) {
 				return
 			}
 		}
