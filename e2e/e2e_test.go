@@ -180,10 +180,12 @@ func start(browser string) (*suite, error) {
 		return nil, err
 	}
 	_, err = generator.Build(generator.Options{
-		Site:    os.DirFS(root),
-		Theme:   os.DirFS(filepath.Join(root, "layouts")),
-		Now:     buildTime,
-		BaseURL: s.srv.URL + "/",
+		Input: generator.Input{
+			Site:    os.DirFS(root),
+			Theme:   os.DirFS(filepath.Join(root, "layouts")),
+			BaseURL: s.srv.URL + "/",
+		},
+		Now: buildTime,
 	}, out)
 	if err != nil {
 		out.Abort()

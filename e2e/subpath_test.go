@@ -49,10 +49,12 @@ func TestSubPath(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = generator.Build(generator.Options{
-		Site:    os.DirFS(root),
-		Theme:   os.DirFS(filepath.Join(root, "layouts")),
-		Now:     buildTime,
-		BaseURL: s.srv.URL + subPath,
+		Input: generator.Input{
+			Site:    os.DirFS(root),
+			Theme:   os.DirFS(filepath.Join(root, "layouts")),
+			BaseURL: s.srv.URL + subPath,
+		},
+		Now: buildTime,
 	}, out)
 	if err != nil {
 		out.Abort()

@@ -64,7 +64,7 @@ func BenchmarkBuild1000(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := Build(Options{Site: fsys, Theme: theme, Now: buildTime.AddDate(10, 0, 0)}, out); err != nil {
+		if _, err := Build(Options{Input: Input{Site: fsys, Theme: theme}, Now: buildTime.AddDate(10, 0, 0)}, out); err != nil {
 			b.Fatal(err)
 		}
 		if _, err := out.Commit(); err != nil {
@@ -77,15 +77,15 @@ func BenchmarkBuild1000(b *testing.B) {
 // own, writing nothing, so each can be profiled alone.
 func BenchmarkStages(b *testing.B) {
 	fsys := generateSite(1000)
-	opts := Options{Site: fsys, Theme: theme, Now: buildTime.AddDate(10, 0, 0)}
+	opts := Options{Input: Input{Site: fsys, Theme: theme}, Now: buildTime.AddDate(10, 0, 0)}
 	for _, stage := range []string{"load", "model", "pages", "feeds", "search"} {
 		b.Run(stage, func(b *testing.B) {
-			bl := &builder{opts: opts, w: discardWriter{}, stats: &Stats{}}
+			bl := newBuilder(opts, discardWriter{})
 			steps := map[string]func() error{
 				"load": bl.load, "model": bl.model,
-				"pages":  func() error { return bl.write(bl.pages()) },
-				"feeds":  func() error { return bl.write(bl.feeds()) },
-				"search": func() error { return bl.write(bl.searchIndex()) },
+				"pages":  func() error { return bl.put(bl.pages()) },
+				"feeds":  func() error { return bl.put(bl.feeds()) },
+				"search": func() error { return bl.put(bl.searchIndex()) },
 			}
 			prep := []func() error{bl.checkInputs, bl.load, bl.model}
 			switch stage {
@@ -124,7 +124,7 @@ func (discardWriter) WriteFile(string, []byte) error { return nil }
 // to compare the cost of the templates of each kind; a page's partials
 // rendered through cached are rendered once, in the first round.
 func BenchmarkKinds(b *testing.B) {
-	bl := &builder{opts: Options{Site: generateSite(1000), Theme: theme, Now: buildTime.AddDate(10, 0, 0)}, w: discardWriter{}, stats: &Stats{}}
+	bl := newBuilder(Options{Input: Input{Site: generateSite(1000), Theme: theme}, Now: buildTime.AddDate(10, 0, 0)}, discardWriter{})
 	for _, step := range []func() error{bl.checkInputs, bl.load, bl.model} {
 		if err := step(); err != nil {
 			b.Fatal(err)

@@ -27,6 +27,7 @@ package generator
 import (
 	"errors"
 	"io/fs"
+	"iter"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -34,7 +35,6 @@ import (
 	"github.com/digest/digest/generator/config"
 	"github.com/digest/digest/generator/content"
 	"github.com/digest/digest/generator/diag"
-	"github.com/digest/digest/generator/feed"
 	"github.com/digest/digest/generator/hosts"
 	"github.com/digest/digest/generator/markdown"
 	"github.com/digest/digest/generator/render"
@@ -42,17 +42,23 @@ import (
 	"github.com/digest/digest/generator/spool"
 )
 
-// Options are the inputs of one build.
-type Options struct {
+// Input is what a build is made from: the same for one Build and for
+// every build of a Session.
+type Input struct {
 	Site    fs.FS  // the site folder
 	Theme   fs.FS  // the built-in layouts, rooted at the layouts folder
 	Drafts  bool   // publish drafts
-	Future  bool   // publish articles dated after Now
+	Future  bool   // publish articles dated after the build's time
 	BaseURL string // overrides site.yaml's base_url when set; errors blame --base-url
 	// Origin, when set, replaces the scheme and host of the base URL and
 	// keeps its path: the dev server serves the site at its own address,
 	// under the path it is published at.
 	Origin string
+}
+
+// Options are one build's input and how it runs.
+type Options struct {
+	Input
 	// Now is the build's time. It only decides which articles are in the
 	// future; nothing written depends on it.
 	Now time.Time
@@ -62,7 +68,7 @@ type Options struct {
 	// articles' Markdown and HTML between the steps that need them, so
 	// that a large site's bodies are not all on the heap at once. It
 	// should be on the output's disk: the file grows to about the size of
-	// the content and its HTML together. A Session keeps them in memory.
+	// the content and its HTML together.
 	Scratch string
 }
 
@@ -111,27 +117,27 @@ type Phase struct {
 	Duration time.Duration
 }
 
-// builder carries one build's values from step to step.
+// builder carries one build's values from step to step. A Build and a
+// Session's builds run the same steps; they differ only in what the
+// build remembers from the last one (mem) and where its files go (out).
 type builder struct {
 	opts        Options
-	w           Writer
+	mem         memory
+	out         sink
 	stats       *Stats
 	siteLayouts fs.FS // the site's own layouts folder
 	layouts     fs.FS // the site's layouts over the built-in theme
 	inputs      string
-	cfg         *config.Config
-	content     *content.Content
-	tmpl        *render.Templates
-	site        *site.Site
-	// keep, when set, is what a Session keeps between builds.
-	keep *kept
+	// inc, when set, is the output folder, which remembers the last
+	// build of it.
+	inc     Incremental
+	cfg     *config.Config
+	content *content.Content
+	tmpl    *render.Templates
+	site    *site.Site
 	// spool, when set, holds the bodies (see Options.Scratch).
 	spool *spool.Spool
-	sign  *render.Signer
-	// exe is a hash of the digest executable, which the signatures kept
-	// between builds need; 0 when unknown, and then none are kept.
-	exe  uint64
-	urls []feed.URL // the pages, for the sitemap
+	signs *render.Signer // made on first use by signer
 }
 
 // errSkip ends a build early with success: the output is current.
@@ -141,10 +147,7 @@ var errSkip = errors.New("nothing changed")
 // nil, is a diag.List of every problem found; nothing should be published
 // then.
 func Build(opts Options, w Writer) (stats *Stats, err error) {
-	b := &builder{opts: opts, w: w, stats: &Stats{}}
-	if id := executable(); id != "" {
-		b.exe = fnvBytes([]byte(id))
-	}
+	b := newBuilder(opts, w)
 	if opts.Scratch != "" {
 		b.spool = spool.New(opts.Scratch, bodiesInMemory)
 		defer func() {
@@ -153,6 +156,23 @@ func Build(opts Options, w Writer) (stats *Stats, err error) {
 			}
 		}()
 	}
+	return b.stats, b.run()
+}
+
+// newBuilder returns the builder of one Build into w.
+func newBuilder(opts Options, w Writer) *builder {
+	b := &builder{opts: opts, mem: forget{}, stats: &Stats{}}
+	b.inc, _ = w.(Incremental)
+	out := &writer{w: w, inc: b.inc, progress: opts.Progress, stats: b.stats}
+	if id := executable(); id != "" {
+		out.exe = fnvBytes([]byte(id))
+	}
+	b.out = out
+	return b
+}
+
+// run runs the steps of a build, one after the other.
+func (b *builder) run() error {
 	steps := []struct {
 		name string
 		run  func() error
@@ -163,27 +183,45 @@ func Build(opts Options, w Writer) (stats *Stats, err error) {
 		{"clashes", b.checkClashes},
 		// Feeds come before pages: the items they keep and the cards the
 		// pages keep are not in memory at the same time.
-		{"feeds", func() error { return b.write(b.feeds()) }},
-		{"pages", b.writePages},
-		{"sitemap", func() error { return b.write(b.sitemap()) }},
-		{"search", func() error { return b.write(b.searchIndex()) }},
-		{"static", func() error { return b.write(b.static()) }},
+		{"feeds", func() error { return b.put(b.feeds()) }},
+		{"pages", b.putPages},
+		{"sitemap", func() error { return b.put(b.sitemap()) }},
+		{"search", b.putSearch},
+		{"static", func() error { return b.put(b.static()) }},
 	}
 	for _, step := range steps {
-		if p := opts.Progress; p != nil {
+		if p := b.opts.Progress; p != nil {
 			p.phase.Store(step.name)
 		}
 		start := time.Now()
 		err := step.run()
 		b.stats.Phases = append(b.stats.Phases, Phase{step.name, time.Since(start)})
 		if err == errSkip {
-			return b.stats, nil
+			return nil
 		}
 		if err != nil {
-			return b.stats, err
+			return err
 		}
 	}
-	return b.stats, nil
+	b.mem.remember(b.site)
+	return nil
+}
+
+// put hands a group of files to the sink, counting them for the summary
+// and the hosts' limits as they go.
+func (b *builder) put(files iter.Seq[output]) error {
+	return b.out.put(func(yield func(output) bool) {
+		for o := range files {
+			b.stats.Files++
+			if o.page {
+				b.stats.Pages++
+			}
+			b.stats.Outputs = append(b.stats.Outputs, hosts.File{Path: o.path, Kind: o.kind})
+			if !yield(o) {
+				return
+			}
+		}
+	})
 }
 
 // bodiesInMemory is how many bytes of Markdown and HTML a build with a
@@ -196,17 +234,27 @@ const bodiesInMemory = 128 << 20
 // rest goes to the spool. All of it fits up to about 100,000 articles.
 const cachedInMemory = 256 << 20
 
-// writePages writes the pages. A build for the dev server keeps what the
-// templates cached, since it renders pages on request later.
-func (b *builder) writePages() error {
+// putPages hands the pages to the sink. What the templates cached is
+// forgotten once the pages are made, unless the sink makes them later.
+func (b *builder) putPages() error {
 	if b.spool != nil {
 		b.tmpl.SpillCached(b.spool, cachedInMemory)
 	}
-	err := b.write(b.pages())
-	if b.keep == nil {
+	err := b.put(b.pages())
+	if _, lazy := b.out.(lazySink); !lazy {
 		b.tmpl.ForgetCached()
 	}
 	return err
+}
+
+// putSearch hands the search index to the sink. A sink that makes files
+// later makes the index when one of its files is first asked for.
+func (b *builder) putSearch() error {
+	if l, ok := b.out.(lazySink); ok {
+		l.putLazy(b.searchIndex)
+		return nil
+	}
+	return b.put(b.searchIndex())
 }
 
 // checkInputs ends the build when w remembers a build of the same inputs
@@ -217,16 +265,16 @@ func (b *builder) checkInputs() error {
 		return err
 	}
 	b.layouts = render.Overlay(b.siteLayouts, b.opts.Theme)
-	inc, ok := b.w.(Incremental)
-	if !ok {
+	inc := b.inc
+	if inc == nil {
 		return nil
 	}
-	if b.inputs, err = fingerprint(b.opts, b.layouts); err != nil {
+	if b.inputs, err = fingerprint(b.opts.Input, b.layouts); err != nil {
 		b.inputs = "" // unknown inputs: build everything
 		return nil
 	}
 	if inc.Unchanged(b.inputs, b.opts.Now) {
-		inc.KeepAll()
+		inc.ReuseAll()
 		b.stats.Skipped, b.stats.Warnings = true, inc.Warnings()
 		return errSkip
 	}
@@ -249,12 +297,7 @@ func (b *builder) load() error {
 	if b.opts.Origin != "" {
 		errs.Add(config.File, cfg.SetBaseURL(strings.TrimSuffix(b.opts.Origin, "/")+cfg.Path))
 	}
-	var c *content.Content
-	if b.keep != nil {
-		c, err = b.keep.content(cfg).Load(b.opts.Site, cfg.Location)
-	} else {
-		c, err = content.Load(b.opts.Site, cfg.Location, b.spool)
-	}
+	c, err := b.mem.load(b.opts.Site, cfg, b.spool)
 	errs.Add(content.Dir, err)
 	from := func(name string) string {
 		if _, err := fs.Stat(b.siteLayouts, name); err == nil {
@@ -280,15 +323,8 @@ func (b *builder) model() error {
 		r := md.Render(src)
 		return site.Body{HTML: r.HTML, Summary: r.Summary}
 	}
-	if b.keep != nil {
-		body = b.keep.body(body)
-	}
-	opts := site.Options{Drafts: b.opts.Drafts, Future: b.opts.Future, Now: b.opts.Now, Consume: b.keep == nil, Spool: b.spool}
-	if b.keep != nil {
-		b.keep.mu.Lock()
-		opts.Previous = b.keep.site
-		b.keep.mu.Unlock()
-	}
+	opts := site.Options{Drafts: b.opts.Drafts, Future: b.opts.Future, Now: b.opts.Now, Spool: b.spool}
+	body = b.mem.prepare(b.cfg, &opts, body)
 	s, err := site.New(b.cfg, b.content, opts, body)
 	if err != nil {
 		return err
@@ -296,7 +332,7 @@ func (b *builder) model() error {
 	b.site, b.content = s, nil
 	b.stats.Articles, b.stats.Tags = len(s.Articles), len(s.Tags)
 	b.stats.Drafts, b.stats.Future = s.Skipped.Drafts, s.Skipped.Future
-	if inc, ok := b.w.(Incremental); ok {
+	if inc := b.inc; inc != nil {
 		inc.Record(b.inputs, s.Skipped.NextFuture, b.stats.Warnings)
 	}
 	return nil

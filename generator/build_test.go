@@ -71,7 +71,7 @@ func readSite(t *testing.T, file string) (fstest.MapFS, string) {
 func build(t *testing.T, fsys fs.FS) (*memOutput, *Stats, error) {
 	t.Helper()
 	out := &memOutput{}
-	stats, err := Build(Options{Site: fsys, Theme: theme, Now: buildTime}, out)
+	stats, err := Build(Options{Input: Input{Site: fsys, Theme: theme}, Now: buildTime}, out)
 	return out, stats, err
 }
 
@@ -171,7 +171,7 @@ func TestDeterministic(t *testing.T) {
 	}
 	scratch := t.TempDir()
 	b := &memOutput{}
-	if _, err := Build(Options{Site: fsys, Theme: theme, Now: buildTime, Scratch: scratch}, b); err != nil {
+	if _, err := Build(Options{Input: Input{Site: fsys, Theme: theme}, Now: buildTime, Scratch: scratch}, b); err != nil {
 		t.Fatal(err)
 	}
 	if left, _ := os.ReadDir(scratch); len(left) != 0 {
@@ -219,7 +219,7 @@ func TestRebuildEqualsBuild(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		stats, err := Build(Options{Site: fsys, Theme: theme, Now: now}, o)
+		stats, err := Build(Options{Input: Input{Site: fsys, Theme: theme}, Now: now}, o)
 		if err != nil {
 			t.Fatalf("step %d (%v): %v", step, changed, err)
 		}
@@ -231,7 +231,7 @@ func TestRebuildEqualsBuild(t *testing.T) {
 		}
 		reused += stats.Reused
 		full := &memOutput{}
-		if _, err := Build(Options{Site: fsys, Theme: theme, Now: now}, full); err != nil {
+		if _, err := Build(Options{Input: Input{Site: fsys, Theme: theme}, Now: now}, full); err != nil {
 			t.Fatalf("step %d: fresh build: %v", step, err)
 		}
 		var names []string
@@ -268,7 +268,7 @@ func TestRebuildEqualsBuild(t *testing.T) {
 // comes from --base-url, is not blamed on site.yaml.
 func TestBadBaseURLBlamesFlag(t *testing.T) {
 	fsys, _ := readSite(t, "testdata/sites/basic.txtar")
-	_, err := Build(Options{Site: fsys, Theme: theme, Now: buildTime, BaseURL: "news.example.org"}, &memOutput{})
+	_, err := Build(Options{Input: Input{Site: fsys, Theme: theme, BaseURL: "news.example.org"}, Now: buildTime}, &memOutput{})
 	want := `--base-url: "news.example.org" is not an absolute http(s) URL such as https://news.example.org/`
 	if err == nil || err.Error() != want {
 		t.Errorf("Build with a bad base URL: %v; want %s", err, want)

@@ -31,7 +31,7 @@ func checkClaims(t *testing.T, fsys fs.FS) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := &builder{opts: Options{Site: fsys, Theme: theme, Now: buildTime}, stats: &Stats{}}
+	b := newBuilder(Options{Input: Input{Site: fsys, Theme: theme}, Now: buildTime}, discardWriter{})
 	for _, step := range []func() error{b.checkInputs, b.load, b.model} {
 		if err := step(); err != nil {
 			t.Fatal(err)

@@ -21,18 +21,18 @@ type Incremental interface {
 	// Unchanged reports whether the last build had these inputs and is
 	// still valid at now.
 	Unchanged(inputs string, now time.Time) bool
-	// KeepAll keeps every file of the last build as this build's output.
-	KeepAll()
+	// ReuseAll takes every file of the last build as this build's output.
+	ReuseAll()
 	// Record stores this build's inputs, valid until the given time (zero:
 	// for ever), and its warnings, to be replayed when nothing changed.
 	Record(inputs string, validUntil time.Time, warnings []string)
 	// Warnings are the last build's warnings.
 	Warnings() []string
-	// WriteSigned is WriteFile for a file made from what sign summarises
-	// (0: unknown), and Keep keeps the last build's file of that name,
-	// unmade, when its signature was the same sign.
-	WriteSigned(name string, data []byte, sign uint64) error
-	Keep(name string, sign uint64) (bool, error)
+	// WriteSigned is WriteFile for a file made from what its signature sig
+	// summarises (0: unknown), and Reuse takes the last build's file of
+	// that name as this build's, unmade, when it had the same signature.
+	WriteSigned(name string, data []byte, sig uint64) error
+	Reuse(name string, sig uint64) (bool, error)
 }
 
 // fingerprint summarises everything a build reads: the name, size and
@@ -40,7 +40,7 @@ type Incremental interface {
 // site.yaml, the built-in theme (through the executable that embeds it),
 // and the options. Editors and version control always change a file's
 // modification time, so the same fingerprint means the same output.
-func fingerprint(opts Options, layouts fs.FS) (string, error) {
+func fingerprint(opts Input, layouts fs.FS) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "drafts=%t future=%t base=%q origin=%q\n", opts.Drafts, opts.Future, opts.BaseURL, opts.Origin)
 	fmt.Fprintln(h, executable())

@@ -7,12 +7,8 @@ import (
 	"io/fs"
 	"iter"
 	"path"
-	"runtime"
 	"strings"
-	"sync"
-	"sync/atomic"
 
-	"github.com/digest/digest/generator/diag"
 	"github.com/digest/digest/generator/feed"
 	"github.com/digest/digest/generator/hosts"
 	"github.com/digest/digest/generator/render"
@@ -20,18 +16,20 @@ import (
 	"github.com/digest/digest/generator/site"
 )
 
-// output is one file of the site, not yet made. Build makes the ones the
-// last build's output does not have as they are now; the dev server makes
-// one when it is asked for, and keeps it while its sign stays the same.
+// output is one file of the site, not yet made. A Build makes the ones
+// the last build's output does not have as they are now; the dev server
+// makes one when it is asked for, and keeps it while it signs the same.
 type output struct {
 	path string // slash-separated, from the site root
-	// sign summarises everything the file is made from; 0 means unknown,
-	// and the file is made again by every build. nil is unknown too.
+	// sign returns the file's signature, which summarises everything the
+	// file is made from; 0 means unknown, and the file is made again by
+	// every build. A nil sign is unknown too.
 	sign func() uint64
 	// make returns the file's bytes; it may use buf, and the bytes are
 	// only valid until buf is next used.
 	make func(buf *bytes.Buffer) ([]byte, error)
 	kind *hosts.Kind // for the warning when the site passes a host's limit
+	page bool        // an HTML page, counted in the summary
 }
 
 // The kinds of file of the site, as the warning about a host's limits
@@ -69,115 +67,33 @@ func pageKind(kind render.Kind) *hosts.Kind {
 	return kindPages
 }
 
-// signer signs this build's outputs, for the dev server and for the
-// next build.
+// signer signs this build's pages and feeds, for the dev server and for
+// the next build.
 func (b *builder) signer() *render.Signer {
-	if b.sign == nil {
-		b.sign = render.NewSigner(b.site, b.tmpl)
+	if b.signs == nil {
+		b.signs = render.NewSigner(b.site, b.tmpl)
 	}
-	return b.sign
+	return b.signs
 }
 
-// write makes the outputs on all cores and writes them. Identical errors,
-// such as one template failing on every article, are reported once.
-func (b *builder) write(outputs iter.Seq[output]) error {
-	jobs := make(chan output, 64)
-	var (
-		mu     sync.Mutex
-		errs   diag.List
-		seen   = map[string]bool{}
-		reused atomic.Int64
-	)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			var buf bytes.Buffer
-			for o := range jobs {
-				kept, err := b.writeOutput(o, &buf)
-				if kept {
-					reused.Add(1)
-				}
-				if p := b.opts.Progress; p != nil {
-					p.files.Add(1)
-				}
-				if err != nil {
-					mu.Lock()
-					if !seen[err.Error()] {
-						seen[err.Error()] = true
-						errs.Add(o.path, err)
-					}
-					mu.Unlock()
-				}
-			}
-		})
-	}
-	n := 0
-	for o := range outputs {
-		b.stats.Outputs = append(b.stats.Outputs, hosts.File{Path: o.path, Kind: o.kind})
-		jobs <- o
-		n++
-	}
-	close(jobs)
-	wg.Wait()
-	b.stats.Files += n
-	b.stats.Reused += int(reused.Load())
-	return errs.Err()
-}
-
-// writeOutput makes o and writes it, or, when the last build made the
-// file from the same things, keeps that file unmade and reports so.
-func (b *builder) writeOutput(o output, buf *bytes.Buffer) (kept bool, err error) {
-	inc, ok := b.w.(Incremental)
-	if !ok || o.sign == nil || b.exe == 0 {
-		buf.Reset()
-		data, err := o.make(buf)
-		if err != nil {
-			return false, err
-		}
-		return false, b.w.WriteFile(o.path, data)
-	}
-	sign := o.sign()
-	if sign != 0 {
-		// Signatures cover the inputs, not the code that makes the files:
-		// with the executable mixed in, a new digest makes them all again.
-		sign ^= b.exe
-	}
-	if kept, err := inc.Keep(o.path, sign); kept || err != nil {
-		return kept, err
-	}
-	buf.Reset()
-	data, err := o.make(buf)
-	if err != nil {
-		return false, err
-	}
-	return false, inc.WriteSigned(o.path, data, sign)
-}
-
-// pages are the HTML pages and the redirect pages of aliases. Enumerating
-// them also lists the URLs for the sitemap.
+// pages are the HTML pages and the redirect pages of aliases.
 func (b *builder) pages() iter.Seq[output] {
 	return func(yield func(output) bool) {
 		signer := b.signer()
-		b.urls = b.urls[:0]
 		for d := range render.Pages(b.site) {
-			b.stats.Pages++
-			if u, ok := sitemapURL(d); ok {
-				b.urls = append(b.urls, u)
-			}
 			o := output{path: render.FilePath(b.cfg, d.URL), sign: func() uint64 { return signer.Sign(d) }, make: func(buf *bytes.Buffer) ([]byte, error) {
 				err := b.tmpl.Execute(buf, d)
 				return buf.Bytes(), err
-			}, kind: pageKind(d.PageKind)}
+			}, kind: pageKind(d.PageKind), page: true}
 			if !yield(o) {
 				return
 			}
 		}
 		for d := range render.Aliases(b.site) {
-			b.stats.Pages++
 			o := output{path: render.FilePath(b.cfg, d.URL), sign: func() uint64 { return signer.Sign(d) }, make: func(buf *bytes.Buffer) ([]byte, error) {
 				err := b.tmpl.ExecuteAlias(buf, d)
 				return buf.Bytes(), err
-			}, kind: kindRedirects}
+			}, kind: kindRedirects, page: true}
 			if !yield(o) {
 				return
 			}
@@ -256,13 +172,18 @@ func feedKind(of feed.Of, typ string) *hosts.Kind {
 	return kindSiteFeeds
 }
 
-// sitemap is the sitemap of the pages listed by pages, which must be
-// enumerated first (past 50,000 URLs, an index over several files), and
-// robots.txt.
+// sitemap is the sitemap of the pages (past 50,000 URLs, an index over
+// several files), and robots.txt.
 func (b *builder) sitemap() iter.Seq[output] {
 	s := b.site
 	return func(yield func(output) bool) {
-		files := feed.SitemapFiles(s, b.urls)
+		var urls []feed.URL
+		for d := range render.Pages(s) {
+			if u, ok := sitemapURL(d); ok {
+				urls = append(urls, u)
+			}
+		}
+		files := feed.SitemapFiles(s, urls)
 		for i, f := range files {
 			o := output{path: render.FilePath(s.Config, f.URL), make: func(*bytes.Buffer) ([]byte, error) {
 				if i == 0 && len(files) > 1 {

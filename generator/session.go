@@ -2,6 +2,7 @@ package generator
 
 import (
 	"bytes"
+	"io/fs"
 	"iter"
 	"maps"
 	"runtime"
@@ -15,6 +16,7 @@ import (
 	"github.com/digest/digest/generator/content"
 	"github.com/digest/digest/generator/search"
 	"github.com/digest/digest/generator/site"
+	"github.com/digest/digest/generator/spool"
 )
 
 // Session builds one site again and again, as the dev server does. Each
@@ -23,13 +25,59 @@ import (
 // output whose signature did not change keeps the bytes it was made with.
 // The result equals a fresh Build of the same files, byte for byte.
 type Session struct {
-	opts Options
-	kept kept
-	now  func() time.Time // the clock, for future articles
+	opts   SessionOptions
+	recall recall
 }
 
-// kept is what a Session carries from build to build.
-type kept struct {
+// SessionOptions are what a Session builds from.
+type SessionOptions struct {
+	Input
+	// Clock tells each build its time, which decides which articles are in
+	// the future, so an article whose time has come appears; nil is
+	// time.Now.
+	Clock func() time.Time
+}
+
+// NewSession starts a session.
+func NewSession(opts SessionOptions) *Session {
+	if opts.Clock == nil {
+		opts.Clock = time.Now
+	}
+	return &Session{opts: opts}
+}
+
+// memory is what a build learns for the next one. A Session's builds
+// share a recall; a single Build has nothing to keep, and forgets.
+type memory interface {
+	// load reads the content.
+	load(fsys fs.FS, cfg *config.Config, sp *spool.Spool) (*content.Content, error)
+	// prepare sets up the model's options and wraps its body renderer.
+	prepare(cfg *config.Config, opts *site.Options, render bodyRenderer) bodyRenderer
+	// remember is given the model of a build that succeeded.
+	remember(s *site.Site)
+}
+
+// bodyRenderer renders an article's or page's Markdown, whose file hashes
+// to sum.
+type bodyRenderer = func(src []byte, sum uint64) site.Body
+
+// forget is the memory of a single Build.
+type forget struct{}
+
+func (forget) load(fsys fs.FS, cfg *config.Config, sp *spool.Spool) (*content.Content, error) {
+	return content.Load(fsys, cfg.Location, sp)
+}
+
+// prepare lets the model consume the content: no other build reads it.
+func (forget) prepare(_ *config.Config, opts *site.Options, render bodyRenderer) bodyRenderer {
+	opts.Consume = true
+	return render
+}
+
+func (forget) remember(*site.Site) {}
+
+// recall is what a Session carries from build to build.
+type recall struct {
 	mu     sync.Mutex
 	loc    *time.Location // the content cache's timezone
 	unsafe bool           // the body cache's unsafe_html
@@ -40,68 +88,72 @@ type kept struct {
 	bodies map[uint64]site.Body // by hash of the file
 }
 
-// NewSession starts a session. opts.Now is ignored: each build reads the
-// clock, so an article whose time has come appears.
-func NewSession(opts Options) *Session {
-	return &Session{opts: opts, now: time.Now}
-}
-
 // Changed marks files (slash paths from the site folder) as changed since
 // the last build.
 func (s *Session) Changed(files ...string) {
-	s.kept.mu.Lock()
-	defer s.kept.mu.Unlock()
-	if s.kept.cache != nil {
-		s.kept.cache.Forget(files...)
+	s.recall.mu.Lock()
+	defer s.recall.mu.Unlock()
+	if s.recall.cache != nil {
+		s.recall.cache.Forget(files...)
 	}
 }
 
-// content is the content cache for cfg's timezone; a new timezone reads
-// every file again, since dates depend on it.
-func (k *kept) content(cfg *config.Config) *content.Cache {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.cache == nil || k.loc.String() != cfg.Location.String() {
-		k.cache, k.loc = &content.Cache{}, cfg.Location
+// load reads the content through the content cache for cfg's timezone; a
+// new timezone reads every file again, since dates depend on it. The
+// session keeps the bodies in memory, so sp is nil.
+func (r *recall) load(fsys fs.FS, cfg *config.Config, _ *spool.Spool) (*content.Content, error) {
+	r.mu.Lock()
+	if r.cache == nil || r.loc.String() != cfg.Location.String() {
+		r.cache, r.loc = &content.Cache{}, cfg.Location
 	}
-	if k.bodies == nil || k.unsafe != cfg.UnsafeHTML || k.path != cfg.Path {
-		k.bodyMu.Lock()
-		k.bodies, k.unsafe, k.path = map[uint64]site.Body{}, cfg.UnsafeHTML, cfg.Path
-		k.bodyMu.Unlock()
-	}
-	return k.cache
+	cache := r.cache
+	r.mu.Unlock()
+	return cache.Load(fsys, cfg.Location)
 }
 
-// body wraps render with the body cache.
-func (k *kept) body(render func([]byte, uint64) site.Body) func([]byte, uint64) site.Body {
+// prepare passes the last model on, and wraps render with the body cache,
+// which starts again when the Markdown settings change.
+func (r *recall) prepare(cfg *config.Config, opts *site.Options, render bodyRenderer) bodyRenderer {
+	r.mu.Lock()
+	opts.Previous = r.site
+	r.mu.Unlock()
+	r.bodyMu.Lock()
+	if r.bodies == nil || r.unsafe != cfg.UnsafeHTML || r.path != cfg.Path {
+		r.bodies, r.unsafe, r.path = map[uint64]site.Body{}, cfg.UnsafeHTML, cfg.Path
+	}
+	r.bodyMu.Unlock()
 	return func(src []byte, sum uint64) site.Body {
-		k.bodyMu.RLock()
-		b, ok := k.bodies[sum]
-		k.bodyMu.RUnlock()
+		r.bodyMu.RLock()
+		b, ok := r.bodies[sum]
+		r.bodyMu.RUnlock()
 		if !ok {
 			b = render(src, sum)
-			k.bodyMu.Lock()
-			k.bodies[sum] = b
-			k.bodyMu.Unlock()
+			r.bodyMu.Lock()
+			r.bodies[sum] = b
+			r.bodyMu.Unlock()
 		}
 		return b
 	}
 }
 
-// prune drops the bodies of files that are gone or changed.
-func (k *kept) prune(s *site.Site) {
-	keep := make(map[uint64]bool, len(s.Articles)+len(s.Pages))
+// remember keeps s for the next build and drops the bodies of files that
+// are gone or changed.
+func (r *recall) remember(s *site.Site) {
+	r.mu.Lock()
+	r.site = s
+	r.mu.Unlock()
+	live := make(map[uint64]bool, len(s.Articles)+len(s.Pages))
 	for _, a := range s.Articles {
-		keep[a.Sum] = true
+		live[a.Sum] = true
 	}
 	for _, p := range s.Pages {
-		keep[p.Sum] = true
+		live[p.Sum] = true
 	}
-	k.bodyMu.Lock()
-	defer k.bodyMu.Unlock()
-	for sum := range k.bodies {
-		if !keep[sum] {
-			delete(k.bodies, sum)
+	r.bodyMu.Lock()
+	defer r.bodyMu.Unlock()
+	for sum := range r.bodies {
+		if !live[sum] {
+			delete(r.bodies, sum)
 		}
 	}
 }
@@ -110,42 +162,12 @@ func (k *kept) prune(s *site.Site) {
 // lends the bytes of outputs whose signature did not change. Nothing is
 // made yet: a file is made when the snapshot is asked for it.
 func (s *Session) Build(prev *Snapshot) (*Snapshot, *Stats, error) {
-	opts := s.opts
-	opts.Now = s.now()
-	b := &builder{opts: opts, stats: &Stats{}, keep: &s.kept}
-	for _, step := range []func() error{b.checkInputs, b.load, b.model, b.checkClashes} {
-		if err := step(); err != nil {
-			return nil, b.stats, err
-		}
+	snap := &Snapshot{files: map[string]*File{}}
+	b := &builder{opts: Options{Input: s.opts.Input, Now: s.opts.Clock()}, mem: &s.recall, out: &snapshot{snap: snap, prev: prev}, stats: &Stats{}}
+	if err := b.run(); err != nil {
+		return nil, b.stats, err
 	}
-	s.kept.prune(b.site)
-	s.kept.mu.Lock()
-	s.kept.site = b.site
-	s.kept.mu.Unlock()
-	snap := &Snapshot{files: map[string]*File{}, lazy: b.searchIndex, path: b.cfg.Path}
-	var files []*File
-	for _, group := range []iter.Seq[output]{b.pages(), b.feeds(), b.sitemap(), b.static()} {
-		for o := range group {
-			files = append(files, &File{output: o})
-		}
-	}
-	// Signing touches every page, so it runs on every core. Pages made
-	// with a site's own templates sign as 0 (see render.Signer) and are
-	// made again after every build.
-	parallel(len(files), func(i int) {
-		if f := files[i]; f.sign != nil {
-			f.sig = f.sign()
-		}
-	})
-	for _, f := range files {
-		if old := prev.file(f.path); f.sig != 0 && old != nil && old.sig == f.sig && old.made.Load() {
-			f.data, f.err = old.data, old.err
-			f.once.Do(func() {})
-			f.made.Store(true)
-		}
-		snap.files[f.path] = f
-	}
-	b.stats.Files = len(snap.files)
+	snap.path = b.cfg.Path
 	return snap, b.stats, nil
 }
 
@@ -222,6 +244,26 @@ func (s *Snapshot) Names() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Sorted(maps.Keys(s.files))
+}
+
+// each calls f with every output of seq, on every core; each goroutine
+// passes f a buffer of its own.
+func each(seq iter.Seq[output], f func(o output, buf *bytes.Buffer)) {
+	jobs := make(chan output, 64)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			var buf bytes.Buffer
+			for o := range jobs {
+				f(o, &buf)
+			}
+		})
+	}
+	for o := range seq {
+		jobs <- o
+	}
+	close(jobs)
+	wg.Wait()
 }
 
 // parallel calls f(0) … f(n-1) on every core.

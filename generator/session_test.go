@@ -21,9 +21,8 @@ func TestSessionEqualsBuild(t *testing.T) {
 	// which page signatures do not cover: its pages must be made again.
 	fsys["layouts/tag.html"] = &fstest.MapFile{Data: []byte(`{{define "main"}}<h1>{{.Tag.Name}}</h1>` +
 		`{{range .Tag.Articles}}<p>{{.Title}}</p>{{end}}{{end}}`)}
-	opts := Options{Site: fsys, Theme: theme}
-	session := NewSession(opts)
-	session.now = func() time.Time { return buildTime.AddDate(10, 0, 0) }
+	now := buildTime.AddDate(10, 0, 0)
+	session := NewSession(SessionOptions{Input: Input{Site: fsys, Theme: theme}, Clock: func() time.Time { return now }})
 	r := rand.New(rand.NewPCG(7, 7))
 	var snap *Snapshot
 	edits := siteEdits(r, fsys)
@@ -39,7 +38,7 @@ func TestSessionEqualsBuild(t *testing.T) {
 		}
 		snap = next
 		full := &memOutput{}
-		if _, err := Build(Options{Site: fsys, Theme: theme, Now: session.now()}, full); err != nil {
+		if _, err := Build(Options{Input: Input{Site: fsys, Theme: theme}, Now: now}, full); err != nil {
 			t.Fatalf("step %d: full build: %v", step, err)
 		}
 		names := snap.Names()

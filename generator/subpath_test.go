@@ -28,7 +28,7 @@ var (
 func TestSubPathSite(t *testing.T) {
 	const base, sitePath = "https://someone.github.io/my-digest/", "/my-digest/"
 	out := &memOutput{}
-	_, err := Build(Options{Site: os.DirFS(".."), Theme: theme, Now: buildTime.AddDate(1, 0, 0), BaseURL: base}, out)
+	_, err := Build(Options{Input: Input{Site: os.DirFS(".."), Theme: theme, BaseURL: base}, Now: buildTime.AddDate(1, 0, 0)}, out)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -300,12 +300,14 @@ func runVersion(e *env, args []string) int {
 
 func (e *env) options(sf siteFlags, baseURL string) generator.Options {
 	return generator.Options{
-		Site:    os.DirFS(sf.site),
-		Theme:   e.theme,
-		Drafts:  sf.drafts,
-		Future:  sf.future,
-		BaseURL: baseURL,
-		Now:     time.Now(),
+		Input: generator.Input{
+			Site:    os.DirFS(sf.site),
+			Theme:   e.theme,
+			Drafts:  sf.drafts,
+			Future:  sf.future,
+			BaseURL: baseURL,
+		},
+		Now: time.Now(),
 	}
 }
 

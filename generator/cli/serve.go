@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/digest/digest/generator"
 	"github.com/digest/digest/generator/config"
 	"github.com/digest/digest/generator/serve"
 )
@@ -51,9 +52,9 @@ func runServe(e *env, args []string) int {
 		// 1.3 GB) takes a fifth off the time from save to served.
 		debug.SetGCPercent(300)
 	}
-	opts := e.options(sf, "")
-	opts.Origin = origin
-	srv := serve.New(opts, e.stderr)
+	in := e.options(sf, "").Input
+	in.Origin = origin
+	srv := serve.New(generator.SessionOptions{Input: in}, e.stderr)
 	// Watching starts before the first build, so that a fix saved while
 	// it runs is not missed.
 	watcher, err := srv.Watch(sf.site)

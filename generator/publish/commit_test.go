@@ -152,7 +152,7 @@ func TestStateLost(t *testing.T) {
 			write(t, filepath.Join(b.out, "CNAME"), "news.example.org")
 			damage(b)
 			o := b.open()
-			if kept, _ := o.Keep("same.html", 1); kept {
+			if kept, _ := o.Reuse("same.html", 1); kept {
 				t.Error("a file was kept on the word of a lost state")
 			}
 			if o.Unchanged("", time.Time{}) {
@@ -196,7 +196,7 @@ func TestStateOfAnotherSite(t *testing.T) {
 	}
 	o := b.open()
 	defer o.Abort()
-	if kept, _ := o.Keep("a.html", 1); kept {
+	if kept, _ := o.Reuse("a.html", 1); kept {
 		t.Error("a.html of the restored copy was kept on the word of the later build's state")
 	}
 }

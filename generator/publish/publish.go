@@ -22,7 +22,7 @@
 //   - A file whose bytes did not change keeps its inode, bytes and
 //     modification time, so rsync or a CDN upload sends only what changed.
 //     A file whose signature (a summary of everything it is made from) is
-//     the same as the last build's need not even be made (Keep), and a
+//     the same as the last build's need not even be made (Reuse), and a
 //     build whose inputs did not change at all changes nothing (Unchanged).
 //   - A file the last build wrote and this one did not is removed. Files
 //     digest never wrote are carried over to the new site. A file this
@@ -101,7 +101,7 @@ type Output struct {
 // file is what the state says of one file.
 type file struct {
 	hash string // of the bytes
-	sign uint64 // what the build said the file is made from; 0: nothing
+	sig  uint64 // the file's signature: what the build said it is made from; 0: nothing
 }
 
 // record is what a build notes about itself in its state.
@@ -274,10 +274,10 @@ func (o *Output) WriteFile(name string, data []byte) error {
 	return o.WriteSigned(name, data, 0)
 }
 
-// WriteSigned is WriteFile for a file whose signature is sign (0 for
+// WriteSigned is WriteFile for a file whose signature is sig (0 for
 // none): a summary of everything the file is made from, which the next
-// build passes to Keep.
-func (o *Output) WriteSigned(name string, data []byte, sign uint64) error {
+// build passes to Reuse.
+func (o *Output) WriteSigned(name string, data []byte, sig uint64) error {
 	clean, err := cleanName(name)
 	if err != nil {
 		return err
@@ -289,7 +289,7 @@ func (o *Output) WriteSigned(name string, data []byte, sign uint64) error {
 		o.mu.Unlock()
 		return fmt.Errorf("output file %s is written twice", clean)
 	}
-	o.files[clean] = file{hash, sign}
+	o.files[clean] = file{hash, sig}
 	same := o.old[clean].hash == hash
 	o.mu.Unlock()
 	if same {
@@ -326,17 +326,17 @@ func (o *Output) mkdirStage(dir string) error {
 	return nil
 }
 
-// Keep records the file name as this build's, as the last build wrote it,
-// when the last build recorded the same signature sign (not 0) for it and
-// the file is still there. It reports whether it did; then the file need
-// not be made. It is safe for concurrent use.
-func (o *Output) Keep(name string, sign uint64) (bool, error) {
+// Reuse records the file name as this build's, as the last build wrote
+// it, when the last build recorded the same signature sig (not 0) for it
+// and the file is still there. It reports whether it did; then the file
+// need not be made. It is safe for concurrent use.
+func (o *Output) Reuse(name string, sig uint64) (bool, error) {
 	clean, err := cleanName(name)
-	if err != nil || sign == 0 {
+	if err != nil || sig == 0 {
 		return false, err
 	}
 	old, ok := o.old[clean] // o.old is only read after Open
-	if !ok || old.sign != sign {
+	if !ok || old.sig != sig {
 		return false, nil
 	}
 	if _, err := os.Lstat(filepath.Join(o.dir, filepath.FromSlash(clean))); err != nil {
@@ -378,7 +378,7 @@ func mkdir(dir string) error {
 
 // Unchanged reports whether inputs, a fingerprint of everything a build
 // reads, is the same as the last build's, and that build is still valid at
-// now; then the output is already what this build would write, and KeepAll
+// now; then the output is already what this build would write, and ReuseAll
 // finishes it.
 func (o *Output) Unchanged(inputs string, now time.Time) bool {
 	if inputs == "" || inputs != o.last.inputs {
@@ -404,8 +404,8 @@ func (o *Output) Record(inputs string, validUntil time.Time, warnings []string) 
 // Warnings are the warnings the last build recorded.
 func (o *Output) Warnings() []string { return o.last.warnings }
 
-// KeepAll records every file of the last build as written by this one.
-func (o *Output) KeepAll() {
+// ReuseAll records every file of the last build as written by this one.
+func (o *Output) ReuseAll() {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	maps.Copy(o.files, o.old)

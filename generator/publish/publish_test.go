@@ -262,10 +262,10 @@ func TestUnchangedInputs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o.KeepAll()
+	o.ReuseAll()
 	stats, err := o.Commit()
 	if err != nil || counts(stats) != [3]int{0, 1, 0} {
-		t.Errorf("KeepAll commit: %+v, %v; want 1 unchanged", stats, err)
+		t.Errorf("ReuseAll commit: %+v, %v; want 1 unchanged", stats, err)
 	}
 	if after, err := os.Stat(manifest); err != nil || !after.ModTime().Equal(before.ModTime()) {
 		t.Errorf("a build that changed nothing rewrote the manifest")
@@ -277,7 +277,7 @@ func TestUnchangedInputs(t *testing.T) {
 	o.Abort()
 }
 
-func TestKeepSigned(t *testing.T) {
+func TestReuseSigned(t *testing.T) {
 	root := t.TempDir()
 	out := filepath.Join(root, "public")
 	open := func() *Output {
@@ -297,7 +297,7 @@ func TestKeepSigned(t *testing.T) {
 		return stats
 	}
 	o := open()
-	if kept, err := o.Keep("a.html", 7); kept || err != nil {
+	if kept, err := o.Reuse("a.html", 7); kept || err != nil {
 		t.Errorf("first build kept a.html: %v, %v", kept, err)
 	}
 	for name, sign := range map[string]uint64{"a.html": 7, "b.html": 0, "c/d.html": 0xfedcba9876543210} {
@@ -323,16 +323,16 @@ func TestKeepSigned(t *testing.T) {
 		{"c/d.html", 8, false},
 		{"new.html", 7, false},
 	} {
-		kept, err := o.Keep(tc.name, tc.sign)
+		kept, err := o.Reuse(tc.name, tc.sign)
 		if err != nil || kept != tc.kept {
-			t.Errorf("Keep(%q, %x) = %v, %v; want %v", tc.name, tc.sign, kept, err, tc.kept)
+			t.Errorf("Reuse(%q, %x) = %v, %v; want %v", tc.name, tc.sign, kept, err, tc.kept)
 		}
 	}
-	if _, err := o.Keep("a.html", 7); err == nil {
+	if _, err := o.Reuse("a.html", 7); err == nil {
 		t.Error("keeping a.html twice is not an error")
 	}
-	if _, err := o.Keep("../x", 7); err == nil {
-		t.Error("Keep took a name outside the output folder")
+	if _, err := o.Reuse("../x", 7); err == nil {
+		t.Error("Reuse took a name outside the output folder")
 	}
 	if err := o.WriteFile("b.html", []byte("b.html")); err != nil {
 		t.Fatal(err)
@@ -350,10 +350,10 @@ func TestKeepSigned(t *testing.T) {
 		t.Fatal(err)
 	}
 	o = open()
-	if kept, _ := o.Keep("c/d.html", 0xfedcba9876543210); !kept {
+	if kept, _ := o.Reuse("c/d.html", 0xfedcba9876543210); !kept {
 		t.Error("c/d.html's signature was lost when it was kept")
 	}
-	if kept, _ := o.Keep("a.html", 7); kept {
+	if kept, _ := o.Reuse("a.html", 7); kept {
 		t.Error("a file deleted by hand was kept")
 	}
 	o.Abort()

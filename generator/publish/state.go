@@ -93,8 +93,8 @@ func parseState(data []byte) (map[string]file, record, string) {
 		case "file":
 			sums, name, ok := strings.Cut(value, " ")
 			if ok && fs.ValidPath(name) {
-				hash, sign, _ := strings.Cut(sums, "+")
-				n, _ := strconv.ParseUint(sign, 16, 64) // none or unreadable: 0, never kept unmade
+				hash, sig, _ := strings.Cut(sums, "+")
+				n, _ := strconv.ParseUint(sig, 16, 64) // none or unreadable: 0, never kept unmade
 				files[name] = file{hash, n}
 			}
 		}
@@ -126,8 +126,8 @@ func writeState(state, dir string, files map[string]file, rec record) (string, e
 	}
 	for _, f := range slices.Sorted(maps.Keys(files)) {
 		b.WriteString("file " + files[f].hash)
-		if sign := files[f].sign; sign != 0 {
-			b.WriteString("+" + strconv.FormatUint(sign, 16))
+		if sig := files[f].sig; sig != 0 {
+			b.WriteString("+" + strconv.FormatUint(sig, 16))
 		}
 		b.WriteString(" " + f + "\n")
 	}

@@ -67,7 +67,7 @@ type event struct {
 
 // New returns a server for the site described by opts. Call Rebuild to
 // build it before serving.
-func New(opts generator.Options, log io.Writer) *Server {
+func New(opts generator.SessionOptions, log io.Writer) *Server {
 	return &Server{
 		session: generator.NewSession(opts),
 		site:    opts.Site,

@@ -39,7 +39,7 @@ func newSite(t *testing.T) (dir string, s *Server, ts *httptest.Server) {
 	t.Helper()
 	dir = t.TempDir()
 	writeFile(t, filepath.Join(dir, "content", "a.md"), article)
-	s = New(generator.Options{Site: os.DirFS(dir), Theme: theme, BaseURL: "http://127.0.0.1/"}, io.Discard)
+	s = New(generator.SessionOptions{Input: generator.Input{Site: os.DirFS(dir), Theme: theme, BaseURL: "http://127.0.0.1/"}}, io.Discard)
 	if err := s.Rebuild(); err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func TestServeUnderPath(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "site.yaml"), "base_url: https://someone.github.io/my-digest/\n")
 	writeFile(t, filepath.Join(dir, "content", "a.md"), article+"See [China](/tags/china/).\n")
-	s := New(generator.Options{Site: os.DirFS(dir), Theme: theme, Origin: "http://127.0.0.1:1313"}, io.Discard)
+	s := New(generator.SessionOptions{Input: generator.Input{Site: os.DirFS(dir), Theme: theme, Origin: "http://127.0.0.1:1313"}}, io.Discard)
 	if err := s.Rebuild(); err != nil {
 		t.Fatal(err)
 	}
@@ -288,7 +288,7 @@ func TestFixDuringBuild(t *testing.T) {
 			writeFile(t, file, article)
 		}
 		log := &onError{file: "content/a.md", fix: func() { writeFile(t, file, strings.Replace(article, "First", "Fixed", 1)) }}
-		s := New(generator.Options{Site: os.DirFS(dir), Theme: theme, BaseURL: "http://127.0.0.1/"}, log)
+		s := New(generator.SessionOptions{Input: generator.Input{Site: os.DirFS(dir), Theme: theme, BaseURL: "http://127.0.0.1/"}}, log)
 		ts := httptest.NewServer(s)
 		ctx, cancel := context.WithCancel(context.Background())
 		w, err := s.Watch(dir)
@@ -323,7 +323,7 @@ func TestFixDuringBuild(t *testing.T) {
 // the newest one, not the oldest: the reload after a fix, not an old
 // error.
 func TestPageGetsNewestEvent(t *testing.T) {
-	s := New(generator.Options{}, io.Discard)
+	s := New(generator.SessionOptions{}, io.Discard)
 	c, _ := s.subscribe()
 	for i := range 5 {
 		s.broadcast(event{"error", fmt.Sprint("error ", i)})
@@ -432,7 +432,7 @@ func BenchmarkEditToServe(b *testing.B) {
 		}
 		return nil
 	})
-	s := New(generator.Options{Site: os.DirFS(dir), Theme: theme, BaseURL: "http://127.0.0.1/"}, benchLog())
+	s := New(generator.SessionOptions{Input: generator.Input{Site: os.DirFS(dir), Theme: theme, BaseURL: "http://127.0.0.1/"}}, benchLog())
 	if err := s.Rebuild(); err != nil {
 		b.Fatal(err)
 	}
