@@ -100,13 +100,13 @@ type Stats struct {
 	Drafts, Future               int // articles left out
 	Warnings                     []string
 	// Skipped is set when nothing changed since the last build, which the
-	// Writer remembered: the output was kept as it was.
+	// Writer remembered: the output was left as it was.
 	Skipped bool
-	// Reused counts the files of the last build kept without being made
+	// Reused counts the files of the last build taken without being made
 	// again, since what they are made from did not change.
 	Reused int
 	Phases []Phase // time taken by each step, in order
-	// Outputs are the files the build wrote or kept, each with its kind
+	// Outputs are the files the build wrote or reused, each with its kind
 	// but without its size, which the caller measures where it wrote them.
 	Outputs []hosts.File
 }

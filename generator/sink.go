@@ -47,8 +47,8 @@ func (wr *writer) put(files iter.Seq[output]) error {
 		reused atomic.Int64
 	)
 	each(files, func(o output, buf *bytes.Buffer) {
-		kept, err := wr.write(o, buf)
-		if kept {
+		old, err := wr.write(o, buf)
+		if old {
 			reused.Add(1)
 		}
 		if p := wr.progress; p != nil {
