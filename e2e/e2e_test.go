@@ -46,6 +46,7 @@ import (
 
 	"github.com/digest/digest/generator"
 	"github.com/digest/digest/generator/publish"
+	"github.com/digest/digest/internal/testkit"
 )
 
 // buildTime is after every article of the example digest.
@@ -171,10 +172,7 @@ func start(browser string) (*suite, error) {
 	teardown = append(teardown, s.srv.Close)
 	s.host = strings.TrimPrefix(s.srv.URL, "http://")
 
-	root, err := filepath.Abs("..")
-	if err != nil {
-		return nil, err
-	}
+	root := testkit.Root()
 	out, err := publish.Open(s.dir, root)
 	if err != nil {
 		return nil, err
@@ -182,7 +180,7 @@ func start(browser string) (*suite, error) {
 	_, err = generator.Build(generator.Options{
 		Input: generator.Input{
 			Site:    os.DirFS(root),
-			Theme:   os.DirFS(filepath.Join(root, "layouts")),
+			Theme:   testkit.Theme(),
 			BaseURL: s.srv.URL + "/",
 		},
 		Now: buildTime,

@@ -19,6 +19,7 @@ import (
 
 	"github.com/digest/digest/generator"
 	"github.com/digest/digest/generator/publish"
+	"github.com/digest/digest/internal/testkit"
 )
 
 // subPath is where TestSubPath publishes the example digest, as a GitHub
@@ -40,10 +41,7 @@ func TestSubPath(t *testing.T) {
 	t.Cleanup(s.srv.Close)
 	s.host = strings.TrimPrefix(s.srv.URL, "http://")
 
-	root, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := testkit.Root()
 	out, err := publish.Open(s.dir, root)
 	if err != nil {
 		t.Fatal(err)
@@ -51,7 +49,7 @@ func TestSubPath(t *testing.T) {
 	_, err = generator.Build(generator.Options{
 		Input: generator.Input{
 			Site:    os.DirFS(root),
-			Theme:   os.DirFS(filepath.Join(root, "layouts")),
+			Theme:   testkit.Theme(),
 			BaseURL: s.srv.URL + subPath,
 		},
 		Now: buildTime,

@@ -17,11 +17,9 @@ import (
 
 	"golang.org/x/tools/txtar"
 
-	"github.com/digest/digest/generator"
 	"github.com/digest/digest/generator/cli"
+	"github.com/digest/digest/internal/testkit"
 )
-
-var theme = os.DirFS("../layouts")
 
 // badCase is one file of testdata/bad: a change to the good site, the
 // command that then runs, and what it must say. Its comment reads
@@ -168,7 +166,7 @@ func TestBadInput(t *testing.T) {
 			}
 			code, _, stderr := runDigest(args...)
 			stderr = strings.NewReplacer(site, "$SITE", out, "$OUT", root, "$ROOT").Replace(stderr)
-			if *generator.Update {
+			if testkit.Update() {
 				if err := os.WriteFile(file, c.format(stderr, code), 0o644); err != nil {
 					t.Fatal(err)
 				}
@@ -188,7 +186,7 @@ func TestBadInput(t *testing.T) {
 
 func runDigest(args ...string) (int, string, string) {
 	var stdout, stderr bytes.Buffer
-	code := cli.Main(args, theme, &stdout, &stderr)
+	code := cli.Main(args, testkit.Theme(), &stdout, &stderr)
 	return code, stdout.String(), stderr.String()
 }
 
@@ -196,12 +194,7 @@ func writeFiles(t *testing.T, dir string, files []txtar.File, mtime time.Time) {
 	t.Helper()
 	for _, f := range files {
 		name := filepath.Join(dir, filepath.FromSlash(f.Name))
-		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(name, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		testkit.WriteFile(t, name, string(f.Data))
 		if err := os.Chtimes(name, mtime, mtime); err != nil {
 			t.Fatal(err)
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/digest/digest/generator/publish"
 	"github.com/digest/digest/generator/render"
+	"github.com/digest/digest/internal/testkit"
 )
 
 // generateSite makes a site of n articles shaped like the benchmark corpus
@@ -64,7 +65,7 @@ func BenchmarkBuild1000(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := Build(Options{Input: Input{Site: fsys, Theme: theme}, Now: buildTime.AddDate(10, 0, 0)}, out); err != nil {
+		if _, err := Build(Options{Input: Input{Site: fsys, Theme: testkit.Theme()}, Now: buildTime.AddDate(10, 0, 0)}, out); err != nil {
 			b.Fatal(err)
 		}
 		if _, err := out.Commit(); err != nil {
@@ -77,7 +78,7 @@ func BenchmarkBuild1000(b *testing.B) {
 // own, writing nothing, so each can be profiled alone.
 func BenchmarkStages(b *testing.B) {
 	fsys := generateSite(1000)
-	opts := Options{Input: Input{Site: fsys, Theme: theme}, Now: buildTime.AddDate(10, 0, 0)}
+	opts := Options{Input: Input{Site: fsys, Theme: testkit.Theme()}, Now: buildTime.AddDate(10, 0, 0)}
 	for _, stage := range []string{"load", "model", "pages", "feeds", "search"} {
 		b.Run(stage, func(b *testing.B) {
 			bl := newBuilder(opts, discardWriter{})
@@ -124,7 +125,7 @@ func (discardWriter) WriteFile(string, []byte) error { return nil }
 // to compare the cost of the templates of each kind; a page's partials
 // rendered through cached are rendered once, in the first round.
 func BenchmarkKinds(b *testing.B) {
-	bl := newBuilder(Options{Input: Input{Site: generateSite(1000), Theme: theme}, Now: buildTime.AddDate(10, 0, 0)}, discardWriter{})
+	bl := newBuilder(Options{Input: Input{Site: generateSite(1000), Theme: testkit.Theme()}, Now: buildTime.AddDate(10, 0, 0)}, discardWriter{})
 	for _, step := range []func() error{bl.checkInputs, bl.load, bl.model} {
 		if err := step(); err != nil {
 			b.Fatal(err)

@@ -2,7 +2,6 @@ package generator
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -19,12 +18,8 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/digest/digest/generator/publish"
+	"github.com/digest/digest/internal/testkit"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
-
-// theme is the built-in theme, read from the repository.
-var theme = os.DirFS("../layouts")
 
 // buildTime is after every test article but the future one.
 var buildTime = time.Date(2017, 6, 30, 0, 0, 0, 0, time.UTC)
@@ -48,30 +43,10 @@ func (m *memOutput) WriteFile(name string, data []byte) error {
 	return nil
 }
 
-// readSite turns a txtar archive into a site folder; a file named "want"
-// is returned apart, as the expected result.
-func readSite(t *testing.T, file string) (fstest.MapFS, string) {
-	t.Helper()
-	ar, err := txtar.ParseFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fsys := fstest.MapFS{}
-	want := ""
-	for _, f := range ar.Files {
-		if f.Name == "want" {
-			want = string(f.Data)
-			continue
-		}
-		fsys[f.Name] = &fstest.MapFile{Data: f.Data}
-	}
-	return fsys, want
-}
-
 func build(t *testing.T, fsys fs.FS) (*memOutput, *Stats, error) {
 	t.Helper()
 	out := &memOutput{}
-	stats, err := Build(Options{Input: Input{Site: fsys, Theme: theme}, Now: buildTime}, out)
+	stats, err := Build(Options{Input: Input{Site: fsys, Theme: testkit.Theme()}, Now: buildTime}, out)
 	return out, stats, err
 }
 
@@ -87,77 +62,21 @@ func TestSites(t *testing.T) {
 			continue
 		}
 		t.Run(filepath.Base(file), func(t *testing.T) {
-			fsys, _ := readSite(t, file)
+			_, fsys, _ := testkit.ReadSite(t, file)
 			out, _, err := build(t, fsys)
 			if err != nil {
 				t.Fatalf("build failed:\n%v", err)
 			}
 			got := &txtar.Archive{}
 			for _, name := range slices.Sorted(maps.Keys(out.files)) {
-				if _, err := fs.Stat(theme, "static/"+name); err == nil {
+				if _, err := fs.Stat(testkit.Theme(), "static/"+name); err == nil {
 					continue
 				}
 				got.Files = append(got.Files, txtar.File{Name: name, Data: out.files[name]})
 			}
-			golden := strings.TrimSuffix(file, ".txtar") + ".golden.txtar"
-			if *update {
-				if err := os.WriteFile(golden, txtar.Format(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := txtar.ParseFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			compareArchives(t, got, want)
+			testkit.GoldenArchive(t, strings.TrimSuffix(file, ".txtar")+".golden.txtar", got)
 		})
 	}
-}
-
-func compareArchives(t *testing.T, got, want *txtar.Archive) {
-	t.Helper()
-	wantFiles := map[string][]byte{}
-	for _, f := range want.Files {
-		wantFiles[f.Name] = f.Data
-	}
-	for _, f := range got.Files {
-		w, ok := wantFiles[f.Name]
-		if !ok {
-			t.Errorf("unexpected file %s", f.Name)
-			continue
-		}
-		delete(wantFiles, f.Name)
-		// txtar ends every file with a newline.
-		data := f.Data
-		if len(data) > 0 && data[len(data)-1] != '\n' {
-			data = append(bytes.Clone(data), '\n')
-		}
-		if !bytes.Equal(data, w) {
-			t.Errorf("%s differs from the golden file (go test -update to accept):\n%s", f.Name, firstDiff(data, w))
-		}
-	}
-	for name := range wantFiles {
-		t.Errorf("missing file %s", name)
-	}
-}
-
-// firstDiff shows the first line where got and want part.
-func firstDiff(got, want []byte) string {
-	g, w := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
-	for i := range max(len(g), len(w)) {
-		var gl, wl string
-		if i < len(g) {
-			gl = g[i]
-		}
-		if i < len(w) {
-			wl = w[i]
-		}
-		if gl != wl {
-			return fmt.Sprintf("line %d:\n got: %q\nwant: %q", i+1, gl, wl)
-		}
-	}
-	return "(same lines)"
 }
 
 // TestDeterministic builds the example digest twice, the second time with
@@ -171,7 +90,7 @@ func TestDeterministic(t *testing.T) {
 	}
 	scratch := t.TempDir()
 	b := &memOutput{}
-	if _, err := Build(Options{Input: Input{Site: fsys, Theme: theme}, Now: buildTime, Scratch: scratch}, b); err != nil {
+	if _, err := Build(Options{Input: Input{Site: fsys, Theme: testkit.Theme()}, Now: buildTime, Scratch: scratch}, b); err != nil {
 		t.Fatal(err)
 	}
 	if left, _ := os.ReadDir(scratch); len(left) != 0 {
@@ -219,7 +138,7 @@ func TestRebuildEqualsBuild(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		stats, err := Build(Options{Input: Input{Site: fsys, Theme: theme}, Now: now}, o)
+		stats, err := Build(Options{Input: Input{Site: fsys, Theme: testkit.Theme()}, Now: now}, o)
 		if err != nil {
 			t.Fatalf("step %d (%v): %v", step, changed, err)
 		}
@@ -231,7 +150,7 @@ func TestRebuildEqualsBuild(t *testing.T) {
 		}
 		reused += stats.Reused
 		full := &memOutput{}
-		if _, err := Build(Options{Input: Input{Site: fsys, Theme: theme}, Now: now}, full); err != nil {
+		if _, err := Build(Options{Input: Input{Site: fsys, Theme: testkit.Theme()}, Now: now}, full); err != nil {
 			t.Fatalf("step %d: fresh build: %v", step, err)
 		}
 		var names []string
@@ -247,7 +166,7 @@ func TestRebuildEqualsBuild(t *testing.T) {
 				return err
 			}
 			if !bytes.Equal(data, full.files[name]) {
-				t.Errorf("step %d (%v): %s differs from a fresh build:\n%s", step, changed, name, firstDiff(data, full.files[name]))
+				t.Errorf("step %d (%v): %s differs from a fresh build:\n%s", step, changed, name, testkit.FirstDiff(data, full.files[name]))
 			}
 			return nil
 		})
@@ -267,8 +186,8 @@ func TestRebuildEqualsBuild(t *testing.T) {
 // TestBadBaseURLBlamesFlag checks that a base URL given in Options, which
 // comes from --base-url, is not blamed on site.yaml.
 func TestBadBaseURLBlamesFlag(t *testing.T) {
-	fsys, _ := readSite(t, "testdata/sites/basic.txtar")
-	_, err := Build(Options{Input: Input{Site: fsys, Theme: theme, BaseURL: "news.example.org"}, Now: buildTime}, &memOutput{})
+	_, fsys, _ := testkit.ReadSite(t, "testdata/sites/basic.txtar")
+	_, err := Build(Options{Input: Input{Site: fsys, Theme: testkit.Theme(), BaseURL: "news.example.org"}, Now: buildTime}, &memOutput{})
 	want := `--base-url: "news.example.org" is not an absolute http(s) URL such as https://news.example.org/`
 	if err == nil || err.Error() != want {
 		t.Errorf("Build with a bad base URL: %v; want %s", err, want)

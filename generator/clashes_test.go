@@ -5,6 +5,8 @@ import (
 	"path"
 	"slices"
 	"testing"
+
+	"github.com/digest/digest/internal/testkit"
 )
 
 // TestClaimsCoverOutputs holds the clash check's list of outputs to what a
@@ -17,7 +19,7 @@ func TestClaimsCoverOutputs(t *testing.T) {
 		"disable: [search, sources, days, tag_feeds]\n",
 	} {
 		t.Run(outputs, func(t *testing.T) {
-			fsys, _ := readSite(t, "testdata/sites/basic.txtar")
+			_, fsys, _ := testkit.ReadSite(t, "testdata/sites/basic.txtar")
 			yaml := fsys["site.yaml"]
 			yaml.Data = append(slices.Clip(yaml.Data), outputs...)
 			checkClaims(t, fsys)
@@ -31,7 +33,7 @@ func checkClaims(t *testing.T, fsys fs.FS) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := newBuilder(Options{Input: Input{Site: fsys, Theme: theme}, Now: buildTime}, discardWriter{})
+	b := newBuilder(Options{Input: Input{Site: fsys, Theme: testkit.Theme()}, Now: buildTime}, discardWriter{})
 	for _, step := range []func() error{b.checkInputs, b.load, b.model} {
 		if err := step(); err != nil {
 			t.Fatal(err)

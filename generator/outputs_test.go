@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/digest/digest/internal/testkit"
 )
 
 // TestDisable builds the basic test site with each kind of output switched
@@ -29,7 +31,7 @@ func TestDisable(t *testing.T) {
 		{"search", func(n string) bool { return strings.HasPrefix(n, "search/") || n == "search.js" }},
 	} {
 		t.Run(tt.disable, func(t *testing.T) {
-			fsys, _ := readSite(t, "testdata/sites/basic.txtar")
+			_, fsys, _ := testkit.ReadSite(t, "testdata/sites/basic.txtar")
 			full, _, err := build(t, fsys)
 			if err != nil {
 				t.Fatal(err)
@@ -65,7 +67,7 @@ func TestDisable(t *testing.T) {
 // TestEnableAtom checks that enable brings the tag and source Atom feeds
 // back, announced on their pages.
 func TestEnableAtom(t *testing.T) {
-	fsys, _ := readSite(t, "testdata/sites/basic.txtar")
+	_, fsys, _ := testkit.ReadSite(t, "testdata/sites/basic.txtar")
 	out, stats, err := build(t, withConfig(fsys, "enable: [tag_atom, source_atom]\n"))
 	if err != nil {
 		t.Fatal(err)

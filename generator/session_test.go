@@ -9,6 +9,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/digest/digest/internal/testkit"
 )
 
 // TestSessionEqualsBuild edits a site at random and checks after every
@@ -22,7 +24,7 @@ func TestSessionEqualsBuild(t *testing.T) {
 	fsys["layouts/tag.html"] = &fstest.MapFile{Data: []byte(`{{define "main"}}<h1>{{.Tag.Name}}</h1>` +
 		`{{range .Tag.Articles}}<p>{{.Title}}</p>{{end}}{{end}}`)}
 	now := buildTime.AddDate(10, 0, 0)
-	session := NewSession(SessionOptions{Input: Input{Site: fsys, Theme: theme}, Clock: func() time.Time { return now }})
+	session := NewSession(SessionOptions{Input: Input{Site: fsys, Theme: testkit.Theme()}, Clock: func() time.Time { return now }})
 	r := rand.New(rand.NewPCG(7, 7))
 	var snap *Snapshot
 	edits := siteEdits(r, fsys)
@@ -38,7 +40,7 @@ func TestSessionEqualsBuild(t *testing.T) {
 		}
 		snap = next
 		full := &memOutput{}
-		if _, err := Build(Options{Input: Input{Site: fsys, Theme: theme}, Now: now}, full); err != nil {
+		if _, err := Build(Options{Input: Input{Site: fsys, Theme: testkit.Theme()}, Now: now}, full); err != nil {
 			t.Fatalf("step %d: full build: %v", step, err)
 		}
 		names := snap.Names()
@@ -51,7 +53,7 @@ func TestSessionEqualsBuild(t *testing.T) {
 				t.Fatalf("step %d: %s: %v", step, name, err)
 			}
 			if !bytes.Equal(data, full.files[name]) {
-				t.Fatalf("step %d (%v): %s differs from a full build:\n%s", step, changed, name, firstDiff(data, full.files[name]))
+				t.Fatalf("step %d (%v): %s differs from a full build:\n%s", step, changed, name, testkit.FirstDiff(data, full.files[name]))
 			}
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/digest/digest/internal/testkit"
 )
 
 // The patterns TestSubPathSite reads URLs with: attributes of HTML, the
@@ -28,7 +30,7 @@ var (
 func TestSubPathSite(t *testing.T) {
 	const base, sitePath = "https://someone.github.io/my-digest/", "/my-digest/"
 	out := &memOutput{}
-	_, err := Build(Options{Input: Input{Site: os.DirFS(".."), Theme: theme, BaseURL: base}, Now: buildTime.AddDate(1, 0, 0)}, out)
+	_, err := Build(Options{Input: Input{Site: os.DirFS(".."), Theme: testkit.Theme(), BaseURL: base}, Now: buildTime.AddDate(1, 0, 0)}, out)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-)
 
-var theme = os.DirFS("../../layouts")
+	"github.com/digest/digest/internal/testkit"
+)
 
 // digestTheme, set in the environment, makes the test binary run as the
 // digest command with that theme folder, for tests that run shell commands
@@ -26,18 +26,8 @@ func TestMain(m *testing.M) {
 func run(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	code := Main(args, theme, &stdout, &stderr)
+	code := Main(args, testkit.Theme(), &stdout, &stderr)
 	return code, stdout.String(), stderr.String()
-}
-
-func writeFile(t *testing.T, path, data string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
-		t.Fatal(err)
-	}
 }
 
 const goodArticle = "---\ntitle: A story\ndate: 2017-05-31\ntags: [China]\n---\nBody.\n"
@@ -78,7 +68,7 @@ func TestUsage(t *testing.T) {
 
 func TestBuildThenBrokenBuildKeepsOutput(t *testing.T) {
 	site := t.TempDir()
-	writeFile(t, filepath.Join(site, "content", "a.md"), goodArticle)
+	testkit.WriteFile(t, filepath.Join(site, "content", "a.md"), goodArticle)
 	code, stdout, stderr := run(t, "build", "-s", site)
 	if code != 0 {
 		t.Fatalf("build = %d: %s", code, stderr)
@@ -92,8 +82,8 @@ func TestBuildThenBrokenBuildKeepsOutput(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	writeFile(t, filepath.Join(site, "content", "b.md"), "---\ntitle: B\ndate: May 31st\n---\n")
-	writeFile(t, filepath.Join(site, "content", "c.md"), "---\ntitle: C\n")
+	testkit.WriteFile(t, filepath.Join(site, "content", "b.md"), "---\ntitle: B\ndate: May 31st\n---\n")
+	testkit.WriteFile(t, filepath.Join(site, "content", "c.md"), "---\ntitle: C\n")
 	code, _, stderr = run(t, "build", "-s", site)
 	if code != 1 {
 		t.Fatalf("broken build = %d; want 1", code)
@@ -122,9 +112,9 @@ func TestBuildThenBrokenBuildKeepsOutput(t *testing.T) {
 
 func TestBuildRefusesForeignFolder(t *testing.T) {
 	site := t.TempDir()
-	writeFile(t, filepath.Join(site, "content", "a.md"), goodArticle)
+	testkit.WriteFile(t, filepath.Join(site, "content", "a.md"), goodArticle)
 	out := filepath.Join(t.TempDir(), "mine")
-	writeFile(t, filepath.Join(out, "precious.txt"), "keep me")
+	testkit.WriteFile(t, filepath.Join(out, "precious.txt"), "keep me")
 	code, _, stderr := run(t, "build", "-s", site, "-o", out)
 	if code != 1 || !strings.Contains(stderr, "digest did not write it") {
 		t.Errorf("build into a foreign folder = %d, %q; want 1 and a refusal", code, stderr)
@@ -136,9 +126,9 @@ func TestBuildRefusesForeignFolder(t *testing.T) {
 
 func TestBuildFlags(t *testing.T) {
 	site := t.TempDir()
-	writeFile(t, filepath.Join(site, "content", "a.md"), goodArticle)
-	writeFile(t, filepath.Join(site, "content", "d.md"), "---\ntitle: Draft\ndate: 2017-05-30\ndraft: true\n---\n")
-	writeFile(t, filepath.Join(site, "content", "f.md"), "---\ntitle: Future\ndate: 2999-01-01\n---\n")
+	testkit.WriteFile(t, filepath.Join(site, "content", "a.md"), goodArticle)
+	testkit.WriteFile(t, filepath.Join(site, "content", "d.md"), "---\ntitle: Draft\ndate: 2017-05-30\ndraft: true\n---\n")
+	testkit.WriteFile(t, filepath.Join(site, "content", "f.md"), "---\ntitle: Future\ndate: 2999-01-01\n---\n")
 	out := filepath.Join(t.TempDir(), "out")
 
 	code, stdout, stderr := run(t, "build", "-s", site, "-o", out)
@@ -169,7 +159,7 @@ func TestBuildFlags(t *testing.T) {
 func TestRebuildSkipsWhenNothingChanged(t *testing.T) {
 	site := t.TempDir()
 	article := filepath.Join(site, "content", "a.md")
-	writeFile(t, article, goodArticle)
+	testkit.WriteFile(t, article, goodArticle)
 	if code, stdout, stderr := run(t, "build", "-s", site); code != 0 || !strings.Contains(stdout, "0 unchanged") {
 		t.Fatalf("first build = %d, %q, %q", code, stdout, stderr)
 	}
@@ -177,7 +167,7 @@ func TestRebuildSkipsWhenNothingChanged(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "nothing changed since the last build") {
 		t.Errorf("second build = %d, %q; want nothing changed", code, stdout)
 	}
-	writeFile(t, article, strings.Replace(goodArticle, "Body.", "New body.", 1))
+	testkit.WriteFile(t, article, strings.Replace(goodArticle, "Body.", "New body.", 1))
 	later := time.Now().Add(time.Minute)
 	if err := os.Chtimes(article, later, later); err != nil {
 		t.Fatal(err)

@@ -7,14 +7,15 @@ import (
 	"testing"
 
 	"github.com/digest/digest/generator/hosts"
+	"github.com/digest/digest/internal/testkit"
 )
 
 // TestHostWarning builds a small site against made-up limits it passes and
 // checks the one warning it gets, and that the real limits give none.
 func TestHostWarning(t *testing.T) {
 	site := t.TempDir()
-	writeFile(t, filepath.Join(site, "content", "a.md"), goodArticle)
-	writeFile(t, filepath.Join(site, "content", "b.md"), strings.Replace(goodArticle, "A story", "Another story", 1))
+	testkit.WriteFile(t, filepath.Join(site, "content", "a.md"), goodArticle)
+	testkit.WriteFile(t, filepath.Join(site, "content", "b.md"), strings.Replace(goodArticle, "A story", "Another story", 1))
 
 	code, _, stderr := run(t, "build", "-s", site, "--quiet")
 	if code != 0 || stderr != "" {

@@ -21,6 +21,7 @@ import (
 	"github.com/digest/digest/generator/config"
 	"github.com/digest/digest/generator/content"
 	"github.com/digest/digest/generator/slug"
+	"github.com/digest/digest/internal/testkit"
 )
 
 func TestInit(t *testing.T) {
@@ -47,7 +48,7 @@ func TestInit(t *testing.T) {
 			if b, err := os.ReadFile(filepath.Join(dir, ".gitignore")); err != nil || string(b) != "/public/\n/.digest/\n" {
 				t.Errorf(".gitignore = %q, %v; want /public/ and /.digest/", b, err)
 			}
-			assertSameFiles(t, theme, os.DirFS(filepath.Join(dir, "layouts")))
+			assertSameFiles(t, testkit.Theme(), os.DirFS(filepath.Join(dir, "layouts")))
 			if _, err := os.Stat(filepath.Join(dir, ".github")); !errors.Is(err, fs.ErrNotExist) {
 				t.Errorf("init without --github-pages made .github (%v)", err)
 			}
@@ -114,7 +115,7 @@ func TestInitThenNew(t *testing.T) {
 	if code, _, stderr := run(t, "init", dir); code != 0 {
 		t.Fatalf("digest init = %d, %q", code, stderr)
 	}
-	fakeNew(t, mustTime(t, "2025-03-12T07:00:00Z"), pipe("A summary.\n"))
+	fakeNew(t, testkit.Time(t, "2025-03-12T07:00:00Z"), pipe("A summary.\n"))
 	if code, _, stderr := run(t, "new", "-s", dir, `Port Evenlow: "library" wins a prize`, "--tags", "Libraries,Example",
 		"--source", "Example Gazette", "--url", "https://news.example.com/prize"); code != 0 {
 		t.Fatalf("digest new = %d, %q", code, stderr)
@@ -134,17 +135,17 @@ func TestInitRefuses(t *testing.T) {
 	}{
 		{"non-empty folder", func(t *testing.T) []string {
 			dir := t.TempDir()
-			writeFile(t, filepath.Join(dir, "notes.txt"), "mine")
+			testkit.WriteFile(t, filepath.Join(dir, "notes.txt"), "mine")
 			return []string{dir}
 		}, 1, "is not empty (it holds notes.txt)"},
 		{"folder with only a hidden file", func(t *testing.T) []string {
 			dir := t.TempDir()
-			writeFile(t, filepath.Join(dir, ".gitignore"), "mine")
+			testkit.WriteFile(t, filepath.Join(dir, ".gitignore"), "mine")
 			return []string{dir}
 		}, 1, "is not empty"},
 		{"a file", func(t *testing.T) []string {
 			file := filepath.Join(t.TempDir(), "site")
-			writeFile(t, file, "mine")
+			testkit.WriteFile(t, file, "mine")
 			return []string{file}
 		}, 1, "is a file, not a folder"},
 		{"no folder", func(t *testing.T) []string { return nil }, 2, "missing folder"},
@@ -463,10 +464,7 @@ func digestOnPath(t *testing.T) []string {
 	if err := os.Symlink(exe, filepath.Join(bin, "digest")); err != nil {
 		t.Fatal(err)
 	}
-	layouts, err := filepath.Abs("../../layouts")
-	if err != nil {
-		t.Fatal(err)
-	}
+	layouts := filepath.Join(testkit.Root(), "layouts")
 	return append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), digestTheme+"="+layouts)
 }
 

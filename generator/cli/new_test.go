@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/digest/digest/generator/content"
+	"github.com/digest/digest/internal/testkit"
 )
 
 // modeInfo is a FileInfo that only knows its mode.
@@ -47,20 +48,11 @@ func fakeNew(t *testing.T, at time.Time, in input) {
 func newSite(t *testing.T, zone string) string {
 	t.Helper()
 	site := t.TempDir()
-	writeFile(t, filepath.Join(site, "site.yaml"), "timezone: "+zone+"\n")
+	testkit.WriteFile(t, filepath.Join(site, "site.yaml"), "timezone: "+zone+"\n")
 	if err := os.Mkdir(filepath.Join(site, "content"), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	return site
-}
-
-func mustTime(t *testing.T, s string) time.Time {
-	t.Helper()
-	at, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return at
 }
 
 func TestNew(t *testing.T) {
@@ -189,7 +181,7 @@ func TestNew(t *testing.T) {
 			if tt.clock != "" {
 				at = tt.clock
 			}
-			fakeNew(t, mustTime(t, at), terminal)
+			fakeNew(t, testkit.Time(t, at), terminal)
 			args := []string{"new"}
 			if !slices.Contains(tt.args, "-s") {
 				args = append(args, "-s", site)
@@ -259,7 +251,7 @@ Your summary of the story, in your own words.
 	}
 	for _, tt := range tests {
 		site := newSite(t, "Asia/Manila")
-		fakeNew(t, mustTime(t, "2017-05-31T10:04:05.9Z"), terminal)
+		fakeNew(t, testkit.Time(t, "2017-05-31T10:04:05.9Z"), terminal)
 		code, stdout, stderr := run(t, append([]string{"new", "-s", site}, tt.args...)...)
 		if code != 0 {
 			t.Fatalf("digest new %q = %d, %q", tt.args, code, stderr)
@@ -276,7 +268,7 @@ Your summary of the story, in your own words.
 
 func TestNewRefusesOverwrite(t *testing.T) {
 	site := newSite(t, "UTC")
-	fakeNew(t, mustTime(t, "2017-05-31T10:04:05Z"), pipe("First body.\n"))
+	fakeNew(t, testkit.Time(t, "2017-05-31T10:04:05Z"), pipe("First body.\n"))
 	code, stdout, stderr := run(t, "new", "-s", site, "Envoy named")
 	if code != 0 {
 		t.Fatalf("first digest new = %d, %q", code, stderr)
@@ -288,7 +280,7 @@ func TestNewRefusesOverwrite(t *testing.T) {
 	}
 
 	// Another day of the month, the same file name.
-	fakeNew(t, mustTime(t, "2017-05-30T10:04:05Z"), pipe("Second body.\n"))
+	fakeNew(t, testkit.Time(t, "2017-05-30T10:04:05Z"), pipe("Second body.\n"))
 	code, stdout, stderr = run(t, "new", "-s", site, "Envoy  named!", "--tags", "US")
 	if code != 1 || stdout != "" || !strings.Contains(stderr, file+" already exists") {
 		t.Errorf("second digest new = %d, %q, %q; want 1 and a refusal naming %s", code, stdout, stderr, file)
@@ -313,7 +305,7 @@ func TestNewBody(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			site := newSite(t, "UTC")
-			fakeNew(t, mustTime(t, "2017-05-31T10:04:05Z"), tt.in)
+			fakeNew(t, testkit.Time(t, "2017-05-31T10:04:05Z"), tt.in)
 			code, stdout, stderr := run(t, "new", "-s", site, "Envoy named")
 			if code != 0 {
 				t.Fatalf("digest new = %d, %q", code, stderr)
@@ -335,7 +327,7 @@ func TestNewBody(t *testing.T) {
 
 func TestNewFutureNote(t *testing.T) {
 	site := newSite(t, "UTC")
-	fakeNew(t, mustTime(t, "2017-05-31T10:04:05Z"), terminal)
+	fakeNew(t, testkit.Time(t, "2017-05-31T10:04:05Z"), terminal)
 	code, _, stderr := run(t, "new", "-s", site, "Summit planned", "--date", "2017-06-02")
 	if code != 0 || !strings.Contains(stderr, "dated in the future") {
 		t.Errorf("digest new of a future article = %d, %q; want 0 and a note", code, stderr)
@@ -374,9 +366,9 @@ func TestNewErrors(t *testing.T) {
 				}
 			}
 			if tt.siteYAML != "" {
-				writeFile(t, filepath.Join(site, "site.yaml"), tt.siteYAML)
+				testkit.WriteFile(t, filepath.Join(site, "site.yaml"), tt.siteYAML)
 			}
-			fakeNew(t, mustTime(t, "2017-05-31T10:04:05Z"), terminal)
+			fakeNew(t, testkit.Time(t, "2017-05-31T10:04:05Z"), terminal)
 			args := append([]string{"new", "-s", site}, tt.args...)
 			code, stdout, stderr := run(t, args...)
 			if code != tt.code || stdout != "" || !strings.Contains(stderr, tt.inStderr) {

@@ -7,15 +7,16 @@ import (
 	"testing"
 
 	"github.com/digest/digest/generator/publish"
+	"github.com/digest/digest/internal/testkit"
 )
 
 // A lost build state costs a full build and one warning naming the files
 // digest can no longer tell from the curator's.
 func TestBuildWithLostState(t *testing.T) {
 	site := t.TempDir()
-	writeFile(t, filepath.Join(site, "content", "a.md"), goodArticle)
+	testkit.WriteFile(t, filepath.Join(site, "content", "a.md"), goodArticle)
 	second := strings.Replace(goodArticle, "A story", "Another story", 1)
-	writeFile(t, filepath.Join(site, "content", "b.md"), second)
+	testkit.WriteFile(t, filepath.Join(site, "content", "b.md"), second)
 	if code, _, stderr := run(t, "build", "-s", site); code != 0 {
 		t.Fatalf("first build = %d, %q", code, stderr)
 	}

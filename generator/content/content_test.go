@@ -2,7 +2,6 @@ package content
 
 import (
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,9 +15,8 @@ import (
 
 	"github.com/digest/digest/generator/diag"
 	"github.com/digest/digest/generator/spool"
+	"github.com/digest/digest/internal/testkit"
 )
-
-var update = flag.Bool("update", false, "rewrite the want and warnings sections of testdata/bad/*.txtar")
 
 // manila is the site timezone of the tests: far from UTC, so a date read
 // in the wrong zone shows.
@@ -42,29 +40,6 @@ func mustLoad(name string) *time.Location {
 	return loc
 }
 
-// readArchive reads a txtar archive of a site: the files named content/...
-// make up the site, "want" holds the errors Load reports, one a line, and
-// "warnings" the warnings.
-func readArchive(t testing.TB, file string) (ar *txtar.Archive, fsys fstest.MapFS, want, warnings string) {
-	t.Helper()
-	ar, err := txtar.ParseFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fsys = fstest.MapFS{}
-	for _, f := range ar.Files {
-		switch f.Name {
-		case "want":
-			want = string(f.Data)
-		case "warnings":
-			warnings = string(f.Data)
-		default:
-			fsys[f.Name] = &fstest.MapFile{Data: f.Data}
-		}
-	}
-	return ar, fsys, want, warnings
-}
-
 // lines renders an error or a warning list as the golden files hold it:
 // one diagnostic a line, or nothing.
 func lines(err error) string {
@@ -84,7 +59,10 @@ func TestBad(t *testing.T) {
 	}
 	for _, file := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
-			ar, fsys, want, wantWarnings := readArchive(t, file)
+			// The files named content/... make up the site, "want" holds the
+			// errors Load reports, one a line, and "warnings" the warnings.
+			ar, fsys, expected := testkit.ReadSite(t, file, "want", "warnings")
+			want, wantWarnings := expected["want"], expected["warnings"]
 			c, err := Load(fsys, manila, nil)
 			checkDiagnostics(t, err)
 			got := lines(err)
@@ -92,7 +70,7 @@ func TestBad(t *testing.T) {
 			if c != nil {
 				gotWarnings = lines(c.Warnings.Err())
 			}
-			if *update {
+			if testkit.Update() {
 				rewrite(t, file, ar, got, gotWarnings)
 				return
 			}

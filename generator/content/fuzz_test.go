@@ -12,6 +12,7 @@ import (
 	"github.com/digest/digest/generator/chars"
 	"github.com/digest/digest/generator/diag"
 	"github.com/digest/digest/generator/slug"
+	"github.com/digest/digest/internal/testkit"
 )
 
 // seeds adds every Markdown file of the fixtures and the table tests to the
@@ -22,7 +23,7 @@ func seeds(f *testing.F) {
 		f.Fatal(err)
 	}
 	for _, file := range files {
-		ar, _, _, _ := readArchive(f, file)
+		ar, _, _ := testkit.ReadSite(f, file)
 		for _, af := range ar.Files {
 			if strings.HasSuffix(af.Name, ".md") {
 				f.Add(af.Data)

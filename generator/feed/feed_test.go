@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
-	"flag"
 	"fmt"
 	"html"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -24,9 +22,8 @@ import (
 	"github.com/digest/digest/generator/content"
 	"github.com/digest/digest/generator/site"
 	"github.com/digest/digest/generator/spool"
+	"github.com/digest/digest/internal/testkit"
 )
-
-var update = flag.Bool("update", false, "update golden files")
 
 // nastyTitle must survive every format unchanged: it would close a CDATA
 // section, a script element and an XML element if written raw.
@@ -48,13 +45,7 @@ func testSite(t *testing.T) *site.Site {
 		t.Fatal(err)
 	}
 	s := &site.Site{Config: cfg}
-	at := func(value string) time.Time {
-		d, err := time.ParseInLocation("2006-01-02 15:04", value, cfg.Location)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return d
-	}
+	at := func(value string) time.Time { return testkit.LocalTime(t, cfg.Location, value) }
 	tag := func(name, slug string) *site.Tag {
 		return &site.Tag{Name: name, Slug: slug, URL: s.URL("/tags/" + slug + "/")}
 	}
@@ -135,52 +126,11 @@ func render(t *testing.T, s *site.Site, ch Channel, f func(*site.Site, Channel) 
 	return data
 }
 
-// checkGolden compares got with testdata/name, or rewrites the file when
-// -update is given.
-func checkGolden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	golden := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := diff(got, want); err != nil {
-		t.Errorf("%s: %v\n(run go test ./generator/feed -update if the change is intended)", golden, err)
-	}
-}
-
-// diff reports the first line where got and want differ.
-func diff(got, want []byte) error {
-	if bytes.Equal(got, want) {
-		return nil
-	}
-	g, w := bytes.Split(got, []byte("\n")), bytes.Split(want, []byte("\n"))
-	for i := 0; i < len(g) || i < len(w); i++ {
-		var gl, wl []byte
-		if i < len(g) {
-			gl = g[i]
-		}
-		if i < len(w) {
-			wl = w[i]
-		}
-		if !bytes.Equal(gl, wl) || i >= len(g) || i >= len(w) {
-			return fmt.Errorf("line %d:\ngot  %q\nwant %q", i+1, gl, wl)
-		}
-	}
-	return fmt.Errorf("got %d bytes, want %d", len(got), len(want))
-}
-
 func TestGolden(t *testing.T) {
 	s := testSite(t)
 	for _, r := range renderers {
 		t.Run(r.file, func(t *testing.T) {
-			checkGolden(t, r.file, render(t, s, homeChannel(s, "/"+r.file), r.render))
+			testkit.Golden(t, filepath.Join("testdata", r.file), render(t, s, homeChannel(s, "/"+r.file), r.render))
 		})
 	}
 	t.Run("sitemap.xml", func(t *testing.T) {
@@ -188,10 +138,10 @@ func TestGolden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		checkGolden(t, "sitemap.xml", data)
+		testkit.Golden(t, filepath.Join("testdata", "sitemap.xml"), data)
 	})
 	t.Run("robots.txt", func(t *testing.T) {
-		checkGolden(t, "robots.txt", Robots(s))
+		testkit.Golden(t, filepath.Join("testdata", "robots.txt"), Robots(s))
 	})
 }
 
@@ -216,7 +166,7 @@ func TestParse(t *testing.T) {
 				t.Errorf("feed link = %q; want %q", f.FeedLink, want)
 			}
 			if r.file != "feed.json" { // JSON Feed has no feed-level date
-				if want := "2017-05-20T12:00:00+08:00"; f.UpdatedParsed == nil || !f.UpdatedParsed.Equal(mustTime(t, want)) {
+				if want := "2017-05-20T12:00:00+08:00"; f.UpdatedParsed == nil || !f.UpdatedParsed.Equal(testkit.Time(t, want)) {
 					t.Errorf("updated = %v; want %s", f.UpdatedParsed, want)
 				}
 			}
@@ -383,7 +333,7 @@ func TestTagChannel(t *testing.T) {
 		if f.Title != ch.Title || f.Link != base+"tags/china/" || f.FeedLink != base+"tags/china/"+r.file {
 			t.Errorf("%s: title, link, feed link = %q, %q, %q", ch.Path, f.Title, f.Link, f.FeedLink)
 		}
-		if want := "2017-05-17T08:00:00+08:00"; f.UpdatedParsed == nil || !f.UpdatedParsed.Equal(mustTime(t, want)) {
+		if want := "2017-05-17T08:00:00+08:00"; f.UpdatedParsed == nil || !f.UpdatedParsed.Equal(testkit.Time(t, want)) {
 			t.Errorf("%s: updated = %v; want %s", ch.Path, f.UpdatedParsed, want)
 		}
 	}
@@ -445,8 +395,8 @@ func TestDeterministic(t *testing.T) {
 		if errs[i] != nil {
 			t.Fatal(errs[i])
 		}
-		if err := diff(got[i], want[i]); err != nil {
-			t.Errorf("%s rendered twice: %v", r.file, err)
+		if !bytes.Equal(got[i], want[i]) {
+			t.Errorf("%s rendered twice differs: %s", r.file, testkit.FirstDiff(got[i], want[i]))
 		}
 	}
 }
@@ -594,15 +544,6 @@ func wellFormed(file string, data []byte) error {
 			return err
 		}
 	}
-}
-
-func mustTime(t *testing.T, value string) time.Time {
-	t.Helper()
-	v, err := time.Parse(time.RFC3339, value)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
 }
 
 func TestSitemapIndex(t *testing.T) {

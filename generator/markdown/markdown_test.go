@@ -1,20 +1,16 @@
 package markdown
 
 import (
-	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/digest/digest/generator/chars"
+	"github.com/digest/digest/internal/testkit"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // unsafeDocs are the testdata documents also rendered with unsafe_html,
 // into NAME.unsafe.html.
@@ -33,46 +29,11 @@ func TestGolden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		checkGolden(t, "testdata/"+name+".html", []byte(New(false, "/").Render(src).HTML))
+		testkit.Golden(t, "testdata/"+name+".html", []byte(New(false, "/").Render(src).HTML))
 		if unsafeDocs[name] {
-			checkGolden(t, "testdata/"+name+".unsafe.html", []byte(New(true, "/").Render(src).HTML))
+			testkit.Golden(t, "testdata/"+name+".unsafe.html", []byte(New(true, "/").Render(src).HTML))
 		}
 	}
-}
-
-func checkGolden(t *testing.T, golden string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (go test -update writes it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (go test -update to accept):\n%s", golden, firstDiff(got, want))
-	}
-}
-
-// firstDiff shows the first line where got and want part.
-func firstDiff(got, want []byte) string {
-	g, w := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
-	for i := range max(len(g), len(w)) {
-		var gl, wl string
-		if i < len(g) {
-			gl = g[i]
-		}
-		if i < len(w) {
-			wl = w[i]
-		}
-		if gl != wl {
-			return "line " + strconv.Itoa(i+1) + ":\n got  " + gl + "\n want " + wl
-		}
-	}
-	return ""
 }
 
 // TestFeatures checks, apart from the golden files, that each promised

@@ -13,26 +13,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
-)
 
-// tree reads every file under dir, by slash-separated name.
-func tree(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	files := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		rel, _ := filepath.Rel(dir, p)
-		files[filepath.ToSlash(rel)] = string(data)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
-}
+	"github.com/digest/digest/internal/testkit"
+)
 
 // siteBuilder builds sites of the given files into root/public from
 // root/site, failing the test on any error.
@@ -84,7 +67,7 @@ func (b *siteBuilder) states() []string {
 // extra.
 func (b *siteBuilder) wantSite(files map[string]string, extra ...string) {
 	b.t.Helper()
-	got := tree(b.t, b.out)
+	got := testkit.ReadTree(b.t, b.out)
 	if !strings.HasPrefix(got[Marker], markerHeader) || strings.Contains(got[Marker], "file ") {
 		b.t.Errorf("marker = %q; want a header and a state name only", got[Marker])
 	}
@@ -138,10 +121,10 @@ func TestStateLost(t *testing.T) {
 			}
 		},
 		"other build's": func(b *siteBuilder) {
-			write(t, filepath.Join(b.out, Marker), string(marker(strings.Repeat("0", 32))))
+			testkit.WriteFile(t, filepath.Join(b.out, Marker), string(marker(strings.Repeat("0", 32))))
 		},
 		"marker without state": func(b *siteBuilder) {
-			write(t, filepath.Join(b.out, Marker), markerHeader+"\n")
+			testkit.WriteFile(t, filepath.Join(b.out, Marker), markerHeader+"\n")
 		},
 	}
 	for name, damage := range damage {
@@ -149,7 +132,7 @@ func TestStateLost(t *testing.T) {
 			b := newSiteBuilder(t)
 			old := map[string]string{"index.html": "home", "gone/index.html": "gone", "same.html": "same"}
 			b.build(old)
-			write(t, filepath.Join(b.out, "CNAME"), "news.example.org")
+			testkit.WriteFile(t, filepath.Join(b.out, "CNAME"), "news.example.org")
 			damage(b)
 			o := b.open()
 			if kept, _ := o.Reuse("same.html", 1); kept {
@@ -205,10 +188,10 @@ func TestStateOfAnotherSite(t *testing.T) {
 // the marker: its files are still digest's, to remove when they go.
 func TestManifestInOutput(t *testing.T) {
 	b := newSiteBuilder(t)
-	write(t, filepath.Join(b.out, "a.html"), "a")
-	write(t, filepath.Join(b.out, "old.html"), "old")
-	write(t, filepath.Join(b.out, "CNAME"), "news.example.org")
-	write(t, filepath.Join(b.out, Marker), "# digest output manifest v1: this folder is written by digest build\n"+
+	testkit.WriteFile(t, filepath.Join(b.out, "a.html"), "a")
+	testkit.WriteFile(t, filepath.Join(b.out, "old.html"), "old")
+	testkit.WriteFile(t, filepath.Join(b.out, "CNAME"), "news.example.org")
+	testkit.WriteFile(t, filepath.Join(b.out, Marker), "# digest output manifest v1: this folder is written by digest build\n"+
 		"file "+hashOf("a")+"+1 a.html\nfile "+hashOf("old")+" old.html\n")
 	stats := b.build(map[string]string{"a.html": "a"})
 	if counts(stats) != [3]int{0, 1, 1} || stats.Unknown != nil {
@@ -225,9 +208,9 @@ func hashOf(s string) string {
 func TestCommitCarriesAndReplaces(t *testing.T) {
 	b := newSiteBuilder(t)
 	b.build(map[string]string{"index.html": "home", "robots.txt": "digest's"})
-	write(t, filepath.Join(b.out, "CNAME"), "news.example.org")
-	write(t, filepath.Join(b.out, "feed.xml"), "the curator's")
-	write(t, filepath.Join(b.out, "assets", "logo.png"), "png")
+	testkit.WriteFile(t, filepath.Join(b.out, "CNAME"), "news.example.org")
+	testkit.WriteFile(t, filepath.Join(b.out, "feed.xml"), "the curator's")
+	testkit.WriteFile(t, filepath.Join(b.out, "assets", "logo.png"), "png")
 	if err := os.Mkdir(filepath.Join(b.out, "empty"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -261,7 +244,7 @@ func TestCommitFindsFileGone(t *testing.T) {
 	if _, err := o.Commit(); err == nil || !strings.Contains(err.Error(), "a.html was removed from the output during the build") {
 		t.Errorf("Commit = %v; want a.html named as removed", err)
 	}
-	if got := tree(t, b.out); got["b.html"] != "b" {
+	if got := testkit.ReadTree(t, b.out); got["b.html"] != "b" {
 		t.Errorf("a failed commit changed the output: %v", got)
 	}
 }
@@ -302,8 +285,8 @@ func TestDebrisRemoved(t *testing.T) {
 	parent := filepath.Dir(b.out)
 	mine := []string{".public.tmp-123", ".public.tmp-4", ".public.old-77"}
 	for _, d := range mine {
-		write(t, filepath.Join(parent, d, Marker), markerHeader+"\n")
-		write(t, filepath.Join(parent, d, "big.html"), "x")
+		testkit.WriteFile(t, filepath.Join(parent, d, Marker), markerHeader+"\n")
+		testkit.WriteFile(t, filepath.Join(parent, d, "big.html"), "x")
 	}
 	if err := os.Mkdir(filepath.Join(parent, ".public.tmp-5"), 0o755); err != nil {
 		t.Fatal(err)
@@ -312,11 +295,11 @@ func TestDebrisRemoved(t *testing.T) {
 	theirs := []string{".public.tmp-9", ".public.tmp-x1", ".public.tmp-1.tmp-2", ".other.tmp-1", "public.tmp-1"}
 	for i, d := range theirs {
 		if i > 0 {
-			write(t, filepath.Join(parent, d, Marker), markerHeader+"\n")
+			testkit.WriteFile(t, filepath.Join(parent, d, Marker), markerHeader+"\n")
 		}
-		write(t, filepath.Join(parent, d, "keep.txt"), "x")
+		testkit.WriteFile(t, filepath.Join(parent, d, "keep.txt"), "x")
 	}
-	write(t, filepath.Join(b.out, markerTmp), "half")
+	testkit.WriteFile(t, filepath.Join(b.out, markerTmp), "half")
 	o := b.open()
 	o.Abort()
 	for _, d := range mine {
@@ -350,7 +333,7 @@ func TestCommitWithoutExchange(t *testing.T) {
 	b := newSiteBuilder(t)
 	fake(t, func(a, b string) error { return errNoExchange }, nil)
 	b.build(map[string]string{"a.html": "a", "b.html": "b"})
-	write(t, filepath.Join(b.out, "CNAME"), "c")
+	testkit.WriteFile(t, filepath.Join(b.out, "CNAME"), "c")
 	site := map[string]string{"a.html": "a2", "c.html": "c"}
 	if stats := b.build(site); counts(stats) != [3]int{2, 0, 1} {
 		t.Errorf("stats = %+v", stats)
@@ -393,8 +376,8 @@ func TestRecoverHalfSwap(t *testing.T) {
 				t.Fatal(err)
 			}
 			if tc.stage {
-				write(t, filepath.Join(parent, ".public.tmp-42", "a.html"), "new")
-				write(t, filepath.Join(parent, ".public.tmp-42", Marker), markerHeader+"\n")
+				testkit.WriteFile(t, filepath.Join(parent, ".public.tmp-42", "a.html"), "new")
+				testkit.WriteFile(t, filepath.Join(parent, ".public.tmp-42", Marker), markerHeader+"\n")
 			}
 			o := b.open()
 			o.Abort()

@@ -3,7 +3,6 @@ package publish_test
 import (
 	"bufio"
 	"fmt"
-	"io/fs"
 	"maps"
 	"math/rand/v2"
 	"os"
@@ -15,6 +14,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/digest/digest/generator/publish"
+	"github.com/digest/digest/internal/testkit"
 )
 
 // The kill test builds a generated site with the real digest binary, kills
@@ -163,19 +165,8 @@ func leftovers(t *testing.T, site, out string) []string {
 // siteFiles reads every file of a built site but its marker.
 func siteFiles(t *testing.T, dir string) map[string]string {
 	t.Helper()
-	files := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || d.Name() == ".digest-output" && filepath.Dir(p) == dir {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		rel, _ := filepath.Rel(dir, p)
-		files[filepath.ToSlash(rel)] = string(data)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := testkit.ReadTree(t, dir)
+	delete(files, publish.Marker)
 	return files
 }
 

@@ -6,17 +6,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-)
 
-func write(t *testing.T, path, data string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
+	"github.com/digest/digest/internal/testkit"
+)
 
 func read(t *testing.T, path string) string {
 	t.Helper()
@@ -34,9 +26,9 @@ func counts(s Stats) [3]int { return [3]int{s.Written, s.Unchanged, s.Removed} }
 func TestOpenRefuses(t *testing.T) {
 	root := t.TempDir()
 	site := filepath.Join(root, "site")
-	write(t, filepath.Join(site, "content", "a.md"), "x")
-	write(t, filepath.Join(root, "photos", "cat.jpg"), "meow")
-	write(t, filepath.Join(root, "file"), "x")
+	testkit.WriteFile(t, filepath.Join(site, "content", "a.md"), "x")
+	testkit.WriteFile(t, filepath.Join(root, "photos", "cat.jpg"), "meow")
+	testkit.WriteFile(t, filepath.Join(root, "file"), "x")
 	home, err := os.UserHomeDir()
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +59,7 @@ func TestOpenRefuses(t *testing.T) {
 func TestOpenRefusesThroughSymlink(t *testing.T) {
 	root := t.TempDir()
 	site := filepath.Join(root, "site")
-	write(t, filepath.Join(site, "content", "a.md"), "x")
+	testkit.WriteFile(t, filepath.Join(site, "content", "a.md"), "x")
 	link := filepath.Join(root, "out")
 	if err := os.Symlink(site, link); err != nil {
 		t.Fatal(err)
@@ -81,7 +73,7 @@ func TestBuildSwapsAndKeepsOldOnAbort(t *testing.T) {
 	root := t.TempDir()
 	site := filepath.Join(root, "site")
 	out := filepath.Join(site, "public")
-	write(t, filepath.Join(site, "content", "a.md"), "x")
+	testkit.WriteFile(t, filepath.Join(site, "content", "a.md"), "x")
 
 	o, err := Open(out, site)
 	if err != nil {
@@ -198,7 +190,7 @@ func TestIncremental(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	write(t, filepath.Join(out, "CNAME"), "news.example.org") // the curator's, not digest's
+	testkit.WriteFile(t, filepath.Join(out, "CNAME"), "news.example.org") // the curator's, not digest's
 
 	stats = build(map[string]string{"index.html": "home", "tags/a/index.html": "a changed"})
 	if counts(stats) != [3]int{1, 1, 1} || stats.Unknown != nil {

@@ -5,7 +5,6 @@ import (
 	"html/template"
 	"io/fs"
 	"maps"
-	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -15,13 +14,14 @@ import (
 
 	"github.com/digest/digest/generator/content"
 	"github.com/digest/digest/generator/site"
+	"github.com/digest/digest/internal/testkit"
 )
 
 // TestSignatureCoversTemplates walks each page kind's built-in templates
 // and fails naming every field path they read that signed, and so the
 // signature, does not cover: a stale page in serve otherwise.
 func TestSignatureCoversTemplates(t *testing.T) {
-	for _, gap := range uncovered(t, os.DirFS("../../layouts")) {
+	for _, gap := range uncovered(t, testkit.Theme()) {
 		t.Error(gap)
 	}
 }
@@ -43,7 +43,7 @@ func TestSignatureContractFindsGaps(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			theme := fstest.MapFS{tt.file: {Data: []byte(tt.src)}}
-			gaps := uncovered(t, Overlay(theme, os.DirFS("../../layouts")))
+			gaps := uncovered(t, Overlay(theme, testkit.Theme()))
 			if tt.want == "" {
 				if len(gaps) > 0 {
 					t.Errorf("gaps %q, want none", gaps)
@@ -335,7 +335,7 @@ func (w *walker) elem(v value) (key, elem value) {
 // signed) are left out.
 func TestSignedIsHashed(t *testing.T) {
 	derived := map[string]bool{"PageKind": true, "Description": true, "Permalink": true, "Date": true}
-	tmpl, err := Load(os.DirFS("../../layouts"), testConfig(t), func(name string) string { return name + BuiltinSuffix })
+	tmpl, err := Load(testkit.Theme(), testConfig(t), func(name string) string { return name + BuiltinSuffix })
 	if err != nil {
 		t.Fatal(err)
 	}

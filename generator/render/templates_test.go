@@ -1,19 +1,19 @@
 package render
 
 import (
-	"os"
 	"testing"
 	"time"
 
 	"github.com/digest/digest/generator/content"
 	"github.com/digest/digest/generator/site"
 	"github.com/digest/digest/generator/spool"
+	"github.com/digest/digest/internal/testkit"
 )
 
 // TestCachedSpills checks that what cached keeps past its memory budget
 // goes to the spool and comes back the same.
 func TestCachedSpills(t *testing.T) {
-	tmpl, err := Load(os.DirFS("../../layouts"), testConfig(t), func(name string) string { return name })
+	tmpl, err := Load(testkit.Theme(), testConfig(t), func(name string) string { return name })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/digest/digest/internal/testkit"
 )
 
 // script runs search.js's pure functions in node over an index on disk:
@@ -47,10 +49,7 @@ func TestJS(t *testing.T) {
 	if err != nil {
 		t.Skip("node is not installed; search.js is not checked")
 	}
-	js, err := filepath.Abs(filepath.Join("..", "..", "layouts", "static", "search.js"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	js := filepath.Join(testkit.Root(), "layouts", "static", "search.js")
 	if info, err := os.Stat(js); err != nil {
 		t.Fatal(err)
 	} else if info.Size() >= 10_000 {

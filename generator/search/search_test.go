@@ -3,12 +3,10 @@ package search
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"html/template"
 	"math"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -22,9 +20,8 @@ import (
 	"github.com/digest/digest/generator/content"
 	"github.com/digest/digest/generator/site"
 	"github.com/digest/digest/generator/spool"
+	"github.com/digest/digest/internal/testkit"
 )
-
-var update = flag.Bool("update", false, "update golden files")
 
 const nastyTitle = `Envoy: "<script>alert('x')</script>" & <b>not bold</b>`
 
@@ -36,20 +33,13 @@ func testSite(t *testing.T) *site.Site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	at := func(value string) time.Time {
-		d, err := time.ParseInLocation("2006-01-02 15:04", value, cfg.Location)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return d
-	}
 	tag := func(name, slug string) *site.Tag {
 		return &site.Tag{Name: name, Slug: slug, URL: "/tags/" + slug + "/"}
 	}
 	korea, china, envoys, cafe := tag("North Korea", "north-korea"), tag("China", "china"), tag("Envoys", "envoys"), tag("Café", "café")
 	art := func(title, date, source, summary string, body template.HTML, tags ...*site.Tag) *site.Article {
 		slug := strings.ToLower(strings.Join(strings.Fields(title)[:2], "-"))
-		d := at(date)
+		d := testkit.LocalTime(t, cfg.Location, date)
 		return &site.Article{
 			Article: &content.Article{Title: title, Date: d, Source: source},
 			URL:     d.Format("/2006/01/02/") + slug + "/",
@@ -362,19 +352,7 @@ func TestGolden(t *testing.T) {
 		ar.Files = append(ar.Files, txtar.File{Name: name, Data: files[name]})
 	}
 	got := txtar.Format(&ar)
-	golden := filepath.Join("testdata", "small.txtar")
-	if *update {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("index differs from %s (go test -update to accept):\n%s", golden, got)
-	}
+	testkit.GoldenArchive(t, filepath.Join("testdata", "small.txtar"), &ar)
 	if again := txtar.Format(&txtar.Archive{Comment: ar.Comment, Files: ar.Files}); !bytes.Equal(again, got) {
 		t.Error("txtar round trip differs")
 	}

@@ -18,19 +18,8 @@ import (
 	"time"
 
 	"github.com/digest/digest/generator"
+	"github.com/digest/digest/internal/testkit"
 )
-
-var theme = os.DirFS("../../layouts")
-
-func writeFile(t testing.TB, path, data string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
 
 const article = "---\ntitle: A story\ndate: 2017-05-31\ntags: [China]\n---\nFirst version.\n"
 
@@ -38,8 +27,8 @@ const article = "---\ntitle: A story\ndate: 2017-05-31\ntags: [China]\n---\nFirs
 func newSite(t *testing.T) (dir string, s *Server, ts *httptest.Server) {
 	t.Helper()
 	dir = t.TempDir()
-	writeFile(t, filepath.Join(dir, "content", "a.md"), article)
-	s = New(generator.SessionOptions{Input: generator.Input{Site: os.DirFS(dir), Theme: theme, BaseURL: "http://127.0.0.1/"}}, io.Discard)
+	testkit.WriteFile(t, filepath.Join(dir, "content", "a.md"), article)
+	s = New(generator.SessionOptions{Input: generator.Input{Site: os.DirFS(dir), Theme: testkit.Theme(), BaseURL: "http://127.0.0.1/"}}, io.Discard)
 	if err := s.Rebuild(); err != nil {
 		t.Fatal(err)
 	}
@@ -117,9 +106,9 @@ func TestServePaths(t *testing.T) {
 // on the server's own address, as digest serve does.
 func TestServeUnderPath(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "site.yaml"), "base_url: https://someone.github.io/my-digest/\n")
-	writeFile(t, filepath.Join(dir, "content", "a.md"), article+"See [China](/tags/china/).\n")
-	s := New(generator.SessionOptions{Input: generator.Input{Site: os.DirFS(dir), Theme: theme, Origin: "http://127.0.0.1:1313"}}, io.Discard)
+	testkit.WriteFile(t, filepath.Join(dir, "site.yaml"), "base_url: https://someone.github.io/my-digest/\n")
+	testkit.WriteFile(t, filepath.Join(dir, "content", "a.md"), article+"See [China](/tags/china/).\n")
+	s := New(generator.SessionOptions{Input: generator.Input{Site: os.DirFS(dir), Theme: testkit.Theme(), Origin: "http://127.0.0.1:1313"}}, io.Discard)
 	if err := s.Rebuild(); err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +202,7 @@ func TestReloadAndErrorOverlay(t *testing.T) {
 	watch(t, ctx, s, dir)
 	lines := stream(t, ctx, ts.URL)
 
-	writeFile(t, filepath.Join(dir, "content", "a.md"), strings.Replace(article, "First", "Second", 1))
+	testkit.WriteFile(t, filepath.Join(dir, "content", "a.md"), strings.Replace(article, "First", "Second", 1))
 	if name, _ := next(t, lines); name != "reload" {
 		t.Fatalf("event after an edit = %q; want reload", name)
 	}
@@ -222,7 +211,7 @@ func TestReloadAndErrorOverlay(t *testing.T) {
 	}
 
 	// A new folder with a new article is picked up.
-	writeFile(t, filepath.Join(dir, "content", "2017", "06", "b.md"), "---\ntitle: Another\ndate: 2017-06-01\n---\nB.\n")
+	testkit.WriteFile(t, filepath.Join(dir, "content", "2017", "06", "b.md"), "---\ntitle: Another\ndate: 2017-06-01\n---\nB.\n")
 	if name, _ := next(t, lines); name != "reload" {
 		t.Fatalf("event after a new folder = %q; want reload", name)
 	}
@@ -230,7 +219,7 @@ func TestReloadAndErrorOverlay(t *testing.T) {
 		t.Errorf("the new article = %d; want 200", status)
 	}
 
-	writeFile(t, filepath.Join(dir, "content", "a.md"), "---\ntitle: A story\ndate: May 31st\n---\nBroken.\n")
+	testkit.WriteFile(t, filepath.Join(dir, "content", "a.md"), "---\ntitle: A story\ndate: May 31st\n---\nBroken.\n")
 	name, data := next(t, lines)
 	if name != "error" || !strings.Contains(data, `content/a.md:3:7: date: cannot read \"May 31st\"`) || !strings.Contains(data, "3 | date: May 31st") {
 		t.Fatalf("event after a broken edit = %q %s; want the error with its source line", name, data)
@@ -240,7 +229,7 @@ func TestReloadAndErrorOverlay(t *testing.T) {
 		t.Error("a broken edit should keep the last good page and add the overlay")
 	}
 
-	writeFile(t, filepath.Join(dir, "content", "a.md"), strings.Replace(article, "First", "Third", 1))
+	testkit.WriteFile(t, filepath.Join(dir, "content", "a.md"), strings.Replace(article, "First", "Third", 1))
 	if name, _ := next(t, lines); name != "reload" {
 		t.Fatalf("event after the fix = %q; want reload", name)
 	}
@@ -283,12 +272,12 @@ func TestFixDuringBuild(t *testing.T) {
 		dir := t.TempDir()
 		file := filepath.Join(dir, "content", "a.md")
 		if first {
-			writeFile(t, file, broken)
+			testkit.WriteFile(t, file, broken)
 		} else {
-			writeFile(t, file, article)
+			testkit.WriteFile(t, file, article)
 		}
-		log := &onError{file: "content/a.md", fix: func() { writeFile(t, file, strings.Replace(article, "First", "Fixed", 1)) }}
-		s := New(generator.SessionOptions{Input: generator.Input{Site: os.DirFS(dir), Theme: theme, BaseURL: "http://127.0.0.1/"}}, log)
+		log := &onError{file: "content/a.md", fix: func() { testkit.WriteFile(t, file, strings.Replace(article, "First", "Fixed", 1)) }}
+		s := New(generator.SessionOptions{Input: generator.Input{Site: os.DirFS(dir), Theme: testkit.Theme(), BaseURL: "http://127.0.0.1/"}}, log)
 		ts := httptest.NewServer(s)
 		ctx, cancel := context.WithCancel(context.Background())
 		w, err := s.Watch(dir)
@@ -300,7 +289,7 @@ func TestFixDuringBuild(t *testing.T) {
 		}
 		go w.Run(ctx)
 		if !first {
-			writeFile(t, file, broken)
+			testkit.WriteFile(t, file, broken)
 		}
 		var body string
 		for range 500 {
@@ -343,7 +332,7 @@ func TestStylesheetChangeSwapsStyles(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	lines := stream(t, ctx, ts.URL)
-	writeFile(t, filepath.Join(dir, "layouts", "static", "style.css"), "body{color:red}")
+	testkit.WriteFile(t, filepath.Join(dir, "layouts", "static", "style.css"), "body{color:red}")
 	if err := s.Rebuild("layouts/static/style.css"); err != nil {
 		t.Fatal(err)
 	}
@@ -420,7 +409,7 @@ func BenchmarkEditToServe(b *testing.B) {
 		fmt.Sscan(os.Getenv("DIGEST_SERVE_N"), &n)
 		dir = b.TempDir()
 		for i := range n {
-			writeFile(b, filepath.Join(dir, "content", fmt.Sprintf("%d", 2017+i%5), fmt.Sprintf("story-%d.md", i)),
+			testkit.WriteFile(b, filepath.Join(dir, "content", fmt.Sprintf("%d", 2017+i%5), fmt.Sprintf("story-%d.md", i)),
 				fmt.Sprintf("---\ntitle: Story %d\ndate: %d-0%d-1%dT10:00:00Z\ntags: [Tag %d, Tag %d]\n---\n%s\n",
 					i, 2017+i%5, 1+i%9, i%10, i%50, i%7, strings.Repeat("Words of the story. ", 200)))
 		}
@@ -432,7 +421,7 @@ func BenchmarkEditToServe(b *testing.B) {
 		}
 		return nil
 	})
-	s := New(generator.SessionOptions{Input: generator.Input{Site: os.DirFS(dir), Theme: theme, BaseURL: "http://127.0.0.1/"}}, benchLog())
+	s := New(generator.SessionOptions{Input: generator.Input{Site: os.DirFS(dir), Theme: testkit.Theme(), BaseURL: "http://127.0.0.1/"}}, benchLog())
 	if err := s.Rebuild(); err != nil {
 		b.Fatal(err)
 	}
@@ -470,7 +459,7 @@ func BenchmarkEditToServe(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
 		marker := fmt.Sprintf("edit-marker-%d", i)
 		start := time.Now()
-		writeFile(b, target, src+"\n"+marker+"\n")
+		testkit.WriteFile(b, target, src+"\n"+marker+"\n")
 		for {
 			resp, err := http.Get(url)
 			if err != nil {
