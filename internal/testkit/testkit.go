@@ -36,19 +36,26 @@ func Update() bool { return *update }
 // -update.
 func Golden(t testing.TB, golden string, got []byte) {
 	t.Helper()
+	if want, ok := readGolden(t, golden, got); ok && !bytes.Equal(got, want) {
+		t.Errorf("%s differs (go test -update to accept):\n%s", golden, FirstDiff(got, want))
+	}
+}
+
+// readGolden returns the golden file's bytes to compare got with, or,
+// under -update, writes got to it and returns false.
+func readGolden(t testing.TB, golden string, got []byte) ([]byte, bool) {
+	t.Helper()
 	if *update {
 		if err := os.WriteFile(golden, got, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		return
+		return nil, false
 	}
 	want, err := os.ReadFile(golden)
 	if err != nil {
 		t.Fatalf("%v (go test -update writes it)", err)
 	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (go test -update to accept):\n%s", golden, FirstDiff(got, want))
-	}
+	return want, true
 }
 
 // GoldenArchive is Golden for a txtar archive of files, formatted as
@@ -56,17 +63,8 @@ func Golden(t testing.TB, golden string, got []byte) {
 func GoldenArchive(t testing.TB, golden string, got *txtar.Archive) {
 	t.Helper()
 	data := txtar.Format(got)
-	if *update {
-		if err := os.WriteFile(golden, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	wantData, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (go test -update writes it)", err)
-	}
-	if bytes.Equal(data, wantData) {
+	wantData, ok := readGolden(t, golden, data)
+	if !ok || bytes.Equal(data, wantData) {
 		return
 	}
 	// Parsing the formatted archive ends every file with a newline, as the

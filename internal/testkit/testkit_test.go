@@ -132,3 +132,14 @@ func TestTheme(t *testing.T) {
 		}
 	}
 }
+
+func TestUpdateWrites(t *testing.T) {
+	defer func(was bool) { *update = was }(*update)
+	*update = true
+	dir := t.TempDir()
+	Golden(t, filepath.Join(dir, "page.html"), []byte("<p>new</p>\n"))
+	GoldenArchive(t, filepath.Join(dir, "site.golden.txtar"), &txtar.Archive{Files: []txtar.File{{Name: "a.html", Data: []byte("a")}}})
+	if got, want := ReadTree(t, dir), map[string]string{"page.html": "<p>new</p>\n", "site.golden.txtar": "-- a.html --\na\n"}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("-update wrote %q; want %q", got, want)
+	}
+}
