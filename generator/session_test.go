@@ -3,7 +3,9 @@ package generator
 import (
 	"bytes"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
+	"path"
 	"slices"
 	"strings"
 	"testing"
@@ -27,11 +29,11 @@ func TestSessionEqualsBuild(t *testing.T) {
 	session := NewSession(SessionOptions{Input: Input{Site: fsys, Theme: testkit.Theme()}, Clock: func() time.Time { return now }})
 	r := rand.New(rand.NewPCG(7, 7))
 	var snap *Snapshot
-	edits := siteEdits(r, fsys)
+	edit := shuffled(r, siteEdits(r, fsys))
 	for step := range 40 {
 		var changed []string
 		if step > 0 {
-			changed = edits[r.IntN(len(edits))]()
+			changed = edit()
 			session.Changed(changed...)
 		}
 		next, _, err := session.Build(snap)
@@ -61,7 +63,19 @@ func TestSessionEqualsBuild(t *testing.T) {
 
 // siteEdits are the edits a curator makes to fsys, a site of
 // generateSite's with an about page, each returning the files it changed.
+// They include the site's own layouts: overrides of built-in partials
+// that every kind's pages, or the list pages' cards, are made with.
 func siteEdits(r *rand.Rand, fsys fstest.MapFS) []func() []string {
+	// override replaces a built-in layout with the site's own, edited.
+	override := func(name, old, new string) []string {
+		builtin, err := fs.ReadFile(testkit.Theme(), name)
+		if err != nil || !bytes.Contains(builtin, []byte(old)) {
+			panic(fmt.Sprintf("%s has no %q to replace: %v", name, old, err))
+		}
+		f := path.Join("layouts", name)
+		fsys[f] = &fstest.MapFile{Data: bytes.Replace(builtin, []byte(old), []byte(new), 1)}
+		return []string{f}
+	}
 	return []func() []string{
 		func() []string { // retitle an article: its URL moves
 			f := pick(r, fsys, "content/articles/")
@@ -109,6 +123,38 @@ func siteEdits(r *rand.Rand, fsys fstest.MapFS) []func() []string {
 			fsys["content/pages/about.md"] = &fstest.MapFile{Data: []byte(fmt.Sprintf("---\ntitle: About %d\n---\nAbout.\n", r.IntN(100)))}
 			return []string{"content/pages/about.md"}
 		},
+		func() []string { // a card of the site's own, on home, source and day pages, reads what no built-in card does
+			return override("partials/card.html", `{{template "taglist" .Tags}}`,
+				fmt.Sprintf(`{{template "taglist" .Tags}}<p>%d {{.Author}}{{range .Related}} {{.Title}}{{end}}</p>`, r.IntN(100)))
+		},
+		func() []string { // change the navigation of every page
+			return override("partials/nav.html", ">Home<", fmt.Sprintf(">Home %d<", r.IntN(100)))
+		},
+		func() []string { // go back to the built-in partials
+			var gone []string
+			for f := range fsys {
+				if strings.HasPrefix(f, "layouts/partials/") {
+					delete(fsys, f)
+					gone = append(gone, f)
+				}
+			}
+			slices.Sort(gone)
+			return gone
+		},
+	}
+}
+
+// shuffled runs edits in a random order, each one once before any twice,
+// so a few dozen steps try every kind of edit.
+func shuffled(r *rand.Rand, edits []func() []string) func() []string {
+	var order []int
+	return func() []string {
+		if len(order) == 0 {
+			order = r.Perm(len(edits))
+		}
+		i := order[0]
+		order = order[1:]
+		return edits[i]()
 	}
 }
 
