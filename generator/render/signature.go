@@ -22,8 +22,8 @@ import (
 // Signer signs the pages of one build.
 type Signer struct {
 	global uint64
-	// articles holds each article's digest: what its page, card and feed
-	// item show.
+	// articles holds each article's sum (articleSum): what its page, card
+	// and feed item show.
 	articles map[*site.Article]uint64
 	// kinds holds, per page kind, the signature of the parts of .Site its
 	// templates read, or ok false when they read it in a way not covered.
@@ -39,7 +39,7 @@ type kindSig struct {
 func NewSigner(s *site.Site, t *Templates) *Signer {
 	g := &Signer{global: configSum(s.Config), kinds: map[Kind]kindSig{}, articles: make(map[*site.Article]uint64, len(s.Articles))}
 	for _, a := range s.Articles {
-		g.articles[a] = digest(a)
+		g.articles[a] = articleSum(a)
 	}
 	collections := map[string]func(*hasher){
 		"Articles": func(h *hasher) {
@@ -154,17 +154,17 @@ func (g *Signer) List(articles []*site.Article, strs ...string) uint64 {
 	num(h, g.global)
 	str(h, strs...)
 	for _, a := range articles {
-		g.article(h, a)
+		g.writeArticle(h, a)
 	}
 	return h.sum()
 }
 
-func (g *Signer) article(h *hasher, a *site.Article) {
-	d, ok := g.articles[a]
+func (g *Signer) writeArticle(h *hasher, a *site.Article) {
+	sum, ok := g.articles[a]
 	if !ok {
-		d = digest(a)
+		sum = articleSum(a)
 	}
-	num(h, d)
+	num(h, sum)
 }
 
 // signature summarises what the page d shows apart from .Site, given a
@@ -177,15 +177,15 @@ func (g *Signer) signature(global uint64, d *Data) uint64 {
 	// article, page, tag or source.
 	str(h, string(d.PageKind), d.Title, d.URL, d.Target)
 	if d.Article != nil {
-		g.article(h, d.Article)
+		g.writeArticle(h, d.Article)
 		num(h, uint64(len(d.Article.Related)))
 		for _, r := range d.Article.Related {
-			g.article(h, r)
+			g.writeArticle(h, r)
 		}
 	}
 	for _, a := range []*site.Article{d.NewerArticle, d.OlderArticle} {
 		if a != nil {
-			g.article(h, a)
+			g.writeArticle(h, a)
 		}
 	}
 	if d.Page != nil {
@@ -204,27 +204,27 @@ func (g *Signer) signature(global uint64, d *Data) uint64 {
 		num(h, uint64(p.Number), uint64(p.Total))
 		str(h, p.URL, p.PrevURL, p.NextURL, p.First)
 		for _, a := range p.Items {
-			g.article(h, a)
+			g.writeArticle(h, a)
 		}
 	}
 	for _, e := range []*site.Edition{d.Edition, d.NewerEdition, d.OlderEdition} {
 		if e != nil {
-			g.edition(h, e)
+			g.writeEdition(h, e)
 		}
 	}
 	if d.Month != nil {
-		g.month(h, d.Month)
+		g.writeMonth(h, d.Month)
 	}
 	if d.Year != nil {
-		g.year(h, d.Year)
+		g.writeYear(h, d.Year)
 	}
 	return h.sum()
 }
 
-// digest summarises what an article's page, card and feed item show: its
-// file's hash (which decides every front-matter value and the body), its
-// URL, its tags and its source as they are named now, and its edition.
-func digest(a *site.Article) uint64 {
+// articleSum summarises what an article's page, card and feed item show:
+// its file's hash (which decides every front-matter value and the body),
+// its URL, its tags and its source as they are named now, and its edition.
+func articleSum(a *site.Article) uint64 {
 	h := newHasher()
 	num(h, a.Sum)
 	str(h, a.URL)
@@ -241,62 +241,28 @@ func digest(a *site.Article) uint64 {
 	return h.sum()
 }
 
-func (g *Signer) edition(h *hasher, e *site.Edition) {
+func (g *Signer) writeEdition(h *hasher, e *site.Edition) {
 	str(h, e.URL)
 	for _, a := range e.Articles {
-		g.article(h, a)
+		g.writeArticle(h, a)
 	}
 }
 
-func (g *Signer) year(h *hasher, y *site.Year) {
+func (g *Signer) writeYear(h *hasher, y *site.Year) {
 	str(h, y.URL)
 	num(h, uint64(y.Count))
 	for _, m := range y.Months {
-		g.month(h, m)
+		g.writeMonth(h, m)
 	}
 }
 
-func (g *Signer) month(h *hasher, m *site.Month) {
+func (g *Signer) writeMonth(h *hasher, m *site.Month) {
 	str(h, m.URL)
 	num(h, uint64(m.Count))
 	for _, e := range m.Editions {
-		g.edition(h, e)
+		g.writeEdition(h, e)
 	}
 }
-
-// hasher is FNV-1a, written out so that hashing strings allocates
-// nothing: a rebuild signs every page of the site.
-type hasher uint64
-
-func newHasher() *hasher {
-	h := hasher(14695981039346656037)
-	return &h
-}
-
-func (h *hasher) byte(b byte) {
-	*h = (*h ^ hasher(b)) * 1099511628211
-}
-
-// str writes strings, each ended so that "ab","c" and "a","bc" differ.
-func str(h *hasher, ss ...string) {
-	for _, s := range ss {
-		for i := 0; i < len(s); i++ {
-			h.byte(s[i])
-		}
-		h.byte(0xff) // never in UTF-8
-	}
-}
-
-func num(h *hasher, ns ...uint64) {
-	for _, n := range ns {
-		for range 8 {
-			h.byte(byte(n))
-			n >>= 8
-		}
-	}
-}
-
-func (h *hasher) sum() uint64 { return uint64(*h) }
 
 // signed declares what the signature covers of the values a page's
 // templates reach from its Data, so a test can hold the built-in
@@ -320,7 +286,7 @@ var signed = map[string]map[string]string{
 		"Articles": "site-article", "Tags": "list", "Sources": "list", "Editions": "site-edition",
 		"Months": "site-month", "Years": "site-year", "Pages": "page",
 	}),
-	// An article's digest: its file's Sum decides every front-matter value
+	// An article's sum (articleSum): its file's Sum decides every front-matter value
 	// and the body.
 	"article": withFields(content.Article{}, "*", map[string]string{
 		"URL": "", "Image": "*", "Summary": "*", "Body": "*",
