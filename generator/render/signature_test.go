@@ -1,11 +1,16 @@
 package render
 
 import (
+	"maps"
+	"path"
 	"reflect"
+	"slices"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/digest/digest/generator/config"
+	"github.com/digest/digest/generator/site"
 )
 
 // TestConfigSumCoversConfig changes each field of the configuration, which
@@ -57,4 +62,210 @@ func setOther(v reflect.Value) bool {
 		return false
 	}
 	return true
+}
+
+// signTheme is a theme for the signer's tests: every kind's template is
+// empty but for what layouts names, and base.html calls one partial.
+func signTheme(layouts map[string]string) fstest.MapFS {
+	fsys := fstest.MapFS{
+		"base.html":         {Data: []byte(`{{define "base"}}{{template "nav" .}}{{block "main" .}}{{end}}{{end}}`)},
+		"partials/nav.html": {Data: []byte(`{{define "nav"}}{{.Site.Title}}{{end}}`)},
+		"alias.html":        {Data: []byte(`{{.Target}}`)},
+	}
+	for _, k := range Kinds() {
+		fsys[string(k)+".html"] = &fstest.MapFile{Data: []byte(`{{define "main"}}{{end}}`)}
+	}
+	for name, src := range layouts {
+		fsys[name] = &fstest.MapFile{Data: []byte(src)}
+	}
+	return fsys
+}
+
+// loadSigned loads theme with the site's own layouts over it.
+func loadSigned(t *testing.T, own, theme fstest.MapFS) *Templates {
+	t.Helper()
+	from := func(name string) string {
+		if _, ok := own[name]; ok {
+			return path.Join(Dir, name)
+		}
+		return name + BuiltinSuffix
+	}
+	tmpl, err := Load(Overlay(own, theme), testConfig(t), from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tmpl
+}
+
+// signAll signs d as a page of each kind, KindAlias too.
+func signAll(s *site.Site, tmpl *Templates, d *Data) map[Kind]uint64 {
+	g := NewSigner(s, tmpl)
+	sigs := map[Kind]uint64{}
+	for _, k := range append(Kinds(), KindAlias) {
+		page := *d
+		page.PageKind = k
+		sigs[k] = g.Sign(&page)
+	}
+	return sigs
+}
+
+// TestSignFollowsWhatThePageShows changes one value at a time and checks
+// that the signature of a page of the kind that shows it changes, and
+// that a page that does not show it keeps its signature.
+func TestSignFollowsWhatThePageShows(t *testing.T) {
+	theme := signTheme(map[string]string{
+		"tags.html":    `{{define "main"}}{{range .Site.Tags}}{{.Name}}{{end}}{{end}}`,
+		"archive.html": `{{define "main"}}{{range .Site.Years}}{{.URL}}{{end}}{{end}}`,
+	})
+	tests := []struct {
+		name    string
+		kind    Kind
+		edit    func(s *site.Site, d *Data)
+		changes bool
+	}{
+		{"the page's title", KindArticle, func(s *site.Site, d *Data) { d.Title += "x" }, true},
+		{"the page's URL", KindHome, func(s *site.Site, d *Data) { d.URL += "x/" }, true},
+		{"an alias's target", KindAlias, func(s *site.Site, d *Data) { d.Target += "x/" }, true},
+		{"the article's file", KindArticle, func(s *site.Site, d *Data) { d.Article.Sum++ }, true},
+		{"the article's URL", KindArticle, func(s *site.Site, d *Data) { d.Article.URL += "x/" }, true},
+		{"a tag's name on the article", KindArticle, func(s *site.Site, d *Data) { d.Article.Tags[0].Name += "x" }, true},
+		{"the article's source's URL", KindArticle, func(s *site.Site, d *Data) { d.Article.Publisher.URL += "x/" }, true},
+		{"the size of the article's edition", KindArticle, func(s *site.Site, d *Data) {
+			d.Article.Edition.Articles = append(d.Article.Edition.Articles, d.Article)
+		}, true},
+		{"a related article", KindArticle, func(s *site.Site, d *Data) { d.Article.Related[1].Sum++ }, true},
+		{"one related article fewer", KindArticle, func(s *site.Site, d *Data) { d.Article.Related = d.Article.Related[:1] }, true},
+		{"the newer article", KindArticle, func(s *site.Site, d *Data) { d.NewerArticle.Sum++ }, true},
+		{"the older edition", KindArticle, func(s *site.Site, d *Data) { d.OlderEdition.URL += "x/" }, true},
+		{"the page's file", KindPage, func(s *site.Site, d *Data) { d.Page.Sum++ }, true},
+		{"the tag's name", KindTag, func(s *site.Site, d *Data) { d.Tag.Name += "x" }, true},
+		{"the tag's count", KindTag, func(s *site.Site, d *Data) { d.Tag.Articles = append(d.Tag.Articles, d.Article) }, true},
+		{"the source's URL", KindSource, func(s *site.Site, d *Data) { d.Source.URL += "x/" }, true},
+		{"an article of the pager", KindHome, func(s *site.Site, d *Data) { d.Pager.Items[1].Sum++ }, true},
+		{"the pager's number", KindHome, func(s *site.Site, d *Data) { d.Pager.Number++ }, true},
+		{"the pager's next page", KindTag, func(s *site.Site, d *Data) { d.Pager.NextURL = "" }, true},
+		{"an article of the edition", KindEdition, func(s *site.Site, d *Data) { d.Edition.Articles[0].Sum++ }, true},
+		{"an article of the month", KindMonth, func(s *site.Site, d *Data) { d.Month.Editions[0].Articles[1].Sum++ }, true},
+		{"a month's count in the year", KindYear, func(s *site.Site, d *Data) { d.Year.Months[0].Count++ }, true},
+		{"the site's title, which the nav shows", KindNotFound, func(s *site.Site, d *Data) { s.Title += "x" }, true},
+		{"any setting", KindSearch, func(s *site.Site, d *Data) { s.PageSize++ }, true},
+		{"a tag of the site, on the tag index", KindTags, func(s *site.Site, d *Data) { s.Tags[0].Name += "x" }, true},
+		{"a year of the site, on the archive", KindArchive, func(s *site.Site, d *Data) { s.Years[0].Count++ }, true},
+		{"a tag of the site, not on the archive", KindArchive, func(s *site.Site, d *Data) { s.Tags[0].Name += "x" }, false},
+		{"a year of the site, not on the tag index", KindTags, func(s *site.Site, d *Data) { s.Years[0].Count++ }, false},
+		{"an article of the site, not on the page", KindArticle, func(s *site.Site, d *Data) { s.Articles[0].Sum++ }, false},
+		{"an alias of the site", KindHome, func(s *site.Site, d *Data) { s.Aliases = map[string]string{"/old/": "/new/"} }, false},
+		{"the summary, which follows from the file's hash", KindArticle, func(s *site.Site, d *Data) { d.Article.Summary += "x" }, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, d := fullSite(t)
+			tmpl := loadSigned(t, nil, theme)
+			before := signAll(s, tmpl, d)[tt.kind]
+			if before == 0 {
+				t.Fatalf("a %s page signs 0 before the edit", tt.kind)
+			}
+			tt.edit(s, d)
+			after := signAll(s, tmpl, d)[tt.kind]
+			if changed := after != before; changed != tt.changes {
+				t.Errorf("%s page: signature changed: %v; want %v", tt.kind, changed, tt.changes)
+			}
+		})
+	}
+}
+
+// TestSignFollowsTemplates checks what a change to the layouts does to
+// each kind's signature: a template of the built-in theme changes the
+// signatures of the kinds made with it; a template of the site's own
+// makes them unknown, as does a template that reads a part of .Site the
+// signature does not cover.
+func TestSignFollowsTemplates(t *testing.T) {
+	all := append(Kinds(), KindAlias)
+	allBut := func(k Kind) []Kind { return slices.DeleteFunc(slices.Clone(all), func(o Kind) bool { return o == k }) }
+	tests := []struct {
+		name     string
+		own      bool // the layouts are the site's own, not the theme's
+		layouts  map[string]string
+		changed  []Kind // whose signature changes, when not the site's own
+		unsigned []Kind // whose signature is 0
+	}{
+		{name: "a kind's template", layouts: map[string]string{"tag.html": `{{define "main"}}x{{end}}`}, changed: []Kind{KindTag}},
+		{name: "a partial", layouts: map[string]string{"partials/nav.html": `{{define "nav"}}x{{end}}`}, changed: allBut(KindAlias)},
+		{name: "a new partial", layouts: map[string]string{"partials/new.html": `{{define "new"}}{{end}}`}, changed: allBut(KindAlias)},
+		{name: "the base", layouts: map[string]string{"base.html": `{{define "base"}}{{template "nav" .}}x{{block "main" .}}{{end}}{{end}}`}, changed: allBut(KindAlias)},
+		{name: "alias.html", layouts: map[string]string{"alias.html": `x{{.Target}}`}, changed: []Kind{KindAlias}},
+		{name: "the site's own kind template", own: true, layouts: map[string]string{"tag.html": `{{define "main"}}x{{end}}`}, unsigned: []Kind{KindTag}},
+		{name: "the site's own partial", own: true, layouts: map[string]string{"partials/nav.html": `{{define "nav"}}x{{end}}`}, unsigned: allBut(KindAlias)},
+		{name: "the site's own alias.html", own: true, layouts: map[string]string{"alias.html": `x{{.Target}}`}, unsigned: []Kind{KindAlias}},
+		{name: "the whole .Site passed on", layouts: map[string]string{"404.html": `{{define "main"}}{{template "nav" .Site}}{{end}}`},
+			changed: []Kind{KindNotFound}, unsigned: []Kind{KindNotFound}},
+		{name: "a part of .Site not covered", layouts: map[string]string{"year.html": `{{define "main"}}{{.Site.Aliases}}{{end}}`},
+			changed: []Kind{KindYear}, unsigned: []Kind{KindYear}},
+		{name: "a setting of .Site", layouts: map[string]string{"month.html": `{{define "main"}}{{.Site.PageSize}}{{end}}`},
+			changed: []Kind{KindMonth}},
+	}
+	s, d := fullSite(t)
+	before := signAll(s, loadSigned(t, nil, signTheme(nil)), d)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			own, theme := fstest.MapFS{}, signTheme(nil)
+			if tt.own {
+				for name, src := range tt.layouts {
+					own[name] = &fstest.MapFile{Data: []byte(src)}
+				}
+			} else {
+				theme = signTheme(tt.layouts)
+			}
+			after := signAll(s, loadSigned(t, own, theme), d)
+			for _, k := range all {
+				switch unsigned := slices.Contains(tt.unsigned, k); {
+				case unsigned && after[k] != 0:
+					t.Errorf("%s: signature %d; want 0, unknown", k, after[k])
+				case !unsigned && after[k] == 0:
+					t.Errorf("%s: signature 0; want one", k)
+				case !unsigned && (after[k] != before[k]) != slices.Contains(tt.changed, k):
+					t.Errorf("%s: signature changed: %v; want %v", k, after[k] != before[k], slices.Contains(tt.changed, k))
+				}
+			}
+		})
+	}
+}
+
+// TestSignIsStable checks that a signature depends on values, not on
+// where they are in memory: the next build compares it with this one's.
+func TestSignIsStable(t *testing.T) {
+	tmpl := loadSigned(t, nil, signTheme(nil))
+	s1, d1 := fullSite(t)
+	s2, d2 := fullSite(t)
+	if a, b := signAll(s1, tmpl, d1), signAll(s2, tmpl, d2); !maps.Equal(a, b) {
+		t.Errorf("two builds of one site sign differently:\n%v\n%v", a, b)
+	}
+	if a, b := NewSigner(s1, tmpl).List(s1.Articles, "t"), NewSigner(s2, tmpl).List(s2.Articles, "t"); a != b {
+		t.Errorf("two builds of one site sign a list differently: %d, %d", a, b)
+	}
+	// An article the signer was not prepared with signs as one it was.
+	g := NewSigner(s1, tmpl)
+	outside := *s1.Articles[0]
+	if a, b := g.List([]*site.Article{s1.Articles[0]}), g.List([]*site.Article{&outside}); a != b {
+		t.Errorf("an article of the site and its copy sign %d and %d", a, b)
+	}
+}
+
+// TestList checks that a list's signature follows its articles, their
+// order and the strings that go with it.
+func TestList(t *testing.T) {
+	s, _ := fullSite(t)
+	g := NewSigner(s, loadSigned(t, nil, signTheme(nil)))
+	a, b := s.Articles[0], s.Articles[1]
+	base := g.List([]*site.Article{a, b}, "ab", "c")
+	for name, other := range map[string]uint64{
+		"the order":      g.List([]*site.Article{b, a}, "ab", "c"),
+		"one article":    g.List([]*site.Article{a}, "ab", "c"),
+		"the strings":    g.List([]*site.Article{a, b}, "ab", "d"),
+		"where they end": g.List([]*site.Article{a, b}, "a", "bc"),
+	} {
+		if other == base {
+			t.Errorf("changing %s leaves the list's signature as it was", name)
+		}
+	}
 }

@@ -67,9 +67,10 @@ func siteFieldsOf(set *template.Template) []string {
 			}
 		case *parse.ChainNode:
 			walk(n.Node)
-			if f, ok := n.Node.(*parse.FieldNode); ok && len(f.Ident) == 0 {
-				see(n.Field)
-			}
+			// Whatever the chain starts from, (.).Site.Tags or
+			// ($).Site.Tags say, a field named Site is taken for .Site:
+			// naming a field too many costs only reuse.
+			see(n.Field)
 		}
 	}
 	for _, t := range set.Templates() {
