@@ -3,7 +3,6 @@ package render
 import (
 	"fmt"
 	"reflect"
-
 	"strconv"
 
 	"github.com/digest/digest/generator/config"
@@ -11,13 +10,14 @@ import (
 	"github.com/digest/digest/generator/site"
 )
 
-// The dev server keeps a rendered page while its signature stays the same,
-// so the signature must change whenever anything the page shows changes.
-// It covers the configuration and the page kind's templates, the fields of
-// .Site those templates name (found by reading their parse trees), and the
-// page's own values below as the built-in templates read them. A site's
-// own template may read more through those values, so a page kind whose
-// templates include one of the site's is not trusted to its signature.
+// The dev server and a rebuild keep a page made before while its
+// signature stays the same, so the signature must change whenever
+// anything the page shows changes. It covers the configuration and the
+// page kind's templates, the fields of .Site those templates name (found
+// by reading their parse trees), and the page's own values below as the
+// built-in templates read them. A site's own template may read more
+// through those values, so a page kind whose templates include one of the
+// site's is not trusted to its signature.
 
 // Signer signs the pages of one build.
 type Signer struct {
