@@ -9,10 +9,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"maps"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -21,6 +19,7 @@ import (
 	"github.com/digest/digest/generator"
 	"github.com/digest/digest/generator/config"
 	"github.com/digest/digest/generator/diag"
+	"github.com/digest/digest/generator/hosts"
 	"github.com/digest/digest/generator/publish"
 )
 
@@ -34,196 +33,119 @@ const (
 	exitUsage   = 2
 )
 
-const usage = `digest builds a static news digest from Markdown articles.
-
-Usage:
-  digest build [-s DIR] [-o DIR] [--drafts] [--future] [--base-url URL] [--quiet] [--verbose]
-  digest serve [-s DIR] [--bind 127.0.0.1] [--port 1313] [--drafts] [--future] [--open]
-  digest new [-s DIR] "Headline" [--tags a,b] [--source NAME] [--url URL] [--date DATE]
-  digest init [--github-pages] DIR
-  digest check [-s DIR] [--drafts] [--future]
-  digest version
-
-Run "digest COMMAND --help" for a command's flags.
-`
-
-// help describes a subcommand for its --help.
-type help struct {
-	summary, example string
-}
-
-// env is what commands print to and build with.
+// env is the world a command runs in: where it prints, what it reads,
+// the time. Main's is the process's; tests make their own.
 type env struct {
-	theme          fs.FS
+	theme          fs.FS // the built-in layouts
+	stdin          input
 	stdout, stderr io.Writer
+	clock          func() time.Time // what content is dated and judged against
+	limits         []hosts.Limit    // what build warns about
+	cmd            *command         // the command running
 }
 
-var helps = map[string]help{
-	"build":   {"build the site into the output folder", "digest build -s ~/my-digest --base-url https://news.example.org/"},
-	"check":   {"check content and templates, writing nothing", "digest check -s ~/my-digest"},
-	"serve":   {"build the site in memory, serve it, and rebuild and reload on every change", "digest serve -s ~/my-digest --open"},
-	"new":     {"write a new article, ready to edit", `digest new "China presses North Korea to halt its tests" --tags "China,North Korea" --source INQUIRER.net --url https://globalnation.inquirer.net/`},
-	"init":    {"create a new digest site, ready to build", "digest init ~/my-digest"},
-	"version": {"print digest's version", "digest version"},
+// input is standard input: something to read that can say whether it is a
+// terminal.
+type input interface {
+	io.Reader
+	Stat() (fs.FileInfo, error)
 }
 
-var commands = map[string]func(e *env, args []string) int{
-	"build":   runBuild,
-	"check":   runCheck,
-	"serve":   runServe,
-	"new":     runNew,
-	"init":    runInit,
-	"version": runVersion,
-}
-
-// Main runs digest with args (without the program name) and returns the
-// exit status. theme is the built-in layouts folder.
+// Main runs digest with args (without the program name), reading the
+// process's standard input and clock, and returns the exit status. theme
+// is the built-in layouts folder.
 func Main(args []string, theme fs.FS, stdout, stderr io.Writer) int {
-	e := &env{theme: theme, stdout: stdout, stderr: stderr}
+	e := &env{theme: theme, stdin: os.Stdin, stdout: stdout, stderr: stderr, clock: time.Now, limits: hosts.Limits}
+	return e.main(args)
+}
+
+// main runs the command args[0] names with the rest of args.
+func (e *env) main(args []string) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		printUsage(e.stderr)
 		return exitUsage
 	}
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
-		fmt.Fprint(stdout, usage)
+		printUsage(e.stdout)
 		return exitOK
 	}
-	run, ok := commands[args[0]]
-	if !ok {
-		msg := fmt.Sprintf("digest: unknown command %q", args[0])
-		if guess := diag.Suggest(args[0], slices.Sorted(maps.Keys(commands))); guess != "" {
-			msg += fmt.Sprintf(" (did you mean %s?)", guess)
-		}
-		fmt.Fprintf(stderr, "%s\nRun \"digest --help\" for the commands.\n", msg)
-		return exitUsage
-	}
-	return run(e, args[1:])
-}
-
-// siteFlags are the flags build and check share.
-type siteFlags struct {
-	site                   string
-	drafts, future         bool
-	verbose                bool
-	cpuProfile, memProfile string
-}
-
-func newFlags(e *env, name string, sf *siteFlags) *flag.FlagSet {
-	fset := flag.NewFlagSet(name, flag.ContinueOnError)
-	fset.SetOutput(e.stderr)
-	fset.StringVar(&sf.site, "s", ".", "the site `folder`, holding site.yaml, content/ and layouts/")
-	fset.BoolVar(&sf.drafts, "drafts", false, "include articles marked draft: true")
-	fset.BoolVar(&sf.future, "future", false, "include articles dated in the future")
-	fset.BoolVar(&sf.verbose, "verbose", false, "print how long each step of the build took")
-	fset.StringVar(&sf.cpuProfile, "cpuprofile", "", "write a CPU profile to `file`, for go tool pprof")
-	fset.StringVar(&sf.memProfile, "memprofile", "", "write a heap profile to `file` at the end")
-	cmd := helps[name]
-	fset.Usage = func() {
-		fmt.Fprintf(fset.Output(), "digest %s: %s\n\nFlags:\n", name, cmd.summary)
-		fset.PrintDefaults()
-		fmt.Fprintf(fset.Output(), "\nExample:\n  %s\n", cmd.example)
-	}
-	return fset
-}
-
-// parse parses args, returning the exit status to stop with, if any.
-func parse(e *env, fset *flag.FlagSet, args []string) (int, bool) {
-	// The flag package prints the usage itself on -help and on errors;
-	// print it once, to the right stream, here instead.
-	usage := fset.Usage
-	fset.Usage = func() {}
-	fset.SetOutput(io.Discard) // and its message too
-	err := fset.Parse(args)
-	fset.Usage = usage
-	if errors.Is(err, flag.ErrHelp) {
-		fset.SetOutput(e.stdout)
-		fset.Usage()
-		return exitOK, true
-	}
-	fset.SetOutput(e.stderr)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "digest %s: %s\nRun \"digest %s --help\" for its flags.\n", fset.Name(), flagError(fset, err), fset.Name())
-		return exitUsage, true
-	}
-	if fset.NArg() > 0 {
-		fmt.Fprintf(e.stderr, "digest %s: unexpected argument %q\n", fset.Name(), fset.Arg(0))
-		return exitUsage, true
-	}
-	return 0, false
-}
-
-// flagError rewords the flag package's message about a bad flag in the
-// way the flags are written in the help, with a guess at a mistyped name.
-func flagError(fset *flag.FlagSet, err error) string {
-	msg := err.Error()
-	name, ok := strings.CutPrefix(msg, "flag provided but not defined: -")
-	if !ok {
-		return flagName.ReplaceAllStringFunc(msg, func(f string) string { return " " + dashes(f[2:]) })
-	}
 	var names []string
-	fset.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
-	msg = "unknown flag " + dashes(name)
-	if guess := diag.Suggest(name, names); guess != "" {
-		msg += " (did you mean " + dashes(guess) + "?)"
+	for _, c := range commands {
+		if c.name == args[0] {
+			e.cmd = c
+			return c.run(e, args[1:])
+		}
+		names = append(names, c.name)
 	}
-	return msg
+	msg := fmt.Sprintf("digest: unknown command %q", args[0])
+	if guess := diag.Suggest(args[0], slices.Sorted(slices.Values(names))); guess != "" {
+		msg += fmt.Sprintf(" (did you mean %s?)", guess)
+	}
+	fmt.Fprintf(e.stderr, "%s\nRun \"digest --help\" for the commands.\n", msg)
+	return exitUsage
 }
 
-// flagName is a flag named in the flag package's messages.
-var flagName = regexp.MustCompile(` -[A-Za-z][\w-]*`)
-
-// dashes writes a flag as the help does: -s, --quiet.
-func dashes(name string) string {
-	if len(name) == 1 {
-		return "-" + name
+// printUsage writes digest's usage: every command's usage line.
+func printUsage(w io.Writer) {
+	fmt.Fprint(w, "digest builds a static news digest from Markdown articles.\n\nUsage:\n")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %s\n", c.line())
 	}
-	return "--" + name
+	fmt.Fprint(w, "\nRun \"digest COMMAND --help\" for a command's flags.\n")
 }
 
-func runBuild(e *env, args []string) int {
-	var sf siteFlags
-	fset := newFlags(e, "build", &sf)
-	out := fset.String("o", "", "the output `folder` (default <site>/public)")
-	baseURL := fset.String("base-url", "", "the `URL` the site is published at, overriding site.yaml")
-	quiet := fset.Bool("quiet", false, "print nothing but problems")
-	if code, stop := parse(e, fset, args); stop {
-		return code
-	}
-	if *baseURL != "" {
-		if err := config.CheckBaseURL(*baseURL); err != nil {
+// buildCmd is digest build, holding its flags' values.
+type buildCmd struct {
+	runFlags
+	out, baseURL string
+	quiet        bool
+}
+
+func buildFlags(fset *flag.FlagSet) func(*env, []string) int {
+	var b buildCmd
+	b.runFlags.declare(fset)
+	fset.StringVar(&b.out, "o", "", "the output `folder` (default <site>/public)")
+	fset.StringVar(&b.baseURL, "base-url", "", "the `URL` the site is published at, overriding site.yaml")
+	fset.BoolVar(&b.quiet, "quiet", false, "print nothing but problems")
+	return b.run
+}
+
+func (b *buildCmd) run(e *env, _ []string) int {
+	if b.baseURL != "" {
+		if err := config.CheckBaseURL(b.baseURL); err != nil {
 			fmt.Fprintf(e.stderr, "digest build: --base-url: %v\n", err)
 			return exitUsage
 		}
 	}
-	stopProfiles, err := startProfiles(sf.cpuProfile, sf.memProfile)
+	stopProfiles, err := startProfiles(b.cpuProfile, b.memProfile)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "digest build: %v\n", err)
 		return exitUsage
 	}
 	defer stopProfiles()
-	if *out == "" {
-		*out = filepath.Join(sf.site, "public")
+	if b.out == "" {
+		b.out = filepath.Join(b.site, "public")
 	}
 	start := time.Now()
-	if err := checkSite(sf.site); err != nil {
+	if err := checkSite(b.site); err != nil {
 		fmt.Fprintf(e.stderr, "digest build: %v\n", err)
 		return exitContent
 	}
-	o, err := publish.Open(*out, sf.site)
+	o, err := publish.Open(b.out, b.site)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "digest build: %v\n", err)
 		return exitContent
 	}
-	opts := e.options(sf, *baseURL)
+	opts := e.options(b.siteFlags, b.baseURL)
 	opts.Scratch = o.Scratch()
-	if !*quiet {
+	if !b.quiet {
 		opts.Progress = &generator.Progress{}
 		defer showProgress(e.stderr, opts.Progress, start)()
 	}
 	stats, err := generator.Build(opts, o)
 	printWarnings(e, stats)
-	printPhases(e, sf, stats)
+	b.printPhases(e, stats)
 	if err != nil {
 		o.Abort()
 		return e.failed("build", err)
@@ -233,21 +155,21 @@ func runBuild(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "digest build: %v\n", err)
 		return exitContent
 	}
-	printUnknown(e, *out, sf.site, written.Unknown)
-	if w := hostWarning(*out, stats.Outputs, hostLimits); w != "" {
+	printUnknown(e, b.out, b.site, written.Unknown)
+	if w := hostWarning(b.out, stats.Outputs, e.limits); w != "" {
 		fmt.Fprintf(e.stderr, "warning: %s\n", w)
 	}
 	switch {
-	case *quiet:
+	case b.quiet:
 	case stats.Skipped:
 		fmt.Fprintf(e.stdout, "nothing changed since the last build: %s kept in %s (%s)\n",
-			plural(written.Unchanged, "file", "files"), *out, elapsed(start))
+			plural(written.Unchanged, "file", "files"), b.out, elapsed(start))
 	default:
-		fmt.Fprintf(e.stdout, "%s into %s in %s: %d written, %d unchanged%s, %d removed%s\n", summary(stats), *out,
+		fmt.Fprintf(e.stdout, "%s into %s in %s: %d written, %d unchanged%s, %d removed%s\n", summary(stats), b.out,
 			elapsed(start), written.Written, written.Unchanged, reused(stats), written.Removed, skipped(stats))
 	}
-	if *baseURL == "" && !*quiet {
-		if cfg, err := config.Load(os.DirFS(sf.site)); err == nil && cfg.NoBaseURL {
+	if b.baseURL == "" && !b.quiet {
+		if cfg, err := config.Load(os.DirFS(b.site)); err == nil && cfg.NoBaseURL {
 			fmt.Fprintf(e.stderr, "note: site.yaml sets no base_url, so feeds, the sitemap and canonical links point at %s;\n"+
 				"      set base_url there, or build with --base-url https://your.site/, before you publish\n", config.DefaultBaseURL)
 		}
@@ -255,29 +177,35 @@ func runBuild(e *env, args []string) int {
 	return exitOK
 }
 
-func runCheck(e *env, args []string) int {
-	var sf siteFlags
-	fset := newFlags(e, "check", &sf)
-	if code, stop := parse(e, fset, args); stop {
-		return code
-	}
-	stopProfiles, err := startProfiles(sf.cpuProfile, sf.memProfile)
+// checkCmd is digest check, holding its flags' values.
+type checkCmd struct {
+	runFlags
+}
+
+func checkFlags(fset *flag.FlagSet) func(*env, []string) int {
+	var c checkCmd
+	c.runFlags.declare(fset)
+	return c.run
+}
+
+func (c *checkCmd) run(e *env, _ []string) int {
+	stopProfiles, err := startProfiles(c.cpuProfile, c.memProfile)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "digest check: %v\n", err)
 		return exitUsage
 	}
 	defer stopProfiles()
-	if err := checkSite(sf.site); err != nil {
+	if err := checkSite(c.site); err != nil {
 		fmt.Fprintf(e.stderr, "digest check: %v\n", err)
 		return exitContent
 	}
-	opts := e.options(sf, "")
+	opts := e.options(c.siteFlags, "")
 	// A check has no output folder to keep its scratch file in; past the
 	// spool's memory budget, the system's temporary folder will do.
 	opts.Scratch = os.TempDir()
 	stats, err := generator.Build(opts, discard{})
 	printWarnings(e, stats)
-	printPhases(e, sf, stats)
+	c.printPhases(e, stats)
 	if err != nil {
 		return e.failed("check", err)
 	}
@@ -285,15 +213,10 @@ func runCheck(e *env, args []string) int {
 	return exitOK
 }
 
-func runVersion(e *env, args []string) int {
-	fset := flag.NewFlagSet("version", flag.ContinueOnError)
-	fset.SetOutput(e.stderr)
-	fset.Usage = func() {
-		fmt.Fprintf(fset.Output(), "digest version: %s\n\nExample:\n  digest version\n", helps["version"].summary)
-	}
-	if code, stop := parse(e, fset, args); stop {
-		return code
-	}
+// versionFlags declares no flags: digest version takes none.
+func versionFlags(*flag.FlagSet) func(*env, []string) int { return runVersion }
+
+func runVersion(e *env, _ []string) int {
 	fmt.Fprintf(e.stdout, "digest %s %s/%s %s\n", Version, runtime.GOOS, runtime.GOARCH, runtime.Version())
 	return exitOK
 }
@@ -307,7 +230,7 @@ func (e *env) options(sf siteFlags, baseURL string) generator.Options {
 			Future:  sf.future,
 			BaseURL: baseURL,
 		},
-		Now: time.Now(),
+		Now: e.clock(),
 	}
 }
 
@@ -340,8 +263,8 @@ func (e *env) failed(cmd string, err error) int {
 }
 
 // printPhases prints the time each step took, for --verbose.
-func printPhases(e *env, sf siteFlags, stats *generator.Stats) {
-	if !sf.verbose || stats == nil {
+func (rf *runFlags) printPhases(e *env, stats *generator.Stats) {
+	if !rf.verbose || stats == nil {
 		return
 	}
 	for _, p := range stats.Phases {

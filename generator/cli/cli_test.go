@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/digest/digest/generator/hosts"
 	"github.com/digest/digest/internal/testkit"
 )
 
@@ -23,10 +24,32 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// run runs digest with args, as runIn does in an empty env.
 func run(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
+	return runIn(t, env{}, args...)
+}
+
+// runIn runs digest with args in e, filling in what e leaves unset: the
+// theme in layouts/, standard input a terminal, the real clock and the
+// hosts' real limits. It returns the exit status and what digest printed.
+func runIn(t *testing.T, e env, args ...string) (int, string, string) {
+	t.Helper()
 	var stdout, stderr bytes.Buffer
-	code := Main(args, testkit.Theme(), &stdout, &stderr)
+	e.stdout, e.stderr = &stdout, &stderr
+	if e.theme == nil {
+		e.theme = testkit.Theme()
+	}
+	if e.stdin == nil {
+		e.stdin = terminal
+	}
+	if e.clock == nil {
+		e.clock = time.Now
+	}
+	if e.limits == nil {
+		e.limits = hosts.Limits
+	}
+	code := e.main(args)
 	return code, stdout.String(), stderr.String()
 }
 
@@ -46,7 +69,8 @@ func TestUsage(t *testing.T) {
 		{[]string{"build", "--help"}, 0, "Example:", ""},
 		{[]string{"check", "--help"}, 0, "digest check", ""},
 		{[]string{"version", "--help"}, 0, "Example:", ""},
-		{[]string{"build", "--nope"}, 2, "", "digest build: unknown flag --nope\nRun \"digest build --help\" for its flags.\n"},
+		{[]string{"build", "--nope"}, 2, "", "digest build: unknown flag --nope\nusage: digest build [-s DIR] [-o DIR]"},
+		{[]string{"build", "--nope"}, 2, "", "]\nRun \"digest build --help\" for more.\n"},
 		{[]string{"build", "--quite"}, 2, "", "digest build: unknown flag --quite (did you mean --quiet?)\n"},
 		{[]string{"check", "--draft"}, 2, "", "digest check: unknown flag --draft (did you mean --drafts?)\n"},
 		{[]string{"serve", "--port", "x"}, 2, "", `digest serve: invalid value "x" for flag --port: parse error`},

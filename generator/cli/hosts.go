@@ -7,9 +7,6 @@ import (
 	"github.com/digest/digest/generator/hosts"
 )
 
-// hostLimits are the limits digest build warns about; tests make them small.
-var hostLimits = hosts.Limits
-
 // hostWarning measures a build's files in the output folder dir and
 // returns the warning for the host limits they pass, or "". A file it
 // cannot measure counts as empty: the warning is advice, not a check.

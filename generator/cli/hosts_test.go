@@ -22,9 +22,8 @@ func TestHostWarning(t *testing.T) {
 		t.Fatalf("build within the hosts' limits = %d, stderr %q; want 0 and nothing", code, stderr)
 	}
 
-	defer func(l []hosts.Limit) { hostLimits = l }(hostLimits)
-	hostLimits = []hosts.Limit{{Host: "Tiny Pages", Files: 10}}
-	code, _, stderr = run(t, "build", "-s", site, "-o", filepath.Join(site, "other"), "--quiet")
+	tiny := env{limits: []hosts.Limit{{Host: "Tiny Pages", Files: 10}}}
+	code, _, stderr = runIn(t, tiny, "build", "-s", site, "-o", filepath.Join(site, "other"), "--quiet")
 	if code != 0 {
 		t.Fatalf("build = %d: %s", code, stderr)
 	}

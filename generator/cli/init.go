@@ -35,32 +35,27 @@ var pagesWorkflow []byte
 // workflowPath is where GitHub looks for the workflow in a repository.
 const workflowPath = ".github/workflows/pages.yml"
 
-var initSynopsis = synopsis{
-	line: "digest init [--github-pages] DIR",
-	notes: "DIR is created if missing; a folder that holds anything is refused.\n" +
-		"The new site has site.yaml with every setting explained, the default\n" +
-		"theme in layouts/ to change as you like, two example articles, an about\n" +
-		"page and a .gitignore for public/. It builds at once.",
+// initCmd is digest init, holding its flags' values.
+type initCmd struct {
+	githubPages bool
 }
 
-func runInit(e *env, args []string) int {
-	fset := flag.NewFlagSet("init", flag.ContinueOnError)
-	githubPages := fset.Bool("github-pages", false, "also write "+workflowPath+", a GitHub Actions workflow\n"+
+func initFlags(fset *flag.FlagSet) func(*env, []string) int {
+	var c initCmd
+	fset.BoolVar(&c.githubPages, "github-pages", false, "also write "+workflowPath+", a GitHub Actions workflow\n"+
 		"that builds the site and publishes it on GitHub Pages at every push to main")
-	pos, code, stop := parseArgs(e, fset, initSynopsis, args, 1)
-	if stop {
-		return code
-	}
-	if len(pos) == 0 {
-		return e.usageError("init", "missing folder", initSynopsis)
-	}
-	dir := pos[0]
+	return c.run
+}
+
+// run writes a new site into the folder args[0].
+func (c *initCmd) run(e *env, args []string) int {
+	dir := args[0]
 	if err := checkEmpty(dir); err != nil {
 		fmt.Fprintf(e.stderr, "digest init: %v\n", err)
 		return exitContent
 	}
 	files, err := siteFiles(e.theme)
-	if err == nil && *githubPages {
+	if err == nil && c.githubPages {
 		files = append(files, siteFile{name: workflowPath, data: workflow(buildVersion())})
 	}
 	if err != nil {
@@ -89,13 +84,13 @@ func runInit(e *env, args []string) int {
 		}
 	}
 	fmt.Fprintf(w, "  %-12s keeps the built site, public/, and the build state, .digest/, out of git\n", ".gitignore")
-	if *githubPages {
+	if c.githubPages {
 		fmt.Fprintf(w, "  %s  builds the site and publishes it on GitHub Pages at every push to main\n", workflowPath)
 	}
 	fmt.Fprintf(w, "\nNext:\n")
 	fmt.Fprintf(w, "  cd %s && digest serve --open   # write, and watch the site change as you save\n", shellQuote(dir))
 	fmt.Fprintf(w, "  digest new \"Your first headline\" --tags News --source \"The Publisher\" --url https://example.com/story\n")
-	if *githubPages {
+	if c.githubPages {
 		fmt.Fprintf(w, "  git init -b main && git add . && git commit -m \"A new digest\"\n")
 		fmt.Fprintf(w, "  # push it to GitHub, then set Settings > Pages > Source to \"GitHub Actions\"\n")
 	} else {

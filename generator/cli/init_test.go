@@ -115,8 +115,8 @@ func TestInitThenNew(t *testing.T) {
 	if code, _, stderr := run(t, "init", dir); code != 0 {
 		t.Fatalf("digest init = %d, %q", code, stderr)
 	}
-	fakeNew(t, testkit.Time(t, "2025-03-12T07:00:00Z"), pipe("A summary.\n"))
-	if code, _, stderr := run(t, "new", "-s", dir, `Port Evenlow: "library" wins a prize`, "--tags", "Libraries,Example",
+	e := newEnv(t, "2025-03-12T07:00:00Z", pipe("A summary.\n"))
+	if code, _, stderr := runIn(t, e, "new", "-s", dir, `Port Evenlow: "library" wins a prize`, "--tags", "Libraries,Example",
 		"--source", "Example Gazette", "--url", "https://news.example.com/prize"); code != 0 {
 		t.Fatalf("digest new = %d, %q", code, stderr)
 	}

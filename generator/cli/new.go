@@ -21,30 +21,8 @@ import (
 	"github.com/digest/digest/generator/slug"
 )
 
-// clock is what digest new dates an article with; tests replace it.
-var clock = time.Now
-
-// stdin is where digest new reads an article's body from when it is not a
-// terminal; tests replace it.
-var stdin input = os.Stdin
-
-// input is standard input: something to read that can say whether it is a
-// terminal.
-type input interface {
-	io.Reader
-	Stat() (fs.FileInfo, error)
-}
-
 // placeholder is the body of a new article when none is piped in.
 const placeholder = "Your summary of the story, in your own words.\n"
-
-var newSynopsis = synopsis{
-	line: `digest new [-s DIR] "Headline" [--tags a,b] [--source NAME] [--url URL] [--date DATE]`,
-	notes: "The article is written to content/YYYY/MM/<slug>.md, its headline made\n" +
-		"into the file name, and its path is printed. When standard input is not\n" +
-		"a terminal, it is the article's body:\n" +
-		"  pbpaste | digest new \"Headline\"",
-}
 
 // maxFileSlug keeps a file name made from a long headline under the 255
 // bytes most file systems allow. The article's URL still uses the whole
@@ -61,45 +39,48 @@ type frontMatter struct {
 	SourceURL string    `yaml:"source_url,omitempty"`
 }
 
-func runNew(e *env, args []string) int {
-	fset := flag.NewFlagSet("new", flag.ContinueOnError)
-	site := fset.String("s", ".", "the site `folder`, holding site.yaml and content/")
-	tags := fset.String("tags", "", "comma- or semicolon-separated `tags`, e.g. \"China,North Korea\"")
-	source := fset.String("source", "", "the publisher of the original story, e.g. INQUIRER.net")
-	srcURL := fset.String("url", "", "the original story's http(s) `URL`")
-	date := fset.String("date", "", "the article's `date`: RFC 3339, 2006-01-02, \"2006-01-02 15:04\" or \"2006-01-02 15:04:05\"\n(default now; a date without a zone is in the site's timezone)")
-	pos, code, stop := parseArgs(e, fset, newSynopsis, args, 1)
-	if stop {
-		return code
-	}
-	if len(pos) == 0 {
-		return e.usageError("new", "missing headline", newSynopsis)
-	}
-	fm, err := newFrontMatter(pos[0], *tags, *source, *srcURL)
+// newCmd is digest new, holding its flags' values.
+type newCmd struct {
+	site, tags, source, url, date string
+}
+
+func newFlags(fset *flag.FlagSet) func(*env, []string) int {
+	var n newCmd
+	fset.StringVar(&n.site, "s", ".", "the site `folder`, holding site.yaml and content/")
+	fset.StringVar(&n.tags, "tags", "", "comma- or semicolon-separated `tags`, e.g. \"China,North Korea\"")
+	fset.StringVar(&n.source, "source", "", "the publisher of the original story, e.g. INQUIRER.net")
+	fset.StringVar(&n.url, "url", "", "the original story's http(s) `URL`")
+	fset.StringVar(&n.date, "date", "", "the article's `date`: RFC 3339, 2006-01-02, \"2006-01-02 15:04\" or \"2006-01-02 15:04:05\"\n(default now; a date without a zone is in the site's timezone)")
+	return n.run
+}
+
+// run writes the article headlined args[0].
+func (n *newCmd) run(e *env, args []string) int {
+	fm, err := newFrontMatter(args[0], n.tags, n.source, n.url)
 	if err != nil {
-		return e.usageError("new", err.Error(), newSynopsis)
+		return e.usageError(err.Error())
 	}
 
-	if err := checkSite(*site); err != nil {
+	if err := checkSite(n.site); err != nil {
 		fmt.Fprintf(e.stderr, "digest new: %v\n", err)
 		return exitContent
 	}
-	cfg, err := config.Load(os.DirFS(*site))
+	cfg, err := config.Load(os.DirFS(n.site))
 	if err != nil {
 		return e.failed("new", err)
 	}
-	at := clock()
+	at := e.clock()
 	fm.Date = at.In(cfg.Location)
-	if *date != "" {
-		d, ok := content.ParseDate(*date, cfg.Location)
+	if n.date != "" {
+		d, ok := content.ParseDate(n.date, cfg.Location)
 		if !ok {
-			return e.usageError("new", fmt.Sprintf("--date: cannot read %q (want 2006-01-02, \"2006-01-02 15:04\" or RFC 3339)", *date), newSynopsis)
+			return e.usageError(fmt.Sprintf("--date: cannot read %q (want 2006-01-02, \"2006-01-02 15:04\" or RFC 3339)", n.date))
 		}
 		fm.Date = d.In(cfg.Location)
 	}
 	fm.Date = fm.Date.Truncate(time.Second)
 
-	body, err := readBody()
+	body, err := readBody(e.stdin)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "digest new: reading the body from standard input: %v\n", err)
 		return exitContent
@@ -116,7 +97,7 @@ func runNew(e *env, args []string) int {
 		return e.failed("new", err)
 	}
 
-	file := filepath.Join(*site, filepath.FromSlash(name))
+	file := filepath.Join(n.site, filepath.FromSlash(name))
 	if err := writeNew(file, src); err != nil {
 		if errors.Is(err, fs.ErrExist) {
 			fmt.Fprintf(e.stderr, "digest new: %s already exists; edit it, or choose another headline\n", file)
@@ -174,7 +155,7 @@ func newFrontMatter(headline, tags, source, srcURL string) (*frontMatter, error)
 
 // readBody returns what is piped into standard input, or the placeholder
 // when standard input is a terminal or gives nothing.
-func readBody() ([]byte, error) {
+func readBody(stdin input) ([]byte, error) {
 	info, err := stdin.Stat()
 	if err != nil || info.Mode()&fs.ModeCharDevice != 0 {
 		return []byte(placeholder), nil
@@ -249,73 +230,4 @@ func writeNew(file string, data []byte) error {
 		return err
 	}
 	return nil
-}
-
-// synopsis is how a command taking arguments is written, and notes on
-// it, for its --help.
-type synopsis struct {
-	line, notes string
-}
-
-// printHelp writes the command's --help: the summary, the usage line, the
-// notes, the flags and the example.
-func (syn synopsis) printHelp(w io.Writer, fset *flag.FlagSet) {
-	cmd := helps[fset.Name()]
-	fmt.Fprintf(w, "digest %s: %s\n\nUsage:\n  %s\n", fset.Name(), cmd.summary, syn.line)
-	if syn.notes != "" {
-		fmt.Fprintf(w, "\n%s\n", syn.notes)
-	}
-	hasFlags := false
-	fset.VisitAll(func(*flag.Flag) { hasFlags = true })
-	if hasFlags {
-		fmt.Fprintf(w, "\nFlags:\n")
-		fset.SetOutput(w)
-		fset.PrintDefaults()
-	}
-	fmt.Fprintf(w, "\nExample:\n  %s\n", cmd.example)
-}
-
-// parseArgs parses flags given before, between and after the command's
-// arguments, at most `most` of them (Go's flag package stops at the first
-// argument), and returns the arguments; or the exit status to stop with.
-// --help goes to standard output; a mistake and the usage line to standard
-// error.
-func parseArgs(e *env, fset *flag.FlagSet, syn synopsis, args []string, most int) ([]string, int, bool) {
-	fset.SetOutput(io.Discard) // its messages are reworded below
-	fset.Usage = func() {}     // printed below, to the right place
-	var pos []string
-	for {
-		err := fset.Parse(args)
-		if errors.Is(err, flag.ErrHelp) {
-			syn.printHelp(e.stdout, fset)
-			return nil, exitOK, true
-		}
-		if err != nil {
-			return nil, e.usageError(fset.Name(), flagError(fset, err), syn), true
-		}
-		args = fset.Args()
-		if len(args) == 0 {
-			return pos, 0, false
-		}
-		if len(pos) == most {
-			msg := fmt.Sprintf("unexpected argument %q", args[0])
-			if fset.Name() == "new" {
-				msg += " (put quotes around a headline of several words)"
-			}
-			return nil, e.usageError(fset.Name(), msg, syn), true
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
-}
-
-// usageError reports a bad command line and how to write it.
-func (e *env) usageError(cmd, msg string, syn synopsis) int {
-	fmt.Fprintf(e.stderr, "digest %s: %s\n", cmd, msg)
-	return e.usageLine(cmd, syn)
-}
-
-func (e *env) usageLine(cmd string, syn synopsis) int {
-	fmt.Fprintf(e.stderr, "usage: %s\nRun \"digest %s --help\" for more.\n", syn.line, cmd)
-	return exitUsage
 }

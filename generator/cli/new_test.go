@@ -34,14 +34,12 @@ var terminal = fakeInput{strings.NewReader(""), fs.ModeDevice | fs.ModeCharDevic
 
 func pipe(body string) input { return fakeInput{strings.NewReader(body), fs.ModeNamedPipe} }
 
-// fakeNew sets the clock and standard input digest new sees, until the
-// test ends.
-func fakeNew(t *testing.T, at time.Time, in input) {
+// newEnv is an env whose clock says at, an RFC 3339 time, and whose
+// standard input is in.
+func newEnv(t *testing.T, at string, in input) env {
 	t.Helper()
-	oldClock, oldStdin := clock, stdin
-	clock = func() time.Time { return at }
-	stdin = in
-	t.Cleanup(func() { clock, stdin = oldClock, oldStdin })
+	now := testkit.Time(t, at)
+	return env{clock: func() time.Time { return now }, stdin: in}
 }
 
 // newSite makes an empty site in timezone zone.
@@ -56,6 +54,7 @@ func newSite(t *testing.T, zone string) string {
 }
 
 func TestNew(t *testing.T) {
+	t.Parallel()
 	const clockTime = "2017-05-31T10:04:05.678Z"
 	tests := []struct {
 		name  string
@@ -176,12 +175,12 @@ func TestNew(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			site := newSite(t, tt.zone)
 			at := clockTime
 			if tt.clock != "" {
 				at = tt.clock
 			}
-			fakeNew(t, testkit.Time(t, at), terminal)
 			args := []string{"new"}
 			if !slices.Contains(tt.args, "-s") {
 				args = append(args, "-s", site)
@@ -189,7 +188,7 @@ func TestNew(t *testing.T) {
 			for _, a := range tt.args {
 				args = append(args, strings.ReplaceAll(a, "SITE", site))
 			}
-			code, stdout, stderr := run(t, args...)
+			code, stdout, stderr := runIn(t, newEnv(t, at, terminal), args...)
 			want := filepath.Join(site, filepath.FromSlash(tt.file))
 			if code != 0 || stdout != want+"\n" || stderr != "" {
 				t.Fatalf("digest %q = %d, stdout %q, stderr %q; want 0 and %q", args, code, stdout, stderr, want)
@@ -221,6 +220,7 @@ func TestNew(t *testing.T) {
 }
 
 func TestNewFile(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		args []string
 		want string
@@ -251,8 +251,8 @@ Your summary of the story, in your own words.
 	}
 	for _, tt := range tests {
 		site := newSite(t, "Asia/Manila")
-		fakeNew(t, testkit.Time(t, "2017-05-31T10:04:05.9Z"), terminal)
-		code, stdout, stderr := run(t, append([]string{"new", "-s", site}, tt.args...)...)
+		e := newEnv(t, "2017-05-31T10:04:05.9Z", terminal)
+		code, stdout, stderr := runIn(t, e, append([]string{"new", "-s", site}, tt.args...)...)
 		if code != 0 {
 			t.Fatalf("digest new %q = %d, %q", tt.args, code, stderr)
 		}
@@ -267,9 +267,10 @@ Your summary of the story, in your own words.
 }
 
 func TestNewRefusesOverwrite(t *testing.T) {
+	t.Parallel()
 	site := newSite(t, "UTC")
-	fakeNew(t, testkit.Time(t, "2017-05-31T10:04:05Z"), pipe("First body.\n"))
-	code, stdout, stderr := run(t, "new", "-s", site, "Envoy named")
+	e := newEnv(t, "2017-05-31T10:04:05Z", pipe("First body.\n"))
+	code, stdout, stderr := runIn(t, e, "new", "-s", site, "Envoy named")
 	if code != 0 {
 		t.Fatalf("first digest new = %d, %q", code, stderr)
 	}
@@ -280,8 +281,8 @@ func TestNewRefusesOverwrite(t *testing.T) {
 	}
 
 	// Another day of the month, the same file name.
-	fakeNew(t, testkit.Time(t, "2017-05-30T10:04:05Z"), pipe("Second body.\n"))
-	code, stdout, stderr = run(t, "new", "-s", site, "Envoy  named!", "--tags", "US")
+	e = newEnv(t, "2017-05-30T10:04:05Z", pipe("Second body.\n"))
+	code, stdout, stderr = runIn(t, e, "new", "-s", site, "Envoy  named!", "--tags", "US")
 	if code != 1 || stdout != "" || !strings.Contains(stderr, file+" already exists") {
 		t.Errorf("second digest new = %d, %q, %q; want 1 and a refusal naming %s", code, stdout, stderr, file)
 	}
@@ -292,6 +293,7 @@ func TestNewRefusesOverwrite(t *testing.T) {
 }
 
 func TestNewBody(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		in   input
@@ -304,9 +306,9 @@ func TestNewBody(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			site := newSite(t, "UTC")
-			fakeNew(t, testkit.Time(t, "2017-05-31T10:04:05Z"), tt.in)
-			code, stdout, stderr := run(t, "new", "-s", site, "Envoy named")
+			code, stdout, stderr := runIn(t, newEnv(t, "2017-05-31T10:04:05Z", tt.in), "new", "-s", site, "Envoy named")
 			if code != 0 {
 				t.Fatalf("digest new = %d, %q", code, stderr)
 			}
@@ -326,15 +328,17 @@ func TestNewBody(t *testing.T) {
 }
 
 func TestNewFutureNote(t *testing.T) {
+	t.Parallel()
 	site := newSite(t, "UTC")
-	fakeNew(t, testkit.Time(t, "2017-05-31T10:04:05Z"), terminal)
-	code, _, stderr := run(t, "new", "-s", site, "Summit planned", "--date", "2017-06-02")
+	e := newEnv(t, "2017-05-31T10:04:05Z", terminal)
+	code, _, stderr := runIn(t, e, "new", "-s", site, "Summit planned", "--date", "2017-06-02")
 	if code != 0 || !strings.Contains(stderr, "dated in the future") {
 		t.Errorf("digest new of a future article = %d, %q; want 0 and a note", code, stderr)
 	}
 }
 
 func TestNewErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		args     []string
@@ -359,6 +363,7 @@ func TestNewErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			site := t.TempDir()
 			if !tt.noSite {
 				if err := os.Mkdir(filepath.Join(site, "content"), 0o755); err != nil {
@@ -368,9 +373,8 @@ func TestNewErrors(t *testing.T) {
 			if tt.siteYAML != "" {
 				testkit.WriteFile(t, filepath.Join(site, "site.yaml"), tt.siteYAML)
 			}
-			fakeNew(t, testkit.Time(t, "2017-05-31T10:04:05Z"), terminal)
 			args := append([]string{"new", "-s", site}, tt.args...)
-			code, stdout, stderr := run(t, args...)
+			code, stdout, stderr := runIn(t, newEnv(t, "2017-05-31T10:04:05Z", terminal), args...)
 			if code != tt.code || stdout != "" || !strings.Contains(stderr, tt.inStderr) {
 				t.Errorf("digest %q = %d, stdout %q, stderr %q; want %d, stderr with %q",
 					args, code, stdout, stderr, tt.code, tt.inStderr)
@@ -389,6 +393,7 @@ func TestNewErrors(t *testing.T) {
 }
 
 func TestNewHelp(t *testing.T) {
+	t.Parallel()
 	code, stdout, stderr := run(t, "new", "Envoy named", "--help")
 	for _, want := range []string{"digest new: ", "Usage:\n  digest new [-s DIR]", "-tags", "-date", "Example:\n  digest new "} {
 		if !strings.Contains(stdout, want) {

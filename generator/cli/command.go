@@ -1,0 +1,222 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+
+	"github.com/digest/digest/generator/diag"
+)
+
+// A command is one of digest's commands as the user sees it: how it is
+// written, its --help, and what it does. Adding a command is writing its
+// flags function and adding it to commands.
+type command struct {
+	name    string
+	usage   string // what follows "digest name" on its usage line
+	summary string // one line, the start of its --help
+	notes   string // more for its --help, or ""
+	example string
+	// args names the arguments the command requires, in order, for
+	// "missing headline"; it takes no more. Flags may come before,
+	// between and after them.
+	args []string
+	// tooMany is added to the error for an argument too many, to say
+	// what the user likely meant.
+	tooMany string
+	// flags declares the command's flags on fset and returns what runs
+	// once they are parsed, given the arguments.
+	flags func(fset *flag.FlagSet) (run func(e *env, args []string) int)
+}
+
+// commands are digest's commands, in the order its usage lists them.
+var commands = []*command{
+	{
+		name:    "build",
+		usage:   "[-s DIR] [-o DIR] [--drafts] [--future] [--base-url URL] [--quiet] [--verbose]",
+		summary: "build the site into the output folder",
+		example: "digest build -s ~/my-digest --base-url https://news.example.org/",
+		flags:   buildFlags,
+	},
+	{
+		name:    "serve",
+		usage:   "[-s DIR] [--bind 127.0.0.1] [--port 1313] [--drafts] [--future] [--open]",
+		summary: "build the site in memory, serve it, and rebuild and reload on every change",
+		example: "digest serve -s ~/my-digest --open",
+		flags:   serveFlags,
+	},
+	{
+		name:    "new",
+		usage:   `[-s DIR] "Headline" [--tags a,b] [--source NAME] [--url URL] [--date DATE]`,
+		summary: "write a new article, ready to edit",
+		notes: "The article is written to content/YYYY/MM/<slug>.md, its headline made\n" +
+			"into the file name, and its path is printed. When standard input is not\n" +
+			"a terminal, it is the article's body:\n" +
+			"  pbpaste | digest new \"Headline\"",
+		example: `digest new "China presses North Korea to halt its tests" --tags "China,North Korea" --source INQUIRER.net --url https://globalnation.inquirer.net/`,
+		args:    []string{"headline"},
+		tooMany: "put quotes around a headline of several words",
+		flags:   newFlags,
+	},
+	{
+		name:    "init",
+		usage:   "[--github-pages] DIR",
+		summary: "create a new digest site, ready to build",
+		notes: "DIR is created if missing; a folder that holds anything is refused.\n" +
+			"The new site has site.yaml with every setting explained, the default\n" +
+			"theme in layouts/ to change as you like, two example articles, an about\n" +
+			"page and a .gitignore for public/. It builds at once.",
+		example: "digest init ~/my-digest",
+		args:    []string{"folder"},
+		flags:   initFlags,
+	},
+	{
+		name:    "check",
+		usage:   "[-s DIR] [--drafts] [--future] [--verbose]",
+		summary: "check content and templates, writing nothing",
+		example: "digest check -s ~/my-digest",
+		flags:   checkFlags,
+	},
+	{
+		name:    "version",
+		summary: "print digest's version",
+		example: "digest version",
+		flags:   versionFlags,
+	},
+}
+
+// line is the command's usage line.
+func (c *command) line() string {
+	return strings.TrimSpace("digest " + c.name + " " + c.usage)
+}
+
+// printHelp writes the command's --help: the summary, the usage line, the
+// notes, the flags and the example.
+func (c *command) printHelp(w io.Writer, fset *flag.FlagSet) {
+	fmt.Fprintf(w, "digest %s: %s\n\nUsage:\n  %s\n", c.name, c.summary, c.line())
+	if c.notes != "" {
+		fmt.Fprintf(w, "\n%s\n", c.notes)
+	}
+	hasFlags := false
+	fset.VisitAll(func(*flag.Flag) { hasFlags = true })
+	if hasFlags {
+		fmt.Fprintf(w, "\nFlags:\n")
+		fset.SetOutput(w)
+		fset.PrintDefaults()
+		fset.SetOutput(io.Discard)
+	}
+	fmt.Fprintf(w, "\nExample:\n  %s\n", c.example)
+}
+
+// run parses args and runs the command with them.
+func (c *command) run(e *env, args []string) int {
+	run, pos, code := c.parse(e, args)
+	if run == nil {
+		return code
+	}
+	return run(e, pos)
+}
+
+// parse parses args, flags before, between and after the arguments (Go's
+// flag package stops at the first argument), and returns what to run with
+// the arguments; or nil and the exit status when the command is not to
+// run. --help goes to standard output; a mistake, with the usage line, to
+// standard error.
+func (c *command) parse(e *env, args []string) (run func(*env, []string) int, pos []string, code int) {
+	fset := flag.NewFlagSet(c.name, flag.ContinueOnError)
+	fset.SetOutput(io.Discard) // its messages are reworded below
+	fset.Usage = func() {}     // and the help printed below, to the right place
+	run = c.flags(fset)
+	for {
+		err := fset.Parse(args)
+		if errors.Is(err, flag.ErrHelp) {
+			c.printHelp(e.stdout, fset)
+			return nil, nil, exitOK
+		}
+		if err != nil {
+			return nil, nil, e.usageError(flagError(fset, err))
+		}
+		args = fset.Args()
+		if len(args) == 0 {
+			break
+		}
+		if len(pos) == len(c.args) {
+			msg := fmt.Sprintf("unexpected argument %q", args[0])
+			if c.tooMany != "" {
+				msg += " (" + c.tooMany + ")"
+			}
+			return nil, nil, e.usageError(msg)
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+	if len(pos) < len(c.args) {
+		return nil, nil, e.usageError("missing " + c.args[len(pos)])
+	}
+	return run, pos, exitOK
+}
+
+// usageError reports a bad command line and how to write it, as the go
+// command does.
+func (e *env) usageError(msg string) int {
+	fmt.Fprintf(e.stderr, "digest %s: %s\nusage: %s\nRun \"digest %s --help\" for more.\n", e.cmd.name, msg, e.cmd.line(), e.cmd.name)
+	return exitUsage
+}
+
+// flagError rewords the flag package's message about a bad flag in the
+// way the flags are written in the help, with a guess at a mistyped name.
+func flagError(fset *flag.FlagSet, err error) string {
+	msg := err.Error()
+	name, ok := strings.CutPrefix(msg, "flag provided but not defined: -")
+	if !ok {
+		return flagName.ReplaceAllStringFunc(msg, func(f string) string { return " " + dashes(f[2:]) })
+	}
+	var names []string
+	fset.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+	msg = "unknown flag " + dashes(name)
+	if guess := diag.Suggest(name, names); guess != "" {
+		msg += " (did you mean " + dashes(guess) + "?)"
+	}
+	return msg
+}
+
+// flagName is a flag named in the flag package's messages.
+var flagName = regexp.MustCompile(` -[A-Za-z][\w-]*`)
+
+// dashes writes a flag as the help does: -s, --quiet.
+func dashes(name string) string {
+	if len(name) == 1 {
+		return "-" + name
+	}
+	return "--" + name
+}
+
+// siteFlags are the flags of the commands that build the site.
+type siteFlags struct {
+	site           string
+	drafts, future bool
+}
+
+func (sf *siteFlags) declare(fset *flag.FlagSet) {
+	fset.StringVar(&sf.site, "s", ".", "the site `folder`, holding site.yaml, content/ and layouts/")
+	fset.BoolVar(&sf.drafts, "drafts", false, "include articles marked draft: true")
+	fset.BoolVar(&sf.future, "future", false, "include articles dated in the future")
+}
+
+// runFlags are the flags of the commands that build the site once and
+// stop, and so can say how the build went.
+type runFlags struct {
+	siteFlags
+	verbose                bool
+	cpuProfile, memProfile string
+}
+
+func (rf *runFlags) declare(fset *flag.FlagSet) {
+	rf.siteFlags.declare(fset)
+	fset.BoolVar(&rf.verbose, "verbose", false, "print how long each step of the build took")
+	fset.StringVar(&rf.cpuProfile, "cpuprofile", "", "write a CPU profile to `file`, for go tool pprof")
+	fset.StringVar(&rf.memProfile, "memprofile", "", "write a heap profile to `file` at the end")
+}
