@@ -36,6 +36,7 @@ import (
 	"github.com/digest/digest/generator/content"
 	"github.com/digest/digest/generator/diag"
 	"github.com/digest/digest/generator/hosts"
+	"github.com/digest/digest/generator/internal/sum"
 	"github.com/digest/digest/generator/markdown"
 	"github.com/digest/digest/generator/render"
 	"github.com/digest/digest/generator/site"
@@ -165,7 +166,7 @@ func newBuilder(opts Options, w Writer) *builder {
 	b.inc, _ = w.(Incremental)
 	out := &writer{w: w, inc: b.inc, progress: opts.Progress, stats: b.stats}
 	if id := executable(); id != "" {
-		out.exe = fnvBytes([]byte(id))
+		out.exe = sum.String(id)
 	}
 	b.out = out
 	return b

@@ -3,7 +3,6 @@ package generator
 import (
 	"bytes"
 	"errors"
-	"hash/fnv"
 	"io/fs"
 	"iter"
 	"path"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/digest/digest/generator/feed"
 	"github.com/digest/digest/generator/hosts"
+	"github.com/digest/digest/generator/internal/sum"
 	"github.com/digest/digest/generator/render"
 	"github.com/digest/digest/generator/search"
 	"github.com/digest/digest/generator/site"
@@ -133,7 +133,7 @@ func (b *builder) feeds() iter.Seq[output] {
 				}
 				c, format, name := ch, formats[f.Type], path.Base(f.URL)
 				c.Path = f.URL
-				if !yield(output{path: render.FilePath(s.Config, c.Path), sign: func() uint64 { return sign() ^ fnvBytes([]byte(name)) }, make: func(buf *bytes.Buffer) ([]byte, error) {
+				if !yield(output{path: render.FilePath(s.Config, c.Path), sign: func() uint64 { return sign() ^ sum.String(name) }, make: func(buf *bytes.Buffer) ([]byte, error) {
 					return format(c, buf)
 				}, kind: feedKind(l.Of, f.Type)}) {
 					return false
@@ -227,7 +227,7 @@ func (b *builder) searchIndex() iter.Seq[output] {
 		}
 		errStop := errors.New("stopped")
 		err := search.Write(b.site, func(name string, data []byte) error {
-			if !yield(output{path: name, sign: func() uint64 { return fnvBytes(data) }, make: func(*bytes.Buffer) ([]byte, error) { return data, nil }, kind: kindSearch}) {
+			if !yield(output{path: name, sign: func() uint64 { return sum.Bytes(data) }, make: func(*bytes.Buffer) ([]byte, error) { return data, nil }, kind: kindSearch}) {
 				return errStop
 			}
 			return nil
@@ -275,10 +275,4 @@ func (b *builder) static() iter.Seq[output] {
 			yield(output{path: noJekyll, make: func(*bytes.Buffer) ([]byte, error) { return nil, nil }, kind: kindStatic})
 		}
 	}
-}
-
-func fnvBytes(b []byte) uint64 {
-	h := fnv.New64a()
-	h.Write(b)
-	return h.Sum64()
 }

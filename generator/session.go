@@ -5,7 +5,6 @@ import (
 	"io/fs"
 	"iter"
 	"maps"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -244,38 +243,4 @@ func (s *Snapshot) Names() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Sorted(maps.Keys(s.files))
-}
-
-// each calls f with every output of seq, on every core; each goroutine
-// passes f a buffer of its own.
-func each(seq iter.Seq[output], f func(o output, buf *bytes.Buffer)) {
-	jobs := make(chan output, 64)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			var buf bytes.Buffer
-			for o := range jobs {
-				f(o, &buf)
-			}
-		})
-	}
-	for o := range seq {
-		jobs <- o
-	}
-	close(jobs)
-	wg.Wait()
-}
-
-// parallel calls f(0) … f(n-1) on every core.
-func parallel(n int, f func(i int)) {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
-				f(i)
-			}
-		})
-	}
-	wg.Wait()
 }

@@ -3,10 +3,12 @@ package generator
 import (
 	"bytes"
 	"iter"
+	"math"
 	"sync"
 	"sync/atomic"
 
 	"github.com/digest/digest/generator/diag"
+	"github.com/digest/digest/generator/internal/work"
 )
 
 // sink is where a build's files go. A Build's writer makes them all and
@@ -46,8 +48,11 @@ func (wr *writer) put(files iter.Seq[output]) error {
 		seen   = map[string]bool{}
 		reused atomic.Int64
 	)
-	each(files, func(o output, buf *bytes.Buffer) {
-		old, err := wr.write(o, buf)
+	// One buffer per worker, which write reuses from file to file.
+	workers := work.Workers(math.MaxInt)
+	bufs := make([]bytes.Buffer, workers)
+	work.Stream(workers, files, func(w int, o output) {
+		old, err := wr.write(o, &bufs[w])
 		if old {
 			reused.Add(1)
 		}
@@ -113,7 +118,7 @@ func (sn *snapshot) put(outputs iter.Seq[output]) error {
 	// Signing touches every page, so it runs on every core. Pages made
 	// with a site's own templates sign as 0 (see render.Signer) and are
 	// made again after every build.
-	parallel(len(files), func(i int) {
+	work.Each(len(files), func(i int) {
 		if f := files[i]; f.sign != nil {
 			f.sig = f.sign()
 		}
