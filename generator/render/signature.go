@@ -7,6 +7,7 @@ import (
 
 	"github.com/digest/digest/generator/config"
 	"github.com/digest/digest/generator/content"
+	"github.com/digest/digest/generator/internal/sum"
 	"github.com/digest/digest/generator/site"
 )
 
@@ -41,38 +42,38 @@ func NewSigner(s *site.Site, t *Templates) *Signer {
 	for _, a := range s.Articles {
 		g.articles[a] = articleSum(a)
 	}
-	collections := map[string]func(*hasher){
-		"Articles": func(h *hasher) {
+	collections := map[string]func(*sum.Hash){
+		"Articles": func(h *sum.Hash) {
 			for _, a := range s.Articles {
 				str(h, a.URL)
 				num(h, a.Sum)
 			}
 		},
-		"Tags": func(h *hasher) {
+		"Tags": func(h *sum.Hash) {
 			for _, t := range s.Tags {
 				str(h, t.Name, t.URL)
 				num(h, uint64(t.Count()))
 			}
 		},
-		"Sources": func(h *hasher) {
+		"Sources": func(h *sum.Hash) {
 			for _, src := range s.Sources {
 				str(h, src.Name, src.URL)
 				num(h, uint64(src.Count()))
 			}
 		},
-		"Editions": func(h *hasher) {
+		"Editions": func(h *sum.Hash) {
 			for _, e := range s.Editions {
 				str(h, e.URL)
 				num(h, uint64(len(e.Articles)))
 			}
 		},
-		"Months": func(h *hasher) {
+		"Months": func(h *sum.Hash) {
 			for _, m := range s.Months {
 				str(h, m.URL)
 				num(h, uint64(m.Count))
 			}
 		},
-		"Years": func(h *hasher) {
+		"Years": func(h *sum.Hash) {
 			for _, y := range s.Years {
 				str(h, y.URL)
 				num(h, uint64(y.Count))
@@ -83,7 +84,7 @@ func NewSigner(s *site.Site, t *Templates) *Signer {
 				}
 			}
 		},
-		"Pages": func(h *hasher) {
+		"Pages": func(h *sum.Hash) {
 			for _, p := range s.Pages {
 				str(h, p.URL, p.Title)
 				num(h, p.Sum)
@@ -92,7 +93,7 @@ func NewSigner(s *site.Site, t *Templates) *Signer {
 	}
 	done := map[string]uint64{}
 	for kind, fields := range t.siteFields {
-		h := newHasher()
+		h := newHash()
 		ok := true
 		for _, f := range fields {
 			if isConfigField(f) {
@@ -103,18 +104,18 @@ func NewSigner(s *site.Site, t *Templates) *Signer {
 				ok = false
 				break
 			}
-			sum, seen := done[f]
+			part, seen := done[f]
 			if !seen {
-				ch := newHasher()
+				ch := newHash()
 				write(ch)
-				sum = ch.sum()
-				done[f] = sum
+				part = ch.Sum64()
+				done[f] = part
 			}
 			str(h, f)
-			num(h, sum)
+			num(h, part)
 		}
 		num(h, t.sums[kind])
-		g.kinds[kind] = kindSig{h.sum(), ok && !t.own[kind]}
+		g.kinds[kind] = kindSig{h.Sum64(), ok && !t.own[kind]}
 	}
 	return g
 }
@@ -122,12 +123,12 @@ func NewSigner(s *site.Site, t *Templates) *Signer {
 // configSum summarises the configuration, which every page may show:
 // each field of it that templates can read.
 func configSum(c *config.Config) uint64 {
-	h := newHasher()
+	h := newHash()
 	str(h, c.Title, c.Description, c.BaseURL, c.Path, c.Language, c.Author, c.Permalink, c.Timezone, c.Location.String(),
 		fmt.Sprint(c.Params), fmt.Sprint(c.TagAliases), strconv.FormatBool(c.UnsafeHTML),
 		strconv.FormatBool(c.NoBaseURL), fmt.Sprintf("%+v", c.Outputs))
 	num(h, uint64(c.PageSize), uint64(c.FeedSize))
-	return h.sum()
+	return h.Sum64()
 }
 
 // isConfigField reports whether name is a field of the configuration,
@@ -150,27 +151,27 @@ func (g *Signer) Sign(d *Data) uint64 {
 // List signs a list of articles with the strings that go with it, such as
 // a feed's title and URL.
 func (g *Signer) List(articles []*site.Article, strs ...string) uint64 {
-	h := newHasher()
+	h := newHash()
 	num(h, g.global)
 	str(h, strs...)
 	for _, a := range articles {
 		g.writeArticle(h, a)
 	}
-	return h.sum()
+	return h.Sum64()
 }
 
-func (g *Signer) writeArticle(h *hasher, a *site.Article) {
-	sum, ok := g.articles[a]
+func (g *Signer) writeArticle(h *sum.Hash, a *site.Article) {
+	as, ok := g.articles[a]
 	if !ok {
-		sum = articleSum(a)
+		as = articleSum(a)
 	}
-	num(h, sum)
+	num(h, as)
 }
 
 // signature summarises what the page d shows apart from .Site, given a
 // signature of the parts of .Site it reads.
 func (g *Signer) signature(global uint64, d *Data) uint64 {
-	h := newHasher()
+	h := newHash()
 	num(h, global)
 	// The description, permalink and feed links follow from the values
 	// hashed here and in the global signature: the site's, or the page's
@@ -218,14 +219,14 @@ func (g *Signer) signature(global uint64, d *Data) uint64 {
 	if d.Year != nil {
 		g.writeYear(h, d.Year)
 	}
-	return h.sum()
+	return h.Sum64()
 }
 
 // articleSum summarises what an article's page, card and feed item show:
 // its file's hash (which decides every front-matter value and the body),
 // its URL, its tags and its source as they are named now, and its edition.
 func articleSum(a *site.Article) uint64 {
-	h := newHasher()
+	h := newHash()
 	num(h, a.Sum)
 	str(h, a.URL)
 	for _, t := range a.Tags {
@@ -238,17 +239,17 @@ func articleSum(a *site.Article) uint64 {
 		str(h, a.Edition.URL)
 		num(h, uint64(len(a.Edition.Articles)))
 	}
-	return h.sum()
+	return h.Sum64()
 }
 
-func (g *Signer) writeEdition(h *hasher, e *site.Edition) {
+func (g *Signer) writeEdition(h *sum.Hash, e *site.Edition) {
 	str(h, e.URL)
 	for _, a := range e.Articles {
 		g.writeArticle(h, a)
 	}
 }
 
-func (g *Signer) writeYear(h *hasher, y *site.Year) {
+func (g *Signer) writeYear(h *sum.Hash, y *site.Year) {
 	str(h, y.URL)
 	num(h, uint64(y.Count))
 	for _, m := range y.Months {
@@ -256,7 +257,7 @@ func (g *Signer) writeYear(h *hasher, y *site.Year) {
 	}
 }
 
-func (g *Signer) writeMonth(h *hasher, m *site.Month) {
+func (g *Signer) writeMonth(h *sum.Hash, m *site.Month) {
 	str(h, m.URL)
 	num(h, uint64(m.Count))
 	for _, e := range m.Editions {

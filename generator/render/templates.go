@@ -116,8 +116,8 @@ const BuiltinSuffix = " (built-in theme)"
 func Load(fsys fs.FS, cfg *config.Config, from func(name string) string) (*Templates, error) {
 	t := &Templates{kinds: map[Kind]*template.Template{}, origin: map[string]string{}}
 	var errs diag.List
-	shared := newHasher() // base.html and the partials, in every kind's set
-	sum := shared
+	shared := newHash() // base.html and the partials, in every kind's set
+	files := shared
 	fromSite := false // whether a file read so far, in this set, is the site's
 	read := func(name string) string {
 		t.origin[name] = from(name)
@@ -128,7 +128,7 @@ func Load(fsys fs.FS, cfg *config.Config, from func(name string) string) (*Templ
 		if err != nil {
 			errs = append(errs, diag.Errorf(t.origin[name], 0, 0, "%v", fsErr(err)))
 		}
-		str(sum, name, string(b))
+		str(files, name, string(b))
 		return string(b)
 	}
 	base := template.New("base.html").Funcs(Funcs(cfg))
@@ -165,16 +165,16 @@ func Load(fsys fs.FS, cfg *config.Config, from func(name string) string) (*Templ
 	sharedFromSite := fromSite
 	for _, kind := range Kinds() {
 		own := *shared
-		sum, fromSite = &own, sharedFromSite
+		files, fromSite = &own, sharedFromSite
 		tmpl := template.Must(base.Clone())
 		parse(tmpl, string(kind)+".html")
 		t.kinds[kind] = tmpl.Funcs(cached)
-		t.sums[kind], t.own[kind] = sum.sum(), fromSite
+		t.sums[kind], t.own[kind] = files.Sum64(), fromSite
 	}
-	sum, fromSite = newHasher(), false
+	files, fromSite = newHash(), false
 	t.alias = template.New("alias.html").Funcs(Funcs(cfg))
 	parse(t.alias, "alias.html")
-	t.sums[KindAlias], t.own[KindAlias] = sum.sum(), fromSite
+	t.sums[KindAlias], t.own[KindAlias] = files.Sum64(), fromSite
 	t.siteFields = map[Kind][]string{}
 	for kind, tmpl := range t.kinds {
 		t.siteFields[kind] = siteFieldsOf(tmpl)
