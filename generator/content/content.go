@@ -14,14 +14,13 @@ package content
 import (
 	"io/fs"
 	"path"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/digest/digest/generator/diag"
+	"github.com/digest/digest/generator/internal/work"
 	"github.com/digest/digest/generator/spool"
 )
 
@@ -190,34 +189,23 @@ func load(fsys fs.FS, loc *time.Location, cache *Cache, sp *spool.Spool) (*Conte
 			todo[i] = i
 		}
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for {
-				k := int(next.Add(1)) - 1
-				if k >= len(todo) {
-					return
-				}
-				n := todo[k]
-				r := &results[n]
-				src, err := fs.ReadFile(fsys, files[n])
-				if err != nil {
-					r.err = diag.Errorf(files[n], 0, 0, "%v", err)
-					continue
-				}
-				if isPage(files[n]) {
-					r.page, r.warnings, r.err = ParsePage(files[n], src)
-				} else {
-					r.article, r.warnings, r.err = ParseArticle(files[n], src, loc)
-				}
-				if sp != nil && r.err == nil {
-					r.err = spoolBody(sp, r)
-				}
-			}
-		})
-	}
-	wg.Wait()
+	work.Each(len(todo), func(k int) {
+		n := todo[k]
+		r := &results[n]
+		src, err := fs.ReadFile(fsys, files[n])
+		if err != nil {
+			r.err = diag.Errorf(files[n], 0, 0, "%v", err)
+			return
+		}
+		if isPage(files[n]) {
+			r.page, r.warnings, r.err = ParsePage(files[n], src)
+		} else {
+			r.article, r.warnings, r.err = ParseArticle(files[n], src, loc)
+		}
+		if sp != nil && r.err == nil {
+			r.err = spoolBody(sp, r)
+		}
+	})
 	if cache != nil {
 		cache.mu.Lock()
 		if cache.results == nil {

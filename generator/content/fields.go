@@ -3,7 +3,6 @@ package content
 import (
 	"bytes"
 	"fmt"
-	"hash/fnv"
 	"path"
 	"slices"
 	"strconv"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/digest/digest/generator/chars"
 	"github.com/digest/digest/generator/diag"
+	"github.com/digest/digest/generator/internal/sum"
 	"github.com/digest/digest/generator/slug"
 	"github.com/digest/digest/generator/spool"
 )
@@ -42,7 +42,7 @@ func ParseArticle(file string, src []byte, loc *time.Location) (*Article, diag.L
 	if err != nil {
 		return nil, nil, err
 	}
-	a := &Article{File: file, Markdown: spool.Mem(string(m.body)), BodyLine: m.bodyLine, Sum: sum(src)}
+	a := &Article{File: file, Markdown: spool.Mem(string(m.body)), BodyLine: m.bodyLine, Sum: sum.Bytes(src)}
 	d := decoder{file: file, loc: loc, warnings: m.warnings}
 	var title *field // where the title is written, when it is
 	haveDate := false
@@ -115,7 +115,7 @@ func ParsePage(file string, src []byte) (*Page, diag.List, error) {
 		// The name is the page's URL and folder.
 		return nil, nil, diag.Errorf(file, 0, 0, "the file name %q holds a control character or is not UTF-8; rename the file", name)
 	}
-	p := &Page{File: file, Name: name, Markdown: spool.Mem(string(m.body)), BodyLine: m.bodyLine, Sum: sum(src)}
+	p := &Page{File: file, Name: name, Markdown: spool.Mem(string(m.body)), BodyLine: m.bodyLine, Sum: sum.Bytes(src)}
 	d := decoder{file: file, loc: time.UTC, warnings: m.warnings}
 	for _, f := range m.fields {
 		if f.val == nil {
@@ -447,12 +447,4 @@ func describe(f field) string {
 		return fmt.Sprintf("%q", s)
 	}
 	return kind(f.val)
-}
-
-// sum hashes a file's bytes, so that a later build can tell an unchanged
-// file from a changed one without keeping it.
-func sum(src []byte) uint64 {
-	h := fnv.New64a()
-	h.Write(src)
-	return h.Sum64()
 }
