@@ -1,49 +1,27 @@
 package site
 
 import (
-	"runtime"
-	"sync"
-	"sync/atomic"
-
+	"github.com/digest/digest/generator/internal/work"
 	"github.com/digest/digest/generator/spool"
 )
 
 // renderBodies renders every article and page body on all cores, keeps
 // them in opts.Spool or in memory, and fills in summaries the front matter
 // left out. Unless opts.Consume is set, the content is not changed, so a
-// caller may keep it and build the model again. The error is the first
-// body that could not be read or kept.
+// caller may keep it and build the model again. The error is that of the
+// first body, in the model's order, that could not be read or kept.
 func renderBodies(s *Site, render func(src []byte, sum uint64) Body, opts Options) error {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	var (
-		mu       sync.Mutex
-		firstErr error
-	)
-	n := len(s.Articles) + len(s.Pages)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
-				var err error
-				if i < len(s.Articles) {
-					a := s.Articles[i]
-					a.HTML, a.Summary, err = renderBody(&a.Article.Markdown, a.Sum, a.Article.Summary, render, opts)
-				} else {
-					p := s.Pages[i-len(s.Articles)]
-					p.HTML, p.Summary, err = renderBody(&p.Page.Markdown, p.Sum, p.Page.Summary, render, opts)
-				}
-				if err != nil {
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = err
-					}
-					mu.Unlock()
-				}
-			}
-		})
-	}
-	wg.Wait()
-	return firstErr
+	return work.EachErr(len(s.Articles)+len(s.Pages), func(i int) error {
+		var err error
+		if i < len(s.Articles) {
+			a := s.Articles[i]
+			a.HTML, a.Summary, err = renderBody(&a.Article.Markdown, a.Sum, a.Article.Summary, render, opts)
+		} else {
+			p := s.Pages[i-len(s.Articles)]
+			p.HTML, p.Summary, err = renderBody(&p.Page.Markdown, p.Sum, p.Page.Summary, render, opts)
+		}
+		return err
+	})
 }
 
 // renderBody renders one body and keeps it, with the summary the front

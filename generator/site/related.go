@@ -2,12 +2,11 @@ package site
 
 import (
 	"cmp"
-	"encoding/binary"
-	"hash/fnv"
 	"math"
-	"runtime"
 	"slices"
-	"sync"
+
+	"github.com/digest/digest/generator/internal/sum"
+	"github.com/digest/digest/generator/internal/work"
 )
 
 // MaxRelated is the most related articles an article lists.
@@ -62,27 +61,17 @@ func buildRelated(articles []*Article, tags []*Tag, window int) {
 		}
 		m.tagsOf[i] = ids[start:len(ids):len(ids)]
 	}
-	workers := min(runtime.GOMAXPROCS(0), max(1, n/256))
-	chunk := (n + workers - 1) / workers
-	var wg sync.WaitGroup
-	for w := range workers {
-		lo, hi := w*chunk, min(n, (w+1)*chunk)
-		if lo >= hi {
-			break
+	// A worker's scratch space is as long as the site, so a small site
+	// gets fewer workers than there are cores.
+	relaters := make([]*relater, work.Workers(n/256))
+	work.Spread(len(relaters), n, func(w, i int) {
+		r := relaters[w]
+		if r == nil {
+			r = &relater{relatedModel: &m, articles: articles, window: window, tally: make([]tally, n)}
+			relaters[w] = r
 		}
-		wg.Go(func() {
-			r := relater{
-				relatedModel: &m,
-				articles:     articles,
-				window:       window,
-				tally:        make([]tally, n),
-			}
-			for i := lo; i < hi; i++ {
-				articles[i].Related = r.related(int32(i))
-			}
-		})
-	}
-	wg.Wait()
+		articles[i].Related = r.related(int32(i))
+	})
 }
 
 // relatedModel is the site as buildRelated reads it.
@@ -184,17 +173,15 @@ func (r *relater) related(a int32) []*Article {
 // date and tags, in order. Two sites with the same key have the same
 // related stories.
 func relatedKey(articles []*Article) uint64 {
-	h := fnv.New64a()
-	var b [8]byte
+	h := sum.New()
 	for _, a := range articles {
-		h.Write([]byte(a.URL))
-		binary.LittleEndian.PutUint64(b[:], uint64(a.Date.UnixNano()))
-		h.Write(b[:])
+		h.AddString(a.URL)
+		h.AddUint64(uint64(a.Date.UnixNano()))
 		for _, t := range a.Tags {
-			h.Write([]byte(t.Slug))
-			h.Write([]byte{0})
+			h.AddString(t.Slug)
+			h.AddByte(0)
 		}
-		h.Write([]byte{1})
+		h.AddByte(1)
 	}
 	return h.Sum64()
 }
