@@ -85,13 +85,12 @@ import (
 	"errors"
 	"fmt"
 	"hash"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
+	"github.com/digest/digest/generator/internal/work"
 	"github.com/digest/digest/generator/site"
 )
 
@@ -131,7 +130,7 @@ func Write(s *site.Site, write func(name string, data []byte) error) error {
 	w := &writer{write: write, hash: sha256.New()}
 	docs := slices.Clone(s.Articles)
 	slices.Reverse(docs)
-	workers := make([]*analyser, min(runtime.GOMAXPROCS(0), max(1, len(docs))))
+	workers := make([]*analyser, work.Workers(len(docs)))
 	for i := range workers {
 		workers[i] = &analyser{postings: map[string]*posting{}}
 	}
@@ -139,22 +138,11 @@ func Write(s *site.Site, write func(name string, data []byte) error) error {
 		arts := docs[lo:min(lo+batch, len(docs))]
 		bodies := make([]string, len(arts))
 		errs := make([]error, len(arts))
-		next := make(chan int)
-		var wg sync.WaitGroup
-		for _, a := range workers {
-			// Each worker takes documents in increasing order, so its
-			// postings lists stay sorted.
-			wg.Go(func() {
-				for i := range next {
-					bodies[i], errs[i] = a.add(int32(lo+i), arts[i])
-				}
-			})
-		}
-		for i := range arts {
-			next <- i
-		}
-		close(next)
-		wg.Wait()
+		// Each worker takes documents in increasing order, so its
+		// postings lists stay sorted.
+		work.Spread(len(workers), len(arts), func(w, i int) {
+			bodies[i], errs[i] = workers[w].add(int32(lo+i), arts[i])
+		})
 		if err := errors.Join(errs...); err != nil {
 			return err
 		}
