@@ -17,10 +17,11 @@ package slug
 
 import (
 	"fmt"
-	"hash/fnv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/digest/digest/generator/internal/sum"
 )
 
 // MaxBytes is the longest slug. File systems allow 255 bytes a name; a
@@ -63,8 +64,7 @@ func isMark(r rune) bool { return unicode.In(r, unicode.Mn, unicode.Mc) }
 // shorten cuts a slug longer than MaxBytes and adds the hash of the
 // whole.
 func shorten(s string) string {
-	h := fnv.New32a()
-	h.Write([]byte(s))
+	h := sum.String32(s)
 	end := MaxBytes - hashLen
 	for end > 0 && !utf8.RuneStart(s[end]) {
 		end--
@@ -85,7 +85,7 @@ func shorten(s string) string {
 	}
 	prefix := strings.TrimRight(s[:cut], "-")
 	if prefix == "" {
-		return fmt.Sprintf("%08x", h.Sum32())
+		return fmt.Sprintf("%08x", h)
 	}
-	return fmt.Sprintf("%s-%08x", prefix, h.Sum32())
+	return fmt.Sprintf("%s-%08x", prefix, h)
 }

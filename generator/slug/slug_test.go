@@ -174,3 +174,18 @@ func checkSlug(t *testing.T, in, s string) {
 		}
 	}
 }
+
+// TestMakeLongSuffix pins the hash suffixes of cut slugs: they are in
+// published URLs, so a change of hash would break every link to them.
+func TestMakeLongSuffix(t *testing.T) {
+	for _, tt := range []struct{ in, suffix string }{
+		{strings.Repeat("a", 10000), "-d352af15"},
+		{strings.Repeat("北朝鮮の核実験について", 9), "-8c46d03e"},
+		{"e" + strings.Repeat("\u0301", 100), "-5818f010"},
+		{strings.Repeat("North Korea ", 20), "-eab8237a"},
+	} {
+		if got := Make(tt.in); !strings.HasSuffix(got, tt.suffix) {
+			t.Errorf("Make(%.20q…) = …%s; want …%s", tt.in, got[len(got)-len(tt.suffix):], tt.suffix)
+		}
+	}
+}
