@@ -12,6 +12,8 @@ import (
 	"slices"
 	"sync"
 	"syscall"
+
+	"github.com/digest/digest/generator/internal/work"
 )
 
 // Commit makes the staged site the output: it completes the stage with
@@ -82,11 +84,9 @@ func (o *Output) fill(stats *Stats) error {
 		staged[name] = true
 	}
 	var (
-		mu     sync.Mutex // guards the counts, Unknown and errs
+		mu     sync.Mutex // guards the counts and Unknown
 		placed int
-		errs   []error
-		wg     sync.WaitGroup
-		slots  = make(chan struct{}, fsWorkers)
+		walks  = work.NewLimit(fsWorkers)
 	)
 	var walk func(dir string) error
 	walk = func(dir string) error {
@@ -110,22 +110,8 @@ func (o *Output) fill(stats *Stats) error {
 		for _, e := range entries {
 			name := path.Join(dir, e.Name())
 			if e.IsDir() {
-				select {
-				case slots <- struct{}{}:
-					wg.Add(1)
-					go func() {
-						defer wg.Done()
-						if err := walk(name); err != nil {
-							mu.Lock()
-							errs = append(errs, err)
-							mu.Unlock()
-						}
-						<-slots
-					}()
-				default:
-					if err := walk(name); err != nil {
-						return err
-					}
+				if err := walks.Go(func() error { return walk(name) }); err != nil {
+					return err
 				}
 				continue
 			}
@@ -160,8 +146,7 @@ func (o *Output) fill(stats *Stats) error {
 		return nil
 	}
 	err := walk(".")
-	wg.Wait()
-	if err := errors.Join(append(errs, err)...); err != nil {
+	if err := errors.Join(walks.Wait(), err); err != nil {
 		return err
 	}
 	slices.Sort(stats.Unknown)
@@ -193,20 +178,9 @@ func removeTree(dir string) error {
 			subs = append(subs, filepath.Join(dir, e.Name(), f.Name()))
 		}
 	}
-	var wg sync.WaitGroup
-	work := make(chan string)
-	for range fsWorkers {
-		wg.Go(func() {
-			for p := range work {
-				_ = os.RemoveAll(p) // what is left is removed below, or the error told
-			}
-		})
-	}
-	for _, p := range subs {
-		work <- p
-	}
-	close(work)
-	wg.Wait()
+	work.Spread(fsWorkers, len(subs), func(_, i int) {
+		_ = os.RemoveAll(subs[i]) // what is left is removed below, or the error told
+	})
 	return os.RemoveAll(dir)
 }
 
