@@ -15,26 +15,11 @@ var rawElements = [][]byte{[]byte("pre"), []byte("textarea"), []byte("script"), 
 // a page's data brings in (bodies, titles) is left as it is. Positions in
 // errors come from the template's source, which is kept.
 func trimTextIndent(n parse.Node) {
-	switch n := n.(type) {
-	case *parse.ListNode:
-		if n == nil {
-			return
+	eachNode(n, func(n parse.Node) {
+		if t, ok := n.(*parse.TextNode); ok {
+			t.Text = trimIndent(t.Text)
 		}
-		for _, c := range n.Nodes {
-			trimTextIndent(c)
-		}
-	case *parse.TextNode:
-		n.Text = trimIndent(n.Text)
-	case *parse.IfNode:
-		trimTextIndent(n.List)
-		trimTextIndent(n.ElseList)
-	case *parse.RangeNode:
-		trimTextIndent(n.List)
-		trimTextIndent(n.ElseList)
-	case *parse.WithNode:
-		trimTextIndent(n.List)
-		trimTextIndent(n.ElseList)
-	}
+	})
 }
 
 // trimIndent drops, in place, the spaces and tabs that start each line of

@@ -21,44 +21,8 @@ func siteFieldsOf(set *template.Template) []string {
 		}
 		fields[ident[1]] = true
 	}
-	var walk func(n parse.Node)
-	walk = func(n parse.Node) {
+	visit := func(n parse.Node) {
 		switch n := n.(type) {
-		case nil:
-		case *parse.ListNode:
-			if n == nil {
-				return
-			}
-			for _, c := range n.Nodes {
-				walk(c)
-			}
-		case *parse.ActionNode:
-			walk(n.Pipe)
-		case *parse.IfNode:
-			walk(n.Pipe)
-			walk(n.List)
-			walk(n.ElseList)
-		case *parse.RangeNode:
-			walk(n.Pipe)
-			walk(n.List)
-			walk(n.ElseList)
-		case *parse.WithNode:
-			walk(n.Pipe)
-			walk(n.List)
-			walk(n.ElseList)
-		case *parse.TemplateNode:
-			walk(n.Pipe)
-		case *parse.PipeNode:
-			if n == nil {
-				return
-			}
-			for _, c := range n.Cmds {
-				walk(c)
-			}
-		case *parse.CommandNode:
-			for _, a := range n.Args {
-				walk(a)
-			}
 		case *parse.FieldNode:
 			see(n.Ident)
 		case *parse.VariableNode:
@@ -66,7 +30,6 @@ func siteFieldsOf(set *template.Template) []string {
 				see(n.Ident[1:])
 			}
 		case *parse.ChainNode:
-			walk(n.Node)
 			// Whatever the chain starts from, (.).Site.Tags or
 			// ($).Site.Tags say, a field named Site is taken for .Site:
 			// naming a field too many costs only reuse.
@@ -75,7 +38,7 @@ func siteFieldsOf(set *template.Template) []string {
 	}
 	for _, t := range set.Templates() {
 		if t.Tree != nil {
-			walk(t.Tree.Root)
+			eachNode(t.Tree.Root, visit)
 		}
 	}
 	out := make([]string, 0, len(fields))
