@@ -165,7 +165,10 @@ func (o *Output) fill(stats *Stats) error {
 const fsWorkers = 8
 
 // removeTree removes the folder dir and all it holds, the folders two
-// levels down in parallel (see fill).
+// levels down in parallel (see fill). Its marker goes last: a build
+// killed while removing a tree of its own leaves a folder that is still
+// recognisably digest's, which the next build removes (removeDebris)
+// rather than leaves alone as someone else's.
 func removeTree(dir string) error {
 	var subs []string
 	top, _ := os.ReadDir(dir)
@@ -181,6 +184,14 @@ func removeTree(dir string) error {
 	work.Spread(fsWorkers, len(subs), func(_, i int) {
 		_ = os.RemoveAll(subs[i]) // what is left is removed below, or the error told
 	})
+	for _, e := range top {
+		if e.Name() == Marker {
+			continue
+		}
+		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+			return err
+		}
+	}
 	return os.RemoveAll(dir)
 }
 
