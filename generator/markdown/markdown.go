@@ -6,9 +6,16 @@
 // link within the site, so it gets the site's path when the site is
 // published below its host's root; every other destination is kept as
 // written.
-// Raw HTML in Markdown is escaped, so it shows as text and never runs,
-// and goldmark's link filter empties javascript: and similar link and image
-// URLs, unless the site sets unsafe_html, which passes both through.
+// Raw HTML in Markdown passes through an allow-list, as on GitHub: comments
+// are dropped; formatting and structure (small, br, sup, kbd, abbr, mark,
+// details, figure, tables, div and span, images with http(s) or relative
+// sources, …) are kept; scripts and styles are dropped with their content;
+// iframes, forms, style and event attributes and javascript: or data: URLs
+// are removed. goldmark's link filter empties javascript: and similar
+// Markdown link and image URLs. unsafe_html passes everything through.
+//
+// Fenced code with a language is highlighted by chroma, as CSS classes
+// (CodeCSS is their stylesheet): no inline styles, no script.
 // Whatever the body, the HTML and summary hold only characters package
 // chars allows: a character reference to a control character gives
 // U+FFFD.
@@ -47,15 +54,17 @@ func New(unsafeHTML bool, sitePath string) *Renderer {
 	if unsafeHTML {
 		rendererOpts = append(rendererOpts, ghtml.WithUnsafe())
 	} else {
-		rendererOpts = append(rendererOpts, renderer.WithNodeRenderers(
-			util.Prioritized(escapeRawHTML{}, 100)))
+		rendererOpts = append(rendererOpts, renderer.WithNodeRenderers(util.Prioritized(renderCleanHTML{}, 100)))
 	}
 	parserOpts := []parser.Option{parser.WithAutoHeadingID()}
+	if !unsafeHTML {
+		parserOpts = append(parserOpts, parser.WithASTTransformers(util.Prioritized(sanitizer{newPolicy(sitePath)}, 200)))
+	}
 	if sitePath != "/" && sitePath != "" {
 		parserOpts = append(parserOpts, parser.WithASTTransformers(util.Prioritized(sitePaths(sitePath), 100)))
 	}
 	md := goldmark.New(
-		goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.Typographer),
+		goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.Typographer, highlight),
 		goldmark.WithParserOptions(parserOpts...),
 		goldmark.WithRendererOptions(rendererOpts...),
 	)
@@ -189,42 +198,3 @@ func (ids *headingIDs) Generate(value []byte, kind ast.NodeKind) []byte {
 }
 
 func (ids *headingIDs) Put(value []byte) { ids.used[string(value)] = true }
-
-// escapeRawHTML shows raw HTML as text instead of dropping it, as goldmark
-// does by default, so a curator sees what they wrote.
-type escapeRawHTML struct{}
-
-func (escapeRawHTML) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
-	reg.Register(ast.KindRawHTML, renderRawHTML)
-	reg.Register(ast.KindHTMLBlock, renderHTMLBlock)
-}
-
-func renderRawHTML(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
-	if entering {
-		segs := node.(*ast.RawHTML).Segments
-		for i := range segs.Len() {
-			seg := segs.At(i)
-			_, _ = w.WriteString(html.EscapeString(string(seg.Value(src))))
-		}
-	}
-	return ast.WalkSkipChildren, nil
-}
-
-func renderHTMLBlock(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
-	n := node.(*ast.HTMLBlock)
-	if !entering {
-		return ast.WalkContinue, nil
-	}
-	var b strings.Builder
-	for i := range n.Lines().Len() {
-		seg := n.Lines().At(i)
-		b.Write(seg.Value(src))
-	}
-	if n.HasClosure() {
-		b.Write(n.ClosureLine.Value(src))
-	}
-	_, _ = w.WriteString("<p>")
-	_, _ = w.WriteString(html.EscapeString(strings.TrimRight(b.String(), "\n")))
-	_, _ = w.WriteString("</p>\n")
-	return ast.WalkContinue, nil
-}

@@ -8,13 +8,15 @@ import (
 	"sync"
 	"testing"
 
+	"golang.org/x/net/html"
+
 	"github.com/digest/digest/generator/chars"
 	"github.com/digest/digest/internal/testkit"
 )
 
 // unsafeDocs are the testdata documents also rendered with unsafe_html,
 // into NAME.unsafe.html.
-var unsafeDocs = map[string]bool{"raw-html": true}
+var unsafeDocs = map[string]bool{"raw-html": true, "real-html": true}
 
 // TestGolden renders every testdata/NAME.md and compares the HTML with
 // testdata/NAME.html; go test -update rewrites the golden files.
@@ -62,7 +64,8 @@ func TestFeatures(t *testing.T) {
 		{"repeated heading ID", `<h3 id="heading-ids-1">`},
 		{"Unicode heading ID", `<h3 id="société-générale-co">`},
 		{"safe link kept", `<a href="/2017/05/31/envoy/" title="Envoy">fine</a>`},
-		{"code escaped", "fmt.Println(&quot;&lt;b&gt;code&lt;/b&gt;&quot;)"},
+		{"code highlighted", `<pre class="chroma"><code><span class="line"><span class="cl"><span class="nx">fmt</span>`},
+		{"code escaped", `<span class="s">&#34;&lt;b&gt;code&lt;/b&gt;&#34;</span>`},
 	} {
 		if !strings.Contains(out, tt.want) {
 			t.Errorf("%s: output lacks %q", tt.feature, tt.want)
@@ -75,36 +78,56 @@ func TestFeatures(t *testing.T) {
 	}
 }
 
+// TestRawHTML checks what the allow-list keeps and removes, and that
+// unsafe_html passes raw HTML as written.
 func TestRawHTML(t *testing.T) {
-	src := []byte("Inline <b onclick=\"alert(1)\">bold</b>.\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1))\n")
-
-	safe := string(New(false, "/").Render(src).HTML)
-	for _, want := range []string{
-		"Inline &lt;b onclick=&#34;alert(1)&#34;&gt;bold&lt;/b&gt;.",
-		"<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>",
+	for _, tt := range []struct {
+		name, src    string
+		safe, unsafe string   // what the output holds
+		gone         []string // what the safe output must not hold
+	}{
+		{"event handler", `Inline <b onclick="alert(1)">bold</b>.`, `Inline <b>bold</b>.`, `<b onclick="alert(1)">`, []string{"onclick"}},
+		{"script block", "<script>\nalert(1)\n</script>\n\nAfter.", "<p>After.</p>", "<script>", []string{"script", "alert"}},
+		{"inline script", "A <script>alert(1)</script> b.", "<p>A  b.</p>", "<script>alert(1)</script>", []string{"script", "alert"}},
+		{"inline style", "A <style>p{color:red}</style> b.", "<p>A  b.</p>", "<style>", []string{"style", "color"}},
+		{"style block", "<style>\np { color: red }\n</style>\n\nAfter.", "<p>After.</p>", "<style>", []string{"style", "color"}},
+		{"comment", "A <!-- hidden --> b.\n\n<!--\nblock\n-->\n", "<p>A  b.</p>\n", "<!-- hidden -->", []string{"hidden", "block"}},
+		{"javascript link", `<a href="javascript:alert(1)">x</a> and [y](javascript:alert(1))`, `<p>x and <a href="">y</a></p>`, `<a href="javascript:alert(1)">x</a>`, []string{"javascript", "</a> and"}},
+		{"data image", `<img src="data:image/png;base64,AAAA" alt="d">`, `<img alt="d">`, `src="data:`, []string{"data:"}},
+		{"iframe", `<iframe src="https://example.org/"></iframe>`, "", "<iframe", []string{"iframe"}},
+		{"form", `<form action="/x"><input name="q"><button>Go</button></form>`, "", "<form", []string{"form", "input", "Go"}},
+		{"style attribute", `<div style="color:red" class="x">A</div>`, "<div>A</div>", `style="color:red"`, []string{"style", "class"}},
+		{"kept", `<small>s</small> <kbd>K</kbd> <sup>2</sup> <sub>2</sub> <mark>m</mark> <abbr title="T">A</abbr> <br />`,
+			`<small>s</small> <kbd>K</kbd> <sup>2</sup> <sub>2</sub> <mark>m</mark> <abbr title="T">A</abbr> <br/>`, "<br />", nil},
+		{"details", "<details open>\n<summary>More</summary>\n\nText.\n\n</details>", "<details open=\"\">\n<summary>More</summary>\n<p>Text.</p>\n</details>", "<details open>", nil},
+		{"image", `<img src="https://example.org/a.png" alt="a" width="10" onerror="x()">`, `<img src="https://example.org/a.png" alt="a" width="10">`, "onerror", []string{"onerror"}},
 	} {
-		if !strings.Contains(safe, want) {
-			t.Errorf("safe: output lacks %q:\n%s", want, safe)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			safe := string(New(false, "/").Render([]byte(tt.src)).HTML)
+			if !strings.Contains(safe, tt.safe) {
+				t.Errorf("safe: output lacks %q:\n%s", tt.safe, safe)
+			}
+			for _, bad := range tt.gone {
+				if strings.Contains(safe, bad) {
+					t.Errorf("safe: output keeps %q:\n%s", bad, safe)
+				}
+			}
+			if unsafe := string(New(true, "/").Render([]byte(tt.src)).HTML); !strings.Contains(unsafe, tt.unsafe) {
+				t.Errorf("unsafe: output lacks %q:\n%s", tt.unsafe, unsafe)
+			}
+		})
 	}
-	if strings.Contains(safe, "<script") || strings.Contains(safe, "<b ") {
-		t.Errorf("safe: raw HTML passed:\n%s", safe)
-	}
+}
 
-	unsafe := string(New(true, "/").Render(src).HTML)
-	for _, want := range []string{`Inline <b onclick="alert(1)">bold</b>.`, "<script>alert(1)</script>"} {
-		if !strings.Contains(unsafe, want) {
-			t.Errorf("unsafe: output lacks %q:\n%s", want, unsafe)
+// TestRawHTMLSitePath checks that a root-relative image source in raw HTML
+// gets the site's path, as a Markdown image does, and other sources not.
+func TestRawHTMLSitePath(t *testing.T) {
+	src := []byte(`<img src="/images/a.png" alt="a"> <img src="b.png" alt="b"> <img src="https://example.org/c.png" alt="c">` + "\n\n![d](/images/d.png)\n")
+	got := string(New(false, "/my-digest/").Render(src).HTML)
+	for _, want := range []string{`src="/my-digest/images/a.png"`, `src="b.png"`, `src="https://example.org/c.png"`, `src="/my-digest/images/d.png"`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %s:\n%s", want, got)
 		}
-	}
-
-	// goldmark drops dangerous link targets unless unsafe_html is set, which
-	// lets raw <a href="javascript:..."> through anyway.
-	if !strings.Contains(safe, `<a href="">x</a>`) || strings.Contains(safe, "javascript:") {
-		t.Errorf("safe: javascript: link kept:\n%s", safe)
-	}
-	if !strings.Contains(unsafe, `<a href="javascript:alert(1)">x</a>`) {
-		t.Errorf("unsafe: javascript: link changed:\n%s", unsafe)
 	}
 }
 
@@ -215,7 +238,7 @@ func FuzzRender(f *testing.F) {
 	for _, s := range references {
 		f.Add([]byte(s), false)
 	}
-	for _, s := range []string{"", "# x\n\nPara *one*.", "| a |\n| - |\n| <script> |", "[^1]\n\n[^1]: x", "<https://x/<script>>", "[a](<javascript:x>)"} {
+	for _, s := range []string{"<style>p{}</style>", "a <b onmouseover=x>b</b>", "<div style=\"x\">", "<svg onload=x>", "<form><input>", "<a href=\"javascript:x\">a</a>", "", "# x\n\nPara *one*.", "| a |\n| - |\n| <script> |", "[^1]\n\n[^1]: x", "<https://x/<script>>", "[a](<javascript:x>)"} {
 		f.Add([]byte(s), false)
 	}
 	safe, unsafe := New(false, "/"), New(true, "/")
@@ -236,13 +259,45 @@ func FuzzRender(f *testing.F) {
 			return
 		}
 		out := strings.ToLower(string(res.HTML))
-		if strings.Contains(out, "<script") || strings.Contains(out, "<iframe") {
-			t.Errorf("raw HTML passed without unsafe_html:\n%s", res.HTML)
+		if bad := unsafeMarkup(out); bad != "" {
+			t.Errorf("%s passed without unsafe_html:\n%s", bad, res.HTML)
 		}
 		if dangerousURL.MatchString(out) {
 			t.Errorf("dangerous URL kept:\n%s", res.HTML)
 		}
 	})
+}
+
+var alignment = regexp.MustCompile(`^text-align:(left|right|center)$`)
+
+// unsafeMarkup names the first element or attribute in out, HTML as
+// browsers tokenize it, that the allow-list must never let through; or "".
+func unsafeMarkup(out string) string {
+	z := html.NewTokenizer(strings.NewReader(out))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return ""
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, more := z.TagName()
+			switch string(name) {
+			case "script", "style", "iframe", "object", "embed", "form", "input", "textarea", "button", "link", "meta", "base", "svg", "math":
+				if string(name) != "input" || !strings.Contains(string(z.Raw()), `type="checkbox"`) {
+					return "<" + string(name) + ">"
+				}
+			}
+			for more {
+				var key, val []byte
+				key, val, more = z.TagAttr()
+				k := string(key)
+				// GFM writes a table column's alignment as a style.
+				cell := (string(name) == "th" || string(name) == "td") && alignment.MatchString(string(val))
+				if strings.HasPrefix(k, "on") || (k == "style" && !cell) || k == "srcdoc" || k == "formaction" {
+					return "attribute " + k
+				}
+			}
+		}
+	}
 }
 
 // references are character references to characters no page or feed may
