@@ -3,18 +3,20 @@ package markdown
 import (
 	"math"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
-)
 
-// themeCSS is the built-in theme's stylesheet, which carries CodeCSS.
-const themeCSS = "../../layouts/static/style.css"
+	"github.com/digest/digest/internal/testkit"
+)
 
 // TestCodeCSSInTheme checks that the theme's stylesheet holds CodeCSS
 // as it is now; go test -update writes it there.
 func TestCodeCSSInTheme(t *testing.T) {
+	// The built-in theme's stylesheet, which carries CodeCSS.
+	themeCSS := filepath.Join(testkit.Root(), "layouts", "static", "style.css")
 	data, err := os.ReadFile(themeCSS)
 	if err != nil {
 		t.Fatal(err)
@@ -23,7 +25,7 @@ func TestCodeCSSInTheme(t *testing.T) {
 	const begin = "/* Highlighted code:"
 	i := strings.Index(css, begin)
 	if i < 0 {
-		if !*update {
+		if !testkit.Update() {
 			t.Fatalf("%s has no highlighted-code palette (go test -update adds it)", themeCSS)
 		}
 		i = len(css)
@@ -31,8 +33,8 @@ func TestCodeCSSInTheme(t *testing.T) {
 	if css[i:] == CodeCSS() {
 		return
 	}
-	if !*update {
-		t.Fatalf("%s: the highlighted-code palette at its end is not CodeCSS's (go test -update rewrites it):\n%s", themeCSS, firstDiff([]byte(css[i:]), []byte(CodeCSS())))
+	if !testkit.Update() {
+		t.Fatalf("%s: the highlighted-code palette at its end is not CodeCSS's (go test -update rewrites it):\n%s", themeCSS, testkit.FirstDiff([]byte(css[i:]), []byte(CodeCSS())))
 	}
 	if err := os.WriteFile(themeCSS, []byte(css[:i]+CodeCSS()), 0o644); err != nil {
 		t.Fatal(err)
