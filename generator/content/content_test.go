@@ -22,8 +22,8 @@ import (
 // in the wrong zone shows.
 var manila = mustLoad("Asia/Manila")
 
-// markdown is the body t holds.
-func markdown(t *testing.T, txt spool.Text) string {
+// bodyOf is the body txt holds.
+func bodyOf(t *testing.T, txt spool.Text) string {
 	t.Helper()
 	s, err := txt.Get()
 	if err != nil {
@@ -152,12 +152,12 @@ func TestLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, a := range spooled.Articles {
-		if got, want := markdown(t, a.Markdown), markdown(t, c.Articles[i].Markdown); got != want {
+		if got, want := bodyOf(t, a.Markdown), bodyOf(t, c.Articles[i].Markdown); got != want {
 			t.Errorf("%s: spooled body %q; want %q", a.File, got, want)
 		}
 	}
 	for i, p := range spooled.Pages {
-		if got, want := markdown(t, p.Markdown), markdown(t, c.Pages[i].Markdown); got != want {
+		if got, want := bodyOf(t, p.Markdown), bodyOf(t, c.Pages[i].Markdown); got != want {
 			t.Errorf("%s: spooled body %q; want %q", p.File, got, want)
 		}
 	}
@@ -177,8 +177,8 @@ func TestLoad(t *testing.T) {
 	if a := c.Articles[2]; a.Title != "Summit" || !a.Date.Equal(time.Date(2017, 6, 1, 9, 30, 0, 0, manila)) || a.Slug != "summit" {
 		t.Errorf("summit.md: title %q, date %v, slug %q", a.Title, a.Date, a.Slug)
 	}
-	if a := c.Articles[0]; markdown(t, a.Markdown) != "Body of Envoy named.\n" || a.BodyLine != 5 {
-		t.Errorf("envoy.md: body %q on line %d; want %q on line 5", markdown(t, a.Markdown), a.BodyLine, "Body of Envoy named.\n")
+	if a := c.Articles[0]; bodyOf(t, a.Markdown) != "Body of Envoy named.\n" || a.BodyLine != 5 {
+		t.Errorf("envoy.md: body %q on line %d; want %q on line 5", bodyOf(t, a.Markdown), a.BodyLine, "Body of Envoy named.\n")
 	}
 
 	if len(c.Pages) != 2 {
@@ -186,7 +186,7 @@ func TestLoad(t *testing.T) {
 	}
 	about, privacy := c.Pages[0], c.Pages[1]
 	if about.File != "content/pages/about.md" || about.Name != "about" || about.Title != "About" ||
-		!about.Updated.Equal(time.Date(2017, 6, 30, 0, 0, 0, 0, time.UTC)) || markdown(t, about.Markdown) != "Who we are.\n" {
+		!about.Updated.Equal(time.Date(2017, 6, 30, 0, 0, 0, 0, time.UTC)) || bodyOf(t, about.Markdown) != "Who we are.\n" {
 		t.Errorf("about page: %+v", about)
 	}
 	if privacy.Name != "legal/privacy" || privacy.Title != "Privacy" {
@@ -308,8 +308,8 @@ func TestBodyLine(t *testing.T) {
 			t.Errorf("ParseArticle(%q): %v", tt.src, err)
 			continue
 		}
-		if a.BodyLine != tt.line || markdown(t, a.Markdown) != tt.body {
-			t.Errorf("ParseArticle(%q): body %q on line %d; want %q on line %d", tt.src, markdown(t, a.Markdown), a.BodyLine, tt.body, tt.line)
+		if a.BodyLine != tt.line || bodyOf(t, a.Markdown) != tt.body {
+			t.Errorf("ParseArticle(%q): body %q on line %d; want %q on line %d", tt.src, bodyOf(t, a.Markdown), a.BodyLine, tt.body, tt.line)
 		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/digest/digest/generator/chars"
 	"github.com/digest/digest/generator/diag"
 	"github.com/digest/digest/generator/internal/sum"
+	"github.com/digest/digest/generator/markdown"
 	"github.com/digest/digest/generator/slug"
 	"github.com/digest/digest/generator/spool"
 )
@@ -101,6 +102,9 @@ func ParseArticle(file string, src []byte, loc *time.Location) (*Article, diag.L
 			d.errorf(title.line, title.col, "title: %q gives an empty slug; set slug", a.Title)
 		}
 	}
+	// The headline and summary get a body's quotes and dashes; the slug
+	// was made from the headline as written.
+	a.Title, a.Summary = markdown.Smarten(a.Title), markdown.Smarten(a.Summary)
 	return a, d.warnings, d.errs.Err()
 }
 
@@ -135,6 +139,7 @@ func ParsePage(file string, src []byte) (*Page, diag.List, error) {
 	if p.Title == "" && !d.failed("title") {
 		d.errorf(1, 0, "title: missing (every page needs a title)")
 	}
+	p.Title, p.Summary = markdown.Smarten(p.Title), markdown.Smarten(p.Summary)
 	return p, d.warnings, d.errs.Err()
 }
 

@@ -424,6 +424,7 @@ func TestTextFields(t *testing.T) {
 		{"slug:", Article{Slug: "envoy-named"}, ""},
 		{"slug: '...'", Article{Slug: "envoy-named"}, `content/a.md:4:7: slug: "..." has no letter or digit to make a URL from`},
 		{"author: {name: x}", Article{}, "content/a.md:4:9: author: want text, not a mapping"},
+		{`summary: "It's \"here\" -- at last..."`, Article{Summary: "It’s “here” – at last…"}, ""},
 	} {
 		a, err := parse(t, article(tt.src))
 		if err != tt.err {
@@ -448,7 +449,11 @@ func TestTitle(t *testing.T) {
 		{"title: '  Envoy   named  '", "Envoy   named", "envoy-named", ""},
 		{"title: 1984", "1984", "1984", ""},
 		{"title: Société Générale", "Société Générale", "société-générale", ""},
-		{"title: \"Officials said: \\\"no\\\"\"", `Officials said: "no"`, "officials-said-no", ""},
+		// A body's quotes and dashes; the slug is made from the title as
+		// written.
+		{"title: \"Officials said: \\\"no\\\"\"", "Officials said: “no”", "officials-said-no", ""},
+		{"title: It's done -- mostly...", "It’s done – mostly…", "it-s-done-mostly", ""},
+		{"title: '*Not* markup'", "*Not* markup", "not-markup", ""},
 		{"title: ''", "", "", "content/a.md:2:8: title: empty (every article needs a headline)"},
 		{"title: '   '", "", "", "content/a.md:2:8: title: empty (every article needs a headline)"},
 		{"title: '!!!'", "!!!", "", `content/a.md:2:8: title: "!!!" gives an empty slug; set slug`},

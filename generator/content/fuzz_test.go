@@ -98,7 +98,7 @@ func FuzzParseArticle(f *testing.F) {
 		}
 		// The body is the end of the file, cleaned of the characters no
 		// output may hold.
-		if body := markdown(t, a.Markdown); a.BodyLine < 1 || !bytes.HasSuffix(chars.CleanBytes(src), []byte(body)) {
+		if body := bodyOf(t, a.Markdown); a.BodyLine < 1 || !bytes.HasSuffix(chars.CleanBytes(src), []byte(body)) {
 			t.Errorf("body %q on line %d; want the end of the file", body, a.BodyLine)
 		}
 		if !utf8.Valid(src) || bytes.IndexByte(src, 0) >= 0 {
@@ -141,7 +141,7 @@ func FuzzParsePage(f *testing.F) {
 		if p.Title == "" || p.Name != "about" {
 			t.Errorf("page %+v; want a title and the name about", p)
 		}
-		for _, s := range appendStrings([]string{p.Title, p.Summary, markdown(t, p.Markdown)}, p.Params) {
+		for _, s := range appendStrings([]string{p.Title, p.Summary, bodyOf(t, p.Markdown)}, p.Params) {
 			if i, r, _ := chars.Find(s); i >= 0 {
 				t.Errorf("%q holds %U", s, r)
 			}

@@ -87,7 +87,7 @@ func TestReplacedCharacters(t *testing.T) {
 		if strings.Join(got, "\n") != strings.Join(tt.warnings, "\n") {
 			t.Errorf("%s: warnings:\n%s\nwant:\n%s", tt.name, strings.Join(got, "\n"), strings.Join(tt.warnings, "\n"))
 		}
-		text := []string{a.Title, a.Author, a.Summary, a.Source, a.ImageAlt, a.ImageCredit, a.Slug, markdown(t, a.Markdown)}
+		text := []string{a.Title, a.Author, a.Summary, a.Source, a.ImageAlt, a.ImageCredit, a.Slug, bodyOf(t, a.Markdown)}
 		text = append(text, a.Tags...)
 		text = appendStrings(text, a.Params)
 		if !strings.Contains(a.Title, "\ufffd") {
