@@ -188,6 +188,7 @@ func (b *builder) run() error {
 		{"pages", b.putPages},
 		{"sitemap", func() error { return b.put(b.sitemap()) }},
 		{"search", b.putSearch},
+		{"files", func() error { return b.put(b.articleFiles()) }},
 		{"static", func() error { return b.put(b.static()) }},
 	}
 	for _, step := range steps {

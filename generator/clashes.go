@@ -137,7 +137,7 @@ func blame(x, y claim) bool {
 }
 
 // claims lists every output of the build: what pages, feeds, sitemap,
-// searchIndex and static write, in the same words as they do.
+// searchIndex, articleFiles and static write, in the same words as they do.
 // TestClaimsCoverOutputs holds the two lists together.
 func (b *builder) claims() []claim {
 	s := b.site
@@ -152,6 +152,10 @@ func (b *builder) claims() []claim {
 	for _, a := range s.Articles {
 		for _, al := range a.Aliases {
 			add(s.URL(al), "alias "+al, a.File, a.AliasesLine)
+		}
+		for _, f := range a.Files {
+			p := articleFilePath(s, a, f)
+			claims = append(claims, claim{path: p, what: "the article file " + s.URL("/"+p), file: f})
 		}
 	}
 	for _, l := range feed.Lists(s) {

@@ -51,6 +51,7 @@ var (
 	kindSearch      = &hosts.Kind{Name: "search index", Shrink: "disable: [search]"}
 	kindSitemap     = &hosts.Kind{Name: "sitemap and robots.txt"}
 	kindStatic      = &hosts.Kind{Name: "static files"}
+	kindBundles     = &hosts.Kind{Name: "article files"}
 )
 
 // pageKinds are the kinds of file of the pages of each render kind.
@@ -236,6 +237,38 @@ func (b *builder) searchIndex() iter.Seq[output] {
 			yield(output{path: search.Dir, make: func(*bytes.Buffer) ([]byte, error) { return nil, err }})
 		}
 	}
+}
+
+// articleFiles are the files of article folders, each published beside
+// its article's page. A file signs as its bytes, so an unchanged one is
+// reused unwritten, whatever its time says.
+func (b *builder) articleFiles() iter.Seq[output] {
+	fsys, s := b.opts.Site, b.site
+	return func(yield func(output) bool) {
+		for _, a := range s.Articles {
+			for _, f := range a.Files {
+				o := output{path: articleFilePath(s, a, f), sign: func() uint64 {
+					data, err := fs.ReadFile(fsys, f)
+					if err != nil {
+						return 0 // unknown: make reports the error
+					}
+					return sum.Bytes(data)
+				}, make: func(*bytes.Buffer) ([]byte, error) {
+					return fs.ReadFile(fsys, f)
+				}, kind: kindBundles}
+				if !yield(o) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// articleFilePath is where file f of article a's folder is published: at
+// its place in the folder, from the folder of the article's page.
+func articleFilePath(s *site.Site, a *site.Article, f string) string {
+	rel := strings.TrimPrefix(f, path.Dir(a.File)+"/")
+	return strings.TrimPrefix(s.SitePath(a.URL), "/") + rel
 }
 
 // searchScript is the built-in theme's script for /search/, left out

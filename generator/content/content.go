@@ -13,8 +13,6 @@ package content
 
 import (
 	"io/fs"
-	"path"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -58,6 +56,10 @@ type Article struct {
 	BodyLine int        // the file line the body starts on
 	// Sum is a hash of the file's bytes: the same Sum, the same article.
 	Sum uint64
+	// Files are the other files of an article folder (see BundleIndex),
+	// published beside the article's page: sorted slash paths from the
+	// site folder, e.g. content/2017/05/envoy/map.png.
+	Files []string
 }
 
 // Page is an undated page such as about.md.
@@ -98,7 +100,7 @@ type Cache struct {
 	results map[string]result
 	// files is the last listing of content/; relist is set when a file
 	// it may lack, or a folder, was forgotten.
-	files  []string
+	files  *listing
 	relist bool
 }
 
@@ -124,7 +126,7 @@ func (c *Cache) Forget(files ...string) {
 
 // listing returns the files of content/, listing the folder again only
 // when something may have been added or removed.
-func (c *Cache) listing(fsys fs.FS) ([]string, error) {
+func (c *Cache) listing(fsys fs.FS) (*listing, error) {
 	c.mu.Lock()
 	files, relist := c.files, c.relist || c.files == nil
 	c.mu.Unlock()
@@ -132,7 +134,7 @@ func (c *Cache) listing(fsys fs.FS) ([]string, error) {
 		// A forgotten file that is gone was deleted: list again.
 		missing := false
 		c.mu.Lock()
-		for _, f := range files {
+		for _, f := range files.markdown {
 			if _, ok := c.results[f]; !ok {
 				if _, err := fs.Stat(fsys, f); err != nil {
 					missing = true
@@ -145,7 +147,7 @@ func (c *Cache) listing(fsys fs.FS) ([]string, error) {
 			return files, nil
 		}
 	}
-	files, err := markdownFiles(fsys)
+	files, err := list(fsys)
 	if err != nil {
 		return nil, err
 	}
@@ -161,16 +163,17 @@ func (c *Cache) Load(fsys fs.FS, loc *time.Location) (*Content, error) {
 }
 
 func load(fsys fs.FS, loc *time.Location, cache *Cache, sp *spool.Spool) (*Content, error) {
-	var files []string
+	var l *listing
 	var err error
 	if cache != nil {
-		files, err = cache.listing(fsys)
+		l, err = cache.listing(fsys)
 	} else {
-		files, err = markdownFiles(fsys)
+		l, err = list(fsys)
 	}
 	if err != nil {
 		return nil, err
 	}
+	files := l.markdown
 	results := make([]result, len(files))
 	var todo []int
 	if cache != nil {
@@ -219,11 +222,12 @@ func load(fsys fs.FS, loc *time.Location, cache *Cache, sp *spool.Spool) (*Conte
 	}
 
 	c := &Content{}
-	var errs diag.List
+	errs := append(diag.List(nil), l.errs...)
 	for _, r := range results {
 		errs.Add("", r.err)
 		c.Warnings = append(c.Warnings, r.warnings...)
 		if r.article != nil {
+			r.article.Files = l.files[r.article.File]
 			c.Articles = append(c.Articles, r.article)
 		}
 		if r.page != nil {
@@ -249,36 +253,6 @@ func spoolBody(sp *spool.Spool, r *result) error {
 }
 
 func isPage(file string) bool { return strings.HasPrefix(file, PagesDir+"/") }
-
-// markdownFiles lists content/**/*.md in a stable order, skipping hidden
-// files and folders (editors' swap files, .git) and those starting with _.
-func markdownFiles(fsys fs.FS) ([]string, error) {
-	var files []string
-	err := fs.WalkDir(fsys, Dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return diag.Errorf(p, 0, 0, "%v", fsErr(err))
-		}
-		name := d.Name()
-		if p != Dir && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
-			if d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if !d.IsDir() && path.Ext(name) == ".md" {
-			files = append(files, p)
-		}
-		return nil
-	})
-	if err != nil {
-		if _, ok := err.(*diag.Diagnostic); !ok {
-			return nil, diag.Errorf(Dir, 0, 0, "%v", err)
-		}
-		return nil, err
-	}
-	sort.Strings(files)
-	return files, nil
-}
 
 // fsErr drops the path an fs.PathError repeats, since the diagnostic
 // already names the file.

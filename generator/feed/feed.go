@@ -157,11 +157,11 @@ func newFeed(s *site.Site, ch Channel) (*feeds.Feed, error) {
 // <source> without the url attribute RSS requires, so each format places
 // it itself.
 func newItem(s *site.Site, a *site.Article) (*feeds.Item, error) {
-	content, err := contentHTML(a)
+	link := absURL(s, a.URL)
+	content, err := contentHTML(a, link)
 	if err != nil {
 		return nil, err
 	}
-	link := absURL(s, a.URL)
 	it := &feeds.Item{
 		Title:       a.Title,
 		Link:        &feeds.Link{Href: link},
@@ -185,16 +185,20 @@ func newItem(s *site.Site, a *site.Article) (*feeds.Item, error) {
 	return it, nil
 }
 
-// contentHTML is the article body with a link to the original story, so
+// contentHTML is the article body, its relative links made absolute from
+// link, the article's absolute URL, with a link to the original story, so
 // that a reader showing only the content still credits the source.
 //
 // The body reaches RSS in a CDATA section, which encoding/xml writes
 // as it is: a character XML forbids would make the feed ill-formed. The
 // Markdown renderer gives none, but the feeds' well-formedness must not
 // rest on it, so the content is cleaned here once more.
-func contentHTML(a *site.Article) (string, error) {
+func contentHTML(a *site.Article, link string) (string, error) {
 	b, err := a.Body()
 	body := chars.Clean(string(b))
+	if base, perr := url.Parse(link); perr == nil {
+		body = absoluteLinks(body, base)
+	}
 	if a.SourceURL == "" || err != nil {
 		return body, err
 	}

@@ -12,6 +12,7 @@ package site
 import (
 	"cmp"
 	"html/template"
+	"path"
 	"slices"
 	"strings"
 	"sync"
@@ -52,8 +53,9 @@ type Site struct {
 type Article struct {
 	*content.Article
 	URL string
-	// Image is the front matter's image as the site links to it: a path
-	// from the site's root made a URL of the site, anything else as given.
+	// Image is the front matter's image as the site links to it: a path,
+	// from the site's root or relative to the article's page, made a URL
+	// of the site; a full URL as given.
 	Image   string
 	Tags    []*Tag // in the order the front matter gives, merged by slug
 	Edition *Edition
@@ -181,7 +183,7 @@ func New(cfg *config.Config, c *content.Content, opts Options, render func(src [
 
 	for i, a := range s.Articles {
 		a.URL = cfg.URL(cfg.ArticlePath(a.Slug, a.Date))
-		a.Image = imageURL(cfg, a.Article.Image)
+		a.Image = imageURL(cfg, a.URL, a.Article.Image)
 		a.index = i
 	}
 	// These steps fill different fields of the articles, so they run side
@@ -261,12 +263,39 @@ func GroupByEdition(articles []*Article) []*Edition {
 	return groups
 }
 
-// imageURL is the URL of a front-matter image: "/images/map.svg" names a
-// file of layouts/static, so it is made a URL of the site; a relative
-// path (from the article's page) or a full URL is kept as written.
-func imageURL(cfg *config.Config, image string) string {
-	if strings.HasPrefix(image, "/") && !strings.HasPrefix(image, "//") {
+// imageURL is the URL of a front-matter image of the article at page (a
+// URL of the site): "/images/map.svg" names a file of layouts/static, so
+// it is made a URL of the site; a relative path such as "map.png" names a
+// file of the article's folder, published beside its page, so it is
+// resolved against the page here, once, and og:image, JSON-LD, feeds and
+// cards on other pages all get the same URL; a full URL is kept as
+// written.
+func imageURL(cfg *config.Config, page, image string) string {
+	switch {
+	case image == "" || strings.HasPrefix(image, "//"):
+		return image
+	case strings.HasPrefix(image, "/"):
 		return cfg.URL(image)
+	case hasScheme(image):
+		return image
 	}
-	return image
+	rel, rest := image, ""
+	if i := strings.IndexAny(image, "?#"); i >= 0 {
+		rel, rest = image[:i], image[i:]
+	}
+	if rel == "" {
+		return page + rest
+	}
+	joined := path.Join(page, rel)
+	if strings.HasSuffix(rel, "/") || path.Base(rel) == "." || path.Base(rel) == ".." {
+		joined += "/"
+	}
+	return joined + rest
+}
+
+// hasScheme reports whether u starts with a scheme, as a browser reads
+// it: a colon before any slash, question mark or hash.
+func hasScheme(u string) bool {
+	i := strings.IndexAny(u, ":/?#")
+	return i > 0 && u[i] == ':'
 }

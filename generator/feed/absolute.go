@@ -1,0 +1,91 @@
+package feed
+
+import (
+	"bytes"
+	"net/url"
+	"strings"
+
+	"golang.org/x/net/html"
+)
+
+// urlAttrs are the attributes whose value is a URL, or with srcset a list
+// of URLs, that a body's HTML can carry.
+var urlAttrs = map[string]bool{"href": true, "src": true, "poster": true, "srcset": true}
+
+// absoluteLinks makes every relative URL in the HTML body absolute,
+// resolved against base, the article's absolute URL. A page of the site
+// resolves "map.png" or "/news/tags/" itself, but a feed reader shows the
+// body away from the page, and few readers honour xml:base: an article
+// folder's images would break there. Fragment-only links ("#fn-1") point
+// into the body itself and are kept. Only the tags that change are written
+// anew; the rest of the body is copied byte for byte.
+func absoluteLinks(body string, base *url.URL) string {
+	if !strings.Contains(body, "href=") && !strings.Contains(body, "src=") && !strings.Contains(body, "poster=") && !strings.Contains(body, "srcset=") {
+		return body
+	}
+	var out bytes.Buffer
+	out.Grow(len(body) + 256)
+	z := html.NewTokenizer(strings.NewReader(body))
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			// The end of the body; the tokenizer reads a string, so no
+			// other error is possible.
+			return out.String()
+		}
+		if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
+			out.Write(z.Raw())
+			continue
+		}
+		raw := string(z.Raw()) // Token reuses the tokenizer's buffer
+		tok := z.Token()
+		changed := false
+		for i, a := range tok.Attr {
+			if a.Namespace != "" || !urlAttrs[a.Key] {
+				continue
+			}
+			var v string
+			if a.Key == "srcset" {
+				v = absoluteSrcset(a.Val, base)
+			} else {
+				v = absoluteURL(a.Val, base)
+			}
+			if v != a.Val {
+				tok.Attr[i].Val, changed = v, true
+			}
+		}
+		if changed {
+			out.WriteString(tok.String())
+		} else {
+			out.WriteString(raw)
+		}
+	}
+}
+
+// absoluteURL resolves u against base, unless it is absolute already, a
+// fragment of the body, or not a URL at all.
+func absoluteURL(u string, base *url.URL) string {
+	t := strings.TrimSpace(u)
+	if t == "" || strings.HasPrefix(t, "#") || strings.HasPrefix(t, "//") {
+		return u
+	}
+	ref, err := url.Parse(t)
+	if err != nil || ref.Scheme != "" {
+		return u
+	}
+	return base.ResolveReference(ref).String()
+}
+
+// absoluteSrcset resolves each URL of a srcset ("a.png 1x, b.png 2x").
+func absoluteSrcset(set string, base *url.URL) string {
+	parts := strings.Split(set, ",")
+	for i, p := range parts {
+		fields := strings.Fields(p)
+		if len(fields) == 0 {
+			continue
+		}
+		fields[0] = absoluteURL(fields[0], base)
+		parts[i] = strings.Join(fields, " ")
+	}
+	return strings.Join(parts, ", ")
+}
