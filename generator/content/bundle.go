@@ -70,6 +70,8 @@ func list(fsys fs.FS) (*listing, error) {
 			// Other files outside article folders are not published.
 		case p == dir+"/"+BundleIndex:
 			l.markdown = append(l.markdown, p)
+		case md && path.Base(p) == BundleIndex:
+			l.errs = append(l.errs, diag.Errorf(p, 0, 0, "an article folder inside the article folder %s/: its files would belong to both; move the folder out of %s/ to make it an article of its own", dir, dir))
 		case md:
 			l.errs = append(l.errs, diag.Errorf(p, 0, 0, "a Markdown file inside the article folder %s/ is neither an article nor a file to publish: move it out of the folder to make it an article, or rename it (.txt) to publish it beside %s", dir, BundleIndex))
 		default:
