@@ -25,6 +25,10 @@ func TestClaimsCoverOutputs(t *testing.T) {
 			checkClaims(t, fsys)
 		})
 	}
+	t.Run("article folders", func(t *testing.T) {
+		_, fsys, _ := testkit.ReadSite(t, "testdata/sites/bundles-subpath.txtar")
+		checkClaims(t, fsys)
+	})
 }
 
 func checkClaims(t *testing.T, fsys fs.FS) {

@@ -2,6 +2,7 @@ package content
 
 import (
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -348,5 +349,85 @@ func TestCacheReadsOnlyForgottenFiles(t *testing.T) {
 	third, err := cache.Load(fsys, time.UTC)
 	if err != nil || len(third.Articles) != 2 {
 		t.Errorf("after deleting c.md: %d articles, %v; want 2", len(third.Articles), err)
+	}
+}
+
+// TestArticleFolders checks which files an article folder publishes: the
+// non-Markdown files below its index.md, in sub-folders too, but hidden
+// ones and those starting with _; none from a folder without index.md,
+// from content/ itself or from content/pages/.
+func TestArticleFolders(t *testing.T) {
+	art := func(title string) *fstest.MapFile {
+		return &fstest.MapFile{Data: []byte("---\ntitle: " + title + "\ndate: 2017-05-31\n---\nx\n")}
+	}
+	file := &fstest.MapFile{Data: []byte("x")}
+	fsys := fstest.MapFS{
+		"content/2017/envoy/index.md":         art("Envoy"),
+		"content/2017/envoy/map.png":          file,
+		"content/2017/envoy/docs/report.pdf":  file,
+		"content/2017/envoy/.map.png.swp":     file,
+		"content/2017/envoy/_draft.png":       file,
+		"content/2017/envoy/docs/_old/a.png":  file,
+		"content/2017/plain.md":               art("Plain"),
+		"content/2017/stray.png":              file,
+		"content/index.md":                    art("Root"),
+		"content/root.png":                    file,
+		"content/pages/about/index.md":        {Data: []byte("---\ntitle: About\n---\nx\n")},
+		"content/pages/about/photo.png":       file,
+		"content/2017/other/index.md":         art("Other"),
+		"content/2017/other/deep/er/file.txt": file,
+	}
+	c, err := Load(fsys, manila, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for _, a := range c.Articles {
+		got[a.File] = a.Files
+	}
+	want := map[string][]string{
+		"content/2017/envoy/index.md": {"content/2017/envoy/docs/report.pdf", "content/2017/envoy/map.png"},
+		"content/2017/other/index.md": {"content/2017/other/deep/er/file.txt"},
+		"content/2017/plain.md":       nil,
+		"content/index.md":            nil,
+	}
+	if len(got) != len(want) {
+		t.Errorf("articles %v; want %v", slices.Sorted(maps.Keys(got)), slices.Sorted(maps.Keys(want)))
+	}
+	for f, files := range want {
+		if !slices.Equal(got[f], files) {
+			t.Errorf("%s: files %q; want %q", f, got[f], files)
+		}
+	}
+}
+
+// TestCacheSeesNewFolderFiles checks that the cache lists an article
+// folder again when a file is added to it or removed, as the dev server
+// reports them.
+func TestCacheSeesNewFolderFiles(t *testing.T) {
+	fsys := fstest.MapFS{
+		"content/a/index.md": {Data: []byte("---\ntitle: A\ndate: 2017-05-31\n---\nA.\n")},
+	}
+	var cache Cache
+	files := func() []string {
+		t.Helper()
+		c, err := cache.Load(fsys, time.UTC)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.Articles[0].Files
+	}
+	if f := files(); len(f) != 0 {
+		t.Fatalf("files %q; want none", f)
+	}
+	fsys["content/a/map.png"] = &fstest.MapFile{Data: []byte("png")}
+	cache.Forget("content/a/map.png")
+	if f := files(); !slices.Equal(f, []string{"content/a/map.png"}) {
+		t.Errorf("after adding map.png: files %q", f)
+	}
+	delete(fsys, "content/a/map.png")
+	cache.Forget("content/a/map.png")
+	if f := files(); len(f) != 0 {
+		t.Errorf("after removing map.png: files %q; want none", f)
 	}
 }

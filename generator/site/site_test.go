@@ -222,3 +222,30 @@ func TestConsume(t *testing.T) {
 		}
 	}
 }
+
+// TestImageURL checks the lead image's URL: a path from the site's root
+// or from the article's page (an article folder's file) becomes a URL of
+// the site with its path, so that every page and feed gets one URL.
+func TestImageURL(t *testing.T) {
+	const page = "/news/2017/05/31/envoy/"
+	for _, tt := range []struct{ in, want string }{
+		{"", ""},
+		{"map.png", page + "map.png"},
+		{"./map.png", page + "map.png"},
+		{"img/map.png", page + "img/map.png"},
+		{"../../30/plain/map.png", "/news/2017/05/30/plain/map.png"},
+		{"map.png?v=2#x", page + "map.png?v=2#x"},
+		{"images/a:b.png", page + "images/a:b.png"},
+		{"/images/map.png", "/news/images/map.png"},
+		{"https://cdn.example/map.png", "https://cdn.example/map.png"},
+		{"//cdn.example/map.png", "//cdn.example/map.png"},
+	} {
+		s, err := newSite(t, "base_url: https://example.org/news/\n", &content.Article{File: "content/2017/envoy/index.md", Title: "Envoy", Date: day(31, 1), Image: tt.in})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := s.Articles[0].Image; got != tt.want {
+			t.Errorf("image %q: URL %q; want %q", tt.in, got, tt.want)
+		}
+	}
+}
