@@ -113,6 +113,7 @@ func TestDeterministic(t *testing.T) {
 func TestRebuildEqualsBuild(t *testing.T) {
 	fsys := generateSite(30)
 	fsys["content/pages/about.md"] = &fstest.MapFile{Data: []byte("---\ntitle: About\n---\nAbout us.\n")}
+	addFolder(fsys)
 	// The site's own tag page reads more than signatures cover: its pages
 	// must be made every time.
 	fsys["layouts/tag.html"] = &fstest.MapFile{Data: []byte(`{{define "main"}}<h1>{{.Tag.Name}}</h1>` +

@@ -21,6 +21,7 @@ import (
 func TestSessionEqualsBuild(t *testing.T) {
 	fsys := generateSite(40)
 	fsys["content/pages/about.md"] = &fstest.MapFile{Data: []byte("---\ntitle: About\n---\nAbout us.\n")}
+	addFolder(fsys)
 	// A tag page of the site's own that lists every article of the tag,
 	// which page signatures do not cover: its pages must be made again.
 	fsys["layouts/tag.html"] = &fstest.MapFile{Data: []byte(`{{define "main"}}<h1>{{.Tag.Name}}</h1>` +
@@ -61,8 +62,21 @@ func TestSessionEqualsBuild(t *testing.T) {
 	}
 }
 
+// folder is the article folder addFolder adds to a site.
+const folder = "content/folder/story"
+
+// addFolder adds an article folder to fsys: a lead image, a body image and
+// a link to a file in a sub-folder, all relative.
+func addFolder(fsys fstest.MapFS) {
+	fsys[folder+"/index.md"] = &fstest.MapFile{Data: []byte("---\ntitle: A story with its files\ndate: 2018-03-01T09:00:00Z\n" +
+		"tags: [Tag 1]\nimage: map.svg\n---\n![the map](map.svg) and [the data](data/table.csv).\n")}
+	fsys[folder+"/map.svg"] = &fstest.MapFile{Data: []byte("<svg><!-- 000000 --></svg>\n")}
+	fsys[folder+"/data/table.csv"] = &fstest.MapFile{Data: []byte("a,b\n1,2\n")}
+}
+
 // siteEdits are the edits a curator makes to fsys, a site of
-// generateSite's with an about page, each returning the files it changed.
+// generateSite's with an about page and addFolder's article folder, each
+// returning the files it changed.
 // They include the site's own layouts: overrides of built-in partials
 // that every kind's pages, or the list pages' cards, are made with.
 func siteEdits(r *rand.Rand, fsys fstest.MapFS) []func() []string {
@@ -77,6 +91,29 @@ func siteEdits(r *rand.Rand, fsys fstest.MapFS) []func() []string {
 		return []string{f}
 	}
 	return []func() []string{
+		func() []string { // add a file to the article folder
+			f := fmt.Sprintf("%s/extra-%d.svg", folder, r.IntN(1e6))
+			fsys[f] = &fstest.MapFile{Data: fmt.Appendf(nil, "<svg><!-- %d --></svg>\n", r.IntN(1e6))}
+			return []string{f}
+		},
+		func() []string { // change the folder's image, keeping its size
+			f := folder + "/map.svg"
+			fsys[f] = &fstest.MapFile{Data: fmt.Appendf(nil, "<svg><!-- %06d --></svg>\n", r.IntN(1e6))}
+			return []string{f}
+		},
+		func() []string { // remove a file of the folder, if it has one
+			f := pick(r, fsys, folder+"/")
+			if path.Base(f) == "index.md" {
+				return nil
+			}
+			delete(fsys, f)
+			return []string{f}
+		},
+		func() []string { // move the folder's article to another day: its files move with its URL
+			f := folder + "/index.md"
+			fsys[f] = &fstest.MapFile{Data: replaceLine(fsys[f].Data, "date:", fmt.Sprintf("date: 2019-0%d-1%dT10:00:00+08:00", 1+r.IntN(9), r.IntN(9)))}
+			return []string{f}
+		},
 		func() []string { // retitle an article: its URL moves
 			f := pick(r, fsys, "content/articles/")
 			fsys[f] = &fstest.MapFile{Data: replaceLine(fsys[f].Data, "title:", fmt.Sprintf("title: \"Retitled %d\"", r.IntN(1000)))}
