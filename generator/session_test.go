@@ -101,9 +101,9 @@ func siteEdits(r *rand.Rand, fsys fstest.MapFS) []func() []string {
 			fsys[f] = &fstest.MapFile{Data: fmt.Appendf(nil, "<svg><!-- %06d --></svg>\n", r.IntN(1e6))}
 			return []string{f}
 		},
-		func() []string { // remove a file of the folder, if it has one
+		func() []string { // remove a file of the folder but its index.md and map.svg, which the next edit changes
 			f := pick(r, fsys, folder+"/")
-			if path.Base(f) == "index.md" {
+			if f == folder+"/index.md" || f == folder+"/map.svg" {
 				return nil
 			}
 			delete(fsys, f)
