@@ -26,6 +26,11 @@ import (
 // Pages project site is published under the repository's name.
 const subPath = "/my-digest/"
 
+// exampleFolderImage is the lead image of the example article that is an
+// article folder (content/2017/05/north-korea-hwasong-12-launch/), from
+// the site's root.
+const exampleFolderImage = "2017/05/14/north-korea-fires-a-new-missile-to-its-highest-altitude-yet/korean-peninsula-map.svg"
+
 // TestSubPath builds the example digest for a base URL with a path, puts
 // it in a folder of that name, serves the folder above it with a plain
 // file server, as a host serving several sites does, and crawls every
@@ -81,6 +86,12 @@ func TestSubPath(t *testing.T) {
 			t.Errorf("%s links to %s: %s", b.from, b.to, b.why)
 		}
 		t.Errorf("%d broken internal links to %d URLs over %d pages", len(c.broken), len(targets), c.pages)
+	}
+	// The example's lead image is a file of its article's folder: it must
+	// have been asked for where the article's page is, and have answered.
+	mapURL := s.srv.URL + subPath + exampleFolderImage
+	if st, ok := c.status[mapURL]; !ok || st != http.StatusOK {
+		t.Errorf("the example article folder's image %s: crawled %t, status %d; want it linked and answering 200", mapURL, ok, st)
 	}
 	for i, p := range c.problems {
 		if i == 20 {
