@@ -238,6 +238,57 @@ func TestReloadAndErrorOverlay(t *testing.T) {
 	}
 }
 
+// TestArticleFolderFiles serves the files of an article folder at the
+// article's URL and follows the watcher as one is changed, added and
+// removed.
+func TestArticleFolderFiles(t *testing.T) {
+	dir, s, ts := newSite(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	watch(t, ctx, s, dir)
+	folder := filepath.Join(dir, "content", "2017", "envoy")
+	const page = "/2017/06/01/envoy/"
+	testkit.WriteFile(t, filepath.Join(folder, "map.svg"), "<svg>first</svg>")
+	testkit.WriteFile(t, filepath.Join(folder, "index.md"), "---\ntitle: Envoy\ndate: 2017-06-01\nimage: map.svg\n---\n![map](map.svg)\n")
+	waitFor(t, ts.URL+page+"map.svg", "<svg>first</svg>")
+
+	testkit.WriteFile(t, filepath.Join(folder, "map.svg"), "<svg>again</svg>")
+	testkit.WriteFile(t, filepath.Join(folder, "docs", "report.txt"), "report")
+	waitFor(t, ts.URL+page+"map.svg", "<svg>again</svg>")
+	waitFor(t, ts.URL+page+"docs/report.txt", "report")
+
+	if err := os.Remove(filepath.Join(folder, "map.svg")); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		status, _, _ := get(t, ts.URL+page+"map.svg")
+		if status == 404 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("GET %smap.svg after removing it = %d; want 404", page, status)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// waitFor polls url until it answers 200 with body, for up to ten seconds.
+func waitFor(t *testing.T, url, body string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		status, got, _ := get(t, url)
+		if status == 200 && got == body {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("GET %s = %d %.60q; want 200 %q", url, status, got, body)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // watch rebuilds s on every change in dir until ctx is done.
 func watch(t *testing.T, ctx context.Context, s *Server, dir string) {
 	t.Helper()
