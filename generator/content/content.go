@@ -4,7 +4,9 @@
 // with front matter in YAML (between --- lines), TOML (between +++ lines) or
 // JSON. Its front matter must give a title and a date; the other known keys
 // are typed and checked here, and any other key is kept in Params for the
-// templates. A file under content/pages/ is an undated page.
+// templates. A file under content/pages/ is an undated page. An article
+// may be a folder, its Markdown in index.md and its other files published
+// beside its page (see BundleIndex).
 //
 // Load reports every problem of every file together, each naming the file,
 // line and column; a key that looks like a misspelling of a known one gives
