@@ -2,7 +2,9 @@ package content
 
 import (
 	"io/fs"
+	"net/url"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -94,4 +96,34 @@ func bundleOf(p string, bundles map[string]bool) string {
 		}
 	}
 	return found
+}
+
+// missingImage warns when a's image is a path relative to its page that
+// stays inside the page's folder (map.png, img/map.png) but names no file
+// of its article folder: it would be a broken image on the page, in
+// og:image and in feeds. A path that climbs out (../x.png) is the
+// curator's to keep right.
+func missingImage(a *Article) *diag.Diagnostic {
+	img := a.Image
+	if i := strings.IndexAny(img, "?#"); i >= 0 {
+		img = img[:i]
+	}
+	if img == "" || strings.HasPrefix(img, "/") || strings.Contains(img, ":") && !strings.Contains(img[:strings.IndexByte(img, ':')], "/") {
+		return nil
+	}
+	rel := path.Clean(img)
+	if rel == "." || rel == ".." || strings.HasPrefix(rel, "../") {
+		return nil
+	}
+	if path.Base(a.File) != BundleIndex || path.Dir(a.File) == Dir {
+		return diag.Errorf(a.File, a.ImageLine, 0, "image: %q is relative to the article's page, but the article is no article folder: make it one (%s/%s beside the image) or give a path from the site's root", a.Image, strings.TrimSuffix(a.File, ".md"), BundleIndex)
+	}
+	dir := path.Dir(a.File)
+	if unescaped, err := url.PathUnescape(rel); err == nil {
+		rel = unescaped
+	}
+	if !slices.Contains(a.Files, dir+"/"+rel) {
+		return diag.Errorf(a.File, a.ImageLine, 0, "image: %q is no file of the article folder %s/", a.Image, dir)
+	}
+	return nil
 }

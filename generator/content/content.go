@@ -51,8 +51,9 @@ type Article struct {
 	Params      map[string]any // every key this package does not know
 
 	// SlugLine and AliasesLine are the lines of the slug, or of the title
-	// it is made from, and of the aliases, for URL clashes found later.
-	SlugLine, AliasesLine int
+	// it is made from, and of the aliases, for URL clashes found later;
+	// ImageLine is the image's, for the check of its file.
+	SlugLine, AliasesLine, ImageLine int
 
 	Markdown spool.Text // the body, undecoded
 	BodyLine int        // the file line the body starts on
@@ -230,6 +231,9 @@ func load(fsys fs.FS, loc *time.Location, cache *Cache, sp *spool.Spool) (*Conte
 		c.Warnings = append(c.Warnings, r.warnings...)
 		if r.article != nil {
 			r.article.Files = l.files[r.article.File]
+			if w := missingImage(r.article); w != nil {
+				c.Warnings = append(c.Warnings, w)
+			}
 			c.Articles = append(c.Articles, r.article)
 		}
 		if r.page != nil {

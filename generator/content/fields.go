@@ -72,7 +72,7 @@ func ParseArticle(file string, src []byte, loc *time.Location) (*Article, diag.L
 		case "summary":
 			a.Summary = d.text(f)
 		case "image":
-			a.Image = d.url(f, true)
+			a.Image, a.ImageLine = d.url(f, true), f.line
 		case "image_alt":
 			a.ImageAlt = d.text(f)
 		case "image_credit":
