@@ -76,16 +76,21 @@ func absoluteURL(u string, base *url.URL) string {
 	return base.ResolveReference(ref).String()
 }
 
-// absoluteSrcset resolves each URL of a srcset ("a.png 1x, b.png 2x").
+// absoluteSrcset resolves each URL of a srcset ("a.png 1x, b.png 2x"),
+// keeping everything around the URLs as it is.
 func absoluteSrcset(set string, base *url.URL) string {
 	parts := strings.Split(set, ",")
 	for i, p := range parts {
-		fields := strings.Fields(p)
-		if len(fields) == 0 {
-			continue
+		start := len(p) - len(strings.TrimLeft(p, " \t\n\f\r"))
+		end := strings.IndexAny(p[start:], " \t\n\f\r")
+		if end < 0 {
+			end = len(p)
+		} else {
+			end += start
 		}
-		fields[0] = absoluteURL(fields[0], base)
-		parts[i] = strings.Join(fields, " ")
+		if start < end {
+			parts[i] = p[:start] + absoluteURL(p[start:end], base) + p[end:]
+		}
 	}
-	return strings.Join(parts, ", ")
+	return strings.Join(parts, ",")
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/mmcdole/gofeed"
+	"golang.org/x/net/html"
 
 	"github.com/digest/digest/generator/spool"
 )
@@ -63,4 +64,40 @@ func TestFeedContentAbsolute(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzAbsoluteLinks checks, on any HTML, that making links absolute keeps
+// the text, and that a second pass changes nothing: every URL it leaves is
+// absolute, a fragment, or no URL.
+func FuzzAbsoluteLinks(f *testing.F) {
+	for _, s := range []string{
+		`<p><img src="map.png" alt="x"> <a href="docs/r.pdf">r</a></p>`,
+		`<a href="#fn">1</a><a href="//h/x">x</a><img srcset="a.png 1x, b.png 2x">`,
+		`<a href=x>unquoted</a><a href="  ../y ">spaces</a><script>var s="<a href='z'>"</script>`,
+		"<pre><code>&lt;a href=&quot;x&quot;&gt;</code></pre>",
+	} {
+		f.Add(s)
+	}
+	base, _ := url.Parse("https://example.org/news/2017/05/31/envoy/")
+	f.Fuzz(func(t *testing.T, body string) {
+		once := absoluteLinks(body, base)
+		if twice := absoluteLinks(once, base); twice != once {
+			t.Errorf("a second pass changed the body:\n%q\n%q", once, twice)
+		}
+		if got, want := text(once), text(body); got != want {
+			t.Errorf("the text changed: %q, was %q", got, want)
+		}
+	})
+}
+
+// text is the text of an HTML fragment, as the tokenizer reads it.
+func text(s string) string {
+	var b strings.Builder
+	z := html.NewTokenizer(strings.NewReader(s))
+	for tt := z.Next(); tt != html.ErrorToken; tt = z.Next() {
+		if tt == html.TextToken {
+			b.Write(z.Text())
+		}
+	}
+	return b.String()
 }
