@@ -13,9 +13,10 @@ import (
 
 // BundleIndex is the name of an article folder's Markdown file. A folder
 // below content/ (but content/ itself and content/pages/) that holds one
-// is an article folder:
-// every other file in it, in sub-folders too, is published beside the
-// article's page, so the body's relative links and images resolve there.
+// is an article folder: every other file in it, in sub-folders too, is
+// published beside the article's page, so the body's relative links and
+// images resolve there. Another Markdown file inside it is an error: it
+// could be meant as an article or as a file to publish.
 const BundleIndex = "index.md"
 
 // listing is what a walk of content/ found.
@@ -85,9 +86,8 @@ func list(fsys fs.FS) (*listing, error) {
 }
 
 // bundleOf returns the outermost article folder that holds file p, or "".
-// A file's own folder counts for the files beside index.md; the
-// outermost, so that an index.md in a sub-folder of an article folder is
-// reported rather than taken for an article of its own.
+// The outermost, so that an index.md in a sub-folder of an article folder
+// is reported rather than taken for an article of its own.
 func bundleOf(p string, bundles map[string]bool) string {
 	found := ""
 	for dir := path.Dir(p); dir != "." && dir != "/"; dir = path.Dir(dir) {
