@@ -50,6 +50,10 @@ type Article struct {
 	Aliases     []string
 	Params      map[string]any // every key this package does not know
 
+	// DateHasTime and UpdatedHasTime report whether date and updated give
+	// a time of day: a day alone ("2017-05-30") is shown without one.
+	DateHasTime, UpdatedHasTime bool
+
 	// SlugLine and AliasesLine are the lines of the slug, or of the title
 	// it is made from, and of the aliases, for URL clashes found later;
 	// ImageLine is the image's, for the check of its file.
@@ -73,6 +77,8 @@ type Page struct {
 	Summary string
 	Updated time.Time
 	Params  map[string]any
+
+	UpdatedHasTime bool // as for Article
 
 	Markdown spool.Text
 	BodyLine int

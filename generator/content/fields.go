@@ -25,11 +25,14 @@ var knownKeys = []string{
 	"image", "image_alt", "image_credit", "draft", "updated", "slug", "aliases",
 }
 
+// dayLayout is the form of a date without a time of day.
+const dayLayout = "2006-01-02"
+
 // dateLayouts are the accepted forms of a date, RFC 3339 first. Forms
 // without a zone are read in the site's timezone.
 var dateLayouts = []string{
 	time.RFC3339Nano,
-	"2006-01-02",
+	dayLayout,
 	"2006-01-02 15:04",
 	"2006-01-02 15:04:05",
 	"2006-01-02T15:04",
@@ -58,9 +61,10 @@ func ParseArticle(file string, src []byte, loc *time.Location) (*Article, diag.L
 		case "title":
 			a.Title, title = d.text(f), &f
 		case "date":
-			a.Date, haveDate = d.date(f), true
+			a.Date, a.DateHasTime = d.date(f)
+			haveDate = true
 		case "updated":
-			a.Updated = d.date(f)
+			a.Updated, a.UpdatedHasTime = d.date(f)
 		case "tags":
 			a.Tags = d.tags(f)
 		case "source":
@@ -131,7 +135,7 @@ func ParsePage(file string, src []byte) (*Page, diag.List, error) {
 		case "summary":
 			p.Summary = d.text(f)
 		case "updated":
-			p.Updated = d.date(f)
+			p.Updated, p.UpdatedHasTime = d.date(f)
 		default:
 			p.Params = d.param(p.Params, f)
 		}
@@ -196,51 +200,56 @@ func (d *decoder) boolean(f field) bool {
 	return false
 }
 
-func (d *decoder) date(f field) time.Time {
-	t := d.dateValue(f)
+// date reads a date, and whether it gives a time of day: a day alone
+// ("2017-05-30") is shown without one.
+func (d *decoder) date(f field) (time.Time, bool) {
+	t, hasTime := d.dateValue(f)
 	if !d.failed(f.key) && !inRange(t, d.loc) {
 		d.reject(f, "%s is outside the years 1 to 9999", describe(f))
-		return time.Time{}
+		return time.Time{}, false
 	}
-	return t
+	return t, hasTime
 }
 
-func (d *decoder) dateValue(f field) time.Time {
+func (d *decoder) dateValue(f field) (time.Time, bool) {
 	switch v := f.val.(type) {
 	case nil:
 		d.reject(f, "empty (want 2006-01-02 or RFC 3339)")
-		return time.Time{}
+		return time.Time{}, false
 	case string:
-		if t, ok := parseDate(v, d.loc); ok {
-			return t.In(d.loc)
+		if t, hasTime, ok := parseDate(v, d.loc); ok {
+			return t.In(d.loc), hasTime
 		}
 	case time.Time:
 		if f.text != "" {
 			// A YAML timestamp: read what was written, so a date without a
 			// zone is in the site's timezone rather than yaml.v3's UTC.
-			if t, ok := parseDate(f.text, d.loc); ok {
-				return t.In(d.loc)
+			if t, hasTime, ok := parseDate(f.text, d.loc); ok {
+				return t.In(d.loc), hasTime
 			}
 		}
 		switch v.Location().String() {
 		case "time-local": // TOML's time of day, on no day
 			d.reject(f, "cannot read a time without a date (want 2006-01-02 or RFC 3339)")
-			return time.Time{}
-		case "datetime-local", "date-local":
+			return time.Time{}, false
+		case "date-local":
 			y, mo, dd := v.Date()
-			return time.Date(y, mo, dd, v.Hour(), v.Minute(), v.Second(), v.Nanosecond(), d.loc)
+			return time.Date(y, mo, dd, 0, 0, 0, 0, d.loc), false
+		case "datetime-local":
+			y, mo, dd := v.Date()
+			return time.Date(y, mo, dd, v.Hour(), v.Minute(), v.Second(), v.Nanosecond(), d.loc), true
 		}
-		return v.In(d.loc)
+		return v.In(d.loc), true
 	}
 	d.reject(f, "cannot read %s (want 2006-01-02 or RFC 3339)", describe(f))
-	return time.Time{}
+	return time.Time{}, false
 }
 
 // ParseDate reads a date in any form front matter accepts; a form without
 // a zone is read in loc. The date must fall in the years 1 to 9999 both in
 // UTC and in loc, the years feeds (RFC 3339) can write.
 func ParseDate(s string, loc *time.Location) (time.Time, bool) {
-	t, ok := parseDate(s, loc)
+	t, _, ok := parseDate(s, loc)
 	if !ok || !inRange(t, loc) {
 		return time.Time{}, false
 	}
@@ -248,15 +257,16 @@ func ParseDate(s string, loc *time.Location) (time.Time, bool) {
 }
 
 // parseDate is ParseDate without the check of the year, so front matter
-// can say what is wrong with a date it reads.
-func parseDate(s string, loc *time.Location) (time.Time, bool) {
+// can say what is wrong with a date it reads; hasTime reports whether s
+// gives a time of day.
+func parseDate(s string, loc *time.Location) (t time.Time, hasTime, ok bool) {
 	s = strings.TrimSpace(s)
 	for _, layout := range dateLayouts {
 		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
-			return t, true
+			return t, layout != dayLayout, true
 		}
 	}
-	return time.Time{}, false
+	return time.Time{}, false, false
 }
 
 // inRange reports whether t falls in the years 1 to 9999 both in UTC and

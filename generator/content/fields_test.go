@@ -132,7 +132,8 @@ func TestFormats(t *testing.T) {
 			"priority": 2,
 			"extra":    []any{1, "two", map[string]any{"three": 3}},
 		},
-		Markdown: spool.Mem("Body.\n"),
+		DateHasTime: true,
+		Markdown:    spool.Mem("Body.\n"),
 	}
 	for _, tt := range formatTests {
 		a, warnings, err := ParseArticle("content/a.md", []byte(tt.src), manila)
@@ -269,6 +270,40 @@ func TestDatesTOML(t *testing.T) {
 	_, err := parse(t, "+++\ntitle = \"x\"\ndate = 15:04:05\n+++\n")
 	if want := "content/a.md:3:8: date: cannot read a time without a date (want 2006-01-02 or RFC 3339)"; err != want {
 		t.Errorf("date = 15:04:05: error:\n%s\nwant:\n%s", err, want)
+	}
+}
+
+// TestDateHasTime checks that a day alone, in any syntax, is told from a
+// date with a time of day, which pages show.
+func TestDateHasTime(t *testing.T) {
+	for _, tt := range []struct {
+		src  string
+		want bool
+	}{
+		{"---\ndate: 2017-05-30\n", false},
+		{"---\ndate: \"2017-05-30\"\n", false},
+		{"---\ndate: !!timestamp 2017-05-30\n", false},
+		{"---\ndate: 2017-05-30 00:00\n", true},
+		{"---\ndate: 2017-05-30T22:04:00+08:00\n", true},
+		{"---\ndate: 2017-05-30T00:00:00Z\n", true},
+		{"+++\ndate = 2017-05-30\n", false},
+		{"+++\ndate = 2017-05-30T22:04:00\n", true},
+		{"+++\ndate = 2017-05-30T22:04:00+08:00\n", true},
+	} {
+		end := tt.src[:3]
+		title := "title: x\n"
+		if end == "+++" {
+			title = "title = \"x\"\n"
+		}
+		updated := strings.Replace(tt.src[4:], "date", "updated", 1)
+		a, err := parse(t, tt.src+updated+title+end+"\n")
+		if err != "" {
+			t.Errorf("%q: %s", tt.src, err)
+			continue
+		}
+		if a.DateHasTime != tt.want || a.UpdatedHasTime != tt.want {
+			t.Errorf("%q: DateHasTime = %v, UpdatedHasTime = %v; want %v", tt.src, a.DateHasTime, a.UpdatedHasTime, tt.want)
+		}
 	}
 }
 
