@@ -36,6 +36,7 @@ import (
 	"github.com/digest/digest/generator/content"
 	"github.com/digest/digest/generator/diag"
 	"github.com/digest/digest/generator/hosts"
+	"github.com/digest/digest/generator/i18n"
 	"github.com/digest/digest/generator/internal/sum"
 	"github.com/digest/digest/generator/markdown"
 	"github.com/digest/digest/generator/render"
@@ -307,6 +308,15 @@ func (b *builder) load() error {
 		}
 		return render.Dir + "/" + name + render.BuiltinSuffix
 	}
+	// The site's translations override the theme's key by key, so the
+	// two are read apart rather than through the overlay.
+	cfg.Locale, err = i18n.Load(cfg.Language, []fs.FS{b.opts.Theme, b.siteLayouts}, func(layer int, name string) string {
+		if layer == 0 {
+			return render.Dir + "/" + name + render.BuiltinSuffix
+		}
+		return render.Dir + "/" + name
+	})
+	errs.Add(render.Dir, err)
 	tmpl, err := render.Load(b.layouts, cfg, from)
 	errs.Add(render.Dir, err)
 	if c != nil {

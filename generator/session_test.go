@@ -165,7 +165,23 @@ func siteEdits(r *rand.Rand, fsys fstest.MapFS) []func() []string {
 				fmt.Sprintf(`{{template "taglist" .Tags}}<p>%d {{.Author}}{{range .Related}} {{.Title}}{{end}}</p>`, r.IntN(100)))
 		},
 		func() []string { // change the navigation of every page
-			return override("partials/nav.html", ">Home<", fmt.Sprintf(">Home %d<", r.IntN(100)))
+			return override("partials/nav.html", `>{{t "nav_home"}}<`, fmt.Sprintf(">Home %d<", r.IntN(100)))
+		},
+		func() []string { // retranslate one string of every page, key by key
+			f := "layouts/i18n/en.yaml"
+			fsys[f] = &fstest.MapFile{Data: []byte(fmt.Sprintf("nav_tags: Topics %d\n", r.IntN(100)))}
+			return []string{f}
+		},
+		func() []string { // switch the interface language
+			var kept []string
+			for _, l := range strings.SplitAfter(string(fsys["site.yaml"].Data), "\n") {
+				if !strings.HasPrefix(l, "language:") {
+					kept = append(kept, l)
+				}
+			}
+			lang := []string{"en", "ja", "ar", "fr"}[r.IntN(4)]
+			fsys["site.yaml"] = &fstest.MapFile{Data: []byte(strings.Join(kept, "") + "language: " + lang + "\n")}
+			return []string{"site.yaml"}
 		},
 		func() []string { // go back to the built-in partials
 			var gone []string

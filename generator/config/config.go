@@ -20,6 +20,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/digest/digest/generator/diag"
+	"github.com/digest/digest/generator/i18n"
 )
 
 // File is the configuration file's name in the site folder.
@@ -52,6 +53,10 @@ type Config struct {
 	NoBaseURL bool `yaml:"-"`
 	// Outputs are the kinds of output the site has.
 	Outputs Outputs `yaml:"-"`
+	// Locale is Language loaded: the translation table of the layouts
+	// and the language's date names. The build sets it once the layouts
+	// are known (see i18n.Load); nil before.
+	Locale *i18n.Locale `yaml:"-"`
 
 	// at is where each key's value is written in site.yaml, for errors
 	// about the value; nil for the defaults.

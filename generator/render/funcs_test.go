@@ -3,6 +3,7 @@ package render
 import (
 	"encoding/json"
 	"html/template"
+	"io/fs"
 	"reflect"
 	"strings"
 	"testing"
@@ -10,12 +11,18 @@ import (
 
 	"github.com/digest/digest/generator/config"
 	"github.com/digest/digest/generator/content"
+	"github.com/digest/digest/generator/i18n"
 	"github.com/digest/digest/generator/site"
+	"github.com/digest/digest/internal/testkit"
 )
 
 func testConfig(t *testing.T) *config.Config {
 	t.Helper()
 	cfg, err := config.Parse([]byte("base_url: https://example.org/news/\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Locale, err = i18n.Load(cfg.Language, []fs.FS{testkit.Theme()}, func(_ int, name string) string { return name })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -80,6 +80,7 @@ func FilePath(cfg *config.Config, url string) string {
 func Pages(s *site.Site) iter.Seq[*Data] {
 	return func(yield func(*Data) bool) {
 		feeds := &Feeds{Links: feed.SiteLinks(s)}
+		loc := s.Locale
 		// page is a page of the site; url is its URL, with the site's path.
 		page := func(kind Kind, title, url string) *Data {
 			return &Data{Site: s, PageKind: kind, Title: title, Description: s.Description, URL: url, Permalink: s.AbsURL(url), Feeds: feeds}
@@ -118,7 +119,7 @@ func Pages(s *site.Site) iter.Seq[*Data] {
 				return
 			}
 		}
-		if !yield(page(KindTags, "Tags", s.URL("/tags/"))) {
+		if !yield(page(KindTags, loc.Text("title_tags"), s.URL("/tags/"))) {
 			return
 		}
 		// list yields the pages of a tag's or a source's paginated list.
@@ -141,7 +142,7 @@ func Pages(s *site.Site) iter.Seq[*Data] {
 		}
 		var sources []*site.Source
 		if s.Outputs.Sources {
-			if !yield(page(KindSources, "Sources", s.URL("/sources/"))) {
+			if !yield(page(KindSources, loc.Text("title_sources"), s.URL("/sources/"))) {
 				return
 			}
 			sources = s.Sources
@@ -156,7 +157,7 @@ func Pages(s *site.Site) iter.Seq[*Data] {
 			editions = s.Editions
 		}
 		for i, e := range editions {
-			d := page(KindEdition, e.Date.Format("Monday, 2 January 2006"), e.URL)
+			d := page(KindEdition, loc.Date(":date_full", e.Date), e.URL)
 			d.Edition = e
 			d.NewerEdition, d.OlderEdition = neighbours(s.Editions, i)
 			if !yield(d) {
@@ -164,7 +165,7 @@ func Pages(s *site.Site) iter.Seq[*Data] {
 			}
 		}
 		for _, m := range s.Months {
-			d := page(KindMonth, m.Date.Format("January 2006"), m.URL)
+			d := page(KindMonth, loc.Date(loc.Text("layout_month_year"), m.Date), m.URL)
 			d.Month = m
 			if !yield(d) {
 				return
@@ -177,13 +178,13 @@ func Pages(s *site.Site) iter.Seq[*Data] {
 				return
 			}
 		}
-		if !yield(page(KindArchive, "Archive", s.URL("/archive/"))) {
+		if !yield(page(KindArchive, loc.Text("title_archive"), s.URL("/archive/"))) {
 			return
 		}
-		if s.Outputs.Search && !yield(page(KindSearch, "Search", s.URL("/search/"))) {
+		if s.Outputs.Search && !yield(page(KindSearch, loc.Text("title_search"), s.URL("/search/"))) {
 			return
 		}
-		yield(page(KindNotFound, "Page not found", s.URL("/404.html")))
+		yield(page(KindNotFound, loc.Text("title_not_found"), s.URL("/404.html")))
 	}
 }
 
@@ -208,7 +209,7 @@ func Aliases(s *site.Site) iter.Seq[*Data] {
 		slices.Sort(olds)
 		for _, old := range olds {
 			target := s.Aliases[old]
-			if !yield(&Data{Site: s, PageKind: KindAlias, Title: "Moved", URL: old, Permalink: s.AbsURL(target), Target: target}) {
+			if !yield(&Data{Site: s, PageKind: KindAlias, Title: s.Locale.Text("title_moved"), URL: old, Permalink: s.AbsURL(target), Target: target}) {
 				return
 			}
 		}

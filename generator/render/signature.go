@@ -128,6 +128,9 @@ func configSum(c *config.Config) uint64 {
 		fmt.Sprint(c.Params), fmt.Sprint(c.TagAliases), strconv.FormatBool(c.UnsafeHTML),
 		strconv.FormatBool(c.NoBaseURL), fmt.Sprintf("%+v", c.Outputs))
 	num(h, uint64(c.PageSize), uint64(c.FeedSize))
+	if c.Locale != nil {
+		num(h, c.Locale.Sum()) // the translations the templates' t reads
+	}
 	return h.Sum64()
 }
 

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"io/fs"
 	"maps"
 	"path"
 	"reflect"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/digest/digest/generator/config"
+	"github.com/digest/digest/generator/i18n"
 	"github.com/digest/digest/generator/site"
 )
 
@@ -33,6 +35,14 @@ func TestConfigSumCoversConfig(t *testing.T) {
 			v.Set(reflect.ValueOf(time.FixedZone("X", 3600)))
 		case "Outputs":
 			c.Outputs.Days = !c.Outputs.Days
+		case "Locale":
+			// A changed translation, not only another language, rebuilds.
+			c.Locale = locale(t, "tags: Tags\n")
+			base := configSum(c)
+			c.Locale = locale(t, "tags: Labels\n")
+			if configSum(c) == base {
+				t.Errorf("changing a translation leaves the pages' signature as it was")
+			}
 		default:
 			if !setOther(v) {
 				t.Errorf("config.Config.%s (%s): the test cannot change it; teach setOther", f.Name, f.Type)
@@ -43,6 +53,17 @@ func TestConfigSumCoversConfig(t *testing.T) {
 			t.Errorf("changing config.Config.%s leaves the pages' signature as it was", f.Name)
 		}
 	}
+}
+
+// locale loads an English table from the YAML src.
+func locale(t *testing.T, src string) *i18n.Locale {
+	t.Helper()
+	fsys := fstest.MapFS{"i18n/en.yaml": {Data: []byte(src)}}
+	l, err := i18n.Load("en", []fs.FS{fsys}, func(_ int, name string) string { return name })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
 }
 
 // setOther sets v to a value other than the default's.

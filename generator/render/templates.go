@@ -114,6 +114,9 @@ const BuiltinSuffix = " (built-in theme)"
 // reports where each file came from, for error messages, ending in
 // BuiltinSuffix for the built-in theme's.
 func Load(fsys fs.FS, cfg *config.Config, from func(name string) string) (*Templates, error) {
+	if cfg.Locale == nil {
+		return nil, errors.New("render: the configuration's locale is not loaded")
+	}
 	t := &Templates{kinds: map[Kind]*template.Template{}, origin: map[string]string{}}
 	var errs diag.List
 	shared := newHash() // base.html and the partials, in every kind's set
@@ -241,13 +244,16 @@ func (t *Templates) templateError(err error) *diag.Diagnostic {
 }
 
 // Funcs are the functions every template can call; docs/templates.md
-// lists them.
+// lists them. t, date and direction speak cfg.Locale's language.
 func Funcs(cfg *config.Config) template.FuncMap {
+	loc := cfg.Locale
 	return template.FuncMap{
-		"date": func(layout string, t time.Time) string { return t.Format(layout) },
-		"iso":  func(t time.Time) string { return t.Format(time.RFC3339) },
-		"abs":  func(p string) string { return absURL(cfg, p) },
-		"url":  func(p string) string { return siteURL(cfg, p) },
+		"t":         loc.T,
+		"date":      loc.Date,
+		"direction": loc.Dir,
+		"iso":       func(t time.Time) string { return t.Format(time.RFC3339) },
+		"abs":       func(p string) string { return absURL(cfg, p) },
+		"url":       func(p string) string { return siteURL(cfg, p) },
 		"plural": func(n int, one, many string) string {
 			if n == 1 {
 				return "1 " + one
