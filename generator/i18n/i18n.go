@@ -31,6 +31,8 @@ import (
 	"strings"
 
 	"github.com/go-playground/locales"
+
+	"github.com/digest/digest/generator/internal/sum"
 )
 
 // Dir is the folder of the translation tables, in the layouts folder.
@@ -56,8 +58,8 @@ type Locale struct {
 // overrides an earlier one's. from names a layer's file for errors.
 func Load(tag string, layers []fs.FS, from func(layer int, name string) string) (*Locale, error) {
 	l := &Locale{Tag: tag, cldr: cldrFor(tag)}
-	h := newHasher()
-	str(h, tag)
+	h := sum.New()
+	str(&h, tag)
 	var errs []error
 	for _, lang := range fallbacks(tag) {
 		merged := Table{}
@@ -78,16 +80,16 @@ func Load(tag string, layers []fs.FS, from func(layer int, name string) string) 
 			}
 			maps.Copy(merged, t)
 		}
-		str(h, lang)
+		str(&h, lang)
 		for _, k := range slices.Sorted(maps.Keys(merged)) {
-			str(h, k)
+			str(&h, k)
 			for _, f := range Forms {
-				str(h, merged[k][f])
+				str(&h, merged[k][f])
 			}
 		}
 		l.tables = append(l.tables, merged)
 	}
-	l.sum = h.sum()
+	l.sum = h.Sum64()
 	return l, errors.Join(errs...)
 }
 
@@ -155,7 +157,7 @@ func (l *Locale) T(key string, args ...any) (any, error) {
 	}
 	msg, ok := l.lookup(key, form)
 	if !ok {
-		return nil, fmt.Errorf("t: no translation %q in %s", key, Default+".yaml")
+		return nil, fmt.Errorf("no translation %q in layouts/%s/%s.yaml", key, Dir, Default)
 	}
 	isHTML := strings.HasSuffix(key, "_html")
 	value := func(name string) (string, bool) {
@@ -275,25 +277,6 @@ func placeholder(s string) (string, bool) {
 	return name, true
 }
 
-// hasher is FNV-1a.
-type hasher uint64
-
-func newHasher() *hasher {
-	h := hasher(14695981039346656037)
-	return &h
-}
-
-func str(h *hasher, ss ...string) {
-	for _, s := range ss {
-		for i := 0; i < len(s); i++ {
-			*h = (*h ^ hasher(s[i])) * 1099511628211
-		}
-		*h = (*h ^ 0xff) * 1099511628211
-	}
-}
-
-func (h *hasher) sum() uint64 { return uint64(*h) }
-
 // Text is key translated as plain text, for titles the code sets rather
 // than a template. A message whose placeholders lack a value is returned
 // as written, and a key in no table as itself: both show on the page,
@@ -307,4 +290,10 @@ func (l *Locale) Text(key string, args ...any) string {
 		return key
 	}
 	return fmt.Sprint(v)
+}
+
+// str adds s to h, ended so that "ab","c" and "a","bc" differ.
+func str(h *sum.Hash, s string) {
+	h.AddString(s)
+	h.AddByte(0xff) // never in UTF-8
 }

@@ -183,6 +183,11 @@ func Load(fsys fs.FS, cfg *config.Config, from func(name string) string) (*Templ
 		t.siteFields[kind] = siteFieldsOf(tmpl)
 	}
 	t.siteFields[KindAlias] = siteFieldsOf(t.alias)
+	var all []*template.Template
+	for _, set := range append(slices.Collect(maps.Values(t.kinds)), t.alias) {
+		all = append(all, set.Templates()...)
+	}
+	errs = append(errs, t.checkKeys(all, cfg.Locale)...)
 	return t, errs.Err()
 }
 

@@ -1,7 +1,10 @@
 package render
 
 import (
+	"io"
+	"io/fs"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/digest/digest/generator/content"
@@ -45,5 +48,34 @@ func TestCachedSpills(t *testing.T) {
 		if err != nil || string(got) != want[i] {
 			t.Errorf("card %d again = %q, %v; want %q", i, got, err, want[i])
 		}
+	}
+}
+
+// TestUnknownKey checks that a translation key in no table is an error
+// naming the template's file, line and column: when written out, as soon
+// as the layouts load, even in a branch no page runs; when made at run
+// time, when the page renders.
+func TestUnknownKey(t *testing.T) {
+	own := fstest.MapFS{"tags.html": {Data: []byte("{{define \"main\"}}\n{{if false}}<p>{{t \"tagz\"}}</p>{{end}}\n{{end}}\n")}}
+	from := func(name string) string {
+		if _, err := fs.Stat(own, name); err == nil {
+			return "layouts/" + name
+		}
+		return "layouts/" + name + BuiltinSuffix
+	}
+	_, err := Load(Overlay(own, testkit.Theme()), testConfig(t), from)
+	if want := `layouts/tags.html:2:19: t: no translation "tagz" in layouts/i18n/en.yaml`; err == nil || err.Error() != want {
+		t.Errorf("Load error = %v; want %s", err, want)
+	}
+
+	own["tags.html"].Data = []byte("{{define \"main\"}}\n<p>{{t (print \"tag\" \"z\")}}</p>\n{{end}}\n")
+	tmpl, err := Load(Overlay(own, testkit.Theme()), testConfig(t), from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &site.Site{Config: testConfig(t)}
+	err = tmpl.Execute(io.Discard, &Data{Site: s, PageKind: KindTags})
+	if want := `layouts/tags.html:2:5: executing "main" at <t (print "tag" "z")>: error calling t: no translation "tagz" in layouts/i18n/en.yaml`; err == nil || err.Error() != want {
+		t.Errorf("Execute error = %v; want %s", err, want)
 	}
 }
