@@ -172,7 +172,7 @@ func Pages(s *site.Site) iter.Seq[*Data] {
 			}
 		}
 		for _, y := range s.Years {
-			d := page(KindYear, y.Date.Format("2006"), y.URL)
+			d := page(KindYear, loc.Date(loc.Text("layout_year"), y.Date), y.URL)
 			d.Year = y
 			if !yield(d) {
 				return
