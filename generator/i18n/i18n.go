@@ -188,6 +188,18 @@ func (l *Locale) T(key string, args ...any) (any, error) {
 	return out, nil
 }
 
+// Forms are key's messages by plural form, placeholders unfilled, for a
+// script that chooses the form itself (Intl.PluralRules): the forms of
+// the best table that has the key.
+func (l *Locale) Forms(key string) (map[string]string, error) {
+	for _, t := range l.tables {
+		if e, ok := t[key]; ok {
+			return maps.Clone(e), nil
+		}
+	}
+	return nil, fmt.Errorf("no translation %q in layouts/%s/%s.yaml", key, Dir, Default)
+}
+
 // lookup finds key's message in form, in the best table that has the key;
 // a table that has the key but not the form gives its "other".
 func (l *Locale) lookup(key, form string) (string, bool) {

@@ -10,7 +10,7 @@ import (
 	"github.com/digest/digest/generator/i18n"
 )
 
-// checkKeys reports every call of t, in the parse trees of templates,
+// checkKeys reports every call of t or forms, in the parse trees of templates,
 // whose key is written out and is in no translation table: a typo in a
 // key would otherwise surface only on a page that runs that branch. A
 // key made at run time is checked when the template runs.
@@ -27,7 +27,7 @@ func (t *Templates) checkKeys(templates []*template.Template, loc *i18n.Locale) 
 				return
 			}
 			id, ok := cmd.Args[0].(*parse.IdentifierNode)
-			if !ok || id.Ident != "t" {
+			if !ok || id.Ident != "t" && id.Ident != "forms" {
 				return
 			}
 			key, ok := cmd.Args[1].(*parse.StringNode)

@@ -256,6 +256,7 @@ func Funcs(cfg *config.Config) template.FuncMap {
 		"t":         loc.T,
 		"date":      loc.Date,
 		"direction": loc.Dir,
+		"forms":     loc.Forms,
 		"iso":       func(t time.Time) string { return t.Format(time.RFC3339) },
 		"abs":       func(p string) string { return absURL(cfg, p) },
 		"url":       func(p string) string { return siteURL(cfg, p) },

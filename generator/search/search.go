@@ -127,7 +127,10 @@ const (
 // Write does not touch again. The files depend on nothing but s: the same
 // site gives the same bytes.
 func Write(s *site.Site, write func(name string, data []byte) error) error {
-	w := &writer{write: write, hash: sha256.New()}
+	w := &writer{write: write, hash: sha256.New(), date: func(t time.Time) string { return t.Format("2 January 2006") }}
+	if loc := s.Locale; loc != nil {
+		w.date = func(t time.Time) string { return loc.Date(":date_long", t) }
+	}
 	docs := slices.Clone(s.Articles)
 	slices.Reverse(docs)
 	workers := make([]*analyser, work.Workers(len(docs)))
@@ -219,6 +222,8 @@ type meta struct {
 type writer struct {
 	write func(name string, data []byte) error
 	hash  hash.Hash
+	// date writes a result's date as the site's cards do.
+	date func(time.Time) string
 }
 
 func (w *writer) file(name string, data []byte) error {
@@ -309,7 +314,7 @@ func (w *writer) docs(lo int, arts []*site.Article, bodies []string) error {
 				tags = append(tags, t.Name, t.URL)
 			}
 			rows = append(rows, []any{
-				a.Title, a.URL, a.Date.Format(time.RFC3339), a.Date.Format("2 January 2006"),
+				a.Title, a.URL, a.Date.Format(time.RFC3339), w.date(a.Date),
 				source(a), clip(a.Summary, maxSummary), tags,
 			})
 		}

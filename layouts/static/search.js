@@ -139,6 +139,9 @@ if (typeof document == 'undefined') {
 const $ = id => document.getElementById(id), form = $('search-form'), input = $('search-q'),
   status = $('search-status'), list = $('search-results'), more = $('search-more');
 if (!form) return;
+// The page's words, in its language (search.html).
+const words = JSON.parse(($('search-words') || {}).textContent || 0) ||
+  { results: {}, none: '', failed: '', tags: '' }, rules = new Intl.PluralRules(document.documentElement.lang);
 const base = new URL('search/', document.currentScript.src).href, title = document.title,
   PAGE = 10, BUDGET = 200, cache = new Map(), shards = [];
 let meta, keys, seq = 0, timer, found = [], shown = 0, q = { words: [], pre: '' }, said = '';
@@ -173,7 +176,7 @@ async function search(text) {
     q = p, shown = 0;
     await show(my, text.trim());
   } catch (e) {
-    if (my == seq) say('Search is not available right now. Try the tags or the archive.');
+    if (my == seq) say(words.failed);
   }
 }
 
@@ -192,7 +195,8 @@ async function show(my, text) {
   more.hidden = shown >= found.length;
   if (text !== undefined) {
     const n = found.length;
-    say(`${n ? n : 'No'} result${n == 1 ? '' : 's'} for “${text}”`);
+    const f = words.results;
+    say((n ? f[rules.select(n)] || f.other || '{count}' : words.none).replace('{count}', n).replace('{query}', text));
   }
 }
 
@@ -217,7 +221,7 @@ function marked(text, r) {
 }
 
 function item([title, url, iso, date, source, summary, tags], body) {
-  const text = body || summary, ul = el('ul', { class: 'tags', 'aria-label': 'Tags' }),
+  const text = body || summary, ul = el('ul', { class: 'tags', 'aria-label': words.tags }),
     li = el('li', { class: 'card' }, el('h2', { class: 'card-title' }, el('a', { href: url }, marked(title))),
       el('p', { class: 'meta' }, ...source ? [marked(source), el('span', { class: 'sep', 'aria-hidden': 'true' }, ' · ')] : [],
         el('time', { datetime: iso }, date)));
