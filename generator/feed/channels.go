@@ -97,12 +97,14 @@ func listLinks(name, url string, rss, atom bool) []Link {
 	return links
 }
 
-// TagDescription describes a tag's pages and feeds.
+// TagDescription describes a tag's pages and feeds, in the site's
+// language.
 func TagDescription(s *site.Site, t *site.Tag) string {
-	return "Articles tagged " + t.Name + " in " + s.Title
+	return s.Locale.Text("tag_description", "tag", t.Name, "site", s.Title)
 }
 
-// SourceDescription describes a source's pages and feeds.
+// SourceDescription describes a source's pages and feeds, in the site's
+// language.
 func SourceDescription(s *site.Site, src *site.Source) string {
-	return "Stories from " + src.Name + " in " + s.Title
+	return s.Locale.Text("source_description", "source", src.Name, "site", s.Title)
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"io/fs"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/digest/digest/generator/config"
 	"github.com/digest/digest/generator/content"
+	"github.com/digest/digest/generator/i18n"
 	"github.com/digest/digest/generator/site"
 	"github.com/digest/digest/generator/spool"
 	"github.com/digest/digest/internal/testkit"
@@ -42,6 +44,9 @@ func testSite(t *testing.T) *site.Site {
 	t.Helper()
 	cfg, err := config.Parse([]byte("title: T\nbase_url: https://example.org/news/\ntimezone: Asia/Manila\n"))
 	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Locale, err = i18n.Load(cfg.Language, []fs.FS{testkit.Theme()}, func(_ int, name string) string { return name }); err != nil {
 		t.Fatal(err)
 	}
 	s := &site.Site{Config: cfg}
