@@ -32,6 +32,7 @@ import (
 
 	"github.com/go-playground/locales"
 
+	"github.com/digest/digest/generator/diag"
 	"github.com/digest/digest/generator/internal/sum"
 )
 
@@ -60,24 +61,20 @@ func Load(tag string, layers []fs.FS, from func(layer int, name string) string) 
 	l := &Locale{Tag: tag, cldr: cldrFor(tag)}
 	h := sum.New()
 	str(&h, tag)
-	var errs []error
+	var errs diag.List
 	for _, lang := range fallbacks(tag) {
 		merged := Table{}
 		for i, layer := range layers {
-			name := Dir + "/" + lang + ".yaml"
-			src, err := fs.ReadFile(layer, name)
+			name, src, err := readTable(layer, lang, tag)
 			if errors.Is(err, fs.ErrNotExist) {
 				continue
 			}
 			if err != nil {
-				errs = append(errs, fmt.Errorf("%s: %w", from(i, name), err))
+				errs.Add(from(i, name), err)
 				continue
 			}
 			t, err := Parse(from(i, name), src)
-			if err != nil {
-				errs = append(errs, err)
-				continue
-			}
+			errs.Add(from(i, name), err)
 			maps.Copy(merged, t)
 		}
 		str(&h, lang)
@@ -90,7 +87,20 @@ func Load(tag string, layers []fs.FS, from func(layer int, name string) string) 
 		l.tables = append(l.tables, merged)
 	}
 	l.sum = h.Sum64()
-	return l, errors.Join(errs...)
+	return l, errs.Err()
+}
+
+// readTable reads the table of lang, one of tag's fallbacks: its name in
+// lowercase ("en-gb.yaml"), or for tag itself as site.yaml spells it
+// ("en-GB.yaml", as Hugo names them).
+func readTable(layer fs.FS, lang, tag string) (string, []byte, error) {
+	name := Dir + "/" + lang + ".yaml"
+	src, err := fs.ReadFile(layer, name)
+	if spelled := strings.ReplaceAll(tag, "_", "-"); errors.Is(err, fs.ErrNotExist) && strings.ToLower(spelled) == lang && spelled != lang {
+		name = Dir + "/" + spelled + ".yaml"
+		src, err = fs.ReadFile(layer, name)
+	}
+	return name, src, err
 }
 
 // fallbacks are the file names to read for tag, best first: "en-ph",

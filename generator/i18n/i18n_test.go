@@ -193,8 +193,9 @@ func TestT(t *testing.T) {
 		"i18n/ar.yaml": {Data: []byte("articles:\n  zero: لا مقالات\n  one: مقال واحد\n  two: مقالان\n  few: \"{count} مقالات\"\n  many: \"{count} مقالًا\"\n  other: \"{count} مقال\"\n")},
 	}
 	site := fstest.MapFS{
-		"i18n/fr.yaml": {Data: []byte("tags: Étiquettes\n")},
-		"i18n/en.yaml": {Data: []byte("mine: My own\n")},
+		"i18n/fr.yaml":    {Data: []byte("tags: Étiquettes\n")},
+		"i18n/en.yaml":    {Data: []byte("mine: My own\ncolour: Color\n")},
+		"i18n/en-GB.yaml": {Data: []byte("tags: Labels\ncolour: Colour\n")},
 	}
 	for _, tt := range []struct {
 		lang string
@@ -218,6 +219,9 @@ func TestT(t *testing.T) {
 		{"fr", "tags", nil, "Étiquettes", ""},
 		{"fr", "search", nil, "Search", ""},
 		{"fr-CA", "tags", nil, "Étiquettes", ""},
+		{"en-GB", "tags", nil, "Labels", ""},   // en-GB.yaml, as Hugo spells it
+		{"en_GB", "colour", nil, "Colour", ""}, // the same file
+		{"en-US", "tags", nil, "Tags", ""},
 		{"fr", "mine", nil, "My own", ""},
 		{"en", "by", []any{"name", "<b>"}, "By <b>", ""},
 		{"en", "link_html", []any{"url", "/a?b&c", "text", "x < y"}, template.HTML(`<a href="/a?b&amp;c">x &lt; y</a>`), ""},
@@ -271,7 +275,7 @@ func TestParseErrors(t *testing.T) {
 func TestLoadErrors(t *testing.T) {
 	site := fstest.MapFS{"i18n/en.yaml": {Data: []byte("a: [x]\n")}, "i18n/ja.yaml": {Data: []byte("b:\n  one: x\n")}}
 	_, err := Load("ja", []fs.FS{testkit.Theme(), site}, names)
-	want := "layouts/i18n/ja.yaml:2:3: b: want an \"other\" form\nlayouts/i18n/en.yaml:1:4: a: want a translation, or a map of plural forms"
+	want := "layouts/i18n/en.yaml:1:4: a: want a translation, or a map of plural forms\nlayouts/i18n/ja.yaml:2:3: b: want an \"other\" form"
 	if err == nil || err.Error() != want {
 		t.Errorf("Load error:\n%v\nwant:\n%s", err, want)
 	}
