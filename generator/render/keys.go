@@ -22,8 +22,9 @@ func (t *Templates) checkKeys(templates []*template.Template, loc *i18n.Locale) 
 		if tree == nil || tree.Root == nil {
 			continue
 		}
-		walkCommands(tree.Root, func(cmd *parse.CommandNode) {
-			if len(cmd.Args) < 2 {
+		eachNode(tree.Root, func(n parse.Node) {
+			cmd, ok := n.(*parse.CommandNode)
+			if !ok || len(cmd.Args) < 2 {
 				return
 			}
 			id, ok := cmd.Args[0].(*parse.IdentifierNode)
@@ -57,47 +58,4 @@ func (t *Templates) at(where, format string, args ...any) *diag.Diagnostic {
 		file = Dir + "/" + name
 	}
 	return diag.Errorf(file, line, col, format, args...)
-}
-
-// walkCommands calls f with every command in the tree below n, in
-// pipelines of actions, conditions, ranges and template calls, and in
-// parenthesised pipelines within them.
-func walkCommands(n parse.Node, f func(*parse.CommandNode)) {
-	switch n := n.(type) {
-	case *parse.ListNode:
-		if n == nil {
-			return
-		}
-		for _, c := range n.Nodes {
-			walkCommands(c, f)
-		}
-	case *parse.ActionNode:
-		walkCommands(n.Pipe, f)
-	case *parse.IfNode:
-		walkBranch(&n.BranchNode, f)
-	case *parse.RangeNode:
-		walkBranch(&n.BranchNode, f)
-	case *parse.WithNode:
-		walkBranch(&n.BranchNode, f)
-	case *parse.TemplateNode:
-		walkCommands(n.Pipe, f)
-	case *parse.PipeNode:
-		if n == nil {
-			return
-		}
-		for _, c := range n.Cmds {
-			walkCommands(c, f)
-		}
-	case *parse.CommandNode:
-		f(n)
-		for _, a := range n.Args {
-			walkCommands(a, f)
-		}
-	}
-}
-
-func walkBranch(b *parse.BranchNode, f func(*parse.CommandNode)) {
-	walkCommands(b.Pipe, f)
-	walkCommands(b.List, f)
-	walkCommands(b.ElseList, f)
 }
