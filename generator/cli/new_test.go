@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/digest/digest/generator/content"
+	"github.com/digest/digest/generator/markdown"
 	"github.com/digest/digest/internal/testkit"
 )
 
@@ -202,9 +203,11 @@ func TestNew(t *testing.T) {
 			if err != nil || len(warnings) > 0 {
 				t.Fatalf("ParseArticle = %v, warnings %v; file:\n%s", err, warnings, src)
 			}
-			if a.Title != tt.title || a.Source != tt.source || a.SourceURL != tt.url || !slices.Equal(a.Tags, tt.tags) {
+			// The headline reads back as typed, with the quotes and dashes
+			// every headline gets.
+			if a.Title != markdown.Smarten(tt.title) || a.Source != tt.source || a.SourceURL != tt.url || !slices.Equal(a.Tags, tt.tags) {
 				t.Errorf("read back title %q, source %q, url %q, tags %q; want %q, %q, %q, %q\n%s",
-					a.Title, a.Source, a.SourceURL, a.Tags, tt.title, tt.source, tt.url, tt.tags, src)
+					a.Title, a.Source, a.SourceURL, a.Tags, markdown.Smarten(tt.title), tt.source, tt.url, tt.tags, src)
 			}
 			if got := a.Date.Format(time.RFC3339); got != tt.date {
 				t.Errorf("read back date %s; want %s\n%s", got, tt.date, src)
