@@ -77,10 +77,14 @@ func NewSigner(s *site.Site, t *Templates) *Signer {
 			for _, y := range s.Years {
 				str(h, y.URL)
 				num(h, uint64(y.Count))
-				// The archive lists each year's months.
+				// The archive lists each year's months and their days.
 				for _, m := range y.Months {
 					str(h, m.URL)
 					num(h, uint64(m.Count))
+					for _, e := range m.Editions {
+						str(h, e.URL)
+						num(h, uint64(len(e.Articles)))
+					}
 				}
 			}
 		},
@@ -312,7 +316,9 @@ var signed = map[string]map[string]string{
 	"month":        {"URL": "", "Date": "", "Count": "", "Editions": "edition"},
 	"year":         {"URL": "", "Date": "", "Count": "", "Months": "month"},
 	"site-month":   {"URL": "", "Date": "", "Count": ""},
-	"site-year":    {"URL": "", "Date": "", "Count": "", "Months": "site-month"},
+	"site-year":    {"URL": "", "Date": "", "Count": "", "Months": "site-year-month"},
+	// site-year-month: a month of .Site.Years, hashed with its days.
+	"site-year-month": {"URL": "", "Date": "", "Count": "", "Editions": "site-edition"},
 }
 
 // withFields is fields with each exported field of the struct v added as

@@ -266,6 +266,7 @@ func Funcs(cfg *config.Config) template.FuncMap {
 			}
 			return strconv.Itoa(n) + " " + many
 		},
+		"add":            func(a, b int) int { return a + b },
 		"groupByEdition": site.GroupByEdition,
 		"dict":           dict,
 		"listItems":      func(a []*site.Article) []any { return listItems(cfg, a) },

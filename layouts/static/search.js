@@ -1,6 +1,6 @@
 /* Digest search, in the browser, on the index that digest build writes
-   under /search/ (format: generator/search/search.go). Pure functions
-   first (node gets them as a module), then the page code. */
+   under /search/ (format: generator/search). Pure functions
+   first (node tests them), then the page code. */
 (() => {
 'use strict';
 const W = '\\p{L}\\p{Nd}\\p{Mn}\\p{Mc}',
@@ -136,11 +136,11 @@ if (typeof document == 'undefined') {
 }
 
 // The page: see layouts/search.html.
-const $ = id => document.getElementById(id), form = $('search-form'), input = $('search-q'),
-  status = $('search-status'), list = $('search-results'), more = $('search-more');
+const $ = id => document.getElementById('search-' + id), form = $('form'), input = $('q'),
+  status = $('status'), list = $('results'), more = $('more'), sort = $('sort');
 if (!form) return;
 // The page's words, in its language (search.html).
-const words = JSON.parse(($('search-words') || {}).textContent || 0) ||
+const words = JSON.parse(($('words') || {}).textContent || 0) ||
   { results: {}, none: '', failed: '', tags: '' }, rules = new Intl.PluralRules(document.documentElement.lang);
 const base = new URL('search/', document.currentScript.src).href, title = document.title,
   PAGE = 10, BUDGET = 200, cache = new Map(), shards = [];
@@ -173,6 +173,7 @@ async function search(text) {
       get(`t/${i}.json`).then(o => { shards[i] = new Map(Object.entries(o)); })));
     if (my != seq) return;
     found = rank(gather(p, keys, wide, shards), meta.docs);
+    if (sort && sort.value) found.sort((a, b) => b[0] - a[0]); // numbered oldest first
     q = p, shown = 0;
     await show(my, text.trim());
   } catch (e) {
@@ -238,20 +239,22 @@ function say(text) {
 function go() {
   clearTimeout(timer);
   const text = input.value, t = text.trim();
-  history.replaceState(null, '', t ? '?' + new URLSearchParams({ q: text }) : location.pathname);
+  history.replaceState(null, '', t ? '?' + new URLSearchParams(new FormData(form)) : location.pathname);
   document.title = t ? `${t} — ${title}` : title;
   search(text);
 }
 
 input.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(go, 100); });
 form.addEventListener('submit', e => { e.preventDefault(); go(); });
+form.onchange = go; // the sort order
 more.addEventListener('click', async () => {
   const first = shown;
   await show(seq);
   const a = list.children[first] && list.children[first].querySelector('a');
   if (a) a.focus();
 });
-const start = new URLSearchParams(location.search).get('q');
+const u = new URLSearchParams(location.search), start = u.get('q');
+if (sort) sort.value = u.get('sort') == 'date' ? 'date' : '';
 if (start) {
   input.value = start;
   go();
