@@ -22,6 +22,7 @@ package e2e
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -836,6 +837,84 @@ func TestSearch(t *testing.T) {
 	found("in the address")
 	if v := eval[string](tb, `document.querySelector('input[type=search][name=q]').value`); v != word {
 		t.Errorf("/search/?q=%s shows %q in the search box", word, v)
+	}
+}
+
+// TestSearchBox wants a search box, a GET form to the search page, on
+// every kind of page, and one on the home page that finds an article by a
+// word of its body: the box works from anywhere, before any script.
+func TestSearchBox(t *testing.T) {
+	t.Parallel()
+	s := setup(t)
+	if _, err := os.Stat(filepath.Join(s.dir, "search.js")); err != nil {
+		t.Skip("the site has no /search.js yet: the search tests wait for it")
+	}
+	tb := s.newTab(t)
+	for _, k := range s.kinds {
+		tb.open(k.path)
+		n := eval[int](tb, `[...document.querySelectorAll('form[role=search]')].filter(f =>
+			f.method == 'get' && new URL(f.action).pathname == '/search/' &&
+			f.querySelector('input[type=search][name=q]') && f.querySelector('input').labels.length).length`)
+		if n == 0 {
+			t.Errorf("%s %s: no labelled search form to /search/", k.name, k.path)
+		}
+	}
+
+	word, want := bodyOnlyWord(t, s.dir)
+	tb.open("/")
+	if eval[int](tb, `document.querySelectorAll('.masthead input[name=q]').length`) != 1 {
+		t.Fatal("the home page has no search box in its masthead")
+	}
+	// Enter submits the form; the search page loads in the same tab.
+	err := chromedp.Do(tb.ctx, chromedp.SendKeys(chromedp.CSS(`.masthead input[name=q]`), word+"\r"))
+	found := false
+	for end := time.Now().Add(5 * time.Second); err == nil && !found && time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
+		tb.settle()
+		found, err = chromedp.Run(tb.ctx, chromedp.Evaluate[bool](fmt.Sprintf(
+			`[...document.querySelectorAll('main li a[href]')].some(a => a.pathname === %q)`, want)))
+		if err != nil && strings.Contains(err.Error(), "context") {
+			err = nil // the page changed under the evaluation
+		}
+	}
+	if err == nil && !found {
+		err = errors.New(want + " is not among the results")
+	}
+	if err != nil {
+		t.Errorf("searching %q from the home page's masthead: %v (now at %s)", word, err, eval[string](tb, `location.href`))
+	}
+	tb.checkClean("search from the masthead")
+}
+
+// TestSearchLayoutShift opens the search page with a query in its address
+// at phone and desktop widths: the results arrive after the page has been
+// drawn, and nothing in view may move when they do. Lighthouse measured a
+// cumulative layout shift of 0.27 and 0.54 here; 0.1 is its limit for good.
+func TestSearchLayoutShift(t *testing.T) {
+	t.Parallel()
+	s := setup(t)
+	if _, err := os.Stat(filepath.Join(s.dir, "search.js")); err != nil {
+		t.Skip("the site has no /search.js yet: the search tests wait for it")
+	}
+	tb := s.newTab(t)
+	for _, width := range []int64{phone, desktop} {
+		tb.viewport(width)
+		tb.open("/search/?q=korea")
+		if _, err := chromedp.Run(tb.ctx, chromedp.Poll[bool](`document.querySelectorAll('#search-results > li').length > 0`,
+			chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+			t.Fatalf("at %dpx: no results for korea: %v", width, err)
+		}
+		cls := eval[float64](tb, `new Promise(done => {
+			let sum = 0;
+			const add = l => { for (const e of l) if (!e.hadRecentInput) sum += e.value; },
+				po = new PerformanceObserver(l => add(l.getEntries()));
+			po.observe({type: 'layout-shift', buffered: true});
+			setTimeout(() => { add(po.takeRecords()); po.disconnect(); done(sum); }, 500);
+		})`)
+		t.Logf("search page at %dpx: cumulative layout shift %.3f", width, cls)
+		if cls >= 0.1 {
+			t.Errorf("search page at %dpx: cumulative layout shift %.3f, want under 0.1", width, cls)
+		}
+		tb.checkClean(fmt.Sprintf("search page at %dpx", width))
 	}
 }
 
