@@ -172,6 +172,10 @@ func TestSignFollowsWhatThePageShows(t *testing.T) {
 		{"any setting", KindSearch, func(s *site.Site, d *Data) { s.PageSize++ }, true},
 		{"a tag of the site, on the tag index", KindTags, func(s *site.Site, d *Data) { s.Tags[0].Name += "x" }, true},
 		{"a year of the site, on the archive", KindArchive, func(s *site.Site, d *Data) { s.Years[0].Count++ }, true},
+		{"a day of a month of the site, on the archive", KindArchive, func(s *site.Site, d *Data) {
+			e := s.Years[0].Months[0].Editions[0]
+			e.Articles = append(e.Articles, d.Article)
+		}, true},
 		{"a tag of the site, not on the archive", KindArchive, func(s *site.Site, d *Data) { s.Tags[0].Name += "x" }, false},
 		{"a year of the site, not on the tag index", KindTags, func(s *site.Site, d *Data) { s.Years[0].Count++ }, false},
 		{"an article of the site, not on the page", KindArticle, func(s *site.Site, d *Data) { s.Articles[0].Sum++ }, false},
