@@ -24,6 +24,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -162,6 +163,23 @@ func setup(t *testing.T) *suite {
 	return shared
 }
 
+// buildExample builds the example digest, read from site (the repository's
+// root, or a variant of it), into the output folder dir for baseURL, and
+// commits it as digest build does.
+func buildExample(site fs.FS, dir, baseURL string) error {
+	out, err := publish.Open(dir, testkit.Root())
+	if err != nil {
+		return err
+	}
+	opts := generator.Options{Input: generator.Input{Site: site, Theme: testkit.Theme(), BaseURL: baseURL}, Now: buildTime}
+	if _, err := generator.Build(opts, out); err != nil {
+		out.Abort()
+		return err
+	}
+	_, err = out.Commit()
+	return err
+}
+
 func start(browser string) (*suite, error) {
 	tmp, err := os.MkdirTemp("", "digest-e2e-")
 	if err != nil {
@@ -173,25 +191,8 @@ func start(browser string) (*suite, error) {
 	teardown = append(teardown, s.srv.Close)
 	s.host = strings.TrimPrefix(s.srv.URL, "http://")
 
-	root := testkit.Root()
-	out, err := publish.Open(s.dir, root)
-	if err != nil {
-		return nil, err
-	}
-	_, err = generator.Build(generator.Options{
-		Input: generator.Input{
-			Site:    os.DirFS(root),
-			Theme:   testkit.Theme(),
-			BaseURL: s.srv.URL + "/",
-		},
-		Now: buildTime,
-	}, out)
-	if err != nil {
-		out.Abort()
+	if err := buildExample(os.DirFS(testkit.Root()), s.dir, s.srv.URL+"/"); err != nil {
 		return nil, fmt.Errorf("building the example digest: %v", err)
-	}
-	if _, err := out.Commit(); err != nil {
-		return nil, err
 	}
 	if s.kinds, err = findKinds(s.dir); err != nil {
 		return nil, err

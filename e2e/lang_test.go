@@ -15,8 +15,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/digest/digest/generator"
-	"github.com/digest/digest/generator/publish"
 	"github.com/digest/digest/internal/testkit"
 )
 
@@ -110,24 +108,8 @@ func buildIn(t *testing.T, lang string) *suite {
 	s.srv = httptest.NewServer(s.handler())
 	t.Cleanup(s.srv.Close)
 	s.host = strings.TrimPrefix(s.srv.URL, "http://")
-	out, err := publish.Open(s.dir, root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = generator.Build(generator.Options{
-		Input: generator.Input{
-			Site:    withFile{os.DirFS(root), "site.yaml", yaml},
-			Theme:   testkit.Theme(),
-			BaseURL: s.srv.URL + "/",
-		},
-		Now: buildTime,
-	}, out)
-	if err != nil {
-		out.Abort()
+	if err := buildExample(withFile{os.DirFS(root), "site.yaml", yaml}, s.dir, s.srv.URL+"/"); err != nil {
 		t.Fatalf("building the example digest in %s: %v", lang, err)
-	}
-	if _, err := out.Commit(); err != nil {
-		t.Fatal(err)
 	}
 	if s.kinds, err = findKinds(s.dir); err != nil {
 		t.Fatal(err)

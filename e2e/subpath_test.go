@@ -17,8 +17,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/digest/digest/generator"
-	"github.com/digest/digest/generator/publish"
 	"github.com/digest/digest/internal/testkit"
 )
 
@@ -46,25 +44,8 @@ func TestSubPath(t *testing.T) {
 	t.Cleanup(s.srv.Close)
 	s.host = strings.TrimPrefix(s.srv.URL, "http://")
 
-	root := testkit.Root()
-	out, err := publish.Open(s.dir, root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = generator.Build(generator.Options{
-		Input: generator.Input{
-			Site:    os.DirFS(root),
-			Theme:   testkit.Theme(),
-			BaseURL: s.srv.URL + subPath,
-		},
-		Now: buildTime,
-	}, out)
-	if err != nil {
-		out.Abort()
+	if err := buildExample(os.DirFS(testkit.Root()), s.dir, s.srv.URL+subPath); err != nil {
 		t.Fatalf("building the example digest at %s: %v", subPath, err)
-	}
-	if _, err := out.Commit(); err != nil {
-		t.Fatal(err)
 	}
 
 	c := &crawler{t: t, s: s, tb: s.newTab(t), status: map[string]int{}}
@@ -104,7 +85,7 @@ func TestSubPath(t *testing.T) {
 	word, want := bodyOnlyWord(t, s.dir)
 	want = strings.TrimSuffix(subPath, "/") + want
 	c.tb.open(subPath + "search/?q=" + url.QueryEscape(word))
-	_, err = chromedp.Run(c.tb.ctx, chromedp.Poll[bool](fmt.Sprintf(
+	_, err := chromedp.Run(c.tb.ctx, chromedp.Poll[bool](fmt.Sprintf(
 		`[...document.querySelectorAll('#search-results a[href]')].some(a => a.pathname === %q)`, want),
 		chromedp.WithPollingTimeout(5*time.Second)))
 	if err != nil {
