@@ -81,6 +81,25 @@ var commands = []*command{
 		flags:   checkFlags,
 	},
 	{
+		name:    "subscribe",
+		usage:   "[-s DIR] [--title NAME] [--category FOLDER] URL|FILE.opml",
+		summary: "follow a feed, or every feed of a feed reader's OPML export",
+		notes: "The feeds the site follows are listed in subscriptions.opml, in the site\n" +
+			"folder, which any feed reader opens. A feed already listed, compared by\n" +
+			"its normalised address (http and https, www. and tracking parameters\n" +
+			"folded), is refused; from an OPML file it is left out.",
+		example: "digest subscribe https://feeds.bbci.co.uk/news/world/rss.xml --title \"BBC World\" --category News",
+		args:    []string{"feed URL or OPML file"},
+		flags:   subscribeFlags,
+	},
+	{
+		name:    "subscriptions",
+		usage:   "[-s DIR]",
+		summary: "list the feeds the site follows",
+		example: "digest subscriptions -s ~/my-digest",
+		flags:   subscriptionsFlags,
+	},
+	{
 		name:    "version",
 		summary: "print digest's version",
 		example: "digest version",

@@ -27,6 +27,8 @@ func TestHelp(t *testing.T) {
 		{"digest init [--github-pages] DIR", []string{"github-pages"}},
 		{"digest check [-s DIR] [--drafts] [--future] [--verbose]",
 			[]string{"cpuprofile", "drafts", "future", "memprofile", "s", "verbose"}},
+		{"digest subscribe [-s DIR] [--title NAME] [--category FOLDER] URL|FILE.opml", []string{"category", "s", "title"}},
+		{"digest subscriptions [-s DIR]", []string{"s"}},
 		{"digest version", nil},
 	}
 	_, usage, _ := run(t, "--help")

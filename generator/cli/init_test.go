@@ -20,6 +20,7 @@ import (
 
 	"github.com/digest/digest/generator/config"
 	"github.com/digest/digest/generator/content"
+	"github.com/digest/digest/generator/opml"
 	"github.com/digest/digest/generator/slug"
 	"github.com/digest/digest/internal/testkit"
 )
@@ -40,7 +41,7 @@ func TestInit(t *testing.T) {
 				t.Fatalf("digest init = %d, %q", code, stderr)
 			}
 			for _, want := range []string{"Created a new digest site in " + dir, "site.yaml", "layouts/",
-				"pages/about.md", ".gitignore", "cd " + shellQuote(dir) + " && digest serve", "digest build"} {
+				"pages/about.md", ".gitignore", "subscriptions.opml", "cd " + shellQuote(dir) + " && digest serve", "digest build"} {
 				if !strings.Contains(stdout, want) {
 					t.Errorf("digest init printed no %q:\n%s", want, stdout)
 				}
@@ -49,6 +50,9 @@ func TestInit(t *testing.T) {
 				t.Errorf(".gitignore = %q, %v; want /public/ and /.digest/", b, err)
 			}
 			assertSameFiles(t, testkit.Theme(), os.DirFS(filepath.Join(dir, "layouts")))
+			if code, stdout, stderr := run(t, "subscriptions", "-s", dir); code != 0 || !strings.HasPrefix(stdout, "no subscriptions yet") || stderr != "" {
+				t.Errorf("digest subscriptions in a new site = %d, %q, %q; want none", code, stdout, stderr)
+			}
 			if _, err := os.Stat(filepath.Join(dir, ".github")); !errors.Is(err, fs.ErrNotExist) {
 				t.Errorf("init without --github-pages made .github (%v)", err)
 			}
@@ -511,5 +515,22 @@ func TestWorkflowVersion(t *testing.T) {
 	got := string(workflow("v0.3.1"))
 	if !strings.Contains(got, "\n  DIGEST_VERSION: v0.3.1\n") || strings.Contains(got, "DIGEST_VERSION: latest") {
 		t.Errorf("workflow(v0.3.1) does not pin v0.3.1:\n%s", got)
+	}
+}
+
+// TestSkeletonSubscriptions checks that the list init writes is the one
+// subscribe would write for no feeds, so the first subscribe changes only
+// its body.
+func TestSkeletonSubscriptions(t *testing.T) {
+	src, err := fs.ReadFile(skeleton, "skeleton/"+subscriptionsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want bytes.Buffer
+	if err := opml.Write(&want, &opml.List{Title: "Subscriptions"}); err != nil {
+		t.Fatal(err)
+	}
+	if string(src) != want.String() {
+		t.Errorf("skeleton/%s =\n%s\nwant\n%s", subscriptionsFile, src, want.String())
 	}
 }
