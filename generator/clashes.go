@@ -170,6 +170,7 @@ func (b *builder) claims() []claim {
 			add(f.URL, formatNames[f.Type]+" feed of "+of, "", 0)
 		}
 	}
+	add(s.URL(feed.OPMLPath), "the list of the site's feeds", "", 0)
 	add(s.URL("/sitemap.xml"), "the sitemap", "", 0)
 	add(s.URL("/robots.txt"), "robots.txt", "", 0)
 	if s.Outputs.Search {

@@ -102,7 +102,8 @@ func (b *builder) pages() iter.Seq[output] {
 	}
 }
 
-// feeds are the feeds of feed.Lists, the ones the pages announce.
+// feeds are the feeds of feed.Lists, the ones the pages announce, and
+// the OPML list of them. The list is small and always made.
 func (b *builder) feeds() iter.Seq[output] {
 	s := b.site
 	lists := feed.Lists(s)
@@ -141,6 +142,11 @@ func (b *builder) feeds() iter.Seq[output] {
 				}
 			}
 			return true
+		}
+		if !yield(output{path: render.FilePath(s.Config, s.URL(feed.OPMLPath)), make: func(*bytes.Buffer) ([]byte, error) {
+			return feed.OPML(s, lists)
+		}, kind: kindSiteFeeds}) {
+			return
 		}
 		if !channel(lists[0], func(string) bool { return true }) {
 			return

@@ -74,7 +74,7 @@ func TestSubPathSite(t *testing.T) {
 			for _, m := range quotedPath.FindAllStringSubmatch(data, -1) {
 				urls = append(urls, m[1])
 			}
-		case ".xml", ".txt", ".css", ".svg", ".nojekyll":
+		case ".xml", ".opml", ".txt", ".css", ".svg", ".nojekyll":
 		default:
 			t.Errorf("%s: a kind of file this test does not read", name)
 		}
@@ -84,7 +84,7 @@ func TestSubPathSite(t *testing.T) {
 		}
 	}
 	// Every kind of file that holds links must have been read.
-	for _, ext := range []string{".html", ".xml", ".json", ".txt"} {
+	for _, ext := range []string{".html", ".xml", ".opml", ".json", ".txt"} {
 		if checked[ext] == 0 {
 			t.Errorf("no URL of the site found in a %s file", ext)
 		}
