@@ -320,6 +320,7 @@ var types = map[string]string{
 	".json": "application/json",
 	".xml":  "application/xml; charset=utf-8",
 	".txt":  "text/plain; charset=utf-8",
+	".opml": "text/x-opml; charset=utf-8",
 	".svg":  "image/svg+xml",
 }
 

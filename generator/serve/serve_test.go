@@ -74,6 +74,7 @@ func TestServePaths(t *testing.T) {
 		{"/tags/china", 302, "", ""},
 		{"/feed.xml", 200, "application/xml; charset=utf-8", "<rss"},
 		{"/feed.json", 200, "application/json", "jsonfeed.org"},
+		{"/feeds.opml", 200, "text/x-opml; charset=utf-8", "/tags/china/feed.xml\""},
 		{"/style.css", 200, "text/css; charset=utf-8", "{"},
 		{"/nope/", 404, "text/html; charset=utf-8", "Page not found"},
 		{"/../../etc/passwd", 404, "", "Page not found"},
