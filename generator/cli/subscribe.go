@@ -60,7 +60,7 @@ func subscribeFlags(fset *flag.FlagSet) func(*env, []string) int {
 	var s subscribeCmd
 	fset.StringVar(&s.site, "s", ".", "the site `folder`, holding site.yaml and content/")
 	fset.StringVar(&s.title, "title", "", "the feed's `name` in the list (default its host)")
-	fset.StringVar(&s.category, "category", "", "the `folder` to file the feed in, e.g. News/World")
+	fset.StringVar(&s.category, "category", "", "the `folder` to file the feed in, e.g. News/World; commas separate several")
 	return s.run
 }
 
@@ -108,8 +108,11 @@ func (s *subscribeCmd) add(e *env, list *opml.List, keys map[string]opml.Feed, r
 		u, _ := url.Parse(norm)
 		feed.Title = u.Hostname()
 	}
-	if c := strings.Trim(strings.TrimSpace(s.category), "/"); c != "" {
-		feed.Categories = []string{c}
+	// Commas separate categories in OPML, as they do here.
+	for c := range strings.SplitSeq(s.category, ",") {
+		if c = strings.Trim(strings.TrimSpace(c), "/"); c != "" {
+			feed.Categories = append(feed.Categories, c)
+		}
 	}
 	list.Feeds = append(list.Feeds, feed)
 	if err := writeSubscriptions(s.site, list); err != nil {

@@ -26,7 +26,7 @@ func TestSubscribe(t *testing.T) {
 		{[]string{"subscriptions", "-s", site}, 0, "no subscriptions yet: \"digest subscribe URL\" adds a feed\n", ""},
 		{[]string{"subscribe", "-s", site, "https://www.rappler.com/feed/#top", "--title", "Rappler", "--category", "/News/Philippines/"}, 0,
 			"subscribed to https://www.rappler.com/feed/ (Rappler)\n", ""},
-		{[]string{"subscribe", "-s", site, "HTTPS://Feeds.Example.ORG:443/rss.xml?fbclid=x"}, 0,
+		{[]string{"subscribe", "-s", site, "HTTPS://Feeds.Example.ORG:443/rss.xml?fbclid=x", "--category", "Wires, /Daily/,"}, 0,
 			"subscribed to https://feeds.example.org/rss.xml (feeds.example.org)\n", ""},
 		// The same feeds, spelt otherwise.
 		{[]string{"subscribe", "-s", site, "http://rappler.com/feed/?utm_medium=rss"}, 1, "",
@@ -49,7 +49,7 @@ func TestSubscribe(t *testing.T) {
 		{[]string{"subscriptions", "-s", site}, 0,
 			"FEED               URL                                          CATEGORIES        LAST FETCH\n" +
 				"Rappler            https://www.rappler.com/feed/                News/Philippines  never\n" +
-				"feeds.example.org  https://feeds.example.org/rss.xml            -                 never\n" +
+				"feeds.example.org  https://feeds.example.org/rss.xml            Wires, Daily      never\n" +
 				"BBC News - World   https://feeds.bbci.co.uk/news/world/rss.xml  News/World        never\n" +
 				"The Go Blog        https://go.dev/blog/feed.atom                -                 never\n", ""},
 	}
