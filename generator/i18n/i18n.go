@@ -26,6 +26,7 @@ import (
 	"html/template"
 	"io/fs"
 	"maps"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -230,27 +231,11 @@ func (l *Locale) lookup(key, form string) (string, bool) {
 
 // integer is v as an int, when it is an integer of any Go type.
 func integer(v any) (int, bool) {
-	switch n := v.(type) {
-	case int:
-		return n, true
-	case int8:
-		return int(n), true
-	case int16:
-		return int(n), true
-	case int32:
-		return int(n), true
-	case int64:
-		return int(n), true
-	case uint:
-		return int(n), true
-	case uint8:
-		return int(n), true
-	case uint16:
-		return int(n), true
-	case uint32:
-		return int(n), true
-	case uint64:
-		return int(n), true
+	switch rv := reflect.ValueOf(v); {
+	case rv.CanInt():
+		return int(rv.Int()), true
+	case rv.CanUint():
+		return int(rv.Uint()), true
 	}
 	return 0, false
 }

@@ -208,7 +208,8 @@ func TestT(t *testing.T) {
 		{"en", "articles", []any{1}, "1 article", ""},
 		{"en", "articles", []any{0}, "0 articles", ""},
 		{"en", "articles", []any{int64(12)}, "12 articles", ""},
-		{"fr", "articles", []any{0}, "0 article", ""}, // French's one holds 0
+		{"en", "articles", []any{uint8(1)}, "1 article", ""}, // a count of any integer type
+		{"fr", "articles", []any{0}, "0 article", ""},        // French's one holds 0
 		{"fr", "articles", []any{2}, "2 articles", ""},
 		{"ar", "articles", []any{0}, "لا مقالات", ""},
 		{"ar", "articles", []any{2}, "مقالان", ""},

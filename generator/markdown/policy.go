@@ -120,8 +120,8 @@ func dropUntil(n ast.Node, end string, src []byte) {
 // balance drops the end tags in b that close no element open so far,
 // counting the open ones in open across calls.
 func balance(b []byte, open map[string]int) []byte {
-	if !bytes.Contains(b, []byte("</")) && !bytes.Contains(b, []byte("<")) {
-		return b
+	if bytes.IndexByte(b, '<') < 0 {
+		return b // no tag to count or drop
 	}
 	z := html.NewTokenizer(bytes.NewReader(b))
 	var out bytes.Buffer
