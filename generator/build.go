@@ -72,6 +72,10 @@ type Options struct {
 	// should be on the output's disk: the file grows to about the size of
 	// the content and its HTML together.
 	Scratch string
+	// Cache, when set, is a folder where the build keeps what it rendered
+	// for the next build of the same output, and finds what the last one
+	// kept: publish.Output's Cache. One build at a time may use it.
+	Cache string
 }
 
 // Progress tells another goroutine how far a build has come, for a
@@ -107,6 +111,9 @@ type Stats struct {
 	// Reused counts the files of the last build taken without being made
 	// again, since what they are made from did not change.
 	Reused int
+	// Cached counts the bodies taken from Options.Cache rather than
+	// rendered.
+	Cached int
 	Phases []Phase // time taken by each step, in order
 	// Outputs are the files the build wrote or reused, each with its kind
 	// but without its size, which the caller measures where it wrote them.
@@ -150,6 +157,7 @@ var errSkip = errors.New("nothing changed")
 // then.
 func Build(opts Options, w Writer) (stats *Stats, err error) {
 	b := newBuilder(opts, w)
+	defer func() { b.stats.Cached = b.mem.(*forget).close() }()
 	if opts.Scratch != "" {
 		b.spool = spool.New(opts.Scratch, bodiesInMemory)
 		defer func() {
@@ -163,7 +171,7 @@ func Build(opts Options, w Writer) (stats *Stats, err error) {
 
 // newBuilder returns the builder of one Build into w.
 func newBuilder(opts Options, w Writer) *builder {
-	b := &builder{opts: opts, mem: forget{}, stats: &Stats{}}
+	b := &builder{opts: opts, mem: &forget{dir: opts.Cache}, stats: &Stats{}}
 	b.inc, _ = w.(Incremental)
 	out := &writer{w: w, inc: b.inc, progress: opts.Progress, stats: b.stats}
 	if id := executable(); id != "" {

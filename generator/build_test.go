@@ -113,6 +113,8 @@ func TestDeterministic(t *testing.T) {
 func TestRebuildEqualsBuild(t *testing.T) {
 	fsys := generateSite(30)
 	fsys["content/pages/about.md"] = &fstest.MapFile{Data: []byte("---\ntitle: About\n---\nAbout us.\n")}
+	// A body whose HTML depends on unsafe_html, which an edit switches.
+	fsys["content/pages/raw.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Raw\n---\nSome <mark onclick=\"x()\">raw</mark> HTML.\n")}
 	addFolder(fsys)
 	// The site's own tag page reads more than signatures cover: its pages
 	// must be made every time.
@@ -123,7 +125,7 @@ func TestRebuildEqualsBuild(t *testing.T) {
 	out := filepath.Join(root, "public")
 	r := rand.New(rand.NewPCG(3, 3))
 	edit := shuffled(r, siteEdits(r, fsys))
-	reused := 0
+	reused, cached := 0, 0
 	for step := range 25 {
 		var changed []string
 		if step > 0 {
@@ -139,7 +141,7 @@ func TestRebuildEqualsBuild(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		stats, err := Build(Options{Input: Input{Site: fsys, Theme: testkit.Theme()}, Now: now}, o)
+		stats, err := Build(Options{Input: Input{Site: fsys, Theme: testkit.Theme()}, Now: now, Cache: o.Cache()}, o)
 		if err != nil {
 			t.Fatalf("step %d (%v): %v", step, changed, err)
 		}
@@ -150,6 +152,7 @@ func TestRebuildEqualsBuild(t *testing.T) {
 			t.Errorf("the first build kept %d files it never made", stats.Reused)
 		}
 		reused += stats.Reused
+		cached += stats.Cached
 		full := &memOutput{}
 		if _, err := Build(Options{Input: Input{Site: fsys, Theme: testkit.Theme()}, Now: now}, full); err != nil {
 			t.Fatalf("step %d: fresh build: %v", step, err)
@@ -181,6 +184,9 @@ func TestRebuildEqualsBuild(t *testing.T) {
 	}
 	if reused == 0 {
 		t.Error("no rebuild kept a file unmade")
+	}
+	if cached == 0 {
+		t.Error("no rebuild took a body from the cache")
 	}
 }
 

@@ -2,15 +2,19 @@ package generator
 
 import (
 	"bytes"
+	"fmt"
+	"html/template"
 	"io/fs"
 	"iter"
 	"maps"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/digest/digest/generator/bodycache"
 	"github.com/digest/digest/generator/config"
 	"github.com/digest/digest/generator/content"
 	"github.com/digest/digest/generator/search"
@@ -60,20 +64,53 @@ type memory interface {
 // to sum.
 type bodyRenderer = func(src []byte, sum uint64) site.Body
 
-// forget is the memory of a single Build.
-type forget struct{}
+// forget is the memory of a single Build. It keeps nothing in memory;
+// given a cache folder, it keeps the rendered bodies there for the next
+// Build of the same output.
+type forget struct {
+	dir    string           // the cache folder, or ""
+	bodies *bodycache.Cache // opened by prepare, closed by close
+}
 
-func (forget) load(fsys fs.FS, cfg *config.Config, sp *spool.Spool) (*content.Content, error) {
+func (*forget) load(fsys fs.FS, cfg *config.Config, sp *spool.Spool) (*content.Content, error) {
 	return content.Load(fsys, cfg.Location, sp)
 }
 
-// prepare lets the model consume the content: no other build reads it.
-func (forget) prepare(_ *config.Config, opts *site.Options, render bodyRenderer) bodyRenderer {
+// prepare lets the model consume the content, since no other build reads
+// it, and wraps render with the body cache when there is one.
+func (f *forget) prepare(cfg *config.Config, opts *site.Options, render bodyRenderer) bodyRenderer {
 	opts.Consume = true
-	return render
+	exe := executable()
+	if f.dir == "" || exe == "" {
+		return render // an unknown executable might render differently
+	}
+	// Everything the HTML depends on, besides the body: markdown.New's
+	// arguments, and the code, with the executable.
+	settings := fmt.Sprintf("%s unsafe_html=%t path=%q", exe, cfg.UnsafeHTML, cfg.Path)
+	f.bodies = bodycache.Open(filepath.Join(f.dir, "bodies"), settings)
+	return func(src []byte, sum uint64) site.Body {
+		if html, summary, ok := f.bodies.Get(sum, len(src)); ok {
+			return site.Body{HTML: template.HTML(html), Summary: summary}
+		}
+		b := render(src, sum)
+		f.bodies.Put(sum, len(src), string(b.HTML), b.Summary)
+		return b
+	}
 }
 
-func (forget) remember(*site.Site) {}
+func (*forget) remember(*site.Site) {}
+
+// close keeps the bodies for the next build and says how many were not
+// rendered again. Losing the cache only costs time, so its errors do not
+// fail the build.
+func (f *forget) close() (cached int) {
+	if f.bodies == nil {
+		return 0
+	}
+	cached = f.bodies.Stats().Hits
+	_ = f.bodies.Close()
+	return cached
+}
 
 // recall is what a Session carries from build to build.
 type recall struct {

@@ -172,6 +172,22 @@ func siteEdits(r *rand.Rand, fsys fstest.MapFS) []func() []string {
 			fsys[f] = &fstest.MapFile{Data: []byte(fmt.Sprintf("nav_tags: Topics %d\n", r.IntN(100)))}
 			return []string{f}
 		},
+		func() []string { // let the bodies' own HTML through, or stop letting it
+			var kept []string
+			unsafe := true
+			for _, l := range strings.SplitAfter(string(fsys["site.yaml"].Data), "\n") {
+				if strings.HasPrefix(l, "unsafe_html:") {
+					unsafe = false
+				} else {
+					kept = append(kept, l)
+				}
+			}
+			if unsafe {
+				kept = append(kept, "unsafe_html: true\n")
+			}
+			fsys["site.yaml"] = &fstest.MapFile{Data: []byte(strings.Join(kept, ""))}
+			return []string{"site.yaml"}
+		},
 		func() []string { // switch the interface language
 			var kept []string
 			for _, l := range strings.SplitAfter(string(fsys["site.yaml"].Data), "\n") {

@@ -138,7 +138,7 @@ func (b *buildCmd) run(e *env, _ []string) int {
 		return exitContent
 	}
 	opts := e.options(b.siteFlags, b.baseURL)
-	opts.Scratch = o.Scratch()
+	opts.Scratch, opts.Cache = o.Scratch(), o.Cache()
 	if !b.quiet {
 		opts.Progress = &generator.Progress{}
 		defer showProgress(e.stderr, opts.Progress, start)()

@@ -361,6 +361,11 @@ func cleanName(name string) (string, error) {
 	return clean, nil
 }
 
+// Cache is a folder in the output's build state for what a build keeps for
+// the next build of this output (rendered bodies). It is never published,
+// and the lock Open takes covers it.
+func (o *Output) Cache() string { return filepath.Join(o.state, "cache") }
+
 // Scratch is a folder on the output's disk for the build's scratch files.
 // It is the staging folder: a file still in it at Commit is published.
 func (o *Output) Scratch() string { return o.stage }

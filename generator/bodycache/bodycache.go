@@ -1,0 +1,371 @@
+// Package bodycache keeps the HTML that Markdown bodies rendered to, from
+// one build of an output folder to the next, so that a rebuild renders
+// only the bodies that changed.
+//
+// The contract:
+//
+//   - A body is found by a hash the caller gives (digest gives the hash
+//     of the body's file) and the length of its source, within the
+//     settings the cache was opened with (the executable and the Markdown
+//     options: whatever else changes the HTML). A cache kept under other
+//     settings is thrown away whole, so a new digest never serves an old
+//     one's HTML.
+//   - Get returns what Put was given, or misses. Every body carries a
+//     checksum (CRC-32C) that each read checks. A missing, truncated,
+//     garbled or foreign cache costs renders, never a wrong page.
+//   - The folder holds one index and one data file. Loading reads the index
+//     (36 bytes a body), never the bodies; each body is read when it is
+//     asked for. Close appends the new bodies to the data file and rewrites
+//     the index through a temporary file and a rename, so a build killed at
+//     any moment leaves the last index whole. Bytes no index names (the
+//     bodies no build asked for any more, and what a killed build appended)
+//     are dropped when Close rewrites the data file, which it does once
+//     they outweigh the bodies in use.
+//   - One build at a time uses a folder: the caller holds a lock (publish
+//     does, for the build state the folder is part of).
+package bodycache
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"hash/crc32"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/digest/digest/generator/internal/sum"
+)
+
+const (
+	indexName  = "index"
+	dataPrefix = "data-" // the generation number follows
+	tmpSuffix  = ".tmp"
+	// magic starts the index; a new layout of the files changes it.
+	magic = "digest body cache 1\n"
+	// headerSize is the magic, the settings' hash, the generation and the
+	// number of entries; entrySize is one entry; a checksum of all ends it.
+	headerSize = len(magic) + 3*8
+	entrySize  = 36
+	// flushAt is how many bytes of new bodies are gathered before they are
+	// written, so the data file grows in large pieces.
+	flushAt = 1 << 20
+	// minDead is how many bytes no index names a data file may hold
+	// before Close rewrites it, whatever the bodies in use weigh.
+	minDead = 1 << 20
+)
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// key names a body by its source.
+type key struct{ sum, size uint64 }
+
+// entry is where a body is in the data file: its HTML, then its summary.
+type entry struct {
+	off           uint64
+	html, summary uint32
+	crc           uint32 // of the HTML and summary together
+}
+
+func (e entry) len() int64 { return int64(e.html) + int64(e.summary) }
+
+// Cache is one build's view of the cache in a folder. Get and Put are safe
+// for concurrent use.
+type Cache struct {
+	dir      string
+	settings uint64
+	gen      uint64        // names the data file
+	f        *os.File      // the data file; nil when the cache is off
+	old      map[key]entry // what the last build kept; read-only
+	mu       sync.Mutex    // guards what follows
+	live     map[key]entry // what this build asked for or put
+	pending  []byte        // put, not written yet; it starts at end
+	end      int64         // the data file's size
+	used     bool          // whether this build asked for any body
+	err      error         // the first write error: Close keeps nothing
+	stats    Stats         // for the build's summary
+}
+
+// Stats count a build's use of the cache.
+type Stats struct {
+	Hits, Misses int
+}
+
+// Open opens the cache in dir, which it makes if need be, for bodies
+// rendered with settings. It cannot fail: a cache it cannot read is
+// started again empty, and one it cannot write is not used.
+func Open(dir, settings string) *Cache {
+	c := &Cache{dir: dir, settings: sum.String(settings), old: map[key]entry{}, live: map[key]entry{}}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return c
+	}
+	gen, entries, ok := c.readIndex()
+	if ok {
+		f, err := os.OpenFile(c.dataPath(gen), os.O_RDWR, 0)
+		if err == nil {
+			info, err := f.Stat()
+			if err == nil {
+				c.f, c.gen, c.end = f, gen, info.Size()
+				for k, e := range entries {
+					if int64(e.off)+e.len() <= c.end {
+						c.old[k] = e
+					}
+				}
+			} else {
+				f.Close()
+			}
+		}
+	}
+	if c.f == nil {
+		c.gen = c.lastGen() + 1
+		f, err := os.OpenFile(c.dataPath(c.gen), os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
+		if err != nil {
+			return c
+		}
+		c.f = f
+	}
+	c.removeOthers()
+	return c
+}
+
+func (c *Cache) dataPath(gen uint64) string {
+	return filepath.Join(c.dir, dataPrefix+strconv.FormatUint(gen, 10))
+}
+
+// readIndex reads the index, which must be whole and of the same
+// settings.
+func (c *Cache) readIndex() (gen uint64, entries map[key]entry, ok bool) {
+	data, err := os.ReadFile(filepath.Join(c.dir, indexName))
+	if err != nil || len(data) < headerSize+4 || !strings.HasPrefix(string(data), magic) {
+		return 0, nil, false
+	}
+	body, check := data[:len(data)-4], binary.LittleEndian.Uint32(data[len(data)-4:])
+	if crc32.Checksum(body, castagnoli) != check {
+		return 0, nil, false
+	}
+	le := binary.LittleEndian
+	h := body[len(magic):]
+	settings, gen, n := le.Uint64(h), le.Uint64(h[8:]), le.Uint64(h[16:])
+	rest := body[headerSize:]
+	if settings != c.settings || n != uint64(len(rest))/entrySize || len(rest)%entrySize != 0 {
+		return 0, nil, false
+	}
+	entries = make(map[key]entry, n)
+	for ; len(rest) > 0; rest = rest[entrySize:] {
+		k := key{le.Uint64(rest), le.Uint64(rest[8:])}
+		entries[k] = entry{off: le.Uint64(rest[16:]), html: le.Uint32(rest[24:]), summary: le.Uint32(rest[28:]), crc: le.Uint32(rest[32:])}
+	}
+	return gen, entries, true
+}
+
+// lastGen is the highest generation of the data files in the folder.
+func (c *Cache) lastGen() uint64 {
+	var last uint64
+	names, _ := filepath.Glob(filepath.Join(c.dir, dataPrefix+"*"))
+	for _, name := range names {
+		if g, err := strconv.ParseUint(strings.TrimPrefix(filepath.Base(name), dataPrefix), 10, 64); err == nil {
+			last = max(last, g)
+		}
+	}
+	return last
+}
+
+// removeOthers removes the data files other than this build's and the
+// temporary files a killed build left.
+func (c *Cache) removeOthers() {
+	entries, _ := os.ReadDir(c.dir)
+	keep := filepath.Base(c.dataPath(c.gen))
+	for _, e := range entries {
+		if n := e.Name(); n != keep && (strings.HasPrefix(n, dataPrefix) || strings.HasSuffix(n, tmpSuffix)) {
+			_ = os.Remove(filepath.Join(c.dir, n)) // left for the next build to try
+		}
+	}
+}
+
+// Get returns the HTML and summary of the body whose source hashes to sum
+// and has size bytes, when the cache has it.
+func (c *Cache) Get(sum uint64, size int) (html, summary string, ok bool) {
+	k := key{sum, uint64(size)}
+	e, found := c.old[k]
+	if found && c.f != nil {
+		buf := make([]byte, e.len())
+		if _, err := c.f.ReadAt(buf, int64(e.off)); err == nil && crc32.Checksum(buf, castagnoli) == e.crc {
+			s := string(buf)
+			c.mu.Lock()
+			c.used, c.live[k] = true, e
+			c.stats.Hits++
+			c.mu.Unlock()
+			return s[:e.html], s[e.html:], true
+		}
+	}
+	c.mu.Lock()
+	c.used = true
+	c.stats.Misses++
+	c.mu.Unlock()
+	return "", "", false
+}
+
+// Put keeps the HTML and summary of the body whose source hashes to sum
+// and has size bytes.
+func (c *Cache) Put(sum uint64, size int, html, summary string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.used = true
+	k := key{sum, uint64(size)}
+	if _, dup := c.live[k]; dup || c.f == nil || c.err != nil || len(html) > math.MaxUint32 || len(summary) > math.MaxUint32 {
+		return
+	}
+	start := len(c.pending)
+	c.pending = append(append(c.pending, html...), summary...)
+	c.live[k] = entry{
+		off:     uint64(c.end) + uint64(start),
+		html:    uint32(len(html)),
+		summary: uint32(len(summary)),
+		crc:     crc32.Checksum(c.pending[start:], castagnoli),
+	}
+	if len(c.pending) >= flushAt {
+		c.flush()
+	}
+}
+
+// flush writes the pending bodies at the data file's end.
+func (c *Cache) flush() {
+	if len(c.pending) == 0 || c.err != nil {
+		return
+	}
+	n, err := c.f.WriteAt(c.pending, c.end)
+	c.end += int64(n)
+	c.pending = c.pending[:0]
+	if err != nil {
+		c.err = err
+	}
+}
+
+// Stats count the bodies found and missed so far.
+func (c *Cache) Stats() Stats {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.stats
+}
+
+// Close keeps the bodies this build asked for or put, for the next build,
+// and drops the rest; a build that asked for none (it stopped before
+// rendering) changes nothing. An error means the cache is lost, which
+// costs the next build renders, nothing else.
+func (c *Cache) Close() error {
+	if c.f == nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	defer c.f.Close()
+	if !c.used {
+		return nil
+	}
+	c.flush()
+	if c.err != nil {
+		return c.err
+	}
+	var live int64
+	for _, e := range c.live {
+		live += e.len()
+	}
+	if dead := c.end - live; dead > live && dead > minDead {
+		if err := c.compact(); err != nil {
+			return err
+		}
+	}
+	return c.writeIndex()
+}
+
+// compact copies the live bodies into a data file of the next generation,
+// in the order they were in, which the index written next names.
+func (c *Cache) compact() error {
+	keys := make([]key, 0, len(c.live))
+	for k := range c.live {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b key) int { return cmpUint(c.live[a].off, c.live[b].off) })
+	gen := c.gen + 1
+	f, err := os.OpenFile(c.dataPath(gen), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(f, flushAt)
+	var off uint64
+	var buf []byte
+	for _, k := range keys {
+		e := c.live[k]
+		buf = slices.Grow(buf[:0], int(e.len()))[:e.len()]
+		if _, err := c.f.ReadAt(buf, int64(e.off)); err != nil {
+			f.Close()
+			return err
+		}
+		if _, err := w.Write(buf); err != nil {
+			f.Close()
+			return err
+		}
+		e.off = off
+		c.live[k] = e
+		off += uint64(e.len())
+	}
+	if err := errors.Join(w.Flush(), f.Close()); err != nil {
+		return err
+	}
+	c.gen = gen
+	return nil
+}
+
+func cmpUint(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// writeIndex writes the live entries, in the order of their keys, as the
+// index naming the data file, and then removes any other data file.
+func (c *Cache) writeIndex() error {
+	keys := make([]key, 0, len(c.live))
+	for k := range c.live {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		if a.sum != b.sum {
+			return cmpUint(a.sum, b.sum)
+		}
+		return cmpUint(a.size, b.size)
+	})
+	le := binary.LittleEndian
+	data := make([]byte, 0, headerSize+entrySize*len(keys)+4)
+	data = append(data, magic...)
+	data = le.AppendUint64(data, c.settings)
+	data = le.AppendUint64(data, c.gen)
+	data = le.AppendUint64(data, uint64(len(keys)))
+	for _, k := range keys {
+		e := c.live[k]
+		data = le.AppendUint64(data, k.sum)
+		data = le.AppendUint64(data, k.size)
+		data = le.AppendUint64(data, e.off)
+		data = le.AppendUint32(data, e.html)
+		data = le.AppendUint32(data, e.summary)
+		data = le.AppendUint32(data, e.crc)
+	}
+	data = le.AppendUint32(data, crc32.Checksum(data, castagnoli))
+	name := filepath.Join(c.dir, indexName)
+	if err := os.WriteFile(name+tmpSuffix, data, 0o644); err != nil {
+		return err
+	}
+	if err := os.Rename(name+tmpSuffix, name); err != nil {
+		return err
+	}
+	c.removeOthers()
+	return nil
+}
