@@ -5,9 +5,9 @@
 // package reads (title, date, source, source_url, author, tags, image,
 // draft: true), then Marker, then the source's own summary as plain text
 // for the curator to rewrite. Write tidies what a feed or page gives: the
-// title's entities decoded and its whitespace folded, the summary's HTML
-// stripped and cut at a word after at most SummaryWords words, the tags
-// passed through the site's tag_aliases. It never replaces a file: a slug
+// title and the summary stripped of HTML, their entities decoded and
+// their whitespace folded, the summary cut at a word after at most
+// SummaryWords words, the tags passed through the site's tag_aliases. It never replaces a file: a slug
 // already taken gets a suffix, -2, -3 and so on.
 //
 // A story is seen (Seen) when the normalised address of its source
@@ -45,9 +45,12 @@ const Marker = "<!-- digest: the text below is the source's own; rewrite it in y
 // SummaryWords is the most words of the source's text a draft keeps.
 const SummaryWords = 60
 
+// maxTitleWords only bounds a title that is a whole article by mistake.
+const maxTitleWords = 100
+
 // A Draft is what a draft's file says of a story.
 type Draft struct {
-	Title     string // may hold HTML entities; it is tidied
+	Title     string // may hold HTML, as Atom's and many RSS feeds' do; it is stripped
 	Date      time.Time
 	Source    string   // the publisher's name
 	SourceURL string   // the story's address; it is normalised
@@ -101,7 +104,7 @@ func Render(d Draft, aliases map[string]string) (src []byte, name string, err er
 	}
 	summary := Summarize(d.Summary, SummaryWords)
 	fm := frontMatter{
-		Title:     Tidy(d.Title),
+		Title:     Summarize(d.Title, maxTitleWords),
 		Date:      d.Date.Truncate(time.Second),
 		Tags:      Tags(d.Tags, aliases),
 		Source:    Tidy(d.Source),
