@@ -100,6 +100,21 @@ var commands = []*command{
 		flags:   subscriptionsFlags,
 	},
 	{
+		name:    "fetch",
+		usage:   "[-s DIR]",
+		summary: "fetch every feed followed and write a draft of each new story",
+		notes: "Each story not seen before becomes a draft in content/inbox/, marked\n" +
+			"draft: true, its text under a comment saying it is the source's to\n" +
+			"rewrite. A story is seen when its normalised address is an article's,\n" +
+			"a draft's or in rejected.txt, or its feed listed it before. What digest\n" +
+			"remembers of each feed (its validators, the stories it listed, the last\n" +
+			"fetch) is in .digest/fetch/; deleting it is safe. Fetching again adds\n" +
+			"nothing new. A feed that fails does not stop the others; the exit\n" +
+			"status is 1 only when every feed failed.",
+		example: "digest fetch -s ~/my-digest",
+		flags:   fetchFlags,
+	},
+	{
 		name:    "version",
 		summary: "print digest's version",
 		example: "digest version",

@@ -29,6 +29,7 @@ func TestHelp(t *testing.T) {
 			[]string{"cpuprofile", "drafts", "future", "memprofile", "s", "verbose"}},
 		{"digest subscribe [-s DIR] [--title NAME] [--category FOLDER] URL|FILE.opml", []string{"category", "s", "title"}},
 		{"digest subscriptions [-s DIR]", []string{"s"}},
+		{"digest fetch [-s DIR]", []string{"s"}},
 		{"digest version", nil},
 	}
 	_, usage, _ := run(t, "--help")

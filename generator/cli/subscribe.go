@@ -11,6 +11,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/digest/digest/generator/fetch"
 	"github.com/digest/digest/generator/opml"
 	"github.com/digest/digest/generator/urlnorm"
 )
@@ -206,15 +207,27 @@ func (s *subscriptionsCmd) run(e *env, _ []string) int {
 		if cats == "" {
 			cats = "-"
 		}
-		// Nothing fetches yet: digest fetch will record when it did.
 		title := oneLine(f.Title)
 		if title == "" {
 			title = "-"
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\tnever\n", title, f.URL, oneLine(cats))
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", title, f.URL, oneLine(cats), lastFetch(s.site, f.URL))
 	}
 	w.Flush()
 	return exitOK
+}
+
+// lastFetch is when digest fetch last fetched the feed at url, in the
+// site's timezone as it was then, and whether it failed.
+func lastFetch(site, url string) string {
+	st := fetch.LoadState(site, url)
+	switch {
+	case st.Fetched.IsZero():
+		return "never"
+	case st.Failed:
+		return st.Fetched.Format("2006-01-02 15:04") + " (failed)"
+	}
+	return st.Fetched.Format("2006-01-02 15:04")
 }
 
 // oneLine keeps a name from another file on one line of a table.
