@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -30,6 +31,7 @@ var now = time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
 // too large, too slow, in a loop. It counts the full answers of /rss2.
 type feedServer struct {
 	*httptest.Server
+	mu   sync.Mutex // guards full
 	full map[string]int
 }
 
@@ -52,7 +54,9 @@ func newFeedServer(t *testing.T) *feedServer {
 				w.WriteHeader(http.StatusNotModified)
 				return
 			}
+			fs.mu.Lock()
 			fs.full[path]++
+			fs.mu.Unlock()
 			w.Header().Set("ETag", etag)
 			w.Header().Set("Content-Type", ctype)
 			w.Write(body)
@@ -130,7 +134,7 @@ func (fs *feedServer) subscriptions() []opml.Feed {
 
 func testOptions(site string) Options {
 	c := web.New("test")
-	c.Timeout, c.HeaderTimeout, c.IdleTimeout = 3*time.Second, 300*time.Millisecond, 300*time.Millisecond
+	c.Timeout, c.HeaderTimeout, c.IdleTimeout = 20*time.Second, time.Second, 5*time.Second
 	return Options{
 		Site:     site,
 		Client:   c,
@@ -184,8 +188,11 @@ func TestRun(t *testing.T) {
 			t.Errorf("the second run wrote %s", name)
 		}
 	}
-	if fs.full["/rss2.xml"] != 1 {
-		t.Errorf("the Gazette was sent whole %d times; want once, then 304", fs.full["/rss2.xml"])
+	fs.mu.Lock()
+	sent := fs.full["/rss2.xml"]
+	fs.mu.Unlock()
+	if sent != 1 {
+		t.Errorf("the Gazette was sent whole %d times; want once, then 304", sent)
 	}
 
 	// Without its state, fetch downloads everything again, and finds

@@ -146,12 +146,12 @@ func TestSlow(t *testing.T) {
 	}{
 		{"headers", func(w http.ResponseWriter, r *http.Request) {
 			<-r.Context().Done()
-		}, "no answer within 200ms"},
+		}, "no answer within 500ms"},
 		{"stalled body", func(w http.ResponseWriter, r *http.Request) {
 			fmt.Fprint(w, "<rss>")
 			w.(http.Flusher).Flush()
 			<-r.Context().Done()
-		}, "the server sent nothing for 200ms"},
+		}, "the server sent nothing for 500ms"},
 		{"trickle", func(w http.ResponseWriter, r *http.Request) {
 			for {
 				fmt.Fprint(w, "<item/>")
@@ -162,19 +162,19 @@ func TestSlow(t *testing.T) {
 				case <-time.After(20 * time.Millisecond):
 				}
 			}
-		}, "no complete answer within 600ms"},
+		}, "no complete answer within 1.5s"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := serve(t, tt.handler)
 			c := New("test")
-			c.Timeout, c.HeaderTimeout, c.IdleTimeout = 600*time.Millisecond, 200*time.Millisecond, 200*time.Millisecond
+			c.Timeout, c.HeaderTimeout, c.IdleTimeout = 1500*time.Millisecond, 500*time.Millisecond, 500*time.Millisecond
 			start := time.Now()
 			_, err := c.Get(context.Background(), srv.URL)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("Get = %v; want an error saying %q", err, tt.want)
 			}
-			if took := time.Since(start); took > 3*time.Second {
+			if took := time.Since(start); took > 5*time.Second {
 				t.Errorf("Get took %v; want it to give up within the timeouts", took)
 			}
 		})
@@ -285,7 +285,7 @@ func TestPerHost(t *testing.T) {
 				break
 			}
 		}
-		time.Sleep(30 * time.Millisecond)
+		time.Sleep(100 * time.Millisecond)
 		fmt.Fprint(w, "ok")
 	})
 	c := testClient()
