@@ -174,8 +174,10 @@ func (b *builder) claims() []claim {
 	add(s.URL("/sitemap.xml"), "the sitemap", "", 0)
 	add(s.URL("/robots.txt"), "robots.txt", "", 0)
 	if s.Outputs.Search {
-		claims = append(claims, claim{path: search.Dir + "/meta.json", what: "the search index"})
-		for _, dir := range []string{"t", "d", "b"} {
+		for _, f := range []string{"meta.json", "f.json"} {
+			claims = append(claims, claim{path: search.Dir + "/" + f, what: "the search index"})
+		}
+		for _, dir := range []string{"t", "p", "d", "b"} {
 			claims = append(claims, claim{path: search.Dir + "/" + dir, folder: true, what: "the search index"})
 		}
 	}

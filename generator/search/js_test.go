@@ -14,94 +14,190 @@ import (
 	"github.com/digest/digest/internal/testkit"
 )
 
-// script runs search.js's pure functions in node over an index on disk:
-// it prints the terms of each string, and for each query the documents
-// found and whether the first one has a highlighted word.
+// script runs search.js's pure functions in node over an index on disk,
+// as the page does: it prints the terms of each string, and for each
+// query the documents found, the first one's snippet and the ranges
+// marked in it.
 const script = `
 const fs = require('fs'), path = require('path');
 const input = JSON.parse(fs.readFileSync(0, 'utf8')), s = require(input.js);
 const read = n => JSON.parse(fs.readFileSync(path.join(input.dir, n), 'utf8'));
-const meta = read('meta.json'), keys = new Map(meta.keys.map((k, i) => [k, i])), shards = [];
-const out = { terms: input.strings.map(s.terms), found: [], marked: [] };
-for (const q of input.queries) {
-  const p = s.parse(q), { need, wide } = s.plan(meta, keys, p, shards, 200);
-  for (const i of need) shards[i] = shards[i] || new Map(Object.entries(read('t/' + i + '.json')));
-  const found = s.rank(s.gather(p, keys, wide, shards), meta.docs).map(r => r[0]);
-  out.found.push(found);
-  let marked = false;
-  if (found.length) {
-    const d = found[0], doc = read('d/' + Math.floor(d / meta.dchunk) + '.json')[d % meta.dchunk];
-    const body = read('b/' + Math.floor(d / meta.bchunk) + '.json')[d % meta.bchunk];
-    const text = [doc[0], doc[4], doc[5], body].concat(doc[6]).join(' | ');
-    const [ex, r] = s.excerpt(text, s.marks(text, p.words, p.pre), 80);
-    marked = r.length > 0 && r.every(([a, b]) => a < b && b <= ex.length);
+const meta = read('meta.json'), x = {
+  meta, keys: new Map(meta.keys.map((k, i) => [k, i])), pkeys: new Map(meta.pkeys.map((k, i) => [k, i])),
+  shards: [], pshards: [], loads: [],
+  load: async (dir, into, is) => is.forEach(i => {
+    if (!into[i]) into[i] = new Map(Object.entries(read(dir + '/' + i + '.json'))), x.loads.push(dir + '/' + i);
+  }),
+};
+(async () => {
+  const out = { terms: (input.strings || []).map(s.terms), found: [], snippet: [], marked: [] };
+  for (const q of input.queries || []) {
+    const f = q.tag || q.source || q.from || q.to ? read('f.json') : null;
+    const r = await s.find(x, s.parse(q.q || ''), await s.filter(x, f, q)), found = r.found.map(r => r[0]);
+    out.found.push(found);
+    let ex = '', marked = [];
+    if (found.length) {
+      const d = found[0], doc = read('d/' + Math.floor(d / meta.dchunk) + '.json')[d % meta.dchunk];
+      const body = read('b/' + Math.floor(d / meta.bchunk) + '.json')[d % meta.bchunk];
+      const text = [doc[0], doc[4], doc[5], body].concat(doc[6]).join(' | ');
+      const [e, rs] = s.excerpt(text, s.marks(text, r.forms, r.pre), 80);
+      ex = e, marked = rs.map(([a, b]) => e.slice(a, b));
+    }
+    out.snippet.push(ex), out.marked.push(marked);
   }
-  out.marked.push(marked);
-}
-process.stdout.write(JSON.stringify(out));
+  process.stdout.write(JSON.stringify(out));
+})().catch(e => { console.error(e); process.exit(1); });
 `
 
-// TestJS checks that search.js reads the index as this package writes it:
-// the same terms for the same text, the same results for the same query.
-// It needs node, and skips without it; node is never needed to build.
-func TestJS(t *testing.T) {
+// query is a search as the page's form gives it.
+type query struct {
+	Q      string `json:"q,omitempty"`
+	Tag    string `json:"tag,omitempty"`
+	Source string `json:"source,omitempty"`
+	From   string `json:"from,omitempty"`
+	To     string `json:"to,omitempty"`
+}
+
+// jsResult is what script prints.
+type jsResult struct {
+	Terms   [][]string
+	Found   [][]int
+	Snippet []string
+	Marked  [][]string
+}
+
+// runJS writes files to a folder and runs script on them in node, or
+// skips the test when node is not installed.
+func runJS(t *testing.T, files map[string][]byte, strs []string, queries []query) jsResult {
+	t.Helper()
 	node, err := exec.LookPath("node")
 	if err != nil {
 		t.Skip("node is not installed; search.js is not checked")
 	}
-	js := filepath.Join(testkit.Root(), "layouts", "static", "search.js")
-	if info, err := os.Stat(js); err != nil {
-		t.Fatal(err)
-	} else if info.Size() >= 10<<10 {
-		t.Errorf("search.js is %d bytes; keep it under 10 KiB", info.Size())
+	dir := t.TempDir()
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
+	js := filepath.Join(testkit.Root(), "layouts", "static", "search.js")
+	in, _ := json.Marshal(map[string]any{"js": js, "dir": filepath.Join(dir, Dir), "strings": strs, "queries": queries})
+	cmd := exec.Command(node, "-e", script)
+	cmd.Stdin = bytes.NewReader(in)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	outData, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("node: %v\n%s", err, stderr.Bytes())
+	}
+	var out jsResult
+	if err := json.Unmarshal(outData, &out); err != nil {
+		t.Fatalf("node printed %s: %v", outData, err)
+	}
+	return out
+}
+
+// TestJSSize keeps search.js small: every page of results loads it.
+func TestJSSize(t *testing.T) {
+	info, err := os.Stat(filepath.Join(testkit.Root(), "layouts", "static", "search.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 20 KiB (6 gzipped) holds stems, phrases, typos, filters and
+	// snippets; Pagefind's script and its WebAssembly are ten times that.
+	if info.Size() >= 20<<10 {
+		t.Errorf("search.js is %d bytes; keep it under 20 KiB", info.Size())
+	}
+}
+
+// TestJSTerms checks that search.js cuts text into the terms Terms does.
+func TestJSTerms(t *testing.T) {
 	strs := append(sampleStrings(), "Hwasŏng-12", "İSTANBUL", "ΟΔΥΣΣΕΥΣ", "北京大学abc", strings.Repeat("é", 45))
+	out := runJS(t, written(t, testSite(t)), strs, nil)
+	for i, s := range strs {
+		if want := Terms(s); !slices.Equal(out.Terms[i], want) && (len(want) > 0 || len(out.Terms[i]) > 0) {
+			t.Errorf("terms(%q) = %q in search.js; Terms gives %q", s, out.Terms[i], want)
+		}
+	}
+}
+
+// TestJSSearch runs queries on testSite's index through search.js, with
+// the index in one shard and in many, and checks what each finds, in
+// order, and that the first result's snippet marks the words.
+func TestJSSearch(t *testing.T) {
+	tests := []struct {
+		why  string
+		q    query
+		want []int // places in Site.Articles, newest first
+		// typo: the typo is in another shard when shards are small,
+		// and typos are looked for only in the shards the word loads
+		typo bool
+	}{
+		{"a word only in a body finds its article", query{Q: "kwajalein"}, []int{2}, false},
+		{"entities in the body are decoded", query{Q: "Hwasŏng"}, []int{2}, false},
+		{"diacritics fold", query{Q: "hwasong"}, []int{2}, false},
+		{"a stem finds other forms: a headline, a tag, then a body", query{Q: "envoys"}, []int{4, 1, 0}, false},
+		{"a plural finds the singular", query{Q: "budgets"}, []int{6, 5}, false},
+		{"a singular finds the plural", query{Q: "budget"}, []int{6, 5}, false},
+		{"a typo ranks below the word itself", query{Q: "missile"}, []int{2, 3, 5}, true},
+		{"headline before tag", query{Q: "korea"}, []int{3, 0, 2}, false},
+		{"headline beats summary", query{Q: "launch"}, []int{3}, false},
+		{"the source URL's host stands for a missing source", query{Q: "apnews"}, []int{3}, false},
+		{"every word must match", query{Q: "missile month"}, []int{3}, false},
+		{"a prefix", query{Q: "miss"}, []int{2, 3, 5}, false},
+		{"a finished word is a prefix too", query{Q: "kwaj "}, []int{2}, false},
+		{"a prefix on every word", query{Q: "kwaj missile"}, []int{2}, false},
+		{"a typo: a letter dropped", query{Q: "kwajlein"}, []int{2}, false},
+		{"a typo: two letters swapped", query{Q: "kwajaelin"}, []int{2}, false},
+		{"no typo under five letters", query{Q: "kors"}, nil, false},
+		{"a phrase", query{Q: `"minimum wage"`}, []int{6}, false},
+		{"a phrase in another order", query{Q: `"wage minimum"`}, nil, false},
+		{"words together before words apart", query{Q: "wage minimum"}, []int{6, 5}, false},
+		{"words together beat a headline and another tag's word", query{Q: "kenya drought"}, []int{8, 7}, false},
+		{"a phrase in a body", query{Q: `"special envoys"`}, []int{0}, false},
+		{"source", query{Q: "inquirer"}, []int{4}, false},
+		{"source domain", query{Q: "inquirer net"}, []int{4}, false},
+		{"Cyrillic", query{Q: "москву"}, []int{4}, false},
+		{"Greek final sigma", query{Q: "Οδυσσευς"}, []int{4}, false},
+		{"Han characters one by one", query{Q: "北京"}, []int{4}, false},
+		{"a tag with a diacritic", query{Q: "CAFE"}, []int{4}, false},
+		{"a headline's markup is text", query{Q: "script alert"}, []int{4}, false},
+		{"script elements of the body are not text", query{Q: "notindexed"}, nil, false},
+		{"link text is text", query{Q: "parade"}, []int{2}, false},
+		{"no words", query{Q: "  ,, "}, nil, false},
+		{"unknown word", query{Q: "zeppelin"}, nil, false},
+		{"a tag by name, no query: newest first", query{Tag: "north korea"}, []int{0, 2, 3}, false},
+		{"a tag by slug and a word", query{Q: "missile", Tag: "north-korea"}, []int{2, 3}, false},
+		{"an unknown tag", query{Q: "missile", Tag: "zeppelins"}, nil, false},
+		{"a source", query{Source: "Wire"}, []int{5, 6}, false},
+		{"a source as a host", query{Source: "apnews.com"}, []int{3}, false},
+		{"a range of days", query{From: "2017-05-14", To: "2017-05-15"}, []int{2, 3}, false},
+		{"a range and a word", query{Q: "missile", From: "2017-05-15"}, []int{2}, false},
+		{"until a day", query{To: "2017-04-30"}, []int{7, 8}, false},
+	}
+	var queries []query
+	for _, tt := range tests {
+		queries = append(queries, tt.q)
+	}
 	for _, target := range []int{32 << 10, 60} {
 		defer func(old int) { shardTarget = old }(shardTarget)
 		shardTarget = target
-		files := written(t, testSite(t))
-		dir := t.TempDir()
-		for name, data := range files {
-			p := filepath.Join(dir, filepath.FromSlash(name))
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				t.Fatal(err)
+		s := testSite(t)
+		out := runJS(t, written(t, s), nil, queries)
+		for i, tt := range tests {
+			var got []int
+			for _, d := range out.Found[i] {
+				got = append(got, len(s.Articles)-1-d)
 			}
-			if err := os.WriteFile(p, data, 0o644); err != nil {
-				t.Fatal(err)
+			if !slices.Equal(got, tt.want) && !(tt.typo && target < 1000) {
+				t.Errorf("shards of %d bytes: %s: %+v finds %v; want %v", target, tt.why, tt.q, got, tt.want)
 			}
-		}
-		queries := []string{"kwajalein", "Hwasŏng", "envoys", "missile", "the", "miss", "kwaj ", "kwaj",
-			"inquirer net", "москву", "Οδυσσευς", "北京", "CAFE", "script alert", "zeppelin", "missile month"}
-		in, _ := json.Marshal(map[string]any{"js": js, "dir": filepath.Join(dir, Dir), "strings": strs, "queries": queries})
-		cmd := exec.Command(node, "-e", script)
-		cmd.Stdin = bytes.NewReader(in)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		outData, err := cmd.Output()
-		if err != nil {
-			t.Fatalf("node: %v\n%s", err, stderr.Bytes())
-		}
-		var out struct {
-			Terms  [][]string
-			Found  [][]int
-			Marked []bool
-		}
-		if err := json.Unmarshal(outData, &out); err != nil {
-			t.Fatalf("node printed %s: %v", outData, err)
-		}
-		for i, s := range strs {
-			if want := Terms(s); !slices.Equal(out.Terms[i], want) && (len(want) > 0 || len(out.Terms[i]) > 0) {
-				t.Errorf("terms(%q) = %q in search.js; Terms gives %q", s, out.Terms[i], want)
-			}
-		}
-		x := openIndex(t, files)
-		for i, q := range queries {
-			want := docs(x.search(q))
-			if !slices.Equal(out.Found[i], want) && (len(want) > 0 || len(out.Found[i]) > 0) {
-				t.Errorf("shards of %d bytes: search.js finds %v for %q; want %v", target, out.Found[i], q, want)
-			}
-			if len(want) > 0 && !out.Marked[i] {
-				t.Errorf("search.js marks no word of the first result for %q", q)
+			if len(got) > 0 && tt.q.Q != "" && len(out.Marked[i]) == 0 {
+				t.Errorf("shards of %d bytes: %s: %+v marks nothing in %q", target, tt.why, tt.q, out.Snippet[i])
 			}
 		}
 	}

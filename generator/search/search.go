@@ -79,12 +79,14 @@ package search
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"hash"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -92,6 +94,7 @@ import (
 
 	"github.com/digest/digest/generator/internal/work"
 	"github.com/digest/digest/generator/site"
+	"github.com/digest/digest/generator/slug"
 )
 
 // Dir is the folder, under the site root, that holds the index files.
@@ -99,14 +102,19 @@ const Dir = "search"
 
 const (
 	// A chunk is one request for a reader and one file for the host: at
-	// 10,000 articles these make about 1,000 files (14 kB and 32 kB each,
-	// 5 and 11 kB gzipped) rather than 1,900, which keeps a large digest
-	// under Cloudflare Pages' 20,000 files.
+	// 10,000 articles these make about 2,800 files, which keeps a large
+	// digest under Cloudflare Pages' 20,000 files. A body chunk is small
+	// because a body is whole (a snippet is cut around the matched words,
+	// which may be anywhere) and one is read per body-only result.
 	docChunk   = 32   // documents per d/<n>.json
-	bodyChunk  = 16   // documents per b/<n>.json
+	bodyChunk  = 8    // documents per b/<n>.json
 	maxSummary = 600  // bytes of summary kept for results
-	maxBody    = 2000 // bytes of body text kept for snippets
+	maxBody    = 8000 // bytes of body text kept for snippets
 	batch      = 1024 // documents analysed at once; a multiple of both chunks
+	// fieldGap is the positions left out between two fields of a
+	// document (and between two tags), so that no phrase spans them and
+	// words close together are in one field.
+	fieldGap = 8
 )
 
 // shardTarget is the size in bytes a shard should stay under; a variable
@@ -122,6 +130,39 @@ const (
 	tiers      = 4
 )
 
+// A document is one thing a reader can find: today an article. A page of
+// another kind joins the index by becoming a document in documents.
+type document struct {
+	kind              string // "article"
+	title, url        string
+	date              time.Time
+	source, sourceKey string // the publisher's name and slug
+	summary           string
+	tags              []*site.Tag
+	body              func() (string, error) // HTML
+}
+
+// documents are the site's documents, oldest first.
+func documents(s *site.Site) []document {
+	docs := make([]document, 0, len(s.Articles))
+	for _, a := range s.Articles {
+		d := document{kind: "article", title: a.Title, url: a.URL, date: a.Date, source: source(a),
+			summary: a.Summary, tags: a.Tags, body: func() (string, error) {
+				b, err := a.Body()
+				return string(b), err
+			}}
+		if a.Publisher != nil {
+			d.sourceKey = a.Publisher.Slug
+		} else {
+			d.sourceKey = slug.Make(d.source)
+		}
+		docs = append(docs, d)
+	}
+	slices.Reverse(docs)
+	slices.SortStableFunc(docs, func(a, b document) int { return a.date.Compare(b.date) })
+	return docs
+}
+
 // Write calls write for every index file, with a slash path relative to
 // the site root, as soon as the file is made; write may keep data, which
 // Write does not touch again. The files depend on nothing but s: the same
@@ -131,25 +172,24 @@ func Write(s *site.Site, write func(name string, data []byte) error) error {
 	if loc := s.Locale; loc != nil {
 		w.date = func(t time.Time) string { return loc.Date(":date_long", t) }
 	}
-	docs := slices.Clone(s.Articles)
-	slices.Reverse(docs)
+	docs := documents(s)
 	workers := make([]*analyser, work.Workers(len(docs)))
 	for i := range workers {
 		workers[i] = &analyser{postings: map[string]*posting{}}
 	}
 	for lo := 0; lo < len(docs); lo += batch {
-		arts := docs[lo:min(lo+batch, len(docs))]
-		bodies := make([]string, len(arts))
-		errs := make([]error, len(arts))
+		part := docs[lo:min(lo+batch, len(docs))]
+		bodies := make([]string, len(part))
+		errs := make([]error, len(part))
 		// Each worker takes documents in increasing order, so its
 		// postings lists stay sorted.
-		work.Spread(len(workers), len(arts), func(w, i int) {
-			bodies[i], errs[i] = workers[w].add(int32(lo+i), arts[i])
+		work.Spread(len(workers), len(part), func(w, i int) {
+			bodies[i], errs[i] = workers[w].add(int32(lo+i), &part[i])
 		})
 		if err := errors.Join(errs...); err != nil {
 			return err
 		}
-		if err := w.docs(lo, arts, bodies); err != nil {
+		if err := w.docs(lo, part, bodies); err != nil {
 			return err
 		}
 	}
@@ -160,49 +200,40 @@ func Write(s *site.Site, write func(name string, data []byte) error) error {
 				for i := range p.docs {
 					q.docs[i] = merge(q.docs[i], p.docs[i])
 				}
+				q.pos = q.pos.merge(&p.pos)
 			} else {
 				postings[t] = p
 			}
 		}
 	}
 
-	terms := make([]string, 0, len(postings))
-	for t := range postings {
-		terms = append(terms, t)
-	}
-	slices.Sort(terms)
-	entries := make([]entry, len(terms))
-	for i, t := range terms {
-		entries[i] = entry{t, encodePostings(&postings[t].docs)}
-		delete(postings, t) // encoded, the lists take a third of the space
-	}
-	var shards []shard
-	if len(entries) > 0 {
-		split("", entries, &shards)
-	}
-	slices.SortFunc(shards, func(a, b shard) int { return strings.Compare(a.key, b.key) })
-
-	m := meta{Docs: len(s.Articles), DocChunk: docChunk, BodyChunk: bodyChunk, Keys: []string{}, KB: []int{}}
-	for i, sh := range shards {
-		var b bytes.Buffer
-		b.WriteByte('{')
-		for j, e := range sh.entries {
-			if j > 0 {
-				b.WriteByte(',')
-			}
-			// Terms are letters, digits and marks, values base64 and
-			// "~."; neither needs escaping in JSON.
-			b.WriteString("\n\"" + e.term + "\":\"" + e.val + "\"")
+	entries := words(postings, len(docs), stemmer(s.Language))
+	entries = append(entries, filters(docs)...)
+	slices.SortFunc(entries, func(a, b entry) int { return strings.Compare(a.term, b.term) })
+	var pos []entry
+	for i, e := range entries {
+		if e.pos != "" {
+			pos = append(pos, entry{term: e.term, val: e.pos})
+			entries[i].pos = ""
 		}
-		b.WriteString("\n}\n")
-		if err := w.file(fmt.Sprintf("t/%d.json", i), b.Bytes()); err != nil {
-			return err
-		}
-		m.Keys = append(m.Keys, sh.key)
-		m.KB = append(m.KB, (b.Len()+1023)/1024)
+	}
+	m := meta{Docs: len(docs), DocChunk: docChunk, BodyChunk: bodyChunk}
+	var err error
+	if m.Keys, m.KB, err = w.shards("t", entries); err != nil {
+		return err
+	}
+	if m.PosKeys, m.PosKB, err = w.shards("p", pos); err != nil {
+		return err
+	}
+	data, err := json.Marshal(facets(docs, s.Location))
+	if err != nil {
+		return err
+	}
+	if err := w.file("f.json", append(data, '\n')); err != nil {
+		return err
 	}
 	m.Version = hex.EncodeToString(w.hash.Sum(nil))[:12]
-	data, err := json.Marshal(m)
+	data, err = json.Marshal(m)
 	if err != nil {
 		return err
 	}
@@ -216,6 +247,177 @@ type meta struct {
 	BodyChunk int      `json:"bchunk"`
 	Keys      []string `json:"keys"`
 	KB        []int    `json:"kb"`
+	PosKeys   []string `json:"pkeys"`
+	PosKB     []int    `json:"pkb"`
+}
+
+// shards writes the sorted entries es as shards dir/<i>.json, and returns
+// their keys and sizes in KiB.
+func (w *writer) shards(dir string, es []entry) (keys []string, kb []int, err error) {
+	var shards []shard
+	if len(es) > 0 {
+		split("", es, &shards)
+	}
+	slices.SortFunc(shards, func(a, b shard) int { return strings.Compare(a.key, b.key) })
+	keys, kb = []string{}, []int{}
+	for i, sh := range shards {
+		var b bytes.Buffer
+		b.WriteByte('{')
+		for j, e := range sh.entries {
+			if j > 0 {
+				b.WriteByte(',')
+			}
+			// Terms are letters, digits and marks, filter keys a sign and
+			// a slug, values base64 and "~.="; none needs escaping in JSON.
+			b.WriteString("\n\"" + e.term + "\":\"" + e.val + "\"")
+		}
+		b.WriteString("\n}\n")
+		if err := w.file(fmt.Sprintf("%s/%d.json", dir, i), b.Bytes()); err != nil {
+			return nil, nil, err
+		}
+		keys = append(keys, sh.key)
+		kb = append(kb, (b.Len()+1023)/1024)
+	}
+	return keys, kb, nil
+}
+
+// words are the entries of the terms: each stem's postings and positions
+// under the stem, and each other word a reference to its stem. A term
+// that is the stem of some word holds its own postings even when the
+// stemmer would stem it further, so no reference leads to another.
+func words(postings map[string]*posting, docs int, stem func(string) string) []entry {
+	best := make([]uint8, docs)
+	target := func(t string) string { return t }
+	if stem != nil {
+		stems := make(map[string]string, len(postings))
+		isStem := map[string]bool{}
+		for t := range postings {
+			stems[t] = stem(t)
+			isStem[stems[t]] = true
+		}
+		target = func(t string) string {
+			if isStem[t] {
+				return t
+			}
+			return stems[t]
+		}
+	}
+	groups := map[string][]string{}
+	for t := range postings {
+		k := target(t)
+		groups[k] = append(groups[k], t)
+	}
+	entries := make([]entry, 0, len(postings)+len(groups))
+	for k, forms := range groups {
+		slices.Sort(forms) // the same bytes every build, whatever the map's order
+		ps := make([]*posting, len(forms))
+		for i, f := range forms {
+			ps[i] = postings[f]
+		}
+		p := join(ps, best)
+		entries = append(entries, entry{k, encodePostings(&p.docs), encodePositions(&p.pos)})
+		for _, f := range forms {
+			if f != k {
+				entries = append(entries, entry{term: f, val: "=" + k})
+			}
+			delete(postings, f) // encoded, the lists take a third of the space
+		}
+	}
+	return entries
+}
+
+// filters are the entries that list the documents of each tag ("#slug")
+// and each source ("@slug").
+func filters(docs []document) []entry {
+	lists := map[string][]int32{}
+	for i, d := range docs {
+		for _, t := range d.tags {
+			k := "#" + t.Slug
+			if l := lists[k]; len(l) == 0 || l[len(l)-1] != int32(i) {
+				lists[k] = append(l, int32(i))
+			}
+		}
+		if d.sourceKey != "" {
+			lists["@"+d.sourceKey] = append(lists["@"+d.sourceKey], int32(i))
+		}
+	}
+	entries := make([]entry, 0, len(lists))
+	for k, l := range lists {
+		entries = append(entries, entry{term: k, val: encodeList(l)})
+	}
+	return entries
+}
+
+// facetFile is f.json, read when the reader filters: the tags and sources
+// to offer, most used first, as [name, slug], and the number of documents
+// of each day from Day0 on in the site's timezone, as varints, so that a
+// range of dates is a range of document numbers.
+type facetFile struct {
+	Tags    [][2]string `json:"tags"`
+	Sources [][2]string `json:"sources"`
+	Day0    string      `json:"day0"`
+	Days    string      `json:"days"`
+}
+
+func facets(docs []document, loc *time.Location) facetFile {
+	if loc == nil {
+		loc = time.UTC
+	}
+	type facet struct {
+		name, slug string
+		n          int
+	}
+	count := func(m map[string]*facet, name, slug string) {
+		if f := m[slug]; f != nil {
+			f.n++
+		} else {
+			m[slug] = &facet{name, slug, 1}
+		}
+	}
+	tags, sources := map[string]*facet{}, map[string]*facet{}
+	f := facetFile{Tags: [][2]string{}, Sources: [][2]string{}}
+	var days []byte
+	var day0 time.Time
+	n, ndays := 0, 0
+	for _, d := range docs {
+		for _, t := range d.tags {
+			count(tags, t.Name, t.Slug)
+		}
+		if d.sourceKey != "" {
+			count(sources, d.source, d.sourceKey)
+		}
+		y, mo, dd := d.date.In(loc).Date()
+		day := time.Date(y, mo, dd, 0, 0, 0, 0, time.UTC)
+		if f.Day0 == "" {
+			f.Day0, day0 = day.Format(time.DateOnly), day
+		}
+		for i := int(day.Sub(day0).Hours() / 24); ndays < i; ndays++ {
+			days = appendVarint(days, uint32(n))
+			n = 0
+		}
+		n++
+	}
+	if f.Day0 != "" {
+		days = appendVarint(days, uint32(n))
+	}
+	for i, c := range days {
+		days[i] = alphabet[c]
+	}
+	f.Days = string(days)
+	list := func(m map[string]*facet) [][2]string {
+		fs := make([]*facet, 0, len(m))
+		for _, f := range m {
+			fs = append(fs, f)
+		}
+		slices.SortFunc(fs, func(a, b *facet) int { return cmp.Or(b.n-a.n, strings.Compare(a.slug, b.slug)) })
+		out := make([][2]string, len(fs))
+		for i, f := range fs {
+			out[i] = [2]string{f.name, f.slug}
+		}
+		return out
+	}
+	f.Tags, f.Sources = list(tags), list(sources)
+	return f
 }
 
 // writer writes index files and hashes them, in order, for the version.
@@ -240,22 +442,126 @@ type analyser struct {
 	buf      []string
 }
 
-// posting is one term's documents, a list per tier.
+// posting is one term's documents, a list per tier, and where the term
+// is in each of them.
 type posting struct {
 	docs [tiers][]int32
 	last int32 // the last document added plus one, so that 0 is none
+	pos  positions
 }
 
-// add adds document n, article a, to the postings, and returns its body
-// text clipped for snippets.
-func (x *analyser) add(n int32, a *site.Article) (string, error) {
-	body, err := a.Body()
+// join is the posting of the forms of one stem: a document in the best
+// tier any form reaches there. best is scratch space of a byte per
+// document, all zero, left so.
+func join(forms []*posting, best []uint8) *posting {
+	if len(forms) == 1 {
+		return forms[0]
+	}
+	lo, hi := int32(math.MaxInt32), int32(-1)
+	out := &posting{pos: forms[0].pos}
+	for i, p := range forms {
+		if i > 0 {
+			out.pos = out.pos.merge(&p.pos)
+		}
+		for t, docs := range p.docs {
+			for _, d := range docs {
+				best[d] = max(best[d], uint8(t+1))
+				lo, hi = min(lo, d), max(hi, d)
+			}
+		}
+	}
+	for d := lo; d <= hi; d++ {
+		if t := best[d]; t > 0 {
+			out.docs[t-1] = append(out.docs[t-1], d)
+			best[d] = 0
+		}
+	}
+	return out
+}
+
+// positions are where a term is in each document that has it: word
+// numbers counted through the fields, headline first, with fieldGap
+// between fields.
+type positions struct {
+	docs []int32 // ascending
+	ends []int32 // the end in at of each document's positions
+	at   []uint16
+}
+
+// add records that doc has the term at word n; a word past the 65,535th
+// counts for the document but has no position.
+func (p *positions) add(doc int32, n int) {
+	i := len(p.docs) - 1
+	if i < 0 || p.docs[i] != doc {
+		p.docs = append(p.docs, doc)
+		p.ends = append(p.ends, int32(len(p.at)))
+		i++
+	}
+	if n <= math.MaxUint16 {
+		p.at = append(p.at, uint16(n))
+		p.ends[i]++
+	}
+}
+
+// of is the positions of the i-th document.
+func (p *positions) of(i int) []uint16 {
+	start := int32(0)
+	if i > 0 {
+		start = p.ends[i-1]
+	}
+	return p.at[start:p.ends[i]]
+}
+
+func (p *positions) put(doc int32, at []uint16) {
+	p.docs = append(p.docs, doc)
+	p.at = append(p.at, at...)
+	p.ends = append(p.ends, int32(len(p.at)))
+}
+
+// merge is the positions of p and q together.
+func (p *positions) merge(q *positions) positions {
+	var out positions
+	out.docs = make([]int32, 0, len(p.docs)+len(q.docs))
+	out.ends = make([]int32, 0, len(p.docs)+len(q.docs))
+	out.at = make([]uint16, 0, len(p.at)+len(q.at))
+	i, j := 0, 0
+	for i < len(p.docs) || j < len(q.docs) {
+		switch {
+		case j == len(q.docs) || i < len(p.docs) && p.docs[i] < q.docs[j]:
+			out.put(p.docs[i], p.of(i))
+			i++
+		case i == len(p.docs) || q.docs[j] < p.docs[i]:
+			out.put(q.docs[j], q.of(j))
+			j++
+		default: // two forms of a stem in one document
+			a, b := p.of(i), q.of(j)
+			for len(a) > 0 && len(b) > 0 {
+				if a[0] < b[0] {
+					out.at, a = append(out.at, a[0]), a[1:]
+				} else {
+					out.at, b = append(out.at, b[0]), b[1:]
+				}
+			}
+			out.at = append(out.at, b...)
+			out.put(p.docs[i], a)
+			i++
+			j++
+		}
+	}
+	return out
+}
+
+// add adds document n to the postings, and returns its body text clipped
+// for snippets.
+func (x *analyser) add(n int32, d *document) (string, error) {
+	body, err := d.body()
 	if err != nil {
 		return "", err
 	}
 	// The fields come best tier first, so the first time a term is seen
 	// in a document is in the best tier it reaches there, the only list
 	// the document goes in.
+	at := 0
 	add := func(text string, tier uint8) {
 		x.buf = appendTerms(x.buf[:0], text)
 		for _, t := range x.buf {
@@ -268,15 +574,18 @@ func (x *analyser) add(n int32, a *site.Article) (string, error) {
 				p.last = n + 1
 				p.docs[tier-1] = append(p.docs[tier-1], n)
 			}
+			p.pos.add(n, at)
+			at++
 		}
+		at += fieldGap
 	}
-	add(a.Title, tierTitle)
-	for _, t := range a.Tags {
+	add(d.title, tierTitle)
+	for _, t := range d.tags {
 		add(t.Name, tierTag)
 	}
-	add(a.Summary, tierMiddle)
-	add(source(a), tierMiddle)
-	text := bodyText(string(body))
+	add(d.summary, tierMiddle)
+	add(d.source, tierMiddle)
+	text := bodyText(body)
 	add(text, tierBody)
 	return snippet(text, maxBody), nil
 }
@@ -303,28 +612,28 @@ func merge(a, b []int32) []int32 {
 	return append(append(out, a...), b...)
 }
 
-// docs writes the document and body chunks of arts, which start at
+// docs writes the document and body chunks of part, which start at
 // document number lo, a multiple of both chunk sizes.
-func (w *writer) docs(lo int, arts []*site.Article, bodies []string) error {
-	for i := 0; i < len(arts); i += docChunk {
+func (w *writer) docs(lo int, part []document, bodies []string) error {
+	for i := 0; i < len(part); i += docChunk {
 		var rows []any
-		for _, a := range arts[i:min(i+docChunk, len(arts))] {
-			tags := make([]string, 0, 2*len(a.Tags))
-			for _, t := range a.Tags {
+		for _, d := range part[i:min(i+docChunk, len(part))] {
+			tags := make([]string, 0, 2*len(d.tags))
+			for _, t := range d.tags {
 				tags = append(tags, t.Name, t.URL)
 			}
 			rows = append(rows, []any{
-				a.Title, a.URL, a.Date.Format(time.RFC3339), w.date(a.Date),
-				source(a), clip(a.Summary, maxSummary), tags,
+				d.title, d.url, d.date.Format(time.RFC3339), w.date(d.date),
+				d.source, clip(d.summary, maxSummary), tags, d.kind,
 			})
 		}
 		if err := w.json(fmt.Sprintf("d/%d.json", (lo+i)/docChunk), rows); err != nil {
 			return err
 		}
 	}
-	for i := 0; i < len(arts); i += bodyChunk {
+	for i := 0; i < len(part); i += bodyChunk {
 		var rows []any
-		for _, b := range bodies[i:min(i+bodyChunk, len(arts))] {
+		for _, b := range bodies[i:min(i+bodyChunk, len(part))] {
 			rows = append(rows, b)
 		}
 		if err := w.json(fmt.Sprintf("b/%d.json", (lo+i)/bodyChunk), rows); err != nil {
@@ -353,8 +662,9 @@ func (w *writer) json(name string, rows []any) error {
 	return w.file(name, b.Bytes())
 }
 
-// entry is one term of the index with its encoded postings.
-type entry struct{ term, val string }
+// entry is one key of the index with its encoded postings (or the stem
+// it stands for, "=stem") and positions.
+type entry struct{ term, val, pos string }
 
 // size is the entry's share of its shard file.
 func (e entry) size() int { return len(e.term) + len(e.val) + 7 }
@@ -481,4 +791,24 @@ func appendVarint(b []byte, v uint32) []byte {
 		tmp[n] = byte(v&31) | 32
 	}
 	return append(b, tmp[n:]...)
+}
+
+// encodePositions writes, for each document of p in turn, the number of
+// positions and then each position as its distance from the previous
+// one, less one (the first as itself), all as base-32 varints.
+func encodePositions(p *positions) string {
+	var b []byte
+	for i := range p.docs {
+		at := p.of(i)
+		b = appendVarint(b, uint32(len(at)))
+		prev := -1
+		for _, n := range at {
+			b = appendVarint(b, uint32(int(n)-prev-1))
+			prev = int(n)
+		}
+	}
+	for i, c := range b {
+		b[i] = alphabet[c]
+	}
+	return string(b)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"path/filepath"
@@ -19,6 +20,7 @@ import (
 	"github.com/digest/digest/generator/config"
 	"github.com/digest/digest/generator/content"
 	"github.com/digest/digest/generator/site"
+	"github.com/digest/digest/generator/slug"
 	"github.com/digest/digest/generator/spool"
 	"github.com/digest/digest/internal/testkit"
 )
@@ -72,7 +74,21 @@ func testSite(t *testing.T) *site.Site {
 			"Делегация прибыла в Москву; 北京大学 hosts a forum.",
 			"<p>Menu: <strong>café</strong> crème, ΟΔΥΣΣΕΥΣ.</p>\n", cafe),
 	}
-	s.Articles[3].Publisher = &site.Source{Name: "apnews.com"} // no source, a source URL
+	s.Articles = append(s.Articles,
+		// 5 and 6: "minimum" and "wage" apart in 5, a phrase in 6;
+		// "budget" in a body and "budgets" in a headline; a typo.
+		art("Unions weigh the wage floor", "2017-05-02 09:00", "Wire", "Ceasefire hopes fade.",
+			"<p>Budget talks stall as the missle tests go on; the floor, a minimum for all, stays.</p>\n", tag("Labour", "labour")),
+		art("Budgets: minimum wage rises", "2017-05-01 09:00", "Wire", "Pay goes up.",
+			"<p>The minimum wage rises in May.</p>\n", tag("Labour", "labour")),
+		// 7 and 8: "Kenya" in 7's headline and "drought" in its tag about
+		// Yemen; "Kenya drought" in 8's body, which must rank first.
+		art("Kenya votes on Tuesday", "2017-04-30 09:00", "Nation", "Polls open early.",
+			"<p>Queues formed before dawn.</p>\n", tag("Yemen drought", "yemen-drought")),
+		art("Rains fail again", "2017-04-29 09:00", "Nation", "Farmers wait.",
+			"<p>The Kenya drought deepens as herders move north.</p>\n"),
+	)
+	s.Articles[3].Publisher = &site.Source{Name: "apnews.com", Slug: "apnews-com"} // no source, a source URL
 	return s
 }
 
@@ -145,74 +161,81 @@ func (x *index) shard(i int) map[string]string {
 	return x.shards[i]
 }
 
-type hit struct{ doc, score int }
+// prefixBudget and posBudget are search.js's BUDGET and PBUDGET, in KiB.
+const prefixBudget, posBudget = 200, 160
 
-// prefixBudget is search.js's BUDGET, in KiB.
-const prefixBudget = 200
-
-// search ranks the documents matching every word of q, the last word also
-// as a prefix when q does not end in a space.
-func (x *index) search(q string) []hit {
-	words := Terms(q)
-	pre := ""
-	if r, _ := utf8.DecodeLastRuneInString(q); len(words) > 0 && isWordRune(r) && utf8.RuneCountInString(words[len(words)-1]) > 1 {
-		pre = words[len(words)-1]
-	}
-	if pre != "" {
-		// Like search.js, match a prefix exactly when expanding it would
-		// load more than prefixBudget of shards not loaded yet.
-		kb := 0
+// load reads the shards search.js reads for q: each word's shard, the
+// shards of the longer terms it starts while they fit prefixBudget, the
+// shards of the stems they lead to, and for two words or more their
+// positions while they fit posBudget. It gives the documents that have
+// every word or its stem.
+func (x *index) load(q string) []int {
+	words := slices.Compact(slices.Sorted(slices.Values(Terms(q))))
+	var own []string
+	var found map[int]bool
+	for _, w := range words {
+		follow := func(k string) string {
+			if v, ok := x.shard(x.shardOf(k))[k]; ok && strings.HasPrefix(v, "=") {
+				k = v[1:]
+				x.shard(x.shardOf(k))
+			}
+			return k
+		}
+		kb, wide := 0, []int{}
 		for i, k := range x.meta.Keys {
-			if len(k) > len(pre) && strings.HasPrefix(k, pre) && x.shards[i] == nil {
+			if len(k) > len(w) && strings.HasPrefix(k, w) && x.shards[i] == nil {
 				kb += x.meta.KB[i]
+				wide = append(wide, i)
 			}
 		}
-		if kb > prefixBudget {
-			pre = ""
-		}
-	}
-	var scores []map[int]int
-	for _, w := range slices.Compact(slices.Sorted(slices.Values(words))) {
-		best := map[int]int{}
-		add := func(val string, exact int) {
-			for tier, list := range strings.Split(val, ".") {
-				for _, d := range decodeList(x.t, list) {
-					best[d] = max(best[d], 2*(tier+1)+exact)
+		if utf8.RuneCountInString(w) > 1 && kb <= prefixBudget {
+			for _, i := range wide {
+				for k := range x.shard(i) {
+					follow(k)
 				}
 			}
 		}
-		if val, ok := x.shard(x.shardOf(w))[w]; ok {
-			add(val, 1)
-		}
-		if w == pre {
-			for i, k := range x.meta.Keys {
-				if i == x.shardOf(w) || strings.HasPrefix(k, w) {
-					for term, val := range x.shard(i) {
-						if term != w && strings.HasPrefix(term, w) {
-							add(val, 0)
-						}
+		k := follow(w)
+		own = append(own, k)
+		docs := map[int]bool{}
+		if v, ok := x.shard(x.shardOf(k))[k]; ok {
+			for _, list := range strings.Split(v, ".") {
+				for _, d := range decodeList(x.t, list) {
+					if found == nil || found[d] {
+						docs[d] = true
 					}
 				}
 			}
 		}
-		scores = append(scores, best)
+		found = docs
 	}
-	var hits []hit
-	for d := x.meta.Docs - 1; d >= 0; d-- { // newer first on ties
-		h := hit{doc: d}
-		for _, s := range scores {
-			if s[d] == 0 {
-				h.score = -1
-				break
+	if len(words) > 1 {
+		kb, need := 0, map[int]bool{}
+		for _, k := range own {
+			if i := x.posShardOf(k); i >= 0 && !need[i] {
+				need[i] = true
+				kb += x.meta.PosKB[i]
 			}
-			h.score += s[d]
 		}
-		if len(scores) > 0 && h.score > 0 {
-			hits = append(hits, h)
+		if kb <= posBudget {
+			for i := range need {
+				var m map[string]string
+				x.read(fmt.Sprintf("p/%d.json", i), &m)
+			}
 		}
 	}
-	slices.SortStableFunc(hits, func(a, b hit) int { return b.score - a.score })
-	return hits
+	return slices.Sorted(maps.Keys(found))
+}
+
+// posShardOf is the positions shard whose key is t's longest prefix, or -1.
+func (x *index) posShardOf(term string) int {
+	best := -1
+	for i, k := range x.meta.PosKeys {
+		if strings.HasPrefix(term, k) && (best < 0 || len(k) > len(x.meta.PosKeys[best])) {
+			best = i
+		}
+	}
+	return best
 }
 
 func decodeList(t testing.TB, s string) []int {
@@ -248,69 +271,6 @@ func decodeList(t testing.TB, s string) []int {
 	return docs
 }
 
-func docs(hits []hit) []int {
-	var d []int
-	for _, h := range hits {
-		d = append(d, h.doc)
-	}
-	return d
-}
-
-func TestSearch(t *testing.T) {
-	t.Run("one shard", func(t *testing.T) { testSearch(t, 1) })
-	t.Run("many shards", func(t *testing.T) {
-		defer func(old int) { shardTarget = old }(shardTarget)
-		shardTarget = 60
-		testSearch(t, 20)
-	})
-}
-
-func testSearch(t *testing.T, minShards int) {
-	x := openIndex(t, written(t, testSite(t)))
-	if len(x.meta.Keys) < minShards {
-		t.Fatalf("%d shards; want at least %d", len(x.meta.Keys), minShards)
-	}
-	tests := []struct {
-		why, q string
-		want   []int
-	}{
-		{"a word only in a body finds its article", "kwajalein", []int{2}},
-		{"entities in the body are decoded", "Hwasŏng", []int{2}},
-		{"diacritics fold", "hwasong", []int{2}},
-		{"a tag hit ranks above a newer body hit", "envoys", []int{1, 0}},
-		{"newer first on ties", "missile", []int{2, 3}},
-		{"headline before tag", "korea", []int{3, 0, 2}},
-		{"headline beats summary", "launch", []int{3}},
-		{"the source URL's host stands for a missing source", "apnews", []int{3}},
-		{"every word must match", "missile month", []int{3}},
-		{"the last word is a prefix", "miss", []int{2, 3}},
-		{"a prefix ranks below the word itself", "the", []int{1, 3, 2, 0}},
-		{"a finished word is not a prefix", "kwaj ", nil},
-		{"prefix only on the last word", "kwaj missile", nil},
-		{"a prefix across shards", "kwaj", []int{2}},
-		{"source", "inquirer", []int{4}},
-		{"source domain", "inquirer net", []int{4}},
-		{"Cyrillic", "москву", []int{4}},
-		{"Greek final sigma", "Οδυσσευς", []int{4}},
-		{"Han characters one by one", "北京", []int{4}},
-		{"a tag with a diacritic", "CAFE", []int{4}},
-		{"a headline's markup is text", "script alert", []int{4}},
-		{"script elements of the body are not text", "notindexed", nil},
-		{"link text is text", "parade", []int{2}},
-		{"no words", "  ,, ", nil},
-		{"unknown word", "zeppelin", nil},
-	}
-	for _, tt := range tests {
-		var got []int // places in Site.Articles, newest first
-		for _, d := range docs(x.search(tt.q)) {
-			got = append(got, x.meta.Docs-1-d)
-		}
-		if !slices.Equal(got, tt.want) {
-			t.Errorf("%s: search(%q) = %v; want %v", tt.why, tt.q, got, tt.want)
-		}
-	}
-}
-
 func TestDocuments(t *testing.T) {
 	s := testSite(t)
 	x := openIndex(t, written(t, s))
@@ -321,8 +281,8 @@ func TestDocuments(t *testing.T) {
 	x.read("d/0.json", &rows)
 	var bodies []string
 	x.read("b/0.json", &bodies)
-	if len(rows) != len(s.Articles) || len(bodies) != len(s.Articles) {
-		t.Fatalf("d/0.json has %d rows, b/0.json %d; want %d", len(rows), len(bodies), len(s.Articles))
+	if len(rows) != len(s.Articles) || len(bodies) != bodyChunk {
+		t.Fatalf("d/0.json has %d rows, b/0.json %d; want %d and %d", len(rows), len(bodies), len(s.Articles), bodyChunk)
 	}
 	for i, a := range s.Articles {
 		doc := len(s.Articles) - 1 - i // oldest first
@@ -333,7 +293,7 @@ func TestDocuments(t *testing.T) {
 			t.Errorf("doc %d = %q %q; want %q %q", doc, title, url, a.Title, a.URL)
 		}
 	}
-	if want, got := "Analysts think it is the Hwasŏng-12, shown at the parade; it came down near Kwajalein.", bodies[len(bodies)-1-2]; got != want {
+	if want, got := "Analysts think it is the Hwasŏng-12, shown at the parade; it came down near Kwajalein.", bodies[len(s.Articles)-1-2]; got != want {
 		t.Errorf("body text = %q; want %q", got, want)
 	}
 }
@@ -518,17 +478,15 @@ func TestSizeAt100k(t *testing.T) {
 	}
 	for _, q := range queries {
 		x := openIndex(t, files)
-		hits := x.search(q)
+		hits := x.load(q)
 		index := x.loaded
-		for _, h := range hits[:min(10, len(hits))] {
-			if _, ok := x.files[Dir+fmt.Sprintf("/d/%d.json", h.doc/docChunk)]; !ok {
-				t.Fatalf("no chunk for doc %d", h.doc)
-			}
-		}
 		chunks := map[string]bool{}
 		docBytes := 0
-		for _, h := range hits[:min(10, len(hits))] {
-			name := fmt.Sprintf("%s/d/%d.json", Dir, h.doc/docChunk)
+		for _, d := range hits[max(0, len(hits)-10):] {
+			name := fmt.Sprintf("%s/d/%d.json", Dir, d/docChunk)
+			if _, ok := x.files[name]; !ok {
+				t.Fatalf("no chunk for doc %d", d)
+			}
 			if !chunks[name] {
 				chunks[name] = true
 				docBytes += len(files[name])
@@ -569,21 +527,28 @@ func TestAddKeepsOlderFiles(t *testing.T) {
 		text = append(text, tag.Name)
 	}
 	terms := Terms(strings.Join(text, " "))
+	terms = append(terms, "@"+slug.Make(newest.Source)) // the filters it is in
+	for _, tag := range newest.Tags {
+		terms = append(terms, "#"+tag.Slug)
+	}
 	changed := 0
 	for name, data := range after {
 		if bytes.Equal(before[name], data) {
 			continue
 		}
 		changed++
-		shard := -1
+		shard, pos := -1, -1
 		fmt.Sscanf(strings.TrimPrefix(name, Dir+"/"), "t/%d.json", &shard)
-		ok := name == Dir+"/meta.json" || name == Dir+"/"+lastDocs || name == Dir+"/"+lastBodies ||
-			shard >= 0 && slices.ContainsFunc(terms, func(term string) bool { return x.shardOf(term) == shard })
+		fmt.Sscanf(strings.TrimPrefix(name, Dir+"/"), "p/%d.json", &pos)
+		// f.json counts the new day's documents.
+		ok := name == Dir+"/meta.json" || name == Dir+"/f.json" || name == Dir+"/"+lastDocs || name == Dir+"/"+lastBodies ||
+			shard >= 0 && slices.ContainsFunc(terms, func(term string) bool { return x.shardOf(term) == shard }) ||
+			pos >= 0 && slices.ContainsFunc(terms, func(term string) bool { return x.posShardOf(term) == pos })
 		if !ok {
 			t.Errorf("adding the newest article changed %s", name)
 		}
 	}
-	if changed == 0 || changed > 3+len(terms) {
+	if changed == 0 || changed > 4+2*len(terms) {
 		t.Errorf("adding the newest article changed %d files of %d", changed, len(after))
 	}
 }
