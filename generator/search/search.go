@@ -1,6 +1,6 @@
 // Package search writes the index that /search/ queries in the reader's
 // browser. There is no server side: layouts/static/search.js fetches the
-// few files a query needs and ranks the articles itself.
+// few files a query needs and ranks the documents itself.
 //
 // # Terms
 //
@@ -14,27 +14,45 @@
 // Postings), so "the" loads kilobytes, not megabytes, and every query
 // word must match.
 //
+// # Stems
+//
+// Where the site's language has a Snowball stemmer (see stemmer), a term
+// is indexed under its stem: "budget" holds the postings of "budget",
+// "budgets" and "budgeting", and each other form is an entry "=budget"
+// that leads there. search.js has no stemmer: it looks the reader's word
+// up and follows the reference, so the two sides cannot disagree. A term
+// that is some word's stem keeps its own postings, so a reference never
+// leads to another. Other languages match exact words.
+//
 // # Files
 //
 // All paths are under Dir, /search/ on the site. Documents are numbered
-// oldest first, so a larger number is a newer article, and adding today's
+// oldest first, so a larger number is a newer document, and adding today's
 // article appends a document: the files of the older ones keep their
 // bytes, and a rebuild rewrites only the last chunks and the shards of
 // the new article's terms.
 //
-//	meta.json    {"v": version, "docs": N, "dchunk": 32, "bchunk": 16,
-//	              "keys": [shard keys, sorted], "kb": [shard sizes in KiB]}
-//	t/<i>.json   shard i of the inverted index: {"term": "postings", …}
+//	meta.json    {"v": version, "docs": N, "dchunk": 16, "bchunk": 8,
+//	              "keys": [shard keys, sorted], "kb": [shard sizes in KiB],
+//	              "pkeys": [positions shard keys], "pkb": [their sizes]}
+//	t/<i>.json   shard i of the inverted index: {"term": "postings", …},
+//	             {"form": "=stem", …} and the filters {"#tag-slug":
+//	             "documents", "@source-slug": "documents"}
+//	p/<i>.json   shard i of the positions: {"term": "positions", …}, read
+//	             for queries of several words, while they are small
 //	d/<n>.json   documents n·dchunk … as [title, url, RFC 3339 date,
 //	             "2 January 2006" date, source, summary cut at 600 bytes,
-//	             [tag name, tag url, …]]
-//	b/<n>.json   documents n·bchunk … body text, plain, cut at 2,000 bytes,
+//	             [tag name, tag url, …], kind ("article")]
+//	b/<n>.json   documents n·bchunk … body text, plain, cut at 8,000 bytes,
 //	             loaded only to make a snippet for a body-only hit
+//	f.json       the filters' values, read when the reader filters: see
+//	             facetFile
 //
 // The version v is a hash of every other file; search.js appends it to
 // their URLs (?v=…) so a browser never mixes two builds' files. The
-// script loads meta.json first, then only the shards of the query's terms,
-// then the document chunks of the results it shows.
+// script loads meta.json first, then only the shards of the query's terms
+// (and of the stems they lead to), then the document chunks of the
+// results it shows.
 //
 // # Shards
 //
@@ -46,10 +64,11 @@
 // grows with the corpus and a shard stays near 32 KiB (one term's postings
 // alone may be larger). Because the keys are prefixes, every term that
 // starts with p lives in the shard of p's longest key prefix or in shards
-// whose keys start with p: search.js expands the last word of a query as a
-// prefix without loading the whole index. It matches the word exactly
+// whose keys start with p: search.js expands every word of a query as a
+// prefix without loading the whole index. It matches a word exactly
 // instead while the shards of a short prefix would add up to over 200 KiB
-// ("ch" on a large site); the reader has only to type on.
+// ("ch" on a large site); the reader has only to type on. Positions are
+// split the same way, with keys of their own.
 //
 // # Postings
 //
@@ -68,13 +87,24 @@
 // whichever is shorter. Trailing empty lists are left out: "Bc" is body
 // only, "..Bc" tag only.
 //
+// # Positions
+//
+// A term's positions follow its documents in increasing order (all tiers
+// together): for each, the number of positions, then each position as
+// the distance from the previous one less one, all varints as above. A
+// position counts words through headline, tags, summary, source and body,
+// with fieldGap between two of them, so words of two fields are never
+// next to each other.
+//
 // # Ranking
 //
-// Every query word must match. A word scores 2×tier in a document (plus 1
-// when it is the term itself rather than a longer term it is a prefix of),
-// a document scores the sum over the words, and higher scores come first,
-// newer (larger number) first on ties. So headline and tag hits come
-// first, the headline before the tag, then summary and source, then body.
+// search.js's rank holds the rules: every query word must match, as
+// itself or its stem, as a prefix, or (five letters or more) one edit
+// away; documents with fewer typo-only words come first, then those with
+// the words next to each other, or in one field, then by the fields the
+// words are in (headline, tag, summary or source, body), exact matches
+// before prefixes, and newer first on ties. A phrase in quotes must be
+// there word after word, where the positions were read.
 package search
 
 import (
@@ -102,11 +132,12 @@ const Dir = "search"
 
 const (
 	// A chunk is one request for a reader and one file for the host: at
-	// 10,000 articles these make about 2,800 files, which keeps a large
-	// digest under Cloudflare Pages' 20,000 files. A body chunk is small
-	// because a body is whole (a snippet is cut around the matched words,
-	// which may be anywhere) and one is read per body-only result.
-	docChunk   = 32   // documents per d/<n>.json
+	// 10,000 articles the index is about 2,500 files (d 625, b 1,250, t
+	// and p 600), which keeps a large digest under Cloudflare Pages'
+	// 20,000 files. A result costs its chunks: about 2 kB gzipped of d/,
+	// and for a body-only hit 12 kB of b/, whose bodies are whole so that
+	// the snippet can be cut around the words, wherever they are.
+	docChunk   = 16   // documents per d/<n>.json
 	bodyChunk  = 8    // documents per b/<n>.json
 	maxSummary = 600  // bytes of summary kept for results
 	maxBody    = 8000 // bytes of body text kept for snippets
