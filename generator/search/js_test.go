@@ -3,6 +3,7 @@ package search
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -22,7 +23,7 @@ const script = `
 const fs = require('fs'), path = require('path');
 const input = JSON.parse(fs.readFileSync(0, 'utf8')), s = require(input.js);
 const read = n => JSON.parse(fs.readFileSync(path.join(input.dir, n), 'utf8'));
-const meta = read('meta.json'), x = {
+const meta = input.dir && fs.existsSync(path.join(input.dir, 'meta.json')) ? read('meta.json') : { keys: [], pkeys: [] }, x = {
   meta, keys: new Map(meta.keys.map((k, i) => [k, i])), pkeys: new Map(meta.pkeys.map((k, i) => [k, i])),
   shards: [], pshards: [], loads: [],
   load: async (dir, into, is) => is.forEach(i => {
@@ -30,7 +31,9 @@ const meta = read('meta.json'), x = {
   }),
 };
 (async () => {
-  const out = { terms: (input.strings || []).map(s.terms), found: [], snippet: [], marked: [] };
+  const out = { terms: (input.strings || []).map(s.terms), found: [], snippet: [], marked: [],
+    parsed: (input.parses || []).map(q => { const p = s.parse(q); return { words: p.words, pre: [...p.pre], phrases: p.phrases }; }),
+    near: (input.nears || []).map(([a, b]) => s.near(a, b)) };
   for (const q of input.queries || []) {
     const f = q.tag || q.source || q.from || q.to ? read('f.json') : null;
     const r = await s.find(x, s.parse(q.q || ''), await s.filter(x, f, q)), found = r.found.map(r => r[0]);
@@ -64,11 +67,20 @@ type jsResult struct {
 	Found   [][]int
 	Snippet []string
 	Marked  [][]string
+	Parsed  []parsed
+	Near    []bool
+}
+
+// parsed is a query as search.js's parse reads it.
+type parsed struct {
+	Words   []string
+	Pre     []string
+	Phrases [][]string
 }
 
 // runJS writes files to a folder and runs script on them in node, or
 // skips the test when node is not installed.
-func runJS(t *testing.T, files map[string][]byte, strs []string, queries []query) jsResult {
+func runJS(t *testing.T, files map[string][]byte, strs []string, queries []query, more ...any) jsResult {
 	t.Helper()
 	node, err := exec.LookPath("node")
 	if err != nil {
@@ -85,7 +97,11 @@ func runJS(t *testing.T, files map[string][]byte, strs []string, queries []query
 		}
 	}
 	js := filepath.Join(testkit.Root(), "layouts", "static", "search.js")
-	in, _ := json.Marshal(map[string]any{"js": js, "dir": filepath.Join(dir, Dir), "strings": strs, "queries": queries})
+	args := map[string]any{"js": js, "dir": filepath.Join(dir, Dir), "strings": strs, "queries": queries}
+	for i := 0; i+1 < len(more); i += 2 {
+		args[more[i].(string)] = more[i+1]
+	}
+	in, _ := json.Marshal(args)
 	cmd := exec.Command(node, "-e", script)
 	cmd.Stdin = bytes.NewReader(in)
 	var stderr bytes.Buffer
@@ -121,6 +137,42 @@ func TestJSTerms(t *testing.T) {
 	for i, s := range strs {
 		if want := Terms(s); !slices.Equal(out.Terms[i], want) && (len(want) > 0 || len(out.Terms[i]) > 0) {
 			t.Errorf("terms(%q) = %q in search.js; Terms gives %q", s, out.Terms[i], want)
+		}
+	}
+}
+
+// TestJSParse checks how search.js reads a query: which words may match
+// as a prefix or with a typo, which are a phrase; and which words are one
+// edit apart.
+func TestJSParse(t *testing.T) {
+	tests := []struct {
+		q    string
+		want parsed
+	}{
+		{"kenya drought", parsed{[]string{"kenya", "drought"}, []string{"kenya", "drought"}, [][]string{}}},
+		{`"minimum wage" rises`, parsed{[]string{"minimum", "wage", "rises"}, []string{"rises"}, [][]string{{"minimum", "wage"}}}},
+		{`"unclosed phrase`, parsed{[]string{"unclosed", "phrase"}, []string{}, [][]string{{"unclosed", "phrase"}}}},
+		{`"one" a b`, parsed{[]string{"one", "a", "b"}, []string{}, [][]string{}}},
+		{`wage "wage floor"`, parsed{[]string{"wage", "floor"}, []string{}, [][]string{{"wage", "floor"}}}},
+		{`"" ,, "`, parsed{[]string{}, []string{}, [][]string{}}},
+		{"Hwasŏng 北京", parsed{[]string{"hwasong", "北", "京"}, []string{"hwasong"}, [][]string{}}},
+	}
+	nears := [][2]string{{"inflation", "inflaton"}, {"inflation", "inflatoin"}, {"inflation", "inflatio"},
+		{"inflation", "xinflation"}, {"inflation", "inflation"}, {"inflation", "inflaiton"}, {"inflation", "inflatn"}, {"kenya", "kenyan"}}
+	wantNear := []bool{true, true, true, true, false, true, false, true}
+	var qs []string
+	for _, tt := range tests {
+		qs = append(qs, tt.q)
+	}
+	out := runJS(t, nil, nil, nil, "parses", qs, "nears", nears)
+	for i, tt := range tests {
+		if got := out.Parsed[i]; fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("parse(%q) = %+v; want %+v", tt.q, got, tt.want)
+		}
+	}
+	for i, n := range nears {
+		if out.Near[i] != wantNear[i] {
+			t.Errorf("near(%q, %q) = %v; want %v", n[0], n[1], out.Near[i], wantNear[i])
 		}
 	}
 }

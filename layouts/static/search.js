@@ -130,6 +130,7 @@ function match(p, keys, shards) {
     };
     add(w, 3);
     if (p.pre.has(w) || typo) for (const s of shards) if (s) for (const k of s.keys()) {
+      if (k[0] == '#' || k[0] == '@') continue; // a filter, not a word
       if (p.pre.has(w) && k != w && k.startsWith(w)) add(k, 2);
       else if (typo && near(w, k)) add(k, 1);
     }
@@ -401,7 +402,7 @@ function go() {
   clearTimeout(timer);
   const v = {}, u = new URLSearchParams();
   for (const [k, x] of new FormData(form)) if (x.trim()) v[k] = x, u.set(k, x);
-  history.replaceState(null, '', u.size ? '?' + u : location.pathname);
+  history.replaceState(null, '', u + '' ? '?' + u : location.pathname);
   document.title = v.q ? `${v.q.trim()} — ${title}` : title;
   search(v);
 }
@@ -411,7 +412,9 @@ form.addEventListener('focusin', e => {
   const l = e.target.list;
   if (l && !l.children.length) get('f.json').then(f => l.append(...f[l.id.slice(7)].map(([n]) => el('option', { value: n }))), () => {});
 });
-form.addEventListener('input', e => { clearTimeout(timer); timer = setTimeout(go, e.target == input ? 100 : 300); });
+// Words are searched as they are typed; a tag or source once chosen
+// (Enter, or leaving the field), a date once whole: on change.
+input.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(go, 100); });
 form.addEventListener('submit', e => { e.preventDefault(); go(); });
 form.onchange = go;
 more.addEventListener('click', async () => {
