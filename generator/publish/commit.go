@@ -24,13 +24,19 @@ func (o *Output) Commit() (Stats, error) {
 	defer o.Abort()
 	stats := Stats{Written: len(o.changed), Unchanged: len(o.files) - len(o.changed)}
 	if o.exists && len(o.changed) == 0 && maps.Equal(o.files, o.old) {
+		// The spare, if any, is what it was.
+		o.rec.spare, o.rec.differs, o.rec.carried = o.last.spare, o.last.differs, o.last.carried
 		if o.rec.equal(o.last) {
 			return stats, nil // the output is the last build's, and so is its state
 		}
 		return stats, o.remark()
 	}
 	if o.exists {
-		if err := o.fill(&stats); err != nil {
+		fill := o.fill
+		if o.spare {
+			fill = o.refill
+		}
+		if err := fill(&stats); err != nil {
 			return stats, err
 		}
 	}
@@ -48,11 +54,33 @@ func (o *Output) Commit() (Stats, error) {
 		o.stage = ""
 		return stats, removeStates(o.state, id)
 	}
-	if err := o.swap(); err != nil {
+	oneStep, err := o.swap()
+	if err != nil {
 		return stats, err
 	}
-	// The stage holds the old site now; Abort removes it.
+	if oneStep {
+		// The stage holds the old site now: it stays as the spare.
+		o.keepSpare(id)
+	} // else Abort removes the old site
 	return stats, removeStates(o.state, id)
+}
+
+// keepSpare turns the stage, which holds the old site after a swap, into
+// the spare the state id names. The new site is in place already: when
+// that fails, Abort removes the stage, and the next build stages in an
+// empty folder.
+func (o *Output) keepSpare(id string) {
+	spare := filepath.Join(filepath.Dir(o.dir), o.rec.spare)
+	if o.stage != spare {
+		if err := os.Rename(o.stage, spare); err != nil {
+			return
+		}
+		o.stage = spare
+	}
+	if err := os.WriteFile(filepath.Join(spare, spareToken), []byte(id), 0o644); err != nil {
+		return
+	}
+	o.stage = ""
 }
 
 // remark points the output's marker at a new state, for a build that
@@ -70,6 +98,12 @@ func (o *Output) remark() error {
 	if err := os.Rename(tmp, filepath.Join(o.dir, Marker)); err != nil {
 		return err
 	}
+	if o.spare && !o.claimed {
+		// The spare is as it was; its token names the new state.
+		if err := os.WriteFile(filepath.Join(o.stage, spareToken), []byte(id), 0o644); err != nil {
+			return err
+		}
+	}
 	return removeStates(o.state, id)
 }
 
@@ -84,9 +118,10 @@ func (o *Output) fill(stats *Stats) error {
 		staged[name] = true
 	}
 	var (
-		mu     sync.Mutex // guards the counts and Unknown
-		placed int
-		walks  = work.NewLimit(fsWorkers)
+		mu               sync.Mutex // guards the counts, lists and Unknown
+		placed           int
+		differs, carried []string // for the spare: see noteSpare
+		walks            = work.NewLimit(fsWorkers)
 	)
 	var walk func(dir string) error
 	walk = func(dir string) error {
@@ -96,15 +131,20 @@ func (o *Output) fill(stats *Stats) error {
 		}
 		if len(entries) == 0 && dir != "." {
 			// digest leaves no empty folder: this one is the curator's.
+			mu.Lock()
+			carried = append(carried, dir+"/")
+			mu.Unlock()
 			return o.mkdirStage(dir)
 		}
-		kept, removed := 0, 0
-		var unknown []string
+		kept := 0
+		var unknown, removed, clashed, carries []string
 		defer func() {
 			mu.Lock()
 			placed += kept
-			stats.Removed += removed
+			stats.Removed += len(removed)
 			stats.Unknown = append(stats.Unknown, unknown...)
+			differs = append(append(differs, removed...), clashed...)
+			carried = append(carried, carries...)
 			mu.Unlock()
 		}()
 		for _, e := range entries {
@@ -129,15 +169,17 @@ func (o *Output) fill(stats *Stats) error {
 				}
 				kept++
 			case before:
-				removed++
+				removed = append(removed, name)
 			default:
 				err := o.place(name)
 				if errors.Is(err, fs.ErrExist) || errors.Is(err, syscall.ENOTDIR) {
-					continue // a file of the new site has this name, or its folder's
+					clashed = append(clashed, name) // a file of the new site has this name, or its folder's
+					continue
 				}
 				if err != nil {
 					return err
 				}
+				carries = append(carries, name)
 				if o.strays {
 					unknown = append(unknown, name)
 				}
@@ -150,15 +192,22 @@ func (o *Output) fill(stats *Stats) error {
 		return err
 	}
 	slices.Sort(stats.Unknown)
+	o.noteSpare(differs, carried)
 	if placed == stats.Unchanged {
 		return nil
 	}
 	for _, name := range slices.Sorted(maps.Keys(o.files)) {
 		if _, err := os.Lstat(filepath.Join(o.stage, filepath.FromSlash(name))); err != nil {
-			return fmt.Errorf("%s was removed from the output during the build; build again", filepath.Join(o.dir, filepath.FromSlash(name)))
+			return errRemovedDuringBuild(o.dir, name)
 		}
 	}
 	return nil
+}
+
+// errRemovedDuringBuild says that the file name of the output folder dir,
+// which the new site keeps, went missing while the build ran.
+func errRemovedDuringBuild(dir, name string) error {
+	return fmt.Errorf("%s was removed from the output during the build; build again", filepath.Join(dir, filepath.FromSlash(name)))
 }
 
 // fsWorkers is how many goroutines work on a folder tree at once.
@@ -251,31 +300,34 @@ func copyFile(src, dst string) error {
 // exchange them in one step, the output moves aside to .public.old-N and
 // the stage takes its place: recoverDebris finishes that move when a kill
 // stops it half-way.
-func (o *Output) swap() error {
-	err := exchange(o.stage, o.dir)
+func (o *Output) swap() (oneStep bool, err error) {
+	err = exchange(o.stage, o.dir)
 	if err == nil {
-		return nil
+		return true, nil
 	}
 	if errors.Is(err, syscall.EXDEV) || errors.Is(err, syscall.EBUSY) {
-		return errMount(o.dir)
+		return false, errMount(o.dir)
 	}
 	if !errors.Is(err, errNoExchange) {
-		return err
+		return false, err
 	}
-	n, _ := debrisNumber(filepath.Base(o.stage), o.dir, tmpTag)
+	n, ok := debrisNumber(filepath.Base(o.stage), o.dir, tmpTag)
+	if !ok {
+		n, _ = debrisNumber(filepath.Base(o.stage), o.dir, spareTag)
+	}
 	aside := filepath.Join(filepath.Dir(o.dir), debrisPrefix(o.dir, oldTag)+n)
 	if err := rename(o.dir, aside); err != nil {
 		if errors.Is(err, syscall.EXDEV) || errors.Is(err, syscall.EBUSY) {
-			return errMount(o.dir)
+			return false, errMount(o.dir)
 		}
-		return err
+		return false, err
 	}
 	if err := rename(o.stage, o.dir); err != nil {
 		// Put the old site back; the next Open would, too.
-		return errors.Join(err, rename(aside, o.dir))
+		return false, errors.Join(err, rename(aside, o.dir))
 	}
 	o.stage = aside
-	return nil
+	return false, nil
 }
 
 // errNoExchange says that the system cannot swap two folders in one step.

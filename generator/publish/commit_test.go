@@ -82,7 +82,15 @@ func (b *siteBuilder) wantSite(files map[string]string, extra ...string) {
 	if err != nil {
 		b.t.Fatal(err)
 	}
+	spares := 0
 	for _, e := range siblings {
+		if strings.HasPrefix(e.Name(), ".public.spare-") {
+			spares++
+			if _, err := os.Stat(filepath.Join(filepath.Dir(b.out), e.Name(), spareToken)); err != nil || spares > 1 {
+				b.t.Errorf("left beside the output: %s, a second spare or one without its token", e.Name())
+			}
+			continue
+		}
 		if e.Name() != "public" && e.Name() != "site" {
 			b.t.Errorf("left beside the output: %s", e.Name())
 		}

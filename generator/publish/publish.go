@@ -9,7 +9,10 @@
 //     links to the unchanged files of the last site, and hard links to the
 //     files digest did not write (a CNAME, say). Commit then swaps the two
 //     folders in one step (renameat2 with RENAME_EXCHANGE on Linux) and
-//     removes the old one. A failed or killed build leaves the last site
+//     keeps the old one beside the output as a spare (.public.spare-N),
+//     in which the next build stages its site: it shares all but the
+//     changed files with the output already (spare.go says how that stays
+//     safe). A failed or killed build leaves the last site
 //     as it was; a kill during Commit leaves the old site or the new one.
 //     Where the swap in one step is not possible (another system, or a file
 //     system that refuses it), Commit moves the old folder aside and the
@@ -17,8 +20,8 @@
 //     output folder, and the next Open completes the move before anything
 //     else.
 //   - The next Open removes what earlier builds left beside the output
-//     (.public.tmp-N and .public.old-N folders holding a marker), and only
-//     those.
+//     (.public.tmp-N and .public.old-N folders holding a marker, and
+//     spares that no state names as whole), and only those.
 //   - A file whose bytes did not change keeps its inode, bytes and
 //     modification time, so rsync or a CDN upload sends only what changed.
 //     A file whose signature (a summary of everything it is made from) is
@@ -91,6 +94,13 @@ type Output struct {
 	oldID  string          // the state the output's marker names
 	strays bool            // whether the output may hold files no state describes
 
+	// spare is set when the stage is the spare the last build left,
+	// which claim readies for change on first use.
+	spare     bool
+	claimOnce sync.Once
+	claimErr  error
+	claimed   bool // the spare is being changed: it is no longer the old site
+
 	mu      sync.Mutex
 	made    map[string]bool // folders already created under stage
 	files   map[string]file // this build's files
@@ -109,11 +119,18 @@ type record struct {
 	inputs     string    // fingerprint of everything the build read
 	validUntil time.Time // when the output goes stale on its own; zero: never
 	warnings   []string  // to repeat when the next build skips its work
+	// spare names the folder beside the output that holds the site before
+	// this one (see spare.go); differs lists the files at which the two
+	// sites differ, and carried the files digest did not write that the
+	// output held (a folder's name ends in a slash).
+	spare            string
+	differs, carried []string
 }
 
 // equal reports whether r and q would write the same state lines.
 func (r record) equal(q record) bool {
-	return r.inputs == q.inputs && r.validUntil.Equal(q.validUntil) && slices.Equal(r.warnings, q.warnings)
+	return r.inputs == q.inputs && r.validUntil.Equal(q.validUntil) && slices.Equal(r.warnings, q.warnings) &&
+		r.spare == q.spare && slices.Equal(r.differs, q.differs) && slices.Equal(r.carried, q.carried)
 }
 
 // Stats count what a commit did.
@@ -168,6 +185,12 @@ func (o *Output) open() error {
 		return err
 	}
 	if err := removeStates(o.state, o.oldID); err != nil {
+		return err
+	}
+	if o.exists && o.adoptSpare() {
+		return removeSpares(o.dir, o.stage)
+	}
+	if err := removeSpares(o.dir, ""); err != nil {
 		return err
 	}
 	parent := filepath.Dir(o.dir)
@@ -300,7 +323,7 @@ func (o *Output) WriteSigned(name string, data []byte, sig uint64) error {
 	if err := o.mkdirStage(path.Dir(clean)); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(o.stage, filepath.FromSlash(clean)), data, 0o644); err != nil {
+	if err := o.writeStage(clean, data); err != nil {
 		return err
 	}
 	o.mu.Lock()
@@ -316,6 +339,9 @@ func (o *Output) mkdirStage(dir string) error {
 	o.mu.Unlock()
 	if done {
 		return nil
+	}
+	if err := o.claim(); err != nil {
+		return err
 	}
 	if err := mkdir(filepath.Join(o.stage, filepath.FromSlash(dir))); err != nil {
 		return err
@@ -403,7 +429,7 @@ func (o *Output) Unchanged(inputs string, now time.Time) bool {
 // Record notes this build's input fingerprint, how long its output stays
 // valid, and its warnings, in the state Commit writes.
 func (o *Output) Record(inputs string, validUntil time.Time, warnings []string) {
-	o.rec = record{inputs, validUntil, warnings}
+	o.rec = record{inputs: inputs, validUntil: validUntil, warnings: warnings}
 }
 
 // Warnings are the warnings the last build recorded.
@@ -421,7 +447,9 @@ func (o *Output) ReuseAll() {
 // lets the next build start. Calling it again does nothing.
 func (o *Output) Abort() {
 	if o.stage != "" {
-		_ = removeTree(o.stage)
+		if !o.spare || o.claimed {
+			_ = removeTree(o.stage)
+		} // else the spare is still the old site, whole, for the next build
 		o.stage = ""
 	}
 	if o.lock != nil {

@@ -90,6 +90,12 @@ func parseState(data []byte) (map[string]file, record, string) {
 			rec.validUntil, _ = time.Parse(time.RFC3339Nano, value)
 		case "warning":
 			rec.warnings = append(rec.warnings, value)
+		case "spare":
+			rec.spare = value
+		case "differs":
+			rec.differs = append(rec.differs, value)
+		case "carried":
+			rec.carried = append(rec.carried, value)
 		case "file":
 			sums, name, ok := strings.Cut(value, " ")
 			if ok && fs.ValidPath(name) {
@@ -123,6 +129,15 @@ func writeState(state, dir string, files map[string]file, rec record) (string, e
 	}
 	for _, w := range rec.warnings {
 		b.WriteString("warning " + strings.ReplaceAll(w, "\n", " ") + "\n")
+	}
+	if rec.spare != "" {
+		b.WriteString("spare " + rec.spare + "\n")
+	}
+	for _, name := range rec.differs {
+		b.WriteString("differs " + name + "\n")
+	}
+	for _, name := range rec.carried {
+		b.WriteString("carried " + name + "\n")
 	}
 	for _, f := range slices.Sorted(maps.Keys(files)) {
 		b.WriteString("file " + files[f].hash)
