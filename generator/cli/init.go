@@ -83,7 +83,7 @@ func (c *initCmd) run(e *env, args []string) int {
 			fmt.Fprintf(w, "    %s\n", rest)
 		}
 	}
-	fmt.Fprintf(w, "  %-12s keeps the built site, public/, and the build state, .digest/, out of git\n", ".gitignore")
+	fmt.Fprintf(w, "  %-12s keeps the built site, public/ (and the last one beside it), and the build state, .digest/, out of git\n", ".gitignore")
 	fmt.Fprintf(w, "  %s  the feeds you follow, none yet: \"digest subscribe URL\" adds one\n", subscriptionsFile)
 	if c.githubPages {
 		fmt.Fprintf(w, "  %s  builds the site and publishes it on GitHub Pages at every push to main\n", workflowPath)

@@ -46,8 +46,8 @@ func TestInit(t *testing.T) {
 					t.Errorf("digest init printed no %q:\n%s", want, stdout)
 				}
 			}
-			if b, err := os.ReadFile(filepath.Join(dir, ".gitignore")); err != nil || string(b) != "/public/\n/.digest/\n" {
-				t.Errorf(".gitignore = %q, %v; want /public/ and /.digest/", b, err)
+			if b, err := os.ReadFile(filepath.Join(dir, ".gitignore")); err != nil || string(b) != "/public/\n/.public.*/\n/.digest/\n" {
+				t.Errorf(".gitignore = %q, %v; want /public/, /.public.*/ and /.digest/", b, err)
 			}
 			assertSameFiles(t, testkit.Theme(), os.DirFS(filepath.Join(dir, "layouts")))
 			if code, stdout, stderr := run(t, "subscriptions", "-s", dir); code != 0 || !strings.HasPrefix(stdout, "no subscriptions yet") || stderr != "" {
