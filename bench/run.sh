@@ -177,6 +177,11 @@ FLOOR=("$WORK/floor" "$SITE")
 run() {
   local name=$1 out=$2
   shift 2
+  if [ "$name" = digest ]; then
+    # A cold build has no build state either: no body cache, no spare of
+    # the last site beside the output (see README, "A build is atomic").
+    rm -rf "$SITE/.digest" "$SITE"/.public.*
+  fi
   prep "$out"
   if ! "$TIME" -v -o "$LOG/$name.time" "$@" > "$LOG/$name.log" 2>&1; then
     echo "!! $name failed: $*" >&2
