@@ -21,9 +21,11 @@ type command struct {
 	notes   string // more for its --help, or ""
 	example string
 	// args names the arguments the command requires, in order, for
-	// "missing headline"; it takes no more. Flags may come before,
+	// "missing headline"; it takes no more unless repeat is set, when
+	// the last may be given again and again. Flags may come before,
 	// between and after them.
-	args []string
+	args   []string
+	repeat bool
 	// tooMany is added to the error for an argument too many, to say
 	// what the user likely meant.
 	tooMany string
@@ -115,6 +117,39 @@ var commands = []*command{
 		flags:   fetchFlags,
 	},
 	{
+		name:    "inbox",
+		usage:   "[-s DIR]",
+		summary: "list the drafts waiting in content/inbox/, newest first",
+		notes: "Each draft is listed with its date, headline and source, and the path\n" +
+			"to give digest publish or digest reject.",
+		example: "digest inbox -s ~/my-digest",
+		flags:   inboxFlags,
+	},
+	{
+		name:    "publish",
+		usage:   "[-s DIR] FILE…",
+		summary: "publish drafts: draft: false, moved to content/YYYY/MM/<slug>.md",
+		notes: "A draft without a date is dated now, in the site's timezone. Its front\n" +
+			"matter is edited in place, every other line kept, and the file moved to\n" +
+			"where digest new would write it. Every file is checked first: one that\n" +
+			"does not parse, is not a draft or whose new place is taken stops them all.",
+		example: "digest publish content/inbox/envoy-says-china-presses-north-korea.md",
+		args:    []string{"draft file"},
+		repeat:  true,
+		flags:   publishFlags,
+	},
+	{
+		name:    "reject",
+		usage:   "[-s DIR] FILE…",
+		summary: "delete drafts, remembering their stories so that fetch does not bring them back",
+		notes: "Each draft's source_url is added to rejected.txt in the site folder, one\n" +
+			"address a line with its headline after a tab; edit it as you like.",
+		example: "digest reject content/inbox/celebrity-gossip.md",
+		args:    []string{"draft file"},
+		repeat:  true,
+		flags:   rejectFlags,
+	},
+	{
 		name:    "version",
 		summary: "print digest's version",
 		example: "digest version",
@@ -177,7 +212,7 @@ func (c *command) parse(e *env, args []string) (run func(*env, []string) int, po
 		if len(args) == 0 {
 			break
 		}
-		if len(pos) == len(c.args) {
+		if len(pos) >= len(c.args) && !c.repeat {
 			msg := fmt.Sprintf("unexpected argument %q", args[0])
 			if c.tooMany != "" {
 				msg += " (" + c.tooMany + ")"

@@ -85,7 +85,7 @@ func (n *newCmd) run(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "digest new: reading the body from standard input: %v\n", err)
 		return exitContent
 	}
-	name := path.Join(content.Dir, fm.Date.Format("2006/01"), fileSlug(slug.Make(fm.Title))+".md")
+	name := articleFile(fm.Date, slug.Make(fm.Title))
 	src, err := article(fm, body)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "digest new: %v\n", err)
@@ -188,6 +188,13 @@ func article(fm *frontMatter, body []byte) ([]byte, error) {
 	b.WriteString("---\n")
 	b.Write(body)
 	return b.Bytes(), nil
+}
+
+// articleFile is where an article dated date (in the site's timezone) and
+// slugged s is written: content/YYYY/MM/<slug>.md, a slash path from the
+// site folder. digest publish moves drafts to the same place.
+func articleFile(date time.Time, s string) string {
+	return path.Join(content.Dir, date.Format("2006/01"), fileSlug(s)+".md")
 }
 
 // fileSlug shortens a long slug at a "-" so the file name stays valid.

@@ -25,6 +25,10 @@ var knownKeys = []string{
 	"image", "image_alt", "image_credit", "draft", "updated", "slug", "aliases",
 }
 
+// MissingDate is the message of a file without a date, which the inbox's
+// drafts may be until they are published.
+const MissingDate = "date: missing (want 2006-01-02 or RFC 3339)"
+
 // dayLayout is the form of a date without a time of day.
 const dayLayout = "2006-01-02"
 
@@ -98,7 +102,7 @@ func ParseArticle(file string, src []byte, loc *time.Location) (*Article, diag.L
 		d.errorf(title.line, title.col, "title: empty (every article needs a headline)")
 	}
 	if !haveDate {
-		d.errorf(1, 0, "date: missing (want 2006-01-02 or RFC 3339)")
+		d.errorf(1, 0, MissingDate)
 	}
 	if a.Slug == "" && a.Title != "" {
 		a.Slug, a.SlugLine = slug.Make(a.Title), title.line
