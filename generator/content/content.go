@@ -56,8 +56,9 @@ type Article struct {
 
 	// SlugLine and AliasesLine are the lines of the slug, or of the title
 	// it is made from, and of the aliases, for URL clashes found later;
-	// ImageLine is the image's, for the check of its file.
-	SlugLine, AliasesLine, ImageLine int
+	// ImageLine is the image's, for the check of its file; SourceURLLine
+	// the source_url's, for stories picked twice.
+	SlugLine, AliasesLine, ImageLine, SourceURLLine int
 
 	Markdown spool.Text // the body, undecoded
 	BodyLine int        // the file line the body starts on
@@ -246,6 +247,7 @@ func load(fsys fs.FS, loc *time.Location, cache *Cache, sp *spool.Spool) (*Conte
 			c.Pages = append(c.Pages, r.page)
 		}
 	}
+	c.Warnings = append(c.Warnings, duplicates(c.Articles)...)
 	c.Warnings.Sort()
 	return c, errs.Err()
 }

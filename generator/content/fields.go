@@ -74,7 +74,7 @@ func ParseArticle(file string, src []byte, loc *time.Location) (*Article, diag.L
 		case "source":
 			a.Source = d.text(f)
 		case "source_url":
-			a.SourceURL = d.url(f, false)
+			a.SourceURL, a.SourceURLLine = d.url(f, false), f.line
 		case "author":
 			a.Author = d.text(f)
 		case "summary":
