@@ -12,6 +12,7 @@ import (
 	"github.com/digest/digest/generator/config"
 	"github.com/digest/digest/generator/content"
 	"github.com/digest/digest/generator/diag"
+	"github.com/digest/digest/generator/inbox"
 	"github.com/digest/digest/generator/triage"
 	"github.com/digest/digest/generator/urlnorm"
 )
@@ -278,17 +279,17 @@ func (t *triageCmd) reject(e *env, args []string) int {
 	if len(errs) > 0 {
 		return e.refused(errs, "deleted")
 	}
-	var rejs []triage.Rejection
+	var rejs []inbox.Rejection
 	for _, f := range files {
 		if f.SourceURL != "" {
-			rejs = append(rejs, triage.Rejection{URL: f.SourceURL, Headline: f.Title})
+			rejs = append(rejs, inbox.Rejection{URL: f.SourceURL, Headline: f.Title})
 		}
 	}
 	// The decisions are written before the drafts go, so that a failure
 	// between the two leaves a draft to reject again, not a story that
 	// comes back.
-	list := filepath.Join(t.site, triage.RejectedFile)
-	if _, err := triage.AppendRejected(list, rejs); err != nil {
+	list := filepath.Join(t.site, inbox.RejectedFile)
+	if _, err := inbox.AppendRejected(list, rejs); err != nil {
 		fmt.Fprintf(e.stderr, "digest reject: %v; nothing was deleted\n", err)
 		return exitContent
 	}

@@ -12,7 +12,8 @@
 //
 // A story is seen (Seen) when the normalised address of its source
 // (urlnorm.Key) is the source_url of an article or draft under content/,
-// or a line of rejected.txt, the curator's list of stories turned down.
+// or a line of rejected.txt, the curator's list of stories turned down,
+// which ReadRejected reads and AppendRejected (digest reject) extends.
 package inbox
 
 import (

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io/fs"
 	"path"
-	"strings"
 	"time"
 
 	"github.com/digest/digest/generator/content"
@@ -32,8 +31,10 @@ type Seen struct {
 // only when content/ cannot be walked at all.
 func LoadSeen(fsys fs.FS) (*Seen, error) {
 	s := &Seen{where: map[string]string{}}
-	if data, err := fs.ReadFile(fsys, RejectedFile); err == nil {
-		s.readRejected(data)
+	if rej, _, err := LoadRejected(fsys); err == nil {
+		for _, r := range rej.List {
+			s.Add(r.URL, RejectedFile)
+		}
 	}
 	err := fs.WalkDir(fsys, content.Dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -64,19 +65,6 @@ func LoadSeen(fsys fs.FS) (*Seen, error) {
 		err = nil
 	}
 	return s, err
-}
-
-// readRejected adds the addresses of RejectedFile's lines.
-func (s *Seen) readRejected(data []byte) {
-	for line := range strings.Lines(string(data)) {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		if f := strings.Fields(line); len(f) > 0 {
-			s.Add(f[0], RejectedFile)
-		}
-	}
 }
 
 // Add records the story at url as found in where. An address that is not

@@ -6,7 +6,7 @@
 // false in place, keeping every other byte of the file (comments, key
 // order, quoting), and dates it when it has no date. Rejecting it deletes
 // it and remembers its source_url in rejected.txt at the site root, so
-// that fetching does not bring it back; see ReadRejected for the format.
+// that fetching does not bring it back (see inbox.RejectedFile).
 package triage
 
 import (
@@ -20,10 +20,8 @@ import (
 
 	"github.com/digest/digest/generator/content"
 	"github.com/digest/digest/generator/diag"
+	"github.com/digest/digest/generator/inbox"
 )
-
-// Dir is the inbox: where fetched and added drafts wait for the curator.
-const Dir = content.Dir + "/inbox"
 
 // Draft is one article file of the inbox.
 type Draft struct {
@@ -42,20 +40,20 @@ type Listing struct {
 	Problems diag.List
 }
 
-// Inbox reads every Markdown file under Dir in fsys, a site folder. The
+// Inbox reads every Markdown file under inbox.Dir in fsys, a site folder. The
 // error is for reading the folder; a file that does not parse is one of
 // the listing's problems.
 func Inbox(fsys fs.FS, loc *time.Location) (*Listing, error) {
 	l := &Listing{}
-	err := fs.WalkDir(fsys, Dir, func(name string, d fs.DirEntry, err error) error {
-		if errors.Is(err, fs.ErrNotExist) && name == Dir {
+	err := fs.WalkDir(fsys, inbox.Dir, func(name string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) && name == inbox.Dir {
 			return fs.SkipDir // no inbox yet: nothing waits
 		}
 		if err != nil {
 			return err
 		}
 		base := path.Base(name)
-		if name != Dir && (strings.HasPrefix(base, ".") || strings.HasPrefix(base, "_")) {
+		if name != inbox.Dir && (strings.HasPrefix(base, ".") || strings.HasPrefix(base, "_")) {
 			if d.IsDir() {
 				return fs.SkipDir
 			}

@@ -1,4 +1,4 @@
-package triage
+package inbox
 
 import (
 	"bufio"
@@ -13,15 +13,6 @@ import (
 	"github.com/digest/digest/generator/diag"
 	"github.com/digest/digest/generator/urlnorm"
 )
-
-// RejectedFile is the list of the stories the curator rejected, in the site
-// folder beside subscriptions.opml: a decision, kept with the site rather
-// than with build state, so it survives a clone.
-//
-// It is text, one story a line: its address as urlnorm.Normalize writes
-// it, optionally followed by a tab and its headline. Blank lines and lines
-// starting with # are comments.
-const RejectedFile = "rejected.txt"
 
 // rejectedHeader starts a new RejectedFile.
 const rejectedHeader = "# Stories rejected with \"digest reject\": digest fetch does not bring them back.\n" +
@@ -56,8 +47,10 @@ func (r *Rejected) add(x Rejection) {
 }
 
 // ReadRejected reads a RejectedFile from r; name is the file's name for
-// problems. A line whose address is not a web address is left out and
-// reported in problems; the error is for reading only.
+// problems. The address ends at the first space or tab, so a headline
+// after spaces, typed by hand, is one too. A line whose address is not a
+// web address is left out and reported in problems; the error is for
+// reading only.
 func ReadRejected(name string, r io.Reader) (rej *Rejected, problems diag.List, err error) {
 	rej = &Rejected{}
 	sc := bufio.NewScanner(r)
@@ -67,7 +60,10 @@ func ReadRejected(name string, r io.Reader) (rej *Rejected, problems diag.List, 
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		raw, headline, _ := strings.Cut(line, "\t")
+		raw, headline := line, ""
+		if i := strings.IndexAny(line, " \t"); i >= 0 {
+			raw, headline = line[:i], line[i+1:]
+		}
 		u, err := urlnorm.Normalize(raw)
 		if err != nil {
 			problems = append(problems, diag.Errorf(name, n, 1, "%v", err))

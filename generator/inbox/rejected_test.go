@@ -1,4 +1,4 @@
-package triage
+package inbox
 
 import (
 	"os"
@@ -15,6 +15,7 @@ func TestReadRejected(t *testing.T) {
 		"\n" +
 		"https://www.Example.org/story?utm_source=x\tA headline\twith a tab\n" +
 		"   http://example.org/b   \n" +
+		"https://example.org/typed by hand\n" +
 		"ftp://example.org/c\tnot the web\n" +
 		"  # an indented comment\n"
 	rej, problems, err := ReadRejected("rejected.txt", strings.NewReader(file))
@@ -24,11 +25,12 @@ func TestReadRejected(t *testing.T) {
 	want := []Rejection{
 		{URL: "https://www.example.org/story", Headline: "A headline\twith a tab", Line: 3},
 		{URL: "http://example.org/b", Line: 4},
+		{URL: "https://example.org/typed", Headline: "by hand", Line: 5},
 	}
 	if !slices.Equal(rej.List, want) {
 		t.Errorf("ReadRejected = %+v; want %+v", rej.List, want)
 	}
-	const wantProblem = `rejected.txt:5:1: "ftp://example.org/c" is not a web address: it must start with http:// or https://`
+	const wantProblem = `rejected.txt:6:1: "ftp://example.org/c" is not a web address: it must start with http:// or https://`
 	if problems.Error() != wantProblem {
 		t.Errorf("ReadRejected problems = %v; want %s", problems, wantProblem)
 	}
