@@ -61,11 +61,7 @@ func (f *fetchCmd) run(e *env, _ []string) int {
 	drafts, known, failed := 0, 0, 0
 	w := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	for _, o := range outcomes {
-		name := oneLine(o.Feed.Title)
-		if name == "" {
-			name = o.Feed.URL
-		}
-		fmt.Fprintf(w, "%s\t%s\n", name, oneLine(o.Line()))
+		fmt.Fprintf(w, "%s\t%s\n", oneLine(o.Name), oneLine(o.Line()))
 		drafts += len(o.Drafts)
 		known += o.Seen
 		if o.Err != nil {

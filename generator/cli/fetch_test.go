@@ -15,7 +15,8 @@ import (
 
 // TestFetch runs a curator's session: subscribe to three feeds, one of
 // them gone, fetch twice, list the subscriptions, check the site with
-// its drafts.
+// its drafts. The Gazette, subscribed without --title, is named by its
+// own title once fetched.
 func TestFetch(t *testing.T) {
 	t.Parallel()
 	mux := http.NewServeMux()
@@ -53,18 +54,18 @@ func TestFetch(t *testing.T) {
 		{[]string{"subscribe", "-s", site, srv.URL + "/atom.xml", "--title", "Ada"}, 0, "subscribed to SERVER/atom.xml (Ada)\n", ""},
 		{[]string{"fetch", "-s", site}, 0,
 			"Gone  error: SERVER/gone.xml: the server answered 404 Not Found\n" +
-				"127.0.0.1  6 new, 1 already seen, 1 without a link\n" +
+				"The Harbour Gazette  6 new, 1 already seen, 1 without a link\n" +
 				"Ada  2 new, 0 already seen\n" +
 				"8 new drafts in content/inbox/, 1 already seen, from 3 feeds; 1 failed\n", ""},
 		{[]string{"fetch", "-s", site}, 0,
 			"Gone  error: SERVER/gone.xml: the server answered 404 Not Found\n" +
-				"127.0.0.1  not modified\n" +
+				"The Harbour Gazette  not modified\n" +
 				"Ada  not modified\n" +
 				"0 new drafts in content/inbox/, 0 already seen, from 3 feeds; 1 failed\n", ""},
 		{[]string{"subscriptions", "-s", site}, 0,
 			"FEED  URL  CATEGORIES  LAST FETCH\n" +
 				"Gone  SERVER/gone.xml  -  2026-11-29 13:00 (failed)\n" +
-				"127.0.0.1  SERVER/gazette.xml  -  2026-11-29 13:00\n" +
+				"The Harbour Gazette  SERVER/gazette.xml  -  2026-11-29 13:00\n" +
 				"Ada  SERVER/atom.xml  -  2026-11-29 13:00\n", ""},
 		// The drafts are articles the build reads.
 		{[]string{"check", "-s", site, "--drafts"}, 0, "ok: 8 articles, 8 tags, 31 pages (55 files)\n", ""},

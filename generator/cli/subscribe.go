@@ -207,20 +207,16 @@ func (s *subscriptionsCmd) run(e *env, _ []string) int {
 		if cats == "" {
 			cats = "-"
 		}
-		title := oneLine(f.Title)
-		if title == "" {
-			title = "-"
-		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", title, f.URL, oneLine(cats), lastFetch(s.site, f.URL))
+		st := fetch.LoadState(s.site, f.URL)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", oneLine(fetch.Name(f, st.Title)), f.URL, oneLine(cats), lastFetch(st))
 	}
 	w.Flush()
 	return exitOK
 }
 
-// lastFetch is when digest fetch last fetched the feed at url, in the
+// lastFetch is when digest fetch last fetched the feed st is of, in the
 // site's timezone as it was then, and whether it failed.
-func lastFetch(site, url string) string {
-	st := fetch.LoadState(site, url)
+func lastFetch(st *fetch.State) string {
 	switch {
 	case st.Fetched.IsZero():
 		return "never"

@@ -60,6 +60,7 @@ type Options struct {
 // An Outcome is what came of one feed.
 type Outcome struct {
 	Feed        opml.Feed
+	Name        string   // the feed's publisher, as its drafts name it (see Name)
 	Drafts      []string // the new drafts' slash paths from the site folder
 	Seen        int      // items already seen
 	NoLink      int      // items without a web address to make a draft of
@@ -135,7 +136,10 @@ func parseError(resp *web.Response, err error) error {
 // the new validators and GUIDs when every draft was written, the old
 // ones otherwise, so that the next run tries again.
 func (d *download) apply(seen *inbox.Seen, opt Options) Outcome {
-	o := Outcome{Feed: d.feed, Err: d.err}
+	if d.parsed != nil {
+		d.state.Title = d.parsed.Title
+	}
+	o := Outcome{Feed: d.feed, Name: Name(d.feed, d.state.Title), Err: d.err}
 	next := d.state
 	switch {
 	case o.Err != nil:
@@ -150,7 +154,7 @@ func (d *download) apply(seen *inbox.Seen, opt Options) Outcome {
 			o.Err = err
 			break
 		}
-		next = &State{URL: d.state.URL, Validators: d.resp.Validators, GUIDs: d.state.GUIDs}
+		next = &State{URL: d.state.URL, Title: d.state.Title, Validators: d.resp.Validators, GUIDs: d.state.GUIDs}
 		next.remember(guids)
 	}
 	next.Fetched, next.Result, next.Failed = opt.Now, o.Line(), o.Err != nil
@@ -218,7 +222,7 @@ func (d *download) draft(item *gofeed.Item, link string, base *url.URL, opt Opti
 	return inbox.Draft{
 		Title:     item.Title,
 		Date:      date.In(opt.Location),
-		Source:    d.source(),
+		Source:    Name(d.feed, d.state.Title),
 		SourceURL: link,
 		Author:    author(item),
 		Tags:      item.Categories,
@@ -227,22 +231,26 @@ func (d *download) draft(item *gofeed.Item, link string, base *url.URL, opt Opti
 	}
 }
 
-// source is the name of the feed's publisher: the one the curator gave
-// the feed, unless it is only the feed's host; then the feed's title.
-func (d *download) source() string {
-	name := inbox.Tidy(d.feed.Title)
-	u, err := url.Parse(d.feed.URL)
+// Name is the name of the publisher of feed, whose own title is title:
+// the name the curator gave the feed, unless it is empty or only the
+// feed's host (what digest subscribe writes without --title); then the
+// feed's title; then its host.
+func Name(feed opml.Feed, title string) string {
+	name := inbox.Tidy(feed.Title)
 	host := ""
-	if err == nil {
+	if u, err := url.Parse(feed.URL); err == nil {
 		host = u.Hostname()
 	}
 	if name != "" && name != host {
 		return name
 	}
-	if t := inbox.Tidy(d.parsed.Title); t != "" {
+	if t := inbox.Tidy(title); t != "" {
 		return t
 	}
-	return host
+	if host != "" {
+		return host
+	}
+	return feed.URL
 }
 
 // itemLink is the address of item's story: its link, or its GUID when

@@ -236,7 +236,7 @@ func TestStateKept(t *testing.T) {
 	opt := testOptions(site)
 	run(t, fs, opt)
 	st := LoadState(site, fs.URL+"/rss2.xml")
-	if st.ETag != `"fixture-1"` || !st.Fetched.Equal(now) || st.Failed || st.Result != "6 new, 1 already seen, 1 without a link" {
+	if st.Title != "The Harbour Gazette" || st.ETag != `"fixture-1"` || !st.Fetched.Equal(now) || st.Failed || st.Result != "6 new, 1 already seen, 1 without a link" {
 		t.Errorf("state of the Gazette = %+v", st)
 	}
 	want := []string{"gazette-48213", "gazette-48207", "https://gazette.example.org/?p=48199", "gazette-48190", "gazette-48188", "https://gazette.example.org/2026/11/lifeboat"}
@@ -326,4 +326,18 @@ func FuzzLoadState(f *testing.F) {
 			t.Fatalf("LoadState(%q) = %+v", data, st)
 		}
 	})
+}
+
+func TestName(t *testing.T) {
+	for _, tt := range []struct{ given, url, title, want string }{
+		{"BBC World", "https://feeds.bbci.co.uk/news/world/rss.xml", "BBC News - World", "BBC World"},
+		{"feeds.bbci.co.uk", "https://feeds.bbci.co.uk/news/world/rss.xml", "BBC News - World", "BBC News - World"},
+		{"", "https://feeds.bbci.co.uk/news/world/rss.xml", "  BBC &amp; World\n", "BBC & World"},
+		{"feeds.bbci.co.uk", "https://feeds.bbci.co.uk/news/world/rss.xml", "", "feeds.bbci.co.uk"},
+		{"", "not a url", "", "not a url"},
+	} {
+		if got := Name(opml.Feed{Title: tt.given, URL: tt.url}, tt.title); got != tt.want {
+			t.Errorf("Name(%q, %q) = %q; want %q", tt.given, tt.title, got, tt.want)
+		}
+	}
 }

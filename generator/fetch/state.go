@@ -24,7 +24,8 @@ const maxGUIDs = 5000
 // else: the drafts and articles under content/ and rejected.txt still
 // say which stories were seen.
 type State struct {
-	URL string `json:"url"`
+	URL   string `json:"url"`
+	Title string `json:"title,omitempty"` // the feed's own title, last it was read
 	web.Validators
 	Fetched time.Time `json:"fetched,omitzero"` // when the last fetch ended
 	Result  string    `json:"result,omitempty"` // what it came to, as digest fetch printed it
