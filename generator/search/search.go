@@ -32,7 +32,7 @@
 // bytes, and a rebuild rewrites only the last chunks and the shards of
 // the new article's terms.
 //
-//	meta.json    {"v": version, "docs": N, "dchunk": 16, "bchunk": 8,
+//	meta.json    {"v": version, "docs": N, "dchunk": 16, "bchunk": 6,
 //	              "keys": [shard keys, sorted], "kb": [shard sizes in KiB],
 //	              "pkeys": [positions shard keys], "pkb": [their sizes]}
 //	t/<i>.json   shard i of the inverted index: {"term": "postings", …},
@@ -132,16 +132,17 @@ const Dir = "search"
 
 const (
 	// A chunk is one request for a reader and one file for the host: at
-	// 10,000 articles the index is about 2,500 files (d 625, b 1,250, t
-	// and p 600), which keeps a large digest under Cloudflare Pages'
-	// 20,000 files. A result costs its chunks: about 2 kB gzipped of d/,
-	// and for a body-only hit 12 kB of b/, whose bodies are whole so that
-	// the snippet can be cut around the words, wherever they are.
+	// 10,000 articles the index is about 2,800 files (d 625, b 1,667, t
+	// and p 500), which keeps the bench corpus's whole site under
+	// Cloudflare Pages' 20,000 files. A result costs its chunks: about
+	// 2 kB gzipped of d/, and for a body-only hit 8 kB of b/, whose bodies
+	// are whole so that the snippet can be cut around the words, wherever
+	// they are.
 	docChunk   = 16   // documents per d/<n>.json
-	bodyChunk  = 8    // documents per b/<n>.json
+	bodyChunk  = 6    // documents per b/<n>.json
 	maxSummary = 600  // bytes of summary kept for results
 	maxBody    = 8000 // bytes of body text kept for snippets
-	batch      = 1024 // documents analysed at once; a multiple of both chunks
+	batch      = 960  // documents analysed at once; a multiple of both chunks
 	// fieldGap is the positions left out between two fields of a
 	// document (and between two tags), so that no phrase spans them and
 	// words close together are in one field.
@@ -398,11 +399,11 @@ func facets(docs []document, loc *time.Location) facetFile {
 		name, slug string
 		n          int
 	}
-	count := func(m map[string]*facet, name, slug string) {
-		if f := m[slug]; f != nil {
+	count := func(m map[string]*facet, name, key string) {
+		if f := m[key]; f != nil {
 			f.n++
 		} else {
-			m[slug] = &facet{name, slug, 1}
+			m[key] = &facet{name, key, 1}
 		}
 	}
 	tags, sources := map[string]*facet{}, map[string]*facet{}

@@ -293,7 +293,9 @@ func TestDocuments(t *testing.T) {
 			t.Errorf("doc %d = %q %q; want %q %q", doc, title, url, a.Title, a.URL)
 		}
 	}
-	if want, got := "Analysts think it is the Hwasŏng-12, shown at the parade; it came down near Kwajalein.", bodies[len(s.Articles)-1-2]; got != want {
+	doc := len(s.Articles) - 1 - 2
+	x.read(fmt.Sprintf("b/%d.json", doc/bodyChunk), &bodies)
+	if want, got := "Analysts think it is the Hwasŏng-12, shown at the parade; it came down near Kwajalein.", bodies[doc%bodyChunk]; got != want {
 		t.Errorf("body text = %q; want %q", got, want)
 	}
 }
