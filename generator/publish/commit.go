@@ -23,7 +23,7 @@ import (
 func (o *Output) Commit() (Stats, error) {
 	defer o.Abort()
 	stats := Stats{Written: len(o.changed), Unchanged: len(o.files) - len(o.changed)}
-	if o.exists && len(o.changed) == 0 && maps.Equal(o.files, o.old) {
+	if o.exists && len(o.changed) == 0 && maps.Equal(o.files, o.old) && o.outputWhole() {
 		// The spare, if any, is what it was.
 		o.rec.spare, o.rec.differs, o.rec.carried = o.last.spare, o.last.differs, o.last.carried
 		if o.rec.equal(o.last) {
@@ -81,6 +81,21 @@ func (o *Output) keepSpare(id string) {
 		return
 	}
 	o.stage = ""
+}
+
+// outputWhole reports whether the output holds every file of the last
+// build. A build staging in a spare takes the spare's files as kept
+// without looking at the output (see has), which may have lost one since.
+func (o *Output) outputWhole() bool {
+	if !o.spare {
+		return true // has looked
+	}
+	for name := range o.old {
+		if _, err := os.Lstat(filepath.Join(o.dir, filepath.FromSlash(name))); err != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // remark points the output's marker at a new state, for a build that

@@ -97,6 +97,7 @@ type Output struct {
 	// spare is set when the stage is the spare the last build left,
 	// which claim readies for change on first use.
 	spare     bool
+	differed  map[string]bool // the files at which the spare is not the output
 	claimOnce sync.Once
 	claimErr  error
 	claimed   bool // the spare is being changed: it is no longer the old site
@@ -315,10 +316,8 @@ func (o *Output) WriteSigned(name string, data []byte, sig uint64) error {
 	o.files[clean] = file{hash, sig}
 	same := o.old[clean].hash == hash
 	o.mu.Unlock()
-	if same {
-		if _, err := os.Lstat(filepath.Join(o.dir, filepath.FromSlash(clean))); err == nil {
-			return nil // Commit links the last build's file
-		}
+	if same && o.has(clean) {
+		return nil // the last build's file is kept
 	}
 	if err := o.mkdirStage(path.Dir(clean)); err != nil {
 		return err
@@ -365,7 +364,7 @@ func (o *Output) Reuse(name string, sig uint64) (bool, error) {
 	if !ok || old.sig != sig {
 		return false, nil
 	}
-	if _, err := os.Lstat(filepath.Join(o.dir, filepath.FromSlash(clean))); err != nil {
+	if !o.has(clean) {
 		return false, nil
 	}
 	o.mu.Lock()
@@ -375,6 +374,18 @@ func (o *Output) Reuse(name string, sig uint64) (bool, error) {
 	}
 	o.files[clean] = old
 	return true, nil
+}
+
+// has reports whether the last build's file name is there for the new
+// site to keep: in the spare the build stages in, which holds it unless
+// the state lists it as differing, or else in the output, from which
+// Commit links it. Asking the spare costs no system call.
+func (o *Output) has(name string) bool {
+	if o.spare && !o.differed[name] {
+		return true
+	}
+	_, err := os.Lstat(filepath.Join(o.dir, filepath.FromSlash(name)))
+	return err == nil
 }
 
 // cleanName checks that name, a file of the site, is inside the output

@@ -62,7 +62,7 @@ func (o *Output) adoptSpare() bool {
 	if err != nil || string(token) != o.oldID {
 		return false
 	}
-	o.stage, o.spare = dir, true
+	o.stage, o.spare, o.differed = dir, true, setOf(o.last.differs)
 	return true
 }
 
@@ -183,8 +183,7 @@ func (o *Output) refill(stats *Stats) error {
 	if err := o.claim(); err != nil {
 		return err
 	}
-	staged := setOf(o.changed)
-	differed, carried := setOf(o.last.differs), setOf(o.last.carried)
+	staged, differed, carried := setOf(o.changed), o.differed, setOf(o.last.carried)
 	var (
 		mu               sync.Mutex // guards what follows
 		seen             = map[string]bool{}
@@ -286,10 +285,16 @@ func (o *Output) refill(stats *Stats) error {
 			}
 		}
 	}
-	for name := range differed {
-		if _, ours := o.files[name]; ours && !staged[name] && !seen[name] {
+	for name := range o.files {
+		if staged[name] || seen[name] {
+			continue
+		}
+		if differed[name] {
 			return errRemovedDuringBuild(o.dir, name)
 		}
+		// Kept from the spare, but gone from the output: the output,
+		// once the spare, will not have it.
+		differs = append(differs, name)
 	}
 	for _, name := range carries {
 		if dir, ok := strings.CutSuffix(name, "/"); ok {
