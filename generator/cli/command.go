@@ -117,6 +117,19 @@ var commands = []*command{
 		flags:   fetchFlags,
 	},
 	{
+		name:    "add",
+		usage:   "[-s DIR] URL",
+		summary: "fetch a web page and write a draft of its story in content/inbox/",
+		notes: "The draft's headline, summary, date, author, publisher, image and tags\n" +
+			"come from what the page says of itself: OpenGraph, Twitter cards,\n" +
+			"JSON-LD, then its <title> and description. A story already in the\n" +
+			"digest (an article's or a draft's source_url, compared normalised) is\n" +
+			"refused, naming its file.",
+		example: "digest add https://globalnation.inquirer.net/envoy-says-china-presses-north-korea",
+		args:    []string{"page URL"},
+		flags:   addFlags,
+	},
+	{
 		name:    "inbox",
 		usage:   "[-s DIR]",
 		summary: "list the drafts waiting in content/inbox/, newest first",

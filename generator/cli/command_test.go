@@ -30,6 +30,7 @@ func TestHelp(t *testing.T) {
 		{"digest subscribe [-s DIR] [--title NAME] [--category FOLDER] URL|FILE.opml", []string{"category", "s", "title"}},
 		{"digest subscriptions [-s DIR]", []string{"s"}},
 		{"digest fetch [-s DIR]", []string{"s"}},
+		{"digest add [-s DIR] URL", []string{"s"}},
 		{"digest inbox [-s DIR]", []string{"s"}},
 		{"digest publish [-s DIR] FILE…", []string{"s"}},
 		{"digest reject [-s DIR] FILE…", []string{"s"}},
