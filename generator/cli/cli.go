@@ -180,15 +180,21 @@ func (b *buildCmd) run(e *env, _ []string) int {
 // checkCmd is digest check, holding its flags' values.
 type checkCmd struct {
 	runFlags
+	links, strict bool
 }
 
 func checkFlags(fset *flag.FlagSet) func(*env, []string) int {
 	var c checkCmd
 	c.runFlags.declare(fset)
+	fset.BoolVar(&c.links, "links", false, "also check that every source_url and link in a body still answers (results kept a day in .digest/links/)")
+	fset.BoolVar(&c.strict, "strict", false, "with --links, make a dead link an error")
 	return c.run
 }
 
 func (c *checkCmd) run(e *env, _ []string) int {
+	if c.strict && !c.links {
+		return e.usageError("--strict is for --links: dead links are warnings unless it is given")
+	}
 	stopProfiles, err := startProfiles(c.cpuProfile, c.memProfile)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "digest check: %v\n", err)
@@ -210,6 +216,9 @@ func (c *checkCmd) run(e *env, _ []string) int {
 		return e.failed("check", err)
 	}
 	fmt.Fprintf(e.stdout, "ok: %s%s\n", summary(stats), skipped(stats))
+	if c.links {
+		return c.checkLinks(e)
+	}
 	return exitOK
 }
 

@@ -77,8 +77,12 @@ var commands = []*command{
 	},
 	{
 		name:    "check",
-		usage:   "[-s DIR] [--drafts] [--future] [--verbose]",
+		usage:   "[-s DIR] [--drafts] [--future] [--verbose] [--links [--strict]]",
 		summary: "check content and templates, writing nothing",
+		notes: "With --links, every source_url and every link in a body is asked for\n" +
+			"too (HEAD, then GET where HEAD is refused), at most two at a time per\n" +
+			"host; dead ones are reported at their lines, as warnings unless\n" +
+			"--strict. Results are kept for a day in .digest/links/.",
 		example: "digest check -s ~/my-digest",
 		flags:   checkFlags,
 	},
