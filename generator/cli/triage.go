@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -227,6 +228,9 @@ func (t *triageCmd) publish(e *env, args []string) int {
 			return exitContent
 		}
 		fmt.Fprintf(e.stdout, "published %s as %s\n", m.from, m.to)
+		if bytes.Contains(m.data, []byte(inbox.Marker)) {
+			fmt.Fprintf(e.stderr, "note: %s still holds the source's own text, under the line %s: rewrite it in your words\n", m.to, inbox.Marker)
+		}
 	}
 	return exitOK
 }

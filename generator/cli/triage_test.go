@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/digest/digest/generator/inbox"
 	"github.com/digest/digest/internal/testkit"
 )
 
@@ -14,22 +15,22 @@ import (
 func TestTriage(t *testing.T) {
 	t.Parallel()
 	site := newSite(t, "Asia/Manila")
-	inbox := filepath.Join(site, "content", "inbox")
+	inboxDir := filepath.Join(site, "content", "inbox")
 	files := map[string]string{
 		"envoy.md": "---\n# fetched from INQUIRER.net\ntitle: \"US envoy: China presses North Korea\"\n" +
 			"source: INQUIRER.net\nsource_url: https://globalnation.inquirer.net/1?utm_source=rss\ndraft: true # yours to publish\ntags: [China]\n---\nBody.\n",
 		"marawi.md": "---\ntitle: Marawi siege enters its sixth week\ndate: 2017-06-28T09:00:00+08:00\n" +
-			"source_url: https://www.rappler.com/marawi\ndraft: true\n---\nBody.\n",
+			"source_url: https://www.rappler.com/marawi\ndraft: true\n---\n" + inbox.Marker + "\n\nThe source's text.\n",
 		"gossip.md": "---\ntitle: Celebrity gossip\ndate: 2017-06-29 08:00\nsource: Tabloid\n" +
 			"source_url: http://www.tabloid.example/gossip#top\ndraft: true\n---\nBody.\n",
 		"plain.md": "---\ntitle: A note without a source\ndate: 2017-06-27\ndraft: true\n---\nBody.\n",
 	}
 	for name, src := range files {
-		testkit.WriteFile(t, filepath.Join(inbox, name), src)
+		testkit.WriteFile(t, filepath.Join(inboxDir, name), src)
 	}
 	testkit.WriteFile(t, filepath.Join(site, "content", "2017", "06", "taken.md"),
 		"---\ntitle: Taken\ndate: 2017-06-28\n---\n")
-	testkit.WriteFile(t, filepath.Join(inbox, "taken.md"),
+	testkit.WriteFile(t, filepath.Join(inboxDir, "taken.md"),
 		"---\ntitle: Taken\ndate: 2017-06-28 12:00\ndraft: true\n---\n")
 	testkit.WriteFile(t, filepath.Join(site, "content", "2017", "06", "published.md"),
 		"---\ntitle: Published\ndate: 2017-06-28\n---\n")
@@ -74,7 +75,9 @@ func TestTriage(t *testing.T) {
 			"digest publish: missing draft file\nusage: digest publish [-s DIR] FILE…\nRun \"digest publish --help\" for more.\n"},
 		{[]string{"publish", "-s", site, p("content/inbox/envoy.md"), p("content/inbox/marawi.md")}, 0,
 			"published " + p("content/inbox/envoy.md") + " as " + p("content/2017/06/us-envoy-china-presses-north-korea.md") + "\n" +
-				"published " + p("content/inbox/marawi.md") + " as " + p("content/2017/06/marawi-siege-enters-its-sixth-week.md") + "\n", ""},
+				"published " + p("content/inbox/marawi.md") + " as " + p("content/2017/06/marawi-siege-enters-its-sixth-week.md") + "\n",
+			"note: " + p("content/2017/06/marawi-siege-enters-its-sixth-week.md") + " still holds the source's own text, under the line " +
+				inbox.Marker + ": rewrite it in your words\n"},
 		{[]string{"reject", "-s", site, p("content/inbox/gossip.md"), p("content/inbox/plain.md"), p("content/inbox/taken.md")}, 0,
 			"rejected " + p("content/inbox/gossip.md") + "; http://www.tabloid.example/gossip is remembered in " + p("rejected.txt") + "\n" +
 				"rejected " + p("content/inbox/plain.md") + "; it had no source_url, so there was nothing to remember\n" +
