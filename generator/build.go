@@ -350,6 +350,9 @@ func (b *builder) model() error {
 		return err
 	}
 	b.site, b.content = s, nil
+	for _, w := range s.Warnings {
+		b.stats.Warnings = append(b.stats.Warnings, w.Error())
+	}
 	b.stats.Articles, b.stats.Tags = len(s.Articles), len(s.Tags)
 	b.stats.Drafts, b.stats.Future = s.Skipped.Drafts, s.Skipped.Future
 	if inc := b.inc; inc != nil {

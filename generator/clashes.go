@@ -165,6 +165,8 @@ func (b *builder) claims() []claim {
 			of = "tag " + l.Name
 		case feed.OfSource:
 			of = "source " + l.Name
+		case feed.OfIssues:
+			of = "the issues"
 		}
 		for _, f := range l.Links {
 			add(f.URL, formatNames[f.Type]+" feed of "+of, "", 0)
@@ -227,6 +229,10 @@ func describe(d *render.Data) (what, file string, line int) {
 		return "the archive of " + d.Year.Date.Format("2006"), "", 0
 	case d.PageKind == render.KindHome:
 		return of + "the home page", "", 0
+	case d.PageKind == render.KindIssue:
+		return fmt.Sprintf("issue %d", d.Issue.Number), d.Issue.File, d.Issue.NumberLine
+	case d.PageKind == render.KindIssues:
+		return of + "the list of issues", "", 0
 	}
 	return siteKinds[d.PageKind], "", 0
 }

@@ -52,6 +52,7 @@ var (
 	kindSitemap     = &hosts.Kind{Name: "sitemap and robots.txt"}
 	kindStatic      = &hosts.Kind{Name: "static files"}
 	kindBundles     = &hosts.Kind{Name: "article files"}
+	kindIssues      = &hosts.Kind{Name: "issue pages and emails"}
 )
 
 // pageKinds are the kinds of file of the pages of each render kind.
@@ -59,6 +60,7 @@ var pageKinds = map[render.Kind]*hosts.Kind{
 	render.KindHome: kindHome, render.KindArticle: kindArticles, render.KindTag: kindTags, render.KindTags: kindTags,
 	render.KindSource: kindSources, render.KindSources: kindSources, render.KindEdition: kindDays,
 	render.KindMonth: kindCalendar, render.KindYear: kindCalendar, render.KindArchive: kindCalendar,
+	render.KindIssues: kindIssues, render.KindIssue: kindIssues,
 }
 
 func pageKind(kind render.Kind) *hosts.Kind {
@@ -148,13 +150,19 @@ func (b *builder) feeds() iter.Seq[output] {
 		}, kind: kindSiteFeeds}) {
 			return
 		}
-		if !channel(lists[0], func(string) bool { return true }) {
-			return
+		// The site's and the issues' feeds in every format, then all the
+		// RSS feeds of tags and sources, then all the Atom ones: only one
+		// format's items are kept at a time.
+		var rest []feed.List
+		for _, l := range lists {
+			if l.Of != feed.OfSite && l.Of != feed.OfIssues {
+				rest = append(rest, l)
+			} else if !channel(l, func(string) bool { return true }) {
+				return
+			}
 		}
-		// All the RSS feeds, then all the Atom ones: only one format's
-		// items are kept at a time.
 		for _, typ := range []string{feed.RSS, feed.Atom} {
-			for _, l := range lists[1:] {
+			for _, l := range rest {
 				if !channel(l, func(t string) bool { return t == typ }) {
 					return
 				}
@@ -219,6 +227,8 @@ func sitemapURL(d *render.Data) (feed.URL, bool) {
 		}
 	case d.Page != nil:
 		u.LastMod = d.Page.Updated
+	case d.PageKind == render.KindIssue:
+		u.LastMod = d.Issue.Date
 	}
 	return u, true
 }

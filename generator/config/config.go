@@ -40,6 +40,12 @@ type Config struct {
 	TagAliases  map[string]string `yaml:"tag_aliases"`
 	UnsafeHTML  bool              `yaml:"unsafe_html"`
 	Params      map[string]any    `yaml:"params"`
+	// HomeIssue makes the home page lead with the latest issue.
+	HomeIssue bool `yaml:"home_issue"`
+	// EmailUnsubscribe is the mailing service's unsubscribe placeholder,
+	// such as {{unsubscribe}} or *|UNSUB|*, which the email edition
+	// links as the way out; "" for none.
+	EmailUnsubscribe string `yaml:"email_unsubscribe"`
 	// Disable and Enable name kinds of output to leave out and to add;
 	// Outputs is what they come to.
 	Disable Kinds `yaml:"disable"`

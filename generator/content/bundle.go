@@ -12,7 +12,8 @@ import (
 )
 
 // BundleIndex is the name of an article folder's Markdown file. A folder
-// below content/ (but content/ itself and content/pages/) that holds one
+// below content/ (but content/ itself, content/pages/ and content/issues/)
+// that holds one
 // is an article folder: every other file in it, in sub-folders too, is
 // published beside the article's page, so the body's relative links and
 // images resolve there. Another Markdown file inside it is an error: it
@@ -50,7 +51,7 @@ func list(fsys fs.FS) (*listing, error) {
 			return nil
 		}
 		all = append(all, p)
-		if name == BundleIndex && !isPage(p) && path.Dir(p) != Dir {
+		if name == BundleIndex && !isPage(p) && !isIssue(p) && path.Dir(p) != Dir {
 			bundles[path.Dir(p)] = true
 		}
 		return nil

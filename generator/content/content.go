@@ -4,7 +4,8 @@
 // with front matter in YAML (between --- lines), TOML (between +++ lines) or
 // JSON. Its front matter must give a title and a date; the other known keys
 // are typed and checked here, and any other key is kept in Params for the
-// templates. A file under content/pages/ is an undated page. An article
+// templates. A file under content/pages/ is an undated page, and one
+// under content/issues/ a numbered issue (see Issue). An article
 // may be a folder, its Markdown in index.md and its other files published
 // beside its page (see BundleIndex).
 //
@@ -90,6 +91,7 @@ type Page struct {
 type Content struct {
 	Articles []*Article // in file order
 	Pages    []*Page    // in file order
+	Issues   []*Issue   // in file order
 	Warnings diag.List
 }
 
@@ -118,6 +120,7 @@ type Cache struct {
 type result struct {
 	article  *Article
 	page     *Page
+	issue    *Issue
 	warnings diag.List
 	err      error
 }
@@ -210,9 +213,12 @@ func load(fsys fs.FS, loc *time.Location, cache *Cache, sp *spool.Spool) (*Conte
 			r.err = diag.Errorf(files[n], 0, 0, "%v", err)
 			return
 		}
-		if isPage(files[n]) {
+		switch {
+		case isPage(files[n]):
 			r.page, r.warnings, r.err = ParsePage(files[n], src)
-		} else {
+		case isIssue(files[n]):
+			r.issue, r.warnings, r.err = ParseIssue(files[n], src, loc)
+		default:
 			r.article, r.warnings, r.err = ParseArticle(files[n], src, loc)
 		}
 		if sp != nil && r.err == nil {
@@ -246,6 +252,9 @@ func load(fsys fs.FS, loc *time.Location, cache *Cache, sp *spool.Spool) (*Conte
 		if r.page != nil {
 			c.Pages = append(c.Pages, r.page)
 		}
+		if r.issue != nil {
+			c.Issues = append(c.Issues, r.issue)
+		}
 	}
 	c.Warnings = append(c.Warnings, duplicates(c.Articles)...)
 	c.Warnings.Sort()
@@ -255,10 +264,13 @@ func load(fsys fs.FS, loc *time.Location, cache *Cache, sp *spool.Spool) (*Conte
 // spoolBody moves the body r parsed into sp.
 func spoolBody(sp *spool.Spool, r *result) error {
 	var body *spool.Text
-	if r.article != nil {
+	switch {
+	case r.article != nil:
 		body = &r.article.Markdown
-	} else {
+	case r.page != nil:
 		body = &r.page.Markdown
+	default:
+		body = &r.issue.Markdown
 	}
 	md, _ := body.Get() // in memory: no error
 	var err error

@@ -25,9 +25,10 @@ const (
 	OfSite Of = iota
 	OfTag
 	OfSource
+	OfIssues
 )
 
-// List is a site's, a tag's or a source's feeds: one channel, published in
+// List is a site's, a tag's, a source's or the issues' feeds: one channel, published in
 // each format site.yaml asks for. The pages that announce the feeds and
 // the build that writes them both read Lists, so the two cannot disagree.
 type List struct {
@@ -37,14 +38,17 @@ type List struct {
 	Links   []Link
 }
 
-// Lists are every feed list of s: the site's, then each tag's, then each
-// source's, leaving out those site.yaml turns off. Each channel holds the
-// newest feed_size articles.
+// Lists are every feed list of s: the site's, the issues' when it has
+// any, then each tag's, then each source's, leaving out those site.yaml
+// turns off. Each channel holds the newest feed_size articles, or issues.
 func Lists(s *site.Site) []List {
-	lists := make([]List, 0, 1+len(s.Tags)+len(s.Sources))
+	lists := make([]List, 0, 2+len(s.Tags)+len(s.Sources))
 	lists = append(lists, List{Of: OfSite, Name: s.Title, Links: SiteLinks(s), Channel: Channel{
 		Title: s.Title, Description: s.Description, URL: s.URL("/"), Articles: newest(s, s.Articles),
 	}})
+	if l, ok := issueList(s); ok {
+		lists = append(lists, l)
+	}
 	for _, t := range s.Tags {
 		if links := TagLinks(s, t); links != nil {
 			lists = append(lists, List{Of: OfTag, Name: t.Name, Links: links, Channel: Channel{

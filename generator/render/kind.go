@@ -20,6 +20,8 @@ const (
 	KindYear     Kind = "year"
 	KindArchive  Kind = "archive"
 	KindSearch   Kind = "search"
+	KindIssues   Kind = "issues"
+	KindIssue    Kind = "issue"
 	KindNotFound Kind = "404"
 	KindAlias    Kind = "alias"
 )
@@ -28,5 +30,5 @@ const (
 // own: every kind but KindAlias. The slice is the caller's.
 func Kinds() []Kind {
 	return []Kind{KindHome, KindArticle, KindPage, KindTag, KindTags, KindSource, KindSources,
-		KindEdition, KindMonth, KindYear, KindArchive, KindSearch, KindNotFound}
+		KindEdition, KindMonth, KindYear, KindArchive, KindSearch, KindIssues, KindIssue, KindNotFound}
 }

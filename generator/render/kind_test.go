@@ -41,7 +41,7 @@ func TestKindsAreFresh(t *testing.T) {
 	if slices.Contains(Kinds(), KindAlias) {
 		t.Errorf("Kinds() has %q, which has no template of base.html's", KindAlias)
 	}
-	if n := len(Kinds()); n != 13 {
-		t.Errorf("len(Kinds()) = %d; want 13", n)
+	if n := len(Kinds()); n != 15 {
+		t.Errorf("len(Kinds()) = %d; want 15", n)
 	}
 }

@@ -27,14 +27,20 @@ type Data struct {
 	Edition *site.Edition // edition
 	Month   *site.Month   // month
 	Year    *site.Year    // year
+	// Issue is the issue of an issue page, and the latest issue on the
+	// first home page when site.yaml's home_issue asks for it.
+	Issue *site.Issue
 
-	Pager *site.Pager // home, tag, source: this page of the list
+	Pager *site.Pager // home, tag, source, issues: this page of the list
 
 	// Newer and Older link an edition or an article's edition to the next
 	// and previous days with articles, and an article to its neighbours;
 	// nil at the ends.
 	NewerEdition, OlderEdition *site.Edition
 	NewerArticle, OlderArticle *site.Article
+	// NewerIssue and OlderIssue link an issue to the next and previous
+	// ones; nil at the ends.
+	NewerIssue, OlderIssue *site.Issue
 
 	// Feeds are the feeds to announce with <link rel="alternate">; pages
 	// with the same feeds share one *Feeds, so a template can render its
@@ -88,6 +94,9 @@ func Pages(s *site.Site) iter.Seq[*Data] {
 		for _, p := range site.Paginate(s.Articles, s.PageSize, s.URL("/")) {
 			d := page(KindHome, "", p.URL)
 			d.Pager = p
+			if s.HomeIssue && p.Number == 1 && len(s.Issues) > 0 {
+				d.Issue = s.Issues[0]
+			}
 			if !yield(d) {
 				return
 			}
@@ -174,6 +183,24 @@ func Pages(s *site.Site) iter.Seq[*Data] {
 		for _, y := range s.Years {
 			d := page(KindYear, loc.Date(loc.Text("layout_year"), y.Date), y.URL)
 			d.Year = y
+			if !yield(d) {
+				return
+			}
+		}
+		issueFeeds := &Feeds{Links: append(feed.IssueLinks(s), feeds.Links...)}
+		if len(s.Issues) > 0 {
+			for _, p := range site.PaginateIssues(s.Issues, s.PageSize, site.IssuesURL(s.Config)) {
+				d := page(KindIssues, loc.Text("title_issues"), p.URL)
+				d.Pager, d.Feeds = p, issueFeeds
+				if !yield(d) {
+					return
+				}
+			}
+		}
+		for _, is := range s.Issues {
+			d := page(KindIssue, is.Title, is.URL)
+			d.Issue, d.Description, d.Feeds = is, is.Summary, issueFeeds
+			d.NewerIssue, d.OlderIssue = is.Newer, is.Older
 			if !yield(d) {
 				return
 			}

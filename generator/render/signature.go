@@ -88,6 +88,11 @@ func NewSigner(s *site.Site, t *Templates) *Signer {
 				}
 			}
 		},
+		"Issues": func(h *sum.Hash) {
+			for _, is := range s.Issues {
+				g.writeIssue(h, is)
+			}
+		},
 		"Pages": func(h *sum.Hash) {
 			for _, p := range s.Pages {
 				str(h, p.URL, p.Title)
@@ -130,7 +135,8 @@ func configSum(c *config.Config) uint64 {
 	h := newHash()
 	str(h, c.Title, c.Description, c.BaseURL, c.Path, c.Language, c.Author, c.Permalink, c.Timezone, c.Location.String(),
 		fmt.Sprint(c.Params), fmt.Sprint(c.TagAliases), strconv.FormatBool(c.UnsafeHTML),
-		strconv.FormatBool(c.NoBaseURL), fmt.Sprintf("%+v", c.Outputs))
+		strconv.FormatBool(c.NoBaseURL), fmt.Sprintf("%+v", c.Outputs),
+		strconv.FormatBool(c.HomeIssue), c.EmailUnsubscribe)
 	num(h, uint64(c.PageSize), uint64(c.FeedSize))
 	if c.Locale != nil {
 		num(h, c.Locale.Sum()) // the translations the templates' t reads
@@ -223,6 +229,19 @@ func (g *Signer) signature(global uint64, d *Data) uint64 {
 	if d.Month != nil {
 		g.writeMonth(h, d.Month)
 	}
+	if d.Issue != nil {
+		g.writeIssue(h, d.Issue)
+	}
+	for _, is := range []*site.Issue{d.NewerIssue, d.OlderIssue} {
+		if is != nil {
+			writeIssueLink(h, is)
+		}
+	}
+	if p := d.Pager; p != nil {
+		for _, is := range p.Issues {
+			g.writeIssue(h, is)
+		}
+	}
 	if d.Year != nil {
 		g.writeYear(h, d.Year)
 	}
@@ -246,7 +265,40 @@ func articleSum(a *site.Article) uint64 {
 		str(h, a.Edition.URL)
 		num(h, uint64(len(a.Edition.Articles)))
 	}
+	if a.Issue != nil {
+		writeIssueLink(h, a.Issue)
+	}
 	return h.Sum64()
+}
+
+// writeIssue adds what an issue's page shows of it: its file, title and
+// URL, its neighbours' links, and its articles under their headings.
+func (g *Signer) writeIssue(h *sum.Hash, is *site.Issue) {
+	writeIssueLink(h, is)
+	str(h, is.Summary)
+	for _, n := range []*site.Issue{is.Newer, is.Older} {
+		if n != nil {
+			writeIssueLink(h, n)
+		}
+	}
+	if is.Lead != nil {
+		g.writeArticle(h, is.Lead)
+	}
+	for _, sec := range is.Sections {
+		str(h, sec.Title)
+		num(h, uint64(len(sec.Articles)))
+		for _, a := range sec.Articles {
+			g.writeArticle(h, a)
+		}
+	}
+}
+
+// writeIssueLink adds what a link to an issue shows: its file's hash
+// (its number, date and summary), its title and URL, and how many
+// articles it has.
+func writeIssueLink(h *sum.Hash, is *site.Issue) {
+	num(h, is.Sum, uint64(len(is.Articles)))
+	str(h, is.URL, is.Title)
 }
 
 func (g *Signer) writeEdition(h *sum.Hash, e *site.Edition) {
@@ -287,28 +339,37 @@ var signed = map[string]map[string]string{
 		"Page": "page", "Tag": "list", "Source": "list", "Pager": "pager", "Editions": "group",
 		"Edition": "edition", "NewerEdition": "edition", "OlderEdition": "edition",
 		"Month": "month", "Year": "year",
+		"Issue": "issue", "NewerIssue": "issue-link", "OlderIssue": "issue-link",
 	},
 	// site: the configuration is in the global signature; the
 	// collections are what NewSigner's collections hash.
 	"site": withFields(config.Config{}, "*", map[string]string{
 		"Articles": "site-article", "Tags": "list", "Sources": "list", "Editions": "site-edition",
-		"Months": "site-month", "Years": "site-year", "Pages": "page",
+		"Months": "site-month", "Years": "site-year", "Pages": "page", "Issues": "issue",
 	}),
 	// An article's sum (articleSum): its file's Sum decides every front-matter value
 	// and the body.
 	"article": withFields(content.Article{}, "*", map[string]string{
 		"URL": "", "Image": "*", "Summary": "*", "Body": "*",
-		"Tags": "list-item", "Publisher": "list-item", "Edition": "site-edition",
+		"Tags": "list-item", "Publisher": "list-item", "Edition": "site-edition", "Issue": "issue-link",
 	}),
 	"article+": withFields(content.Article{}, "*", map[string]string{
 		"URL": "", "Image": "*", "Summary": "*", "Body": "*",
-		"Tags": "list-item", "Publisher": "list-item", "Edition": "site-edition", "Related": "article",
+		"Tags": "list-item", "Publisher": "list-item", "Edition": "site-edition", "Related": "article", "Issue": "issue-link",
 	}),
 	"site-article": withFields(content.Article{}, "*", map[string]string{"URL": ""}),
 	"page":         withFields(content.Page{}, "*", map[string]string{"URL": "", "Summary": "*", "Body": "*"}),
 	"list":         {"Name": "", "URL": "", "Count": ""},
 	"list-item":    {"Name": "", "URL": ""},
-	"pager":        {"Number": "", "Total": "", "URL": "", "PrevURL": "", "NextURL": "", "First": "", "Items": "article"},
+	"pager":        {"Number": "", "Total": "", "URL": "", "PrevURL": "", "NextURL": "", "First": "", "Items": "article", "Issues": "issue"},
+	// issue: an issue whole, as writeIssue hashes it; issue-link: what a
+	// link to one shows, as writeIssueLink hashes it.
+	"issue": withFields(content.Issue{}, "*", map[string]string{
+		"URL": "", "Title": "", "Summary": "", "Body": "*", "EmailURL": "", "TextURL": "",
+		"Lead": "article", "Sections": "section", "Articles": "article", "Newer": "issue-link", "Older": "issue-link",
+	}),
+	"issue-link": withFields(content.Issue{}, "*", map[string]string{"URL": "", "Title": "", "Summary": "", "Articles": "", "EmailURL": "", "TextURL": ""}),
+	"section":    {"Title": "", "Articles": "article"},
 	// group: an edition of the pager's items, made from them.
 	"group":        {"Date": "", "Day": "site-edition", "Articles": "article"},
 	"edition":      {"URL": "", "Date": "", "Articles": "article"},

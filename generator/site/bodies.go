@@ -24,6 +24,19 @@ func renderBodies(s *Site, render func(src []byte, sum uint64) Body, opts Option
 	})
 }
 
+// renderIssues renders the introductions of the published issues, as
+// renderBodies does the articles', but keeps them in memory: they are
+// few, and the feeds and emails read them where an error has no place.
+func renderIssues(s *Site, render func(src []byte, sum uint64) Body, opts Options) error {
+	opts.Spool = nil
+	return work.EachErr(len(s.Issues), func(i int) error {
+		is := s.Issues[i]
+		var err error
+		is.HTML, is.Summary, err = renderBody(&is.Issue.Markdown, is.Sum, is.Issue.Summary, render, opts)
+		return err
+	})
+}
+
 // renderBody renders one body and keeps it, with the summary the front
 // matter gave, or else the body's.
 func renderBody(md *spool.Text, sum uint64, summary string, render func(src []byte, sum uint64) Body, opts Options) (spool.Text, string, error) {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/digest/digest/generator/config"
 	"github.com/digest/digest/generator/content"
+	"github.com/digest/digest/generator/diag"
 	"github.com/digest/digest/generator/spool"
 )
 
@@ -34,6 +35,7 @@ type Site struct {
 	Months   []*Month   // newest first
 	Years    []*Year    // newest first
 	Pages    []*Page    // by URL
+	Issues   []*Issue   // published, newest first
 
 	// Skipped counts the articles left out, for the build summary.
 	Skipped struct {
@@ -46,6 +48,9 @@ type Site struct {
 	relatedKey uint64
 	// Aliases maps each old URL to the URL it redirects to.
 	Aliases map[string]string
+	// Warnings are what only the whole site shows and is unusual rather
+	// than wrong, such as a gap in the issues' numbers.
+	Warnings diag.List
 }
 
 // Article is one published article with its place in the site. Its URLs,
@@ -70,6 +75,8 @@ type Article struct {
 	// Related are up to MaxRelated other articles that share its rarest
 	// tags, best first; see related.go.
 	Related []*Article
+	// Issue is the first issue the article appeared in, or nil.
+	Issue *Issue
 
 	index int // position in Site.Articles
 }
@@ -148,9 +155,10 @@ type Body struct {
 	Summary string
 }
 
-// New builds the model. render is called with each article's and page's
-// body and the hash of its file, in parallel, and must be safe for
-// concurrent use. The error is a diag.List of every URL clash.
+// New builds the model. render is called with each article's, page's
+// and issue's body and the hash of its file, in parallel, and must be
+// safe for concurrent use. The error is a diag.List of every problem
+// with the issues, or the first body that could not be kept.
 func New(cfg *config.Config, c *content.Content, opts Options, render func(src []byte, sum uint64) Body) (*Site, error) {
 	s := &Site{Config: cfg}
 	for _, a := range c.Articles {
@@ -211,6 +219,14 @@ func New(cfg *config.Config, c *content.Content, opts Options, render func(src [
 	wg.Wait()
 	if bodyErr != nil {
 		return nil, bodyErr
+	}
+	errs, warnings := s.buildIssues(c.Issues, c.Articles, opts)
+	s.Warnings = warnings
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	if err := renderIssues(s, render, opts); err != nil {
+		return nil, err
 	}
 	s.fillAliases()
 	return s, nil

@@ -2,7 +2,7 @@ package site
 
 import "fmt"
 
-// Pager is one page of a paginated list.
+// Pager is one page of a paginated list: of articles, or of issues.
 type Pager struct {
 	Number  int    // 1-based
 	Total   int    // number of pages
@@ -11,17 +11,35 @@ type Pager struct {
 	NextURL string // empty on the last page
 	First   string // the list's first page
 	Items   []*Article
+	Issues  []*Issue // the list of issues' page
 }
 
 // Paginate splits articles into pages of size; the first page is base and
 // page n is base + "page/n/", as Hugo does. An empty list has one empty
 // page, so every list URL exists.
 func Paginate(articles []*Article, size int, base string) []*Pager {
-	total := max(1, (len(articles)+size-1)/size)
+	pagers := paginate(len(articles), size, base)
+	for i, p := range pagers {
+		p.Items = articles[i*size : min(len(articles), (i+1)*size)]
+	}
+	return pagers
+}
+
+// PaginateIssues splits issues into pages as Paginate does articles.
+func PaginateIssues(issues []*Issue, size int, base string) []*Pager {
+	pagers := paginate(len(issues), size, base)
+	for i, p := range pagers {
+		p.Issues = issues[i*size : min(len(issues), (i+1)*size)]
+	}
+	return pagers
+}
+
+// paginate makes the pages of a list of n items, without their items.
+func paginate(n, size int, base string) []*Pager {
+	total := max(1, (n+size-1)/size)
 	pagers := make([]*Pager, total)
 	for i := range pagers {
-		end := min(len(articles), (i+1)*size)
-		pagers[i] = &Pager{Number: i + 1, Total: total, URL: pageURL(base, i+1), First: base, Items: articles[i*size : end]}
+		pagers[i] = &Pager{Number: i + 1, Total: total, URL: pageURL(base, i+1), First: base}
 		if i > 0 {
 			pagers[i].PrevURL = pageURL(base, i)
 			pagers[i-1].NextURL = pagers[i].URL
