@@ -116,6 +116,7 @@ func TestRebuildEqualsBuild(t *testing.T) {
 	// A body whose HTML depends on unsafe_html, which an edit switches.
 	fsys["content/pages/raw.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Raw\n---\nSome <mark onclick=\"x()\">raw</mark> HTML.\n")}
 	addFolder(fsys)
+	addIssues(fsys)
 	// The site's own tag page reads more than signatures cover: its pages
 	// must be made every time.
 	fsys["layouts/tag.html"] = &fstest.MapFile{Data: []byte(`{{define "main"}}<h1>{{.Tag.Name}}</h1>` +
@@ -126,7 +127,7 @@ func TestRebuildEqualsBuild(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 3))
 	edit := shuffled(r, siteEdits(r, fsys))
 	reused, cached := 0, 0
-	for step := range 25 {
+	for step := range 30 {
 		var changed []string
 		if step > 0 {
 			changed = edit()

@@ -22,6 +22,7 @@ func TestSessionEqualsBuild(t *testing.T) {
 	fsys := generateSite(40)
 	fsys["content/pages/about.md"] = &fstest.MapFile{Data: []byte("---\ntitle: About\n---\nAbout us.\n")}
 	addFolder(fsys)
+	addIssues(fsys)
 	// A tag page of the site's own that lists every article of the tag,
 	// which page signatures do not cover: its pages must be made again.
 	fsys["layouts/tag.html"] = &fstest.MapFile{Data: []byte(`{{define "main"}}<h1>{{.Tag.Name}}</h1>` +
@@ -74,9 +75,19 @@ func addFolder(fsys fstest.MapFS) {
 	fsys[folder+"/data/table.csv"] = &fstest.MapFile{Data: []byte("a,b\n1,2\n")}
 }
 
+// addIssues adds numbered issues to fsys: one that collects by dates and
+// groups by tag, one that lists addFolder's article (which edits move
+// from day to day) as its lead, and one with only an introduction.
+func addIssues(fsys fstest.MapFS) {
+	fsys["content/issues/1.md"] = &fstest.MapFile{Data: []byte("---\ndate: 2018-06-30\nsections: by tag\n---\nThe first issue.\n")}
+	fsys["content/issues/2.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Folders\ndate: 2019-12-31T12:00:00+08:00\n" +
+		"articles: [folder/story/index.md]\nlead: folder/story/index.md\nsections:\n  - title: Ones\n    tag: Tag 1\n---\nOne story.\n")}
+	fsys["content/issues/3.md"] = &fstest.MapFile{Data: []byte("---\ndate: 2020-06-30\nsummary: Third.\n---\nThe third issue.\n")}
+}
+
 // siteEdits are the edits a curator makes to fsys, a site of
-// generateSite's with an about page and addFolder's article folder, each
-// returning the files it changed.
+// generateSite's with an about page, addFolder's article folder and
+// addIssues's issues, each returning the files it changed.
 // They include the site's own layouts: overrides of built-in partials
 // that every kind's pages, or the list pages' cards, are made with.
 func siteEdits(r *rand.Rand, fsys fstest.MapFS) []func() []string {
@@ -154,6 +165,44 @@ func siteEdits(r *rand.Rand, fsys fstest.MapFS) []func() []string {
 				base += "sub/"
 			}
 			fsys["site.yaml"] = &fstest.MapFile{Data: replaceLine(fsys["site.yaml"].Data, "base_url:", base)}
+			return []string{"site.yaml"}
+		},
+		func() []string { // rewrite an issue's introduction
+			f := pick(r, fsys, "content/issues/")
+			fsys[f] = &fstest.MapFile{Data: append(bytes.Clone(fsys[f].Data), fmt.Sprintf("\nMore words, %d of them.\n", r.IntN(1000))...)}
+			return []string{f}
+		},
+		func() []string { // move the third issue's date: the articles it collects change
+			f := "content/issues/3.md"
+			fsys[f] = &fstest.MapFile{Data: replaceLine(fsys[f].Data, "date:", fmt.Sprintf("date: 2020-%02d-1%d", 1+r.IntN(12), r.IntN(9)))}
+			return []string{f}
+		},
+		func() []string { // title the first issue: its pages, the articles' and the feed name it
+			f := "content/issues/1.md"
+			title := fmt.Sprintf("title: First %d", r.IntN(100))
+			if !bytes.Contains(fsys[f].Data, []byte("\ntitle:")) {
+				title = "sections: by tag\n" + title
+			}
+			fsys[f] = &fstest.MapFile{Data: replaceLine(fsys[f].Data, strings.SplitN(title, ":", 2)[0]+":", title)}
+			return []string{f}
+		},
+		func() []string { // add the next issue, or take the last added away
+			f := "content/issues/9.md"
+			if fsys[f] != nil {
+				delete(fsys, f)
+			} else {
+				fsys[f] = &fstest.MapFile{Data: []byte(fmt.Sprintf("---\ndate: 2021-0%d-01\n---\nNine, after a gap.\n", 1+r.IntN(9)))}
+			}
+			return []string{f}
+		},
+		func() []string { // lead the home page with the latest issue, or stop
+			data := fsys["site.yaml"].Data
+			if bytes.Contains(data, []byte("home_issue:")) {
+				data = replaceLine(data, "home_issue:", "")
+			} else {
+				data = append(bytes.Clone(data), "home_issue: true\n"...)
+			}
+			fsys["site.yaml"] = &fstest.MapFile{Data: data}
 			return []string{"site.yaml"}
 		},
 		func() []string { // edit the about page

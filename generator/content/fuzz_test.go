@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -175,6 +176,44 @@ func FuzzParseDate(f *testing.F) {
 		}
 		if spaced, ok := ParseDate(" \t"+s+"\n", manila); !ok || !spaced.Equal(d) {
 			t.Errorf("ParseDate(%q) = %v; with spaces around it, %v, %v", s, d, spaced, ok)
+		}
+	})
+}
+
+// FuzzParseIssue checks that any issue file gives an issue with a number
+// and a date, every reference with its line in the file, or errors that
+// name the file.
+func FuzzParseIssue(f *testing.F) {
+	seeds(f)
+	f.Add([]byte("---\ndate: 2017-06-04\nlead: a.md\narticles: [a.md, /2017/x/]\nsections:\n  - title: One\n    tag: x\n  - title: Two\n    articles: [a.md]\n---\nIntro.\n"))
+	f.Add([]byte("---\nnumber: 3\ndate: 2017-06-04T10:00:00Z\nsections: by tag\n---\n"))
+	const file = "content/issues/12.md"
+	f.Fuzz(func(t *testing.T, src []byte) {
+		is, warnings, err := ParseIssue(file, src, manila)
+		for _, w := range warnings {
+			if w.File != file || w.Line < 1 {
+				t.Errorf("warning %q names %s:%d; want %s and a line", w, w.File, w.Line, file)
+			}
+		}
+		if err != nil {
+			checkError(t, file, err)
+			return
+		}
+		if is.Number < 1 || is.Date.IsZero() || is.NumberLine < 1 || is.DateLine < 1 {
+			t.Errorf("issue %d dated %v (lines %d, %d); want a number, a date and their lines", is.Number, is.Date, is.NumberLine, is.DateLine)
+		}
+		lines := bytes.Count(src, []byte("\n")) + 1
+		refs := slices.Clone(is.Articles)
+		if is.Lead != nil {
+			refs = append(refs, *is.Lead)
+		}
+		for _, s := range is.Sections {
+			refs = append(refs, s.Articles...)
+		}
+		for _, r := range refs {
+			if r.Name == "" || r.Line < 1 || r.Line > lines {
+				t.Errorf("reference %q on line %d of %d; want a name on a line of the file", r.Name, r.Line, lines)
+			}
 		}
 	})
 }

@@ -90,7 +90,7 @@ func NewSigner(s *site.Site, t *Templates) *Signer {
 		},
 		"Issues": func(h *sum.Hash) {
 			for _, is := range s.Issues {
-				g.writeIssue(h, is)
+				writeIssueLink(h, is)
 			}
 		},
 		"Pages": func(h *sum.Hash) {
@@ -345,7 +345,7 @@ var signed = map[string]map[string]string{
 	// collections are what NewSigner's collections hash.
 	"site": withFields(config.Config{}, "*", map[string]string{
 		"Articles": "site-article", "Tags": "list", "Sources": "list", "Editions": "site-edition",
-		"Months": "site-month", "Years": "site-year", "Pages": "page", "Issues": "issue",
+		"Months": "site-month", "Years": "site-year", "Pages": "page", "Issues": "issue-link",
 	}),
 	// An article's sum (articleSum): its file's Sum decides every front-matter value
 	// and the body.
