@@ -8,8 +8,9 @@
 // without console errors, failed requests or requests off the site; that
 // links lead where they say; that nothing overflows a phone's screen and
 // dark mode applies; that axe-core finds no serious or critical
-// accessibility violation; that search works; and that the home page stays
-// within its weight budget. Screenshots of every page kind, at phone and
+// accessibility violation; that search works; that an issue's email
+// edition fits a phone and a 600-pixel mail pane; and that the home page
+// stays within its weight budget. Screenshots of every page kind, at phone and
 // desktop widths, light and dark, go to $DIGEST_SCREENSHOTS or a temporary
 // folder that the tests name.
 //
@@ -307,6 +308,14 @@ func findKinds(dir string) ([]kind, error) {
 	if err != nil {
 		return nil, err
 	}
+	issues, err := read("issues/index.html")
+	if err != nil {
+		return nil, err
+	}
+	issue, err := first(`class="card-title"><a href="(/issues/\d+/)"`, issues, "issue on /issues/")
+	if err != nil {
+		return nil, err
+	}
 	return []kind{
 		{"home", "/"},
 		{"home-page-2", "/page/2/"},
@@ -321,6 +330,8 @@ func findKinds(dir string) ([]kind, error) {
 		{"archive", "/archive/"},
 		{"page", "/about/"},
 		{"search", "/search/"},
+		{"issues", "/issues/"},
+		{"issue", issue},
 		{"404", "/no-such-page/"},
 	}, nil
 }
@@ -344,7 +355,7 @@ func (s *suite) newTab(t *testing.T) *tab {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(s.browser)
 	t.Cleanup(cancel)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 5*time.Minute)
 	t.Cleanup(cancelTimeout)
 	tb := &tab{t: t, s: s, ctx: ctx, inflight: map[network.RequestID]bool{}}
 	if err := chromedp.Do(ctx); err != nil {

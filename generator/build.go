@@ -11,6 +11,7 @@
 //	site      the model: order, tags, sources, editions, archives, URLs
 //	render    html/template layouts → HTML pages; page signatures
 //	feed      RSS, Atom, JSON Feed, sitemap, robots.txt
+//	email     the email edition of each issue, fit for mail clients
 //	search    the index /search/ queries in the browser
 //	hosts     static hosts' limits, and the warning past them
 //	publish   the output folder: atomic swap, build state, safety rules
@@ -195,6 +196,7 @@ func (b *builder) run() error {
 		// pages keep are not in memory at the same time.
 		{"feeds", func() error { return b.put(b.feeds()) }},
 		{"pages", b.putPages},
+		{"emails", func() error { return b.put(b.emails()) }},
 		{"sitemap", func() error { return b.put(b.sitemap()) }},
 		{"search", b.putSearch},
 		{"files", func() error { return b.put(b.articleFiles()) }},

@@ -136,8 +136,8 @@ func blame(x, y claim) bool {
 	return x.file > y.file || x.file == y.file && x.line > y.line
 }
 
-// claims lists every output of the build: what pages, feeds, sitemap,
-// searchIndex, articleFiles and static write, in the same words as they do.
+// claims lists every output of the build: what pages, emails, feeds,
+// sitemap, searchIndex, articleFiles and static write, in the same words as they do.
 // TestClaimsCoverOutputs holds the two lists together.
 func (b *builder) claims() []claim {
 	s := b.site
@@ -171,6 +171,10 @@ func (b *builder) claims() []claim {
 		for _, f := range l.Links {
 			add(f.URL, formatNames[f.Type]+" feed of "+of, "", 0)
 		}
+	}
+	for _, is := range s.Issues {
+		add(is.EmailURL(), fmt.Sprintf("the email of issue %d", is.Number), is.File, is.NumberLine)
+		add(is.TextURL(), fmt.Sprintf("the plain-text email of issue %d", is.Number), is.File, is.NumberLine)
 	}
 	add(s.URL(feed.OPMLPath), "the list of the site's feeds", "", 0)
 	add(s.URL("/sitemap.xml"), "the sitemap", "", 0)

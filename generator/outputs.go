@@ -8,6 +8,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/digest/digest/generator/email"
 	"github.com/digest/digest/generator/feed"
 	"github.com/digest/digest/generator/hosts"
 	"github.com/digest/digest/generator/internal/sum"
@@ -98,6 +99,31 @@ func (b *builder) pages() iter.Seq[output] {
 				return buf.Bytes(), err
 			}, kind: kindRedirects, page: true}
 			if !yield(o) {
+				return
+			}
+		}
+	}
+}
+
+// emails are the email edition of each issue: email.html, finished by
+// package email, and email.txt. They are few and always made.
+func (b *builder) emails() iter.Seq[output] {
+	s := b.site
+	return func(yield func(output) bool) {
+		for d := range render.Emails(s) {
+			html := output{path: render.FilePath(s.Config, d.URL), make: func(buf *bytes.Buffer) ([]byte, error) {
+				if err := b.tmpl.ExecuteEmail(buf, d); err != nil {
+					return nil, err
+				}
+				return email.HTML(buf.Bytes(), d.Permalink, s.EmailUnsubscribe)
+			}, kind: kindIssues}
+			text := output{path: render.FilePath(s.Config, d.Issue.TextURL()), make: func(buf *bytes.Buffer) ([]byte, error) {
+				if err := b.tmpl.ExecuteEmailText(buf, d); err != nil {
+					return nil, err
+				}
+				return email.Finish(buf.Bytes(), s.EmailUnsubscribe), nil
+			}, kind: kindIssues}
+			if !yield(html) || !yield(text) {
 				return
 			}
 		}

@@ -26,6 +26,9 @@ type command struct {
 	// between and after them.
 	args   []string
 	repeat bool
+	// optional lets the arguments be left out, for a command whose flags
+	// may stand in for them: its run then says what is missing.
+	optional bool
 	// tooMany is added to the error for an argument too many, to say
 	// what the user likely meant.
 	tooMany string
@@ -52,16 +55,20 @@ var commands = []*command{
 	},
 	{
 		name:    "new",
-		usage:   `[-s DIR] "Headline" [--tags a,b] [--source NAME] [--url URL] [--date DATE]`,
-		summary: "write a new article, ready to edit",
+		usage:   `[-s DIR] "Headline" [--tags a,b] [--source NAME] [--url URL] [--date DATE] | --issue`,
+		summary: "write a new article, or the next issue, ready to edit",
 		notes: "The article is written to content/YYYY/MM/<slug>.md, its headline made\n" +
 			"into the file name, and its path is printed. When standard input is not\n" +
 			"a terminal, it is the article's body:\n" +
-			"  pbpaste | digest new \"Headline\"",
-		example: `digest new "China presses North Korea to halt its tests" --tags "China,North Korea" --source INQUIRER.net --url https://globalnation.inquirer.net/`,
-		args:    []string{"headline"},
-		tooMany: "put quotes around a headline of several words",
-		flags:   newFlags,
+			"  pbpaste | digest new \"Headline\"\n" +
+			"With --issue, and no headline, it writes the next issue instead,\n" +
+			"content/issues/<number>.md, dated today, with the articles it would\n" +
+			"collect listed in a comment: a checklist to choose the lead and sections from.",
+		example:  `digest new "China presses North Korea to halt its tests" --tags "China,North Korea" --source INQUIRER.net --url https://globalnation.inquirer.net/`,
+		args:     []string{"headline"},
+		optional: true,
+		tooMany:  "put quotes around a headline of several words",
+		flags:    newFlags,
 	},
 	{
 		name:    "init",
@@ -167,6 +174,21 @@ var commands = []*command{
 		flags:   rejectFlags,
 	},
 	{
+		name:    "email",
+		usage:   "[-s DIR] [-o DIR] [--drafts] [--future] [--base-url URL] N",
+		summary: "build the site and print the paths of issue N's email edition",
+		notes: "The email edition is two files: email.html, for mail clients (styles\n" +
+			"inlined, every link absolute, dark mode kept), and email.txt, its plain-text\n" +
+			"part. Without -o they are the site's own, in public/issues/N/, and the site\n" +
+			"is built as digest build builds it; with -o only they are written, into\n" +
+			"that folder, and public/ is left alone. Paste or upload them to your\n" +
+			"mailing service; site.yaml's email_unsubscribe is its unsubscribe\n" +
+			"placeholder.",
+		example: "digest email 12 -o ~/Desktop/issue-12",
+		args:    []string{"issue number"},
+		flags:   emailFlags,
+	},
+	{
 		name:    "version",
 		summary: "print digest's version",
 		example: "digest version",
@@ -239,7 +261,7 @@ func (c *command) parse(e *env, args []string) (run func(*env, []string) int, po
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
-	if len(pos) < len(c.args) {
+	if len(pos) < len(c.args) && !c.optional {
 		return nil, nil, e.usageError("missing " + c.args[len(pos)])
 	}
 	return run, pos, exitOK

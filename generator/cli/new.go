@@ -42,6 +42,7 @@ type frontMatter struct {
 // newCmd is digest new, holding its flags' values.
 type newCmd struct {
 	site, tags, source, url, date string
+	issue                         bool
 }
 
 func newFlags(fset *flag.FlagSet) func(*env, []string) int {
@@ -50,12 +51,21 @@ func newFlags(fset *flag.FlagSet) func(*env, []string) int {
 	fset.StringVar(&n.tags, "tags", "", "comma- or semicolon-separated `tags`, e.g. \"China,North Korea\"")
 	fset.StringVar(&n.source, "source", "", "the publisher of the original story, e.g. INQUIRER.net")
 	fset.StringVar(&n.url, "url", "", "the original story's http(s) `URL`")
+	fset.BoolVar(&n.issue, "issue", false, "write the next numbered issue, content/issues/<number>.md, instead of an article")
 	fset.StringVar(&n.date, "date", "", "the article's `date`: RFC 3339, 2006-01-02, \"2006-01-02 15:04\" or \"2006-01-02 15:04:05\"\n(default now; a date without a zone is in the site's timezone)")
 	return n.run
 }
 
-// run writes the article headlined args[0].
+// run writes the article headlined args[0], or the next issue.
 func (n *newCmd) run(e *env, args []string) int {
+	switch {
+	case n.issue && (len(args) > 0 || n.tags != "" || n.source != "" || n.url != ""):
+		return e.usageError("--issue takes no headline, --tags, --source or --url")
+	case n.issue:
+		return n.runIssue(e)
+	case len(args) == 0:
+		return e.usageError("missing headline")
+	}
 	fm, err := newFrontMatter(args[0], n.tags, n.source, n.url)
 	if err != nil {
 		return e.usageError(err.Error())

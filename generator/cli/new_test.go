@@ -424,3 +424,59 @@ func TestFileSlug(t *testing.T) {
 		}
 	}
 }
+
+// TestNewIssue writes the next issue after the last one: its number, the
+// day's date, and the articles it would collect as a checklist, which the
+// curator uncomments into a list the build accepts.
+func TestNewIssue(t *testing.T) {
+	t.Parallel()
+	site := t.TempDir()
+	for name, src := range map[string]string{
+		"content/2017/05/old.md":      "---\ntitle: Old\ndate: 2017-05-20\n---\nx\n",
+		"content/2017/05/envoy.md":    "---\ntitle: Envoy\ndate: 2017-05-29T09:00:00+08:00\n---\nx\n",
+		"content/2017/05/draft.md":    "---\ntitle: Draft\ndate: 2017-05-30\ndraft: true\n---\nx\n",
+		"content/2017/06/talks.md":    "---\ntitle: Talks resume\ndate: 2017-06-01\n---\nx\n",
+		"content/2017/06/tomorrow.md": "---\ntitle: Tomorrow\ndate: 2017-06-05\n---\nx\n",
+		"content/issues/3.md":         "---\ndate: 2017-05-28\n---\nThree.\n",
+		"site.yaml":                   "timezone: Asia/Manila\n",
+	} {
+		testkit.WriteFile(t, filepath.Join(site, filepath.FromSlash(name)), src)
+	}
+	clock := func() time.Time { return time.Date(2017, 6, 4, 12, 0, 0, 0, time.UTC) }
+	code, stdout, stderr := runIn(t, env{clock: clock}, "new", "--issue", "-s", site)
+	file := filepath.Join(site, "content", "issues", "4.md")
+	if code != 0 || stdout != file+"\n" {
+		t.Fatalf("new --issue = %d, %q (%s); want 0 and %s", code, stdout, stderr, file)
+	}
+	got, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `---
+number: 4
+date: 2017-06-04
+# title: the default is "Issue <number>"
+# This issue collects the 2 articles dated after issue 3 (2017-05-28) up to its
+# own date. Pick the lead, or group them; to choose the articles
+# yourself, uncomment "articles:" and keep the lines you want.
+# lead: 2017/05/envoy.md
+# sections: by tag
+# articles:
+#   - 2017/05/envoy.md  # [ ] Envoy
+#   - 2017/06/talks.md  # [ ] Talks resume
+---
+Your introduction to this issue, in your own words.
+`
+	if string(got) != want {
+		t.Errorf("content/issues/4.md:\n%s\nwant:\n%s", got, want)
+	}
+	uncommented := strings.NewReplacer("# lead:", "lead:", "# articles:", "articles:", "#   - ", "  - ").Replace(string(got))
+	is, _, err := content.ParseIssue("content/issues/4.md", []byte(uncommented), time.UTC)
+	if err != nil || len(is.Articles) != 2 || is.Lead == nil {
+		t.Errorf("the checklist, uncommented, reads as %+v, %v; want two articles and a lead", is, err)
+	}
+
+	if code, _, stderr := run(t, "new", "--issue", "Headline", "-s", site); code != 2 || !strings.Contains(stderr, "--issue takes no headline") {
+		t.Errorf("new --issue Headline = %d, %q; want a usage error", code, stderr)
+	}
+}

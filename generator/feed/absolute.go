@@ -12,14 +12,15 @@ import (
 // of URLs, that a body's HTML can carry.
 var urlAttrs = map[string]bool{"href": true, "src": true, "poster": true, "srcset": true}
 
-// absoluteLinks makes every relative URL in the HTML body absolute,
+// AbsoluteLinks makes every relative URL in the HTML body absolute,
 // resolved against base, the article's absolute URL. A page of the site
-// resolves "map.png" or "/news/tags/" itself, but a feed reader shows the
-// body away from the page, and few readers honour xml:base: an article
-// folder's images would break there. Fragment-only links ("#fn-1") point
+// resolves "map.png" or "/news/tags/" itself, but a feed reader (or a
+// mail client, for the email edition) shows the body away from the page,
+// and few readers honour xml:base: an article folder's images would break
+// there. Fragment-only links ("#fn-1") point
 // into the body itself and are kept. Only the tags that change are written
 // anew; the rest of the body is copied byte for byte.
-func absoluteLinks(body string, base *url.URL) string {
+func AbsoluteLinks(body string, base *url.URL) string {
 	if !strings.Contains(body, "href=") && !strings.Contains(body, "src=") && !strings.Contains(body, "poster=") && !strings.Contains(body, "srcset=") {
 		return body
 	}

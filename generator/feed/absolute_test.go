@@ -34,8 +34,8 @@ func TestAbsoluteLinks(t *testing.T) {
 		{"<pre><code>&lt;a href=&quot;x.png&quot;&gt;\n</code></pre>", "<pre><code>&lt;a href=&quot;x.png&quot;&gt;\n</code></pre>"},
 		{`<p>src= in text <a href="x">x</a></p>`, `<p>src= in text <a href="https://example.org/news/2017/05/31/envoy/x">x</a></p>`},
 	} {
-		if got := absoluteLinks(tt.in, base); got != tt.want {
-			t.Errorf("absoluteLinks(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+		if got := AbsoluteLinks(tt.in, base); got != tt.want {
+			t.Errorf("AbsoluteLinks(%q)\n got %q\nwant %q", tt.in, got, tt.want)
 		}
 	}
 }
@@ -80,8 +80,8 @@ func FuzzAbsoluteLinks(f *testing.F) {
 	}
 	base, _ := url.Parse("https://example.org/news/2017/05/31/envoy/")
 	f.Fuzz(func(t *testing.T, body string) {
-		once := absoluteLinks(body, base)
-		if twice := absoluteLinks(once, base); twice != once {
+		once := AbsoluteLinks(body, base)
+		if twice := AbsoluteLinks(once, base); twice != once {
 			t.Errorf("a second pass changed the body:\n%q\n%q", once, twice)
 		}
 		if got, want := text(once), text(body); got != want {

@@ -197,7 +197,7 @@ func contentHTML(a *site.Article, link string) (string, error) {
 	b, err := a.Body()
 	body := chars.Clean(string(b))
 	if base, perr := url.Parse(link); perr == nil {
-		body = absoluteLinks(body, base)
+		body = AbsoluteLinks(body, base)
 	}
 	if a.SourceURL == "" || err != nil {
 		return body, err

@@ -24,10 +24,13 @@ const (
 	KindIssue    Kind = "issue"
 	KindNotFound Kind = "404"
 	KindAlias    Kind = "alias"
+	// KindEmail is an issue's email edition, made with email.html and
+	// email.txt alone.
+	KindEmail Kind = "email"
 )
 
 // Kinds lists the page kinds made with base.html and a template of their
-// own: every kind but KindAlias. The slice is the caller's.
+// own: every kind but KindAlias and KindEmail. The slice is the caller's.
 func Kinds() []Kind {
 	return []Kind{KindHome, KindArticle, KindPage, KindTag, KindTags, KindSource, KindSources,
 		KindEdition, KindMonth, KindYear, KindArchive, KindSearch, KindIssues, KindIssue, KindNotFound}

@@ -92,6 +92,8 @@ func signTheme(layouts map[string]string) fstest.MapFS {
 		"base.html":         {Data: []byte(`{{define "base"}}{{template "nav" .}}{{block "main" .}}{{end}}{{end}}`)},
 		"partials/nav.html": {Data: []byte(`{{define "nav"}}{{.Site.Title}}{{end}}`)},
 		"alias.html":        {Data: []byte(`{{.Target}}`)},
+		"email.html":        {Data: []byte(`{{.Issue.Title}}`)},
+		"email.txt":         {Data: []byte(`{{.Issue.Title}}`)},
 	}
 	for _, k := range Kinds() {
 		fsys[string(k)+".html"] = &fstest.MapFile{Data: []byte(`{{define "main"}}{{end}}`)}

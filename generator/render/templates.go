@@ -2,7 +2,8 @@
 //
 // The layouts folder holds base.html (the page frame, with blocks), one
 // template per page kind (home.html, article.html, ...), partials/*.html
-// for the repeated pieces, and alias.html for redirect pages. A site's own
+// for the repeated pieces, alias.html for redirect pages, and email.html and
+// email.txt for the email edition of each issue. A site's own
 // layouts/ replaces the built-in theme file by file, so a curator can
 // change one template and keep the rest. Every value reaches the HTML
 // through html/template's contextual escaping. docs/templates.md documents
@@ -24,6 +25,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	texttemplate "text/template"
 	"time"
 
 	"github.com/digest/digest/generator/config"
@@ -39,6 +41,10 @@ const Dir = "layouts"
 type Templates struct {
 	kinds map[Kind]*template.Template
 	alias *template.Template
+	// email and emailText make an issue's email edition, its HTML and
+	// its plain-text part; each is read alone, as alias.html is.
+	email     *template.Template
+	emailText *texttemplate.Template
 	// partials runs the templates that "cached" renders; cache holds what
 	// it rendered, by template name and value.
 	partials *template.Template
@@ -178,13 +184,19 @@ func Load(fsys fs.FS, cfg *config.Config, from func(name string) string) (*Templ
 	t.alias = template.New("alias.html").Funcs(Funcs(cfg))
 	parse(t.alias, "alias.html")
 	t.sums[KindAlias], t.own[KindAlias] = files.Sum64(), fromSite
+	t.email = template.New("email.html").Funcs(Funcs(cfg))
+	parse(t.email, "email.html")
+	t.emailText = texttemplate.New("email.txt").Funcs(textFuncs(Funcs(cfg)))
+	if _, err := t.emailText.Parse(read("email.txt")); err != nil {
+		errs = append(errs, t.templateError(err))
+	}
 	t.siteFields = map[Kind][]string{}
 	for kind, tmpl := range t.kinds {
 		t.siteFields[kind] = siteFieldsOf(tmpl)
 	}
 	t.siteFields[KindAlias] = siteFieldsOf(t.alias)
 	var all []*template.Template
-	for _, set := range append(slices.Collect(maps.Values(t.kinds)), t.alias) {
+	for _, set := range append(slices.Collect(maps.Values(t.kinds)), t.alias, t.email) {
 		all = append(all, set.Templates()...)
 	}
 	errs = append(errs, t.checkKeys(all, cfg.Locale)...)
