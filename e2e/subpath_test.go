@@ -121,8 +121,10 @@ type crawler struct {
 type brokenLink struct{ from, to, why string }
 
 // absURLs finds the absolute URLs of the test server in feeds, the
-// sitemap and robots.txt.
-var absURLs = regexp.MustCompile(`https?://[^\s"'<>]+`)
+// sitemap and robots.txt. In XML an "&" starts an entity, such as the
+// &#34; that closes an href in an escaped Atom content, and in JSON a
+// backslash an escape, such as the \" that closes one in a JSON Feed.
+var absURLs = regexp.MustCompile(`https?://[^\s"'<>&\\]+`)
 
 // crawl visits the pages at start and every page of the site they lead
 // to, breadth first, recording each link that does not answer.
