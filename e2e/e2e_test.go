@@ -355,7 +355,10 @@ func (s *suite) newTab(t *testing.T) *tab {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(s.browser)
 	t.Cleanup(cancel)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 5*time.Minute)
+	// A tab of TestLayout or TestAccessibility opens every kind of page
+	// four times; on a machine shared with other builds that has taken
+	// over five minutes.
+	ctx, cancelTimeout := context.WithTimeout(ctx, 10*time.Minute)
 	t.Cleanup(cancelTimeout)
 	tb := &tab{t: t, s: s, ctx: ctx, inflight: map[network.RequestID]bool{}}
 	if err := chromedp.Do(ctx); err != nil {

@@ -42,7 +42,7 @@
 //	             for queries of several words, while they are small
 //	d/<n>.json   documents n·dchunk … as [title, url, RFC 3339 date,
 //	             "2 January 2006" date, source, summary cut at 600 bytes,
-//	             [tag name, tag url, …], kind ("article")]
+//	             [tag name, tag url, …], kind ("article" or "issue")]
 //	b/<n>.json   documents n·bchunk … body text, plain, cut at 8,000 bytes,
 //	             loaded only to make a snippet for a body-only hit
 //	f.json       the filters' values, read when the reader filters: see
@@ -162,10 +162,11 @@ const (
 	tiers      = 4
 )
 
-// A document is one thing a reader can find: today an article. A page of
-// another kind joins the index by becoming a document in documents.
+// A document is one thing a reader can find: an article or a numbered
+// issue. A page of another kind joins the index by becoming a document in
+// documents.
 type document struct {
-	kind              string // "article"
+	kind              string // "article" or "issue"
 	title, url        string
 	date              time.Time
 	source, sourceKey string // the publisher's name and slug
@@ -189,6 +190,12 @@ func documents(s *site.Site) []document {
 			d.sourceKey = slug.Make(d.source)
 		}
 		docs = append(docs, d)
+	}
+	// An issue is found by its title, summary and introduction; its
+	// articles are documents of their own.
+	for _, is := range s.Issues {
+		docs = append(docs, document{kind: "issue", title: is.Title, url: is.URL, date: is.Date,
+			summary: is.Summary, body: func() (string, error) { return string(is.Body()), nil }})
 	}
 	slices.Reverse(docs)
 	slices.SortStableFunc(docs, func(a, b document) int { return a.date.Compare(b.date) })

@@ -50,16 +50,15 @@ func (is *Issue) Body() template.HTML {
 	return template.HTML(s)
 }
 
-// EmailURL is the URL of the issue's email edition, the HTML part;
-// TextURL that of its plain-text part.
+// EmailURL is the URL of the HTML part of the issue's email edition.
 func (is *Issue) EmailURL() string { return is.URL + "email.html" }
 
 // TextURL is the URL of the plain-text part of the issue's email edition.
 func (is *Issue) TextURL() string { return is.URL + "email.txt" }
 
-// IssueTitle is the default title of issue n: "Issue 412" in the site's
+// defaultTitle is the default title of issue n: "Issue 412" in the site's
 // language.
-func IssueTitle(cfg *config.Config, n int) string {
+func defaultTitle(cfg *config.Config, n int) string {
 	if cfg.Locale == nil {
 		return fmt.Sprintf("Issue %d", n)
 	}
@@ -136,7 +135,7 @@ func (s *Site) buildIssues(issues []*content.Issue, all []*content.Article, opts
 		it.URL = s.URL(fmt.Sprintf("/issues/%d/", is.Number))
 		it.Title = is.Title
 		if it.Title == "" {
-			it.Title = IssueTitle(s.Config, is.Number)
+			it.Title = defaultTitle(s.Config, is.Number)
 		}
 		made = append(made, it)
 		prev = is
