@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/digest/digest/generator/content"
+	"github.com/digest/digest/generator/internal/newfile"
 	"github.com/digest/digest/generator/render"
 )
 
@@ -212,7 +213,7 @@ func writeSite(dir string, files []siteFile) (err error) {
 		if err := mkdirs(filepath.Dir(target), &made); err != nil {
 			return err
 		}
-		if err := writeNew(target, data); err != nil {
+		if err := newfile.Write(target, data); err != nil {
 			return err
 		}
 		made = append(made, target)

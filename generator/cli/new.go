@@ -18,6 +18,7 @@ import (
 
 	"github.com/digest/digest/generator/config"
 	"github.com/digest/digest/generator/content"
+	"github.com/digest/digest/generator/internal/newfile"
 	"github.com/digest/digest/generator/slug"
 )
 
@@ -108,7 +109,7 @@ func (n *newCmd) run(e *env, args []string) int {
 	}
 
 	file := filepath.Join(n.site, filepath.FromSlash(name))
-	if err := writeNew(file, src); err != nil {
+	if err := newfile.Write(file, src); err != nil {
 		if errors.Is(err, fs.ErrExist) {
 			fmt.Fprintf(e.stderr, "digest new: %s already exists; edit it, or choose another headline\n", file)
 		} else {
@@ -226,25 +227,3 @@ func fileSlug(s string) string {
 }
 
 func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
-
-// writeNew creates file with data, and its folder, refusing to replace a
-// file that is there.
-func writeNew(file string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-		return err
-	}
-	f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(file)
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(file)
-		return err
-	}
-	return nil
-}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/digest/digest/generator/config"
 	"github.com/digest/digest/generator/content"
+	"github.com/digest/digest/generator/internal/newfile"
 )
 
 // runIssue writes the next issue: the number after the highest one,
@@ -48,7 +49,7 @@ func (n *newCmd) runIssue(e *env) int {
 		return e.failed("new", err)
 	}
 	file := filepath.Join(n.site, filepath.FromSlash(name))
-	if err := writeNew(file, src); err != nil {
+	if err := newfile.Write(file, src); err != nil {
 		if errors.Is(err, fs.ErrExist) {
 			fmt.Fprintf(e.stderr, "digest new: %s already exists; edit it\n", file)
 		} else {

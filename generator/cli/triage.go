@@ -14,6 +14,7 @@ import (
 	"github.com/digest/digest/generator/content"
 	"github.com/digest/digest/generator/diag"
 	"github.com/digest/digest/generator/inbox"
+	"github.com/digest/digest/generator/internal/newfile"
 	"github.com/digest/digest/generator/triage"
 	"github.com/digest/digest/generator/urlnorm"
 )
@@ -266,7 +267,7 @@ func moveDraft(from, to string, data []byte) error {
 		}
 		return os.Rename(tmp, to)
 	}
-	if err := writeNew(to, data); err != nil {
+	if err := newfile.Write(to, data); err != nil {
 		return err
 	}
 	return os.Remove(from)

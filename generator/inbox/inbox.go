@@ -19,9 +19,7 @@ package inbox
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"strconv"
@@ -31,6 +29,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/digest/digest/generator/content"
+	"github.com/digest/digest/generator/internal/newfile"
 	"github.com/digest/digest/generator/slug"
 	"github.com/digest/digest/generator/urlnorm"
 )
@@ -82,15 +81,12 @@ func Write(site string, d Draft, aliases map[string]string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := os.MkdirAll(filepath.Join(site, filepath.FromSlash(Dir)), 0o755); err != nil {
-		return "", err
-	}
 	for n := 1; ; n++ {
 		file := path.Join(Dir, name+".md")
 		if n > 1 {
 			file = path.Join(Dir, name+"-"+strconv.Itoa(n)+".md")
 		}
-		err := writeNew(filepath.Join(site, filepath.FromSlash(file)), src)
+		err := newfile.Write(filepath.Join(site, filepath.FromSlash(file)), src)
 		if !errors.Is(err, fs.ErrExist) {
 			return file, err
 		}
@@ -174,23 +170,4 @@ func Tags(names []string, aliases map[string]string) []string {
 		tags = append(tags, n)
 	}
 	return tags
-}
-
-// writeNew creates file with data, refusing to replace a file that is
-// there.
-func writeNew(file string, data []byte) error {
-	f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(file)
-		return fmt.Errorf("writing %s: %w", file, err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(file)
-		return fmt.Errorf("writing %s: %w", file, err)
-	}
-	return nil
 }
