@@ -17,6 +17,9 @@
 #                           adding one article (0 skips both)
 #   WITH_HUGO=1             0: leave Hugo out even when it is installed
 #   WITH_FLOOR=1            0: leave the floor out
+#   WITH_WRITE=1            0: leave out the write floor (bench/writefloor:
+#                           the time to write each tool's output, and only
+#                           that, once after the timed rounds)
 #
 # Why it is built this way (see ../shared/bench/README.md, "Caveats"):
 # - Hugo was measured with ../shared/bench/hugo-bench.sh on this machine kind.
@@ -49,6 +52,7 @@ DROP_CACHES=${DROP_CACHES:-1}
 TOUCH_RUNS=${TOUCH_RUNS:-1}
 WITH_HUGO=${WITH_HUGO:-1}
 WITH_FLOOR=${WITH_FLOOR:-1}
+WITH_WRITE=${WITH_WRITE:-1}
 TIME=/usr/bin/time
 
 W=$WORK/n$N
@@ -124,6 +128,9 @@ if [ "$HAVE_HUGO" = 1 ]; then echo "   $(hugo version | cut -d' ' -f1-2)"; fi
   die "go build of digest failed (is someone mid-edit? retry in a minute)"
 if [ "$WITH_FLOOR" = 1 ]; then
   (cd "$ROOT" && go build -o "$WORK/floor" ./bench/floor) || die "go build ./bench/floor failed"
+fi
+if [ "$WITH_WRITE" = 1 ]; then
+  (cd "$ROOT" && go build -o "$WORK/writefloor" ./bench/writefloor) || die "go build ./bench/writefloor failed"
 fi
 
 # 2. The corpus, reused when WORK already holds the one for this N and seed.
@@ -252,11 +259,34 @@ if [ "$WITH_FLOOR" = 1 ]; then
   floor_ratio=$(ratio "${MED[digest]}" "${MED[floor]}")
   row floor "digest/floor = $floor_ratio   (files and bytes read; Markdown only)"
 fi
+# The write floor: each tool's output written again, by a program that
+# does nothing else, after the same preparation as a timed run. A cold
+# build of that output cannot take less on this disk.
+write_floor() {  # NAME DIR: prints the seconds it took to write DIR
+  local copy=$W/writefloor-$1
+  rm -rf "$copy"
+  prep ""
+  "$WORK/writefloor" "$2" "$copy" > "$LOG/writefloor-$1.log" || die "writefloor failed on $2"
+  rm -rf "$copy"
+  sed -n 's/.*elapsed=\([0-9.]*\)s.*/\1/p' "$LOG/writefloor-$1.log"
+}
+WRITE_D=- WRITE_H=-
+if [ "$WITH_WRITE" = 1 ]; then
+  WRITE_D=$(write_floor digest "$PUB")
+  if [ "$HAVE_HUGO" = 1 ]; then WRITE_H=$(write_floor hugo "$HPUB"); fi
+  echo
+  echo "write floor (bench/writefloor: write the output again, nothing else):"
+  echo "  digest's output: $WRITE_D s ($(sed 's/ workers.*//' "$LOG/writefloor-digest.log"))"
+  if [ "$HAVE_HUGO" = 1 ]; then
+    echo "  hugo's output:   $WRITE_H s ($(sed 's/ workers.*//' "$LOG/writefloor-hugo.log"))"
+  fi
+fi
 echo
 echo "RESULT n=$N digest_median=${MED[digest]} hugo_median=${MED[hugo]:--} ratio=$hugo_ratio" \
      "digest_rss_mib=${RSS[digest]} hugo_rss_mib=${RSS[hugo]:--}" \
      "floor_median=${MED[floor]:--} digest_floor_ratio=$floor_ratio" \
-     "digest_files=${FILES[digest]} hugo_files=${FILES[hugo]:--} runs=$RUNS drop_caches=$DROP"
+     "digest_files=${FILES[digest]} hugo_files=${FILES[hugo]:--}" \
+     "digest_write_floor=$WRITE_D hugo_write_floor=$WRITE_H runs=$RUNS drop_caches=$DROP"
 
 # 7. Second builds (digest only; Hugo has no incremental build outside
 #    `hugo server`). No cache drop: this is the edit-and-rebuild loop, with
