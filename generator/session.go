@@ -2,6 +2,7 @@ package generator
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -14,9 +15,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/digest/digest/generator/bodycache"
 	"github.com/digest/digest/generator/config"
 	"github.com/digest/digest/generator/content"
+	"github.com/digest/digest/generator/diskcache"
 	"github.com/digest/digest/generator/search"
 	"github.com/digest/digest/generator/site"
 	"github.com/digest/digest/generator/spool"
@@ -69,7 +70,7 @@ type bodyRenderer = func(src []byte, sum uint64) site.Body
 // Build of the same output.
 type forget struct {
 	dir    string           // the cache folder, or ""
-	bodies *bodycache.Cache // opened by prepare, closed by close
+	bodies *diskcache.Cache // opened by prepare, closed by close
 }
 
 func (*forget) load(fsys fs.FS, cfg *config.Config, sp *spool.Spool) (*content.Content, error) {
@@ -87,15 +88,36 @@ func (f *forget) prepare(cfg *config.Config, opts *site.Options, render bodyRend
 	// Everything the HTML depends on, besides the body: markdown.New's
 	// arguments, and the code, with the executable.
 	settings := fmt.Sprintf("%s unsafe_html=%t path=%q", exe, cfg.UnsafeHTML, cfg.Path)
-	f.bodies = bodycache.Open(filepath.Join(f.dir, "bodies"), settings)
+	f.bodies = diskcache.Open(filepath.Join(f.dir, "bodies"), settings)
 	return func(src []byte, sum uint64) site.Body {
-		if html, summary, ok := f.bodies.Get(sum, len(src)); ok {
-			return site.Body{HTML: template.HTML(html), Summary: summary}
+		k := diskcache.Key{Sum: sum, Tag: uint64(len(src))}
+		if data, ok := f.bodies.Get(k); ok {
+			if b, ok := decodeBody(data); ok {
+				return b
+			}
 		}
 		b := render(src, sum)
-		f.bodies.Put(sum, len(src), string(b.HTML), b.Summary)
+		f.bodies.Put(k, encodeBody(b))
 		return b
 	}
+}
+
+// encodeBody makes b one value of the cache: the HTML's length, the HTML
+// and the summary.
+func encodeBody(b site.Body) []byte {
+	data := make([]byte, 0, binary.MaxVarintLen64+len(b.HTML)+len(b.Summary))
+	data = binary.AppendUvarint(data, uint64(len(b.HTML)))
+	return append(append(data, b.HTML...), b.Summary...)
+}
+
+// decodeBody reads what encodeBody wrote.
+func decodeBody(data []byte) (site.Body, bool) {
+	n, w := binary.Uvarint(data)
+	if w <= 0 || n > uint64(len(data)-w) {
+		return site.Body{}, false
+	}
+	s := string(data[w:])
+	return site.Body{HTML: template.HTML(s[:n]), Summary: s[n:]}, true
 }
 
 func (*forget) remember(*site.Site) {}

@@ -1,4 +1,4 @@
-package bodycache
+package diskcache
 
 import (
 	"fmt"
@@ -9,79 +9,78 @@ import (
 	"testing"
 )
 
-// body is one cached body and the key it is kept under.
-type body struct {
-	sum           uint64
-	size          int
-	html, summary string
+// value is one cached value and the key it is kept under.
+type value struct {
+	key  Key
+	data string
 }
 
-var bodies = []body{
-	{1, 10, "<p>one</p>\n", "one"},
-	{2, 20, "<p>two</p>\n", ""},
-	{3, 0, "", ""},
-	{1, 11, "<p>same hash, other size</p>\n", "other"},
-	{4, 40, "<p>" + strings.Repeat("long ", 1000) + "</p>\n", "long"},
+var values = []value{
+	{Key{1, 10}, "<p>one</p>\n"},
+	{Key{2, 20}, "<p>two</p>\n"},
+	{Key{3, 0}, ""},
+	{Key{1, 11}, "<p>same hash, other tag</p>\n"},
+	{Key{4, 40}, "<p>" + strings.Repeat("long ", 1000) + "</p>\n"},
 }
 
 const settings = "exe digest 1 2 unsafe_html=false path=\"/\""
 
-// fill opens the cache in dir, puts bodies and closes it.
-func fill(t *testing.T, dir, settings string, bodies []body) {
+// fill opens the cache in dir, puts values and closes it.
+func fill(t *testing.T, dir, settings string, values []value) {
 	t.Helper()
 	c := Open(dir, settings)
-	for _, b := range bodies {
-		c.Put(b.sum, b.size, b.html, b.summary)
+	for _, v := range values {
+		c.Put(v.key, []byte(v.data))
 	}
 	if err := c.Close(); err != nil {
 		t.Fatal(err)
 	}
 }
 
-// check opens the cache in dir, as a build does, asks it for each body,
+// check opens the cache in dir, as a build does, asks it for each value,
 // which it must have unless missing lists it, and closes it.
-func check(t *testing.T, dir, settings string, bodies, missing []body) {
+func check(t *testing.T, dir, settings string, values, missing []value) {
 	t.Helper()
 	c := Open(dir, settings)
 	defer c.Close()
-	for _, b := range bodies {
-		html, summary, ok := c.Get(b.sum, b.size)
-		switch want := !containsBody(missing, b); {
+	for _, v := range values {
+		data, ok := c.Get(v.key)
+		switch want := !containsKey(missing, v); {
 		case ok != want:
-			t.Errorf("Get(%d, %d) found %t; want %t", b.sum, b.size, ok, want)
-		case ok && (html != b.html || summary != b.summary):
-			t.Errorf("Get(%d, %d) = %.20q, %q; want %.20q, %q", b.sum, b.size, html, summary, b.html, b.summary)
+			t.Errorf("Get(%v) found %t; want %t", v.key, ok, want)
+		case ok && string(data) != v.data:
+			t.Errorf("Get(%v) = %.20q; want %.20q", v.key, data, v.data)
 		}
 	}
 }
 
 func TestRoundTrip(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "bodies")
-	fill(t, dir, settings, bodies)
-	check(t, dir, settings, bodies, nil)
-	// The second build asked for every body: the third finds them too.
-	check(t, dir, settings, bodies, nil)
-	other := []body{{5, 10, "", ""}, {1, 12, "", ""}}
+	dir := filepath.Join(t.TempDir(), "cache")
+	fill(t, dir, settings, values)
+	check(t, dir, settings, values, nil)
+	// The second build asked for every value: the third finds them too.
+	check(t, dir, settings, values, nil)
+	other := []value{{Key{5, 10}, ""}, {Key{1, 12}, ""}}
 	check(t, dir, settings, other, other)
 }
 
 func TestPutThenGetInOneBuild(t *testing.T) {
 	dir := t.TempDir()
 	c := Open(dir, settings)
-	c.Put(1, 10, "<p>x</p>", "x")
-	// A body is found only from the last build's cache: this build has
-	// the body it rendered already.
-	if _, _, ok := c.Get(1, 10); ok {
-		t.Error("Get found a body put by the same build")
+	c.Put(Key{1, 10}, []byte("<p>x</p>"))
+	// A value is found only from the last build's cache: this build has
+	// the value it made already.
+	if _, ok := c.Get(Key{1, 10}); ok {
+		t.Error("Get found a value put by the same build")
 	}
 	if err := c.Close(); err != nil {
 		t.Fatal(err)
 	}
-	check(t, dir, settings, []body{{1, 10, "<p>x</p>", "x"}}, nil)
+	check(t, dir, settings, []value{{Key{1, 10}, "<p>x</p>"}}, nil)
 }
 
 // TestDamage checks that a cache that is missing, cut short, garbled or
-// kept under other settings misses rather than returns wrong HTML, and
+// kept under other settings misses rather than returns a wrong value, and
 // works again after the next build.
 func TestDamage(t *testing.T) {
 	data := func(dir string) string {
@@ -123,7 +122,7 @@ func TestDamage(t *testing.T) {
 		name     string
 		damage   func(dir string)
 		settings string
-		lost     []body // the bodies the damage loses: all when nil
+		lost     []value // the values the damage loses: all when nil
 	}{
 		{"folder removed", func(dir string) { os.RemoveAll(dir) }, settings, nil},
 		{"index removed", func(dir string) { os.Remove(filepath.Join(dir, indexName)) }, settings, nil},
@@ -136,77 +135,77 @@ func TestDamage(t *testing.T) {
 		{"index of an older layout", func(dir string) { garble(filepath.Join(dir, indexName), int64(len(magic)-2)) }, settings, nil},
 		{"other executable", func(string) {}, strings.Replace(settings, "digest 1 2", "digest 1 3", 1), nil},
 		{"other settings", func(string) {}, strings.Replace(settings, "unsafe_html=false", "unsafe_html=true", 1), nil},
-		{"data cut short", func(dir string) { truncate(data(dir), 3) }, settings, bodies[4:]},
-		{"data garbled", func(dir string) { garble(data(dir), -10) }, settings, bodies[4:]},
+		{"data cut short", func(dir string) { truncate(data(dir), 3) }, settings, values[4:]},
+		{"data garbled", func(dir string) { garble(data(dir), -10) }, settings, values[4:]},
 		{"data emptied", func(dir string) { os.Truncate(data(dir), 0) }, settings, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := filepath.Join(t.TempDir(), "bodies")
-			fill(t, dir, settings, bodies)
+			dir := filepath.Join(t.TempDir(), "cache")
+			fill(t, dir, settings, values)
 			tt.damage(dir)
 			lost := tt.lost
 			if lost == nil {
-				lost = bodies
+				lost = values
 			}
 			c := Open(dir, tt.settings)
-			for _, b := range bodies {
-				html, summary, ok := c.Get(b.sum, b.size)
-				switch want := !containsBody(lost, b); {
+			for _, v := range values {
+				data, ok := c.Get(v.key)
+				switch want := !containsKey(lost, v); {
 				case ok != want:
-					t.Errorf("Get(%d, %d) found %t; want %t", b.sum, b.size, ok, want)
-				case ok && (html != b.html || summary != b.summary):
-					t.Errorf("Get(%d, %d) = %.20q, %q; want %.20q, %q", b.sum, b.size, html, summary, b.html, b.summary)
+					t.Errorf("Get(%v) found %t; want %t", v.key, ok, want)
+				case ok && string(data) != v.data:
+					t.Errorf("Get(%v) = %.20q; want %.20q", v.key, data, v.data)
 				case !ok:
-					// The build renders the body and puts it.
-					c.Put(b.sum, b.size, b.html, b.summary)
+					// The build makes the value again and puts it.
+					c.Put(v.key, []byte(v.data))
 				}
 			}
 			if err := c.Close(); err != nil {
 				t.Fatal(err)
 			}
-			check(t, dir, tt.settings, bodies, nil)
+			check(t, dir, tt.settings, values, nil)
 		})
 	}
 }
 
-func containsBody(bs []body, b body) bool {
-	for _, x := range bs {
-		if x.sum == b.sum && x.size == b.size {
+func containsKey(vs []value, v value) bool {
+	for _, x := range vs {
+		if x.key == v.key {
 			return true
 		}
 	}
 	return false
 }
 
-// TestKeepsWhatBuildUsed checks that a build keeps the bodies it asked for
+// TestKeepsWhatBuildUsed checks that a build keeps the values it asked for
 // or put, and that one that asked for none keeps them all.
 func TestKeepsWhatBuildUsed(t *testing.T) {
 	dir := t.TempDir()
-	fill(t, dir, settings, bodies[:2])
+	fill(t, dir, settings, values[:2])
 	// A build that stopped before rendering changes nothing.
 	if err := Open(dir, settings).Close(); err != nil {
 		t.Fatal(err)
 	}
 	c := Open(dir, settings)
-	if _, _, ok := c.Get(bodies[0].sum, bodies[0].size); !ok {
-		t.Fatal("the first body is missing")
+	if _, ok := c.Get(values[0].key); !ok {
+		t.Fatal("the first value is missing")
 	}
-	c.Put(bodies[2].sum, bodies[2].size, bodies[2].html, bodies[2].summary)
+	c.Put(values[2].key, []byte(values[2].data))
 	if err := c.Close(); err != nil {
 		t.Fatal(err)
 	}
-	check(t, dir, settings, []body{bodies[0], bodies[1], bodies[2]}, bodies[1:2])
+	check(t, dir, settings, []value{values[0], values[1], values[2]}, values[1:2])
 }
 
-// TestCompacts checks that the data file is rewritten once the bodies no
+// TestCompacts checks that the data file is rewritten once the values no
 // index names outweigh those in use, and that what it keeps reads back.
 func TestCompacts(t *testing.T) {
 	dir := t.TempDir()
-	big := func(i int) body {
-		return body{uint64(i), i, fmt.Sprintf("<p>%d %s</p>", i, strings.Repeat("x", minDead/2)), fmt.Sprint(i)}
+	big := func(i int) value {
+		return value{Key{uint64(i), uint64(i)}, fmt.Sprintf("<p>%d %s</p>", i, strings.Repeat("x", minDead/2))}
 	}
-	var all []body
+	var all []value
 	for i := range 4 {
 		all = append(all, big(i))
 	}
@@ -223,14 +222,14 @@ func TestCompacts(t *testing.T) {
 		return info.Size()
 	}
 	full := size()
-	// Half the bodies dead is not enough to rewrite.
+	// Half the values dead is not enough to rewrite.
 	check(t, dir, settings, all[2:], nil)
 	if got := size(); got != full {
-		t.Errorf("data file of %d bytes after half the bodies died; want it kept at %d", got, full)
+		t.Errorf("data file of %d bytes after half the values died; want it kept at %d", got, full)
 	}
 	// Three quarters are.
 	check(t, dir, settings, all[3:], nil)
-	want := int64(len(all[3].html) + len(all[3].summary))
+	want := int64(len(all[3].data))
 	if got := size(); got != want {
 		t.Errorf("data file of %d bytes after compaction; want %d", got, want)
 	}
@@ -241,42 +240,42 @@ func TestCompacts(t *testing.T) {
 // names, do no harm.
 func TestKilledBuild(t *testing.T) {
 	dir := t.TempDir()
-	fill(t, dir, settings, bodies)
+	fill(t, dir, settings, values)
 	names, _ := filepath.Glob(filepath.Join(dir, dataPrefix+"*"))
 	f, err := os.OpenFile(names[0], os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.WriteString("half a body")
+	f.WriteString("half a value")
 	f.Close()
 	os.WriteFile(filepath.Join(dir, indexName+tmpSuffix), []byte("half an index"), 0o644)
-	check(t, dir, settings, bodies, nil)
+	check(t, dir, settings, values, nil)
 	if _, err := os.Stat(filepath.Join(dir, indexName+tmpSuffix)); err == nil {
 		t.Error("the index a killed build left half-written is still there")
 	}
-	// A body put now goes after the dead bytes.
-	fresh := body{9, 9, "<p>new</p>", "new"}
+	// A value put now goes after the dead bytes.
+	fresh := value{Key{9, 9}, "<p>new</p>"}
 	c := Open(dir, settings)
-	for _, b := range bodies {
-		c.Get(b.sum, b.size)
+	for _, v := range values {
+		c.Get(v.key)
 	}
-	c.Put(fresh.sum, fresh.size, fresh.html, fresh.summary)
+	c.Put(fresh.key, []byte(fresh.data))
 	if err := c.Close(); err != nil {
 		t.Fatal(err)
 	}
-	check(t, dir, settings, append(bodies, fresh), nil)
+	check(t, dir, settings, append(values, fresh), nil)
 }
 
 // TestUnwritable checks that a cache folder that cannot be made costs
-// renders and no error.
+// work and no error.
 func TestUnwritable(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "file")
 	os.WriteFile(file, nil, 0o644)
-	dir := filepath.Join(file, "bodies")
+	dir := filepath.Join(file, "cache")
 	c := Open(dir, settings)
-	c.Put(1, 1, "x", "")
-	if _, _, ok := c.Get(1, 1); ok {
-		t.Error("Get found a body in a cache that cannot be kept")
+	c.Put(Key{1, 1}, []byte("x"))
+	if _, ok := c.Get(Key{1, 1}); ok {
+		t.Error("Get found a value in a cache that cannot be kept")
 	}
 	if err := c.Close(); err != nil {
 		t.Errorf("Close = %v; want nil for a cache that was never opened", err)
@@ -285,25 +284,25 @@ func TestUnwritable(t *testing.T) {
 
 func TestConcurrent(t *testing.T) {
 	dir := t.TempDir()
-	fill(t, dir, settings, bodies)
+	fill(t, dir, settings, values)
 	c := Open(dir, settings)
 	var wg sync.WaitGroup
 	for i := range 8 {
 		wg.Go(func() {
-			for _, b := range bodies {
-				if _, _, ok := c.Get(b.sum, b.size); !ok {
-					t.Errorf("Get(%d, %d) missed", b.sum, b.size)
+			for _, v := range values {
+				if _, ok := c.Get(v.key); !ok {
+					t.Errorf("Get(%v) missed", v.key)
 				}
-				c.Put(uint64(100+i), i, "<p>new</p>", "")
+				c.Put(Key{uint64(100 + i), uint64(i)}, []byte("<p>new</p>"))
 			}
 		})
 	}
 	wg.Wait()
-	if got := c.Stats(); got.Hits != 8*len(bodies) || got.Misses != 0 {
-		t.Errorf("Stats = %+v; want %d hits", got, 8*len(bodies))
+	if got := c.Stats(); got.Hits != 8*len(values) || got.Misses != 0 {
+		t.Errorf("Stats = %+v; want %d hits", got, 8*len(values))
 	}
 	if err := c.Close(); err != nil {
 		t.Fatal(err)
 	}
-	check(t, dir, settings, append(bodies, body{100, 0, "<p>new</p>", ""}, body{107, 7, "<p>new</p>", ""}), nil)
+	check(t, dir, settings, append(values, value{Key{100, 0}, "<p>new</p>"}, value{Key{107, 7}, "<p>new</p>"}), nil)
 }

@@ -1,29 +1,29 @@
-// Package bodycache keeps the HTML that Markdown bodies rendered to, from
-// one build of an output folder to the next, so that a rebuild renders
-// only the bodies that changed.
+// Package diskcache keeps values from one build of an output folder to
+// the next, in the output's build state, so that a rebuild does again only
+// the work whose inputs changed: the HTML that Markdown bodies rendered to,
+// and what the content's files parsed to.
 //
 // The contract:
 //
-//   - A body is found by a hash the caller gives (digest gives the hash
-//     of the body's file) and the length of its source, within the
-//     settings the cache was opened with (the executable and the Markdown
-//     options: whatever else changes the HTML). A cache kept under other
-//     settings is thrown away whole, so a new digest never serves an old
-//     one's HTML.
-//   - Get returns what Put was given, or misses. Every body carries a
+//   - A value is found by a Key the caller makes of what the value is made
+//     from (digest uses the hash of a file and its size or path), within
+//     the settings the cache was opened with (the executable and whatever
+//     else changes the value). A cache kept under other settings is thrown
+//     away whole, so a new digest never serves an old one's values.
+//   - Get returns what Put was given, or misses. Every value carries a
 //     checksum (CRC-32C) that each read checks. A missing, truncated,
-//     garbled or foreign cache costs renders, never a wrong page.
+//     garbled or foreign cache costs work, never a wrong value.
 //   - The folder holds one index and one data file. Loading reads the index
-//     (36 bytes a body), never the bodies; each body is read when it is
-//     asked for. Close appends the new bodies to the data file and rewrites
+//     (32 bytes a value), never the values; each value is read when it is
+//     asked for. Close appends the new values to the data file and rewrites
 //     the index through a temporary file and a rename, so a build killed at
 //     any moment leaves the last index whole. Bytes no index names (the
-//     bodies no build asked for any more, and what a killed build appended)
+//     values no build asked for any more, and what a killed build appended)
 //     are dropped when Close rewrites the data file, which it does once
-//     they outweigh the bodies in use.
+//     they outweigh the values in use.
 //   - One build at a time uses a folder: the caller holds a lock (publish
 //     does, for the build state the folder is part of).
-package bodycache
+package diskcache
 
 import (
 	"bufio"
@@ -46,32 +46,33 @@ const (
 	dataPrefix = "data-" // the generation number follows
 	tmpSuffix  = ".tmp"
 	// magic starts the index; a new layout of the files changes it.
-	magic = "digest body cache 1\n"
+	magic = "digest disk cache 1\n"
 	// headerSize is the magic, the settings' hash, the generation and the
 	// number of entries; entrySize is one entry; a checksum of all ends it.
 	headerSize = len(magic) + 3*8
-	entrySize  = 36
-	// flushAt is how many bytes of new bodies are gathered before they are
+	entrySize  = 32
+	// flushAt is how many bytes of new values are gathered before they are
 	// written, so the data file grows in large pieces.
 	flushAt = 1 << 20
 	// minDead is how many bytes no index names a data file may hold
-	// before Close rewrites it, whatever the bodies in use weigh.
+	// before Close rewrites it, whatever the values in use weigh.
 	minDead = 1 << 20
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-// key names a body by its source.
-type key struct{ sum, size uint64 }
+// Key names a value by what it is made from: Sum is a hash of that, and
+// Tag tells apart values of the same Sum (a size, the hash of a path).
+type Key struct{ Sum, Tag uint64 }
 
-// entry is where a body is in the data file: its HTML, then its summary.
+// entry is where a value is in the data file.
 type entry struct {
-	off           uint64
-	html, summary uint32
-	crc           uint32 // of the HTML and summary together
+	off uint64
+	n   uint32
+	crc uint32
 }
 
-func (e entry) len() int64 { return int64(e.html) + int64(e.summary) }
+func (e entry) len() int64 { return int64(e.n) }
 
 // Cache is one build's view of the cache in a folder. Get and Put are safe
 // for concurrent use.
@@ -80,12 +81,12 @@ type Cache struct {
 	settings uint64
 	gen      uint64        // names the data file
 	f        *os.File      // the data file; nil when the cache is off
-	old      map[key]entry // what the last build kept; read-only
+	old      map[Key]entry // what the last build kept; read-only
 	mu       sync.Mutex    // guards what follows
-	live     map[key]entry // what this build asked for or put
+	live     map[Key]entry // what this build asked for or put
 	pending  []byte        // put, not written yet; it starts at end
 	end      int64         // the data file's size
-	used     bool          // whether this build asked for any body
+	used     bool          // whether this build asked for any value
 	err      error         // the first write error: Close keeps nothing
 	stats    Stats         // for the build's summary
 }
@@ -95,11 +96,11 @@ type Stats struct {
 	Hits, Misses int
 }
 
-// Open opens the cache in dir, which it makes if need be, for bodies
-// rendered with settings. It cannot fail: a cache it cannot read is
+// Open opens the cache in dir, which it makes if need be, for values
+// made with settings. It cannot fail: a cache it cannot read is
 // started again empty, and one it cannot write is not used.
 func Open(dir, settings string) *Cache {
-	c := &Cache{dir: dir, settings: sum.String(settings), old: map[key]entry{}, live: map[key]entry{}}
+	c := &Cache{dir: dir, settings: sum.String(settings), old: map[Key]entry{}, live: map[Key]entry{}}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return c
 	}
@@ -138,7 +139,7 @@ func (c *Cache) dataPath(gen uint64) string {
 
 // readIndex reads the index, which must be whole and of the same
 // settings.
-func (c *Cache) readIndex() (gen uint64, entries map[key]entry, ok bool) {
+func (c *Cache) readIndex() (gen uint64, entries map[Key]entry, ok bool) {
 	data, err := os.ReadFile(filepath.Join(c.dir, indexName))
 	if err != nil || len(data) < headerSize+4 || !strings.HasPrefix(string(data), magic) {
 		return 0, nil, false
@@ -154,10 +155,10 @@ func (c *Cache) readIndex() (gen uint64, entries map[key]entry, ok bool) {
 	if settings != c.settings || n != uint64(len(rest))/entrySize || len(rest)%entrySize != 0 {
 		return 0, nil, false
 	}
-	entries = make(map[key]entry, n)
+	entries = make(map[Key]entry, n)
 	for ; len(rest) > 0; rest = rest[entrySize:] {
-		k := key{le.Uint64(rest), le.Uint64(rest[8:])}
-		entries[k] = entry{off: le.Uint64(rest[16:]), html: le.Uint32(rest[24:]), summary: le.Uint32(rest[28:]), crc: le.Uint32(rest[32:])}
+		k := Key{le.Uint64(rest), le.Uint64(rest[8:])}
+		entries[k] = entry{off: le.Uint64(rest[16:]), n: le.Uint32(rest[24:]), crc: le.Uint32(rest[28:])}
 	}
 	return gen, entries, true
 }
@@ -186,53 +187,49 @@ func (c *Cache) removeOthers() {
 	}
 }
 
-// Get returns the HTML and summary of the body whose source hashes to sum
-// and has size bytes, when the cache has it.
-func (c *Cache) Get(sum uint64, size int) (html, summary string, ok bool) {
-	k := key{sum, uint64(size)}
+// Get returns the value kept under k by the last build, when the cache
+// has it. The caller owns the bytes.
+func (c *Cache) Get(k Key) ([]byte, bool) {
 	e, found := c.old[k]
 	if found && c.f != nil {
 		buf := make([]byte, e.len())
 		if _, err := c.f.ReadAt(buf, int64(e.off)); err == nil && crc32.Checksum(buf, castagnoli) == e.crc {
-			s := string(buf)
 			c.mu.Lock()
 			c.used, c.live[k] = true, e
 			c.stats.Hits++
 			c.mu.Unlock()
-			return s[:e.html], s[e.html:], true
+			return buf, true
 		}
 	}
 	c.mu.Lock()
 	c.used = true
 	c.stats.Misses++
 	c.mu.Unlock()
-	return "", "", false
+	return nil, false
 }
 
-// Put keeps the HTML and summary of the body whose source hashes to sum
-// and has size bytes.
-func (c *Cache) Put(sum uint64, size int, html, summary string) {
+// Put keeps value under k for the next build; it copies value. The first
+// value put or found under k in a build is the one kept.
+func (c *Cache) Put(k Key, value []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.used = true
-	k := key{sum, uint64(size)}
-	if _, dup := c.live[k]; dup || c.f == nil || c.err != nil || len(html) > math.MaxUint32 || len(summary) > math.MaxUint32 {
+	if _, dup := c.live[k]; dup || c.f == nil || c.err != nil || len(value) > math.MaxUint32 {
 		return
 	}
 	start := len(c.pending)
-	c.pending = append(append(c.pending, html...), summary...)
+	c.pending = append(c.pending, value...)
 	c.live[k] = entry{
-		off:     uint64(c.end) + uint64(start),
-		html:    uint32(len(html)),
-		summary: uint32(len(summary)),
-		crc:     crc32.Checksum(c.pending[start:], castagnoli),
+		off: uint64(c.end) + uint64(start),
+		n:   uint32(len(value)),
+		crc: crc32.Checksum(value, castagnoli),
 	}
 	if len(c.pending) >= flushAt {
 		c.flush()
 	}
 }
 
-// flush writes the pending bodies at the data file's end.
+// flush writes the pending values at the data file's end.
 func (c *Cache) flush() {
 	if len(c.pending) == 0 || c.err != nil {
 		return
@@ -245,17 +242,17 @@ func (c *Cache) flush() {
 	}
 }
 
-// Stats count the bodies found and missed so far.
+// Stats count the values found and missed so far.
 func (c *Cache) Stats() Stats {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.stats
 }
 
-// Close keeps the bodies this build asked for or put, for the next build,
-// and drops the rest; a build that asked for none (it stopped before
-// rendering) changes nothing. An error means the cache is lost, which
-// costs the next build renders, nothing else.
+// Close keeps the values this build asked for or put, for the next build,
+// and drops the rest; a build that asked for none (it stopped before it
+// needed any) changes nothing. An error means the cache is lost, which
+// costs the next build work, nothing else.
 func (c *Cache) Close() error {
 	if c.f == nil {
 		return nil
@@ -282,14 +279,14 @@ func (c *Cache) Close() error {
 	return c.writeIndex()
 }
 
-// compact copies the live bodies into a data file of the next generation,
+// compact copies the live values into a data file of the next generation,
 // in the order they were in, which the index written next names.
 func (c *Cache) compact() error {
-	keys := make([]key, 0, len(c.live))
+	keys := make([]Key, 0, len(c.live))
 	for k := range c.live {
 		keys = append(keys, k)
 	}
-	slices.SortFunc(keys, func(a, b key) int { return cmpUint(c.live[a].off, c.live[b].off) })
+	slices.SortFunc(keys, func(a, b Key) int { return cmpUint(c.live[a].off, c.live[b].off) })
 	gen := c.gen + 1
 	f, err := os.OpenFile(c.dataPath(gen), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
@@ -333,15 +330,15 @@ func cmpUint(a, b uint64) int {
 // writeIndex writes the live entries, in the order of their keys, as the
 // index naming the data file, and then removes any other data file.
 func (c *Cache) writeIndex() error {
-	keys := make([]key, 0, len(c.live))
+	keys := make([]Key, 0, len(c.live))
 	for k := range c.live {
 		keys = append(keys, k)
 	}
-	slices.SortFunc(keys, func(a, b key) int {
-		if a.sum != b.sum {
-			return cmpUint(a.sum, b.sum)
+	slices.SortFunc(keys, func(a, b Key) int {
+		if a.Sum != b.Sum {
+			return cmpUint(a.Sum, b.Sum)
 		}
-		return cmpUint(a.size, b.size)
+		return cmpUint(a.Tag, b.Tag)
 	})
 	le := binary.LittleEndian
 	data := make([]byte, 0, headerSize+entrySize*len(keys)+4)
@@ -351,11 +348,10 @@ func (c *Cache) writeIndex() error {
 	data = le.AppendUint64(data, uint64(len(keys)))
 	for _, k := range keys {
 		e := c.live[k]
-		data = le.AppendUint64(data, k.sum)
-		data = le.AppendUint64(data, k.size)
+		data = le.AppendUint64(data, k.Sum)
+		data = le.AppendUint64(data, k.Tag)
 		data = le.AppendUint64(data, e.off)
-		data = le.AppendUint32(data, e.html)
-		data = le.AppendUint32(data, e.summary)
+		data = le.AppendUint32(data, e.n)
 		data = le.AppendUint32(data, e.crc)
 	}
 	data = le.AppendUint32(data, crc32.Checksum(data, castagnoli))
