@@ -210,11 +210,11 @@ func (w *walker) command(c *parse.CommandNode, dot value, vars map[string]value,
 		args = append(args, *final)
 	}
 	switch id.Ident {
-	case "cached":
+	case "cached", "shared":
 		if s, ok := c.Args[1].(*parse.StringNode); ok && len(args) == 2 {
 			w.call(s.Text, args[1])
 		} else {
-			w.report(dot.path, "cached with a template name the walk cannot read")
+			w.report(dot.path, id.Ident+" with a template name the walk cannot read")
 		}
 	case "and", "or":
 		// The value is one of the arguments: known when they agree.

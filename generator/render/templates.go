@@ -66,6 +66,9 @@ type Templates struct {
 	// origin maps a template file's name to the file it came from, for
 	// errors.
 	origin map[string]string
+	// builtin tells, per page kind, which partials of sharedBy shared may
+	// render once for many pages: those that call nothing of the site's.
+	builtin map[Kind]map[string]bool
 }
 
 // Overlay returns a file system where the site's layouts shadow the
@@ -168,9 +171,9 @@ func Load(fsys fs.FS, cfg *config.Config, from func(name string) string) (*Templ
 		return nil, errs.Err()
 	}
 	t.partials = template.Must(base.Clone())
-	cached := template.FuncMap{"cached": t.cached}
+	cached := template.FuncMap{"cached": t.cached, "shared": t.shared}
 	t.partials.Funcs(cached)
-	t.sums, t.own = map[Kind]uint64{}, map[Kind]bool{}
+	t.sums, t.own, t.builtin = map[Kind]uint64{}, map[Kind]bool{}, map[Kind]map[string]bool{}
 	sharedFromSite := fromSite
 	for _, kind := range Kinds() {
 		own := *shared
@@ -179,6 +182,7 @@ func Load(fsys fs.FS, cfg *config.Config, from func(name string) string) (*Templ
 		parse(tmpl, string(kind)+".html")
 		t.kinds[kind] = tmpl.Funcs(cached)
 		t.sums[kind], t.own[kind] = files.Sum64(), fromSite
+		t.builtin[kind] = t.builtinCalls(tmpl)
 	}
 	files, fromSite = newHash(), false
 	t.alias = template.New("alias.html").Funcs(Funcs(cfg))
@@ -285,9 +289,13 @@ func Funcs(cfg *config.Config) template.FuncMap {
 		"jsonld":         jsonLD,
 		"newsArticle":    newsArticle,
 		"itemList":       itemList,
-		// Bound to the template set once parsed; see Templates.cached.
+		// Bound to the template set once parsed; see Templates.cached
+		// and Templates.shared.
 		"cached": func(string, any) (template.HTML, error) {
 			return "", errors.New("cached is not available here")
+		},
+		"shared": func(string, *Data) (template.HTML, error) {
+			return "", errors.New("shared is not available here")
 		},
 	}
 }
