@@ -114,6 +114,10 @@ func (w *walker) call(name string, dot value) {
 		return
 	}
 	w.visited[key] = true
+	// html/template escapes a template called in another context (the
+	// title block, in <title>) as a copy named after the context: it reads
+	// what the template reads.
+	name, _, _ = strings.Cut(name, "$htmltemplate_")
 	tmpl := w.set.Lookup(name)
 	if tmpl == nil || tmpl.Tree == nil {
 		w.report(dot.path, "no template "+name)

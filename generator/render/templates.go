@@ -26,6 +26,7 @@ import (
 	"sync"
 	"sync/atomic"
 	texttemplate "text/template"
+	"text/template/parse"
 	"time"
 
 	"github.com/digest/digest/generator/config"
@@ -204,7 +205,39 @@ func Load(fsys fs.FS, cfg *config.Config, from func(name string) string) (*Templ
 		all = append(all, set.Templates()...)
 	}
 	errs = append(errs, t.checkKeys(all, cfg.Locale)...)
-	return t, errs.Err()
+	if len(errs) > 0 {
+		return t, errs.Err()
+	}
+	// Every template the pages run has been read: write what is constant
+	// in them as text, once.
+	funcs := Funcs(cfg)
+	entries := append([]string{"base"}, slices.Sorted(maps.Keys(sharedBy))...)
+	for _, set := range t.kinds {
+		fold(set, funcs, entries)
+	}
+	fold(t.partials, funcs, cachedNames(all))
+	return t, nil
+}
+
+// cachedNames lists the templates that templates render with cached,
+// where they name them.
+func cachedNames(templates []*template.Template) []string {
+	names := map[string]bool{}
+	for _, tmpl := range templates {
+		if tmpl.Tree == nil {
+			continue
+		}
+		eachNode(tmpl.Tree.Root, func(n parse.Node) {
+			if cmd, ok := n.(*parse.CommandNode); ok {
+				if id, ok := cmd.Args[0].(*parse.IdentifierNode); ok && id.Ident == "cached" {
+					if name, ok := calledTemplate(n); ok && name != "" {
+						names[name] = true
+					}
+				}
+			}
+		})
+	}
+	return slices.Sorted(maps.Keys(names))
 }
 
 // SpillCached makes cached keep what it renders in sp once it holds budget

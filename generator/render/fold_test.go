@@ -1,0 +1,69 @@
+package render
+
+import (
+	"html/template"
+	"strings"
+	"testing"
+	"text/template/parse"
+)
+
+// TestFold folds the constant calls of a template in every context
+// html/template knows and wants the page it makes unchanged, with the
+// calls folded only where the escapers would have left their value as it
+// is.
+func TestFold(t *testing.T) {
+	tests := []struct {
+		name, src string
+		folded    bool
+	}{
+		{"text", `<p>{{t "skip_to_content"}}</p>`, true},
+		{"text with a count and a name", `<p>{{t "page_number" "page" 2}}</p>`, true},
+		{"non-ASCII text", `<p>{{t "arrow_newer"}}</p>`, true},
+		{"quoted attribute", `<a title="{{t "skip_to_content"}}">x</a>`, true},
+		{"unquoted attribute", `<a title={{t "skip_to_content"}}>x</a>`, false},
+		{"URL", `<a href="{{url "/style.css"}}">x</a>`, true},
+		{"URL to encode", `<a href="{{url "/a b/"}}">x</a>`, false},
+		{"URL with a scheme", `<a href="{{url "javascript:alert(1)"}}">x</a>`, false},
+		{"unsafe URL", `<a href="{{abs "/x/"}}">x</a>`, false},
+		{"after the start of a URL", `<a href="/x?q={{url "/y/"}}">x</a>`, false},
+		{"script", `<script>var s = {{t "skip_to_content"}};</script>`, false},
+		{"style", `<style>p::before{content:"{{direction}}"}</style>`, false},
+		{"direction", `<html dir="{{direction}}">`, true},
+		{"HTML to escape", `<p>{{t "colophon" "site" "A & B"}}</p>`, false},
+		{"not constant", `{{with "x"}}<p>{{t "page_number" "page" .}}</p>{{end}}`, false},
+		{"in a branch", `{{if true}}<p>{{t "skip_to_content"}}</p>{{else}}{{url "/"}}{{end}}`, true},
+		{"a variable", `{{$s := t "skip_to_content"}}<p>{{$s}}</p>`, false},
+		{"an error", `<p>{{t "page_number" "page"}}</p>`, false},
+	}
+	cfg := testConfig(t)
+	parse := func(src string) *template.Template {
+		return template.Must(template.New("page").Funcs(Funcs(cfg)).Parse(src))
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var want strings.Builder
+			wantErr := parse(tt.src).Execute(&want, nil)
+			tmpl := parse(tt.src)
+			fold(tmpl, Funcs(cfg), []string{"page"})
+			var got strings.Builder
+			err := tmpl.Execute(&got, nil)
+			if got.String() != want.String() || (err == nil) != (wantErr == nil) {
+				t.Errorf("folded: %q, %v\nwant %q, %v", got.String(), err, want.String(), wantErr)
+			}
+			if n := calls(tmpl.Tree.Root); (n == 0) != tt.folded {
+				t.Errorf("folded %v, want %v: %s", n == 0, tt.folded, tmpl.Tree.Root)
+			}
+		})
+	}
+}
+
+// calls counts the calls of the foldable functions in the actions of l.
+func calls(l *parse.ListNode) int {
+	n := 0
+	eachNode(l, func(node parse.Node) {
+		if id, ok := node.(*parse.IdentifierNode); ok && foldable[id.Ident] {
+			n++
+		}
+	})
+	return n
+}
