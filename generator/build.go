@@ -113,9 +113,10 @@ type Stats struct {
 	// again, since what they are made from did not change.
 	Reused int
 	// Cached counts the bodies taken from Options.Cache rather than
-	// rendered.
-	Cached int
-	Phases []Phase // time taken by each step, in order
+	// rendered, and CachedFiles the content files taken from it rather
+	// than parsed.
+	Cached, CachedFiles int
+	Phases              []Phase // time taken by each step, in order
 	// Outputs are the files the build wrote or reused, each with its kind
 	// but without its size, which the caller measures where it wrote them.
 	Outputs []hosts.File
@@ -158,7 +159,7 @@ var errSkip = errors.New("nothing changed")
 // then.
 func Build(opts Options, w Writer) (stats *Stats, err error) {
 	b := newBuilder(opts, w)
-	defer func() { b.stats.Cached = b.mem.(*forget).close() }()
+	defer func() { b.stats.CachedFiles, b.stats.Cached = b.mem.(*forget).close() }()
 	if opts.Scratch != "" {
 		b.spool = spool.New(opts.Scratch, bodiesInMemory)
 		defer func() {

@@ -123,10 +123,9 @@ func TestRebuildEqualsBuild(t *testing.T) {
 		`{{range .Tag.Articles}}<p>{{.Title}}</p>{{end}}{{end}}`)}
 	now := buildTime.AddDate(10, 0, 0)
 	root := t.TempDir()
-	out := filepath.Join(root, "public")
 	r := rand.New(rand.NewPCG(3, 3))
 	edit := shuffled(r, siteEdits(r, fsys))
-	reused, cached := 0, 0
+	reused, cached, cachedFiles := 0, 0, 0
 	for step := range 30 {
 		var changed []string
 		if step > 0 {
@@ -138,56 +137,117 @@ func TestRebuildEqualsBuild(t *testing.T) {
 				}
 			}
 		}
-		o, err := publish.Open(out, root)
-		if err != nil {
-			t.Fatal(err)
-		}
-		stats, err := Build(Options{Input: Input{Site: fsys, Theme: testkit.Theme()}, Now: now, Cache: o.Cache()}, o)
-		if err != nil {
-			t.Fatalf("step %d (%v): %v", step, changed, err)
-		}
-		if _, err := o.Commit(); err != nil {
-			t.Fatal(err)
-		}
+		stats := rebuild(t, fsys, root, now, fmt.Sprintf("step %d (%v)", step, changed))
 		if step == 0 && stats.Reused != 0 {
 			t.Errorf("the first build kept %d files it never made", stats.Reused)
 		}
 		reused += stats.Reused
 		cached += stats.Cached
-		full := &memOutput{}
-		if _, err := Build(Options{Input: Input{Site: fsys, Theme: testkit.Theme()}, Now: now}, full); err != nil {
-			t.Fatalf("step %d: fresh build: %v", step, err)
-		}
-		var names []string
-		err = filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() || d.Name() == publish.Marker {
-				return err
-			}
-			rel, _ := filepath.Rel(out, p)
-			name := filepath.ToSlash(rel)
-			names = append(names, name)
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			if !bytes.Equal(data, full.files[name]) {
-				t.Errorf("step %d (%v): %s differs from a fresh build:\n%s", step, changed, name, testkit.FirstDiff(data, full.files[name]))
-			}
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		slices.Sort(names)
-		if !slices.Equal(names, sortedKeys(full.files)) {
-			t.Fatalf("step %d (%v): the output folder has %d files, a fresh build %d", step, changed, len(names), len(full.files))
-		}
+		cachedFiles += stats.CachedFiles
 	}
 	if reused == 0 {
 		t.Error("no rebuild kept a file unmade")
 	}
 	if cached == 0 {
 		t.Error("no rebuild took a body from the cache")
+	}
+	if cachedFiles == 0 {
+		t.Error("no rebuild took a parsed file from the cache")
+	}
+}
+
+// rebuild builds fsys into root/public, with the build state and caches
+// the last rebuild left, and checks that the folder then holds what a
+// fresh build makes, byte for byte, and that the build warned as a fresh
+// one does. what names the build in errors.
+func rebuild(t *testing.T, fsys fstest.MapFS, root string, now time.Time, what string) *Stats {
+	t.Helper()
+	out := filepath.Join(root, "public")
+	o, err := publish.Open(out, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stats, err := Build(Options{Input: Input{Site: fsys, Theme: testkit.Theme()}, Now: now, Cache: o.Cache()}, o)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	if _, err := o.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	full := &memOutput{}
+	fresh, err := Build(Options{Input: Input{Site: fsys, Theme: testkit.Theme()}, Now: now}, full)
+	if err != nil {
+		t.Fatalf("%s: fresh build: %v", what, err)
+	}
+	if !slices.Equal(stats.Warnings, fresh.Warnings) {
+		t.Errorf("%s: warnings\n%s\nwant those of a fresh build\n%s", what, strings.Join(stats.Warnings, "\n"), strings.Join(fresh.Warnings, "\n"))
+	}
+	var names []string
+	err = filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || d.Name() == publish.Marker {
+			return err
+		}
+		rel, _ := filepath.Rel(out, p)
+		name := filepath.ToSlash(rel)
+		names = append(names, name)
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if !bytes.Equal(data, full.files[name]) {
+			t.Errorf("%s: %s differs from a fresh build:\n%s", what, name, testkit.FirstDiff(data, full.files[name]))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(names)
+	if !slices.Equal(names, sortedKeys(full.files)) {
+		t.Fatalf("%s: the output folder has %d files, a fresh build %d", what, len(names), len(full.files))
+	}
+	return stats
+}
+
+// TestContentCacheSettings checks that the parsed files a build keeps are
+// taken by the next build only under the same timezone, in which dates
+// without a zone were read, and that a rebuild parses only the file that
+// changed.
+func TestContentCacheSettings(t *testing.T) {
+	now := buildTime.AddDate(10, 0, 0)
+	fsys := fstest.MapFS{}
+	setZone := func(zone string, step int) {
+		fsys["site.yaml"] = &fstest.MapFile{
+			Data:    []byte("title: Zones\nbase_url: https://zones.example.org/\ntimezone: " + zone + "\n"),
+			ModTime: now.Add(time.Duration(step) * time.Second),
+		}
+	}
+	setZone("UTC", 0)
+	for i := range 5 {
+		// Late in the evening: twelve hours east, the next day.
+		fsys[fmt.Sprintf("content/2017/05/story-%d.md", i)] = &fstest.MapFile{
+			Data: []byte(fmt.Sprintf("---\ntitle: Story %d\ndate: 2017-05-%02d 22:30\ntags: [Zones]\nrgion: a misspelt key\n---\nBody %d.\n", i, 10+i, i)),
+		}
+	}
+	root := t.TempDir()
+	steps := []struct {
+		edit   func(step int)
+		cached int // files the build takes from the cache
+	}{
+		{func(int) {}, 0},
+		{func(step int) { setZone("Pacific/Auckland", step) }, 0},
+		{func(step int) {
+			f := fsys["content/2017/05/story-0.md"]
+			f.Data, f.ModTime = append(f.Data, "More.\n"...), now.Add(time.Duration(step)*time.Second)
+		}, 4},
+		{func(step int) { setZone("UTC", step) }, 0},
+	}
+	for step, s := range steps {
+		s.edit(step)
+		what := fmt.Sprintf("step %d", step)
+		if stats := rebuild(t, fsys, root, now, what); stats.CachedFiles != s.cached {
+			t.Errorf("%s: %d files taken from the cache; want %d", what, stats.CachedFiles, s.cached)
+		}
 	}
 }
 

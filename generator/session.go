@@ -66,15 +66,28 @@ type memory interface {
 type bodyRenderer = func(src []byte, sum uint64) site.Body
 
 // forget is the memory of a single Build. It keeps nothing in memory;
-// given a cache folder, it keeps the rendered bodies there for the next
-// Build of the same output.
+// given a cache folder, it keeps there what the content's files parsed to
+// and the rendered bodies, for the next Build of the same output.
 type forget struct {
 	dir    string           // the cache folder, or ""
+	parsed *diskcache.Cache // opened by load, closed by close
 	bodies *diskcache.Cache // opened by prepare, closed by close
 }
 
-func (*forget) load(fsys fs.FS, cfg *config.Config, sp *spool.Spool) (*content.Content, error) {
-	return content.Load(fsys, cfg.Location, sp)
+// load reads the content, through the cache of parsed files when there
+// is one.
+func (f *forget) load(fsys fs.FS, cfg *config.Config, sp *spool.Spool) (*content.Content, error) {
+	exe := executable()
+	if f.dir == "" || exe == "" {
+		return content.Load(fsys, cfg.Location, sp)
+	}
+	// Everything a parse depends on, besides the file: the timezone
+	// dates are read in, and the code, with the executable. The zone's
+	// name stands for its rules, which come with the system or the
+	// executable.
+	settings := fmt.Sprintf("%s location=%q", exe, cfg.Location.String())
+	f.parsed = diskcache.Open(filepath.Join(f.dir, "content"), settings)
+	return content.LoadCached(fsys, cfg.Location, sp, f.parsed)
 }
 
 // prepare lets the model consume the content, since no other build reads
@@ -122,16 +135,19 @@ func decodeBody(data []byte) (site.Body, bool) {
 
 func (*forget) remember(*site.Site) {}
 
-// close keeps the bodies for the next build and says how many were not
-// rendered again. Losing the cache only costs time, so its errors do not
-// fail the build.
-func (f *forget) close() (cached int) {
-	if f.bodies == nil {
-		return 0
+// close keeps the parsed files and the bodies for the next build and
+// says how many were not parsed or rendered again. Losing the caches only
+// costs time, so their errors do not fail the build.
+func (f *forget) close() (parsed, rendered int) {
+	if f.parsed != nil {
+		parsed = f.parsed.Stats().Hits
+		_ = f.parsed.Close()
 	}
-	cached = f.bodies.Stats().Hits
-	_ = f.bodies.Close()
-	return cached
+	if f.bodies != nil {
+		rendered = f.bodies.Stats().Hits
+		_ = f.bodies.Close()
+	}
+	return parsed, rendered
 }
 
 // recall is what a Session carries from build to build.

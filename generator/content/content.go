@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"github.com/digest/digest/generator/diag"
+	"github.com/digest/digest/generator/diskcache"
+	"github.com/digest/digest/generator/internal/sum"
 	"github.com/digest/digest/generator/internal/work"
 	"github.com/digest/digest/generator/spool"
 )
@@ -99,7 +101,19 @@ type Content struct {
 // zone are read in loc. The bodies are kept in sp, or in memory when sp is
 // nil. The error, when not nil, is a diag.List of every problem found.
 func Load(fsys fs.FS, loc *time.Location, sp *spool.Spool) (*Content, error) {
-	return load(fsys, loc, nil, sp)
+	return load(fsys, loc, nil, sp, nil)
+}
+
+// LoadCached is Load, taking what a file parsed to from parsed when the
+// last load kept it there, and keeping there what it parses, for the next
+// load: a file is still read, to hash it, but not parsed again. Files are
+// found by the hash of their bytes and their path. parsed must be opened
+// with settings that name everything a parse depends on besides the file:
+// the executable and loc. A file with an error is not kept, nor one whose
+// front matter holds a value the cache cannot keep as it is; see
+// cache.go.
+func LoadCached(fsys fs.FS, loc *time.Location, sp *spool.Spool, parsed *diskcache.Cache) (*Content, error) {
+	return load(fsys, loc, nil, sp, parsed)
 }
 
 // Cache keeps what Load made of each file, and the list of files, so that
@@ -172,10 +186,10 @@ func (c *Cache) listing(fsys fs.FS) (*listing, error) {
 
 // Load is Load, reading only the files the cache does not hold.
 func (c *Cache) Load(fsys fs.FS, loc *time.Location) (*Content, error) {
-	return load(fsys, loc, c, nil)
+	return load(fsys, loc, c, nil, nil)
 }
 
-func load(fsys fs.FS, loc *time.Location, cache *Cache, sp *spool.Spool) (*Content, error) {
+func load(fsys fs.FS, loc *time.Location, cache *Cache, sp *spool.Spool, parsed *diskcache.Cache) (*Content, error) {
 	var l *listing
 	var err error
 	if cache != nil {
@@ -213,13 +227,21 @@ func load(fsys fs.FS, loc *time.Location, cache *Cache, sp *spool.Spool) (*Conte
 			r.err = diag.Errorf(files[n], 0, 0, "%v", err)
 			return
 		}
-		switch {
-		case isPage(files[n]):
-			r.page, r.warnings, r.err = ParsePage(files[n], src)
-		case isIssue(files[n]):
-			r.issue, r.warnings, r.err = ParseIssue(files[n], src, loc)
-		default:
-			r.article, r.warnings, r.err = ParseArticle(files[n], src, loc)
+		var key diskcache.Key
+		found := false
+		if parsed != nil {
+			key = diskcache.Key{Sum: sum.Bytes(src), Tag: sum.String(files[n])}
+			if data, ok := parsed.Get(key); ok {
+				*r, found = decode(data, files[n], src, loc)
+			}
+		}
+		if !found {
+			parseFile(r, files[n], src, loc)
+			if parsed != nil && r.err == nil {
+				if data, ok := encode(r, src, loc); ok {
+					parsed.Put(key, data)
+				}
+			}
 		}
 		if sp != nil && r.err == nil {
 			r.err = spoolBody(sp, r)
@@ -259,6 +281,18 @@ func load(fsys fs.FS, loc *time.Location, cache *Cache, sp *spool.Spool) (*Conte
 	c.Warnings = append(c.Warnings, duplicates(c.Articles)...)
 	c.Warnings.Sort()
 	return c, errs.Err()
+}
+
+// parseFile parses file, whose bytes are src, into r.
+func parseFile(r *result, file string, src []byte, loc *time.Location) {
+	switch {
+	case isPage(file):
+		r.page, r.warnings, r.err = ParsePage(file, src)
+	case isIssue(file):
+		r.issue, r.warnings, r.err = ParseIssue(file, src, loc)
+	default:
+		r.article, r.warnings, r.err = ParseArticle(file, src, loc)
+	}
 }
 
 // spoolBody moves the body r parsed into sp.

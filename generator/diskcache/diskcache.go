@@ -86,6 +86,7 @@ type Cache struct {
 	live     map[Key]entry // what this build asked for or put
 	pending  []byte        // put, not written yet; it starts at end
 	end      int64         // the data file's size
+	start    int64         // and its size at Open: where this build's values begin
 	used     bool          // whether this build asked for any value
 	err      error         // the first write error: Close keeps nothing
 	stats    Stats         // for the build's summary
@@ -110,7 +111,7 @@ func Open(dir, settings string) *Cache {
 		if err == nil {
 			info, err := f.Stat()
 			if err == nil {
-				c.f, c.gen, c.end = f, gen, info.Size()
+				c.f, c.gen, c.end, c.start = f, gen, info.Size(), info.Size()
 				for k, e := range entries {
 					if int64(e.off)+e.len() <= c.end {
 						c.old[k] = e
@@ -209,11 +210,19 @@ func (c *Cache) Get(k Key) ([]byte, bool) {
 }
 
 // Put keeps value under k for the next build; it copies value. The first
-// value put or found under k in a build is the one kept.
+// value put under k in a build is the one kept. A value Get found under k
+// is replaced, since the caller could not use it (it was of another
+// layout, say), and that Get counts as a miss.
 func (c *Cache) Put(k Key, value []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.used = true
+	if e, found := c.live[k]; found && int64(e.off) < c.start {
+		// Found, not put: found values lie before this build's.
+		delete(c.live, k)
+		c.stats.Hits--
+		c.stats.Misses++
+	}
 	if _, dup := c.live[k]; dup || c.f == nil || c.err != nil || len(value) > math.MaxUint32 {
 		return
 	}

@@ -79,6 +79,28 @@ func TestPutThenGetInOneBuild(t *testing.T) {
 	check(t, dir, settings, []value{{Key{1, 10}, "<p>x</p>"}}, nil)
 }
 
+// TestPutReplacesFound checks that a value Get found and the caller put
+// again, since it could not use it, is replaced and counted as a miss.
+func TestPutReplacesFound(t *testing.T) {
+	dir := t.TempDir()
+	fill(t, dir, settings, values)
+	c := Open(dir, settings)
+	for _, v := range values {
+		if _, ok := c.Get(v.key); !ok {
+			t.Fatalf("Get(%v) missed", v.key)
+		}
+	}
+	c.Put(values[0].key, []byte("replaced"))
+	c.Put(values[0].key, []byte("put twice: dropped"))
+	if got, want := c.Stats(), (Stats{Hits: len(values) - 1, Misses: 1}); got != want {
+		t.Errorf("Stats = %+v; want %+v", got, want)
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	check(t, dir, settings, append([]value{{values[0].key, "replaced"}}, values[1:]...), nil)
+}
+
 // TestDamage checks that a cache that is missing, cut short, garbled or
 // kept under other settings misses rather than returns a wrong value, and
 // works again after the next build.
