@@ -3,10 +3,13 @@ package content
 import (
 	"bytes"
 	"encoding/binary"
+	"hash/crc32"
 	"math"
 	"time"
 
 	"github.com/digest/digest/generator/diag"
+	"github.com/digest/digest/generator/diskcache"
+	"github.com/digest/digest/generator/internal/sum"
 	"github.com/digest/digest/generator/spool"
 )
 
@@ -19,6 +22,23 @@ import (
 // value of a type not listed here (TOML's local dates, a time in the
 // system's zone) keeps the file out of the cache, so it is parsed every
 // time rather than read back different.
+
+// cacheKey is the key of file, whose bytes are src, in the cache: two
+// CRCs of the bytes, which together catch an edit as a 64-bit CRC would,
+// and a hash of the path and length. CRCs, not the FNV-1a of Article.Sum,
+// since the processor computes them (some ten times faster), and every
+// build hashes every file.
+func cacheKey(file string, src []byte) diskcache.Key {
+	h := sum.New()
+	h.AddString(file)
+	h.AddUint64(uint64(len(src)))
+	return diskcache.Key{
+		Sum: uint64(crc32.Checksum(src, castagnoli))<<32 | uint64(crc32.ChecksumIEEE(src)),
+		Tag: uint64(h),
+	}
+}
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // encoding changes whenever the layout below does; an entry of another
 // one misses.
@@ -223,6 +243,7 @@ func encode(r *result, src []byte, loc *time.Location) ([]byte, bool) {
 		}
 		e.body(a.Markdown, src)
 		e.uint(a.Sum)
+		e.str(r.sourceKey)
 	case r.page != nil:
 		p := r.page
 		e.uint(kindPage)
@@ -511,7 +532,7 @@ func decode(data []byte, file string, src []byte, loc *time.Location) (result, b
 		}
 		a.Markdown = d.body(src)
 		a.Sum = d.uint()
-		r.article = a
+		r.article, r.sourceKey = a, d.str()
 		if a.File != file || isPage(file) || isIssue(file) {
 			d.bad = true
 		}

@@ -22,7 +22,6 @@ import (
 
 	"github.com/digest/digest/generator/diag"
 	"github.com/digest/digest/generator/diskcache"
-	"github.com/digest/digest/generator/internal/sum"
 	"github.com/digest/digest/generator/internal/work"
 	"github.com/digest/digest/generator/spool"
 )
@@ -132,11 +131,12 @@ type Cache struct {
 
 // result is what one file gave.
 type result struct {
-	article  *Article
-	page     *Page
-	issue    *Issue
-	warnings diag.List
-	err      error
+	article   *Article
+	sourceKey string // the article's; see duplicates
+	page      *Page
+	issue     *Issue
+	warnings  diag.List
+	err       error
 }
 
 // Forget marks files (slash paths from the site folder) as changed.
@@ -230,7 +230,7 @@ func load(fsys fs.FS, loc *time.Location, cache *Cache, sp *spool.Spool, parsed 
 		var key diskcache.Key
 		found := false
 		if parsed != nil {
-			key = diskcache.Key{Sum: sum.Bytes(src), Tag: sum.String(files[n])}
+			key = cacheKey(files[n], src)
 			if data, ok := parsed.Get(key); ok {
 				*r, found = decode(data, files[n], src, loc)
 			}
@@ -261,6 +261,7 @@ func load(fsys fs.FS, loc *time.Location, cache *Cache, sp *spool.Spool, parsed 
 
 	c := &Content{}
 	errs := append(diag.List(nil), l.errs...)
+	var keys []string // of the articles
 	for _, r := range results {
 		errs.Add("", r.err)
 		c.Warnings = append(c.Warnings, r.warnings...)
@@ -270,6 +271,7 @@ func load(fsys fs.FS, loc *time.Location, cache *Cache, sp *spool.Spool, parsed 
 				c.Warnings = append(c.Warnings, w)
 			}
 			c.Articles = append(c.Articles, r.article)
+			keys = append(keys, r.sourceKey)
 		}
 		if r.page != nil {
 			c.Pages = append(c.Pages, r.page)
@@ -278,7 +280,7 @@ func load(fsys fs.FS, loc *time.Location, cache *Cache, sp *spool.Spool, parsed 
 			c.Issues = append(c.Issues, r.issue)
 		}
 	}
-	c.Warnings = append(c.Warnings, duplicates(c.Articles)...)
+	c.Warnings = append(c.Warnings, duplicates(c.Articles, keys)...)
 	c.Warnings.Sort()
 	return c, errs.Err()
 }
@@ -292,6 +294,9 @@ func parseFile(r *result, file string, src []byte, loc *time.Location) {
 		r.issue, r.warnings, r.err = ParseIssue(file, src, loc)
 	default:
 		r.article, r.warnings, r.err = ParseArticle(file, src, loc)
+		if r.article != nil {
+			r.sourceKey = sourceKey(r.article)
+		}
 	}
 }
 

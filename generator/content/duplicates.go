@@ -5,19 +5,27 @@ import (
 	"github.com/digest/digest/generator/urlnorm"
 )
 
+// sourceKey is the key a's source_url is compared by, or "". It is made
+// with the file's other values, on every core and into the cache, since
+// every build needs every article's.
+func sourceKey(a *Article) string {
+	if a.SourceURL == "" {
+		return ""
+	}
+	k, _ := urlnorm.Key(a.SourceURL)
+	return k
+}
+
 // duplicates warns of each article whose source_url is, compared by
 // urlnorm.Key, that of an article in an earlier file: the same story
 // picked twice. Drafts count, so that a story waiting in the inbox is
-// seen to be published already.
-func duplicates(articles []*Article) diag.List {
+// seen to be published already. keys are the articles' sourceKey.
+func duplicates(articles []*Article, keys []string) diag.List {
 	var warnings diag.List
 	first := map[string]*Article{}
-	for _, a := range articles {
-		if a.SourceURL == "" {
-			continue
-		}
-		k, err := urlnorm.Key(a.SourceURL)
-		if err != nil {
+	for i, a := range articles {
+		k := keys[i]
+		if k == "" {
 			continue
 		}
 		if f, ok := first[k]; ok {
