@@ -5,6 +5,7 @@ import (
 	"io"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"text/template/parse"
 )
@@ -64,6 +65,7 @@ func foldList(l *parse.ListNode, funcs template.FuncMap) {
 	for _, n := range l.Nodes {
 		switch n := n.(type) {
 		case *parse.ActionNode:
+			foldArgs(n.Pipe, funcs)
 			if text, ok := constant(n.Pipe, funcs); ok {
 				if last, ok := lastText(nodes); ok {
 					last.Text = append(last.Text, text...)
@@ -78,19 +80,54 @@ func foldList(l *parse.ListNode, funcs template.FuncMap) {
 				continue
 			}
 		case *parse.IfNode:
-			foldList(n.List, funcs)
-			foldList(n.ElseList, funcs)
+			foldBranch(&n.BranchNode, funcs)
 		case *parse.RangeNode:
-			foldList(n.List, funcs)
-			foldList(n.ElseList, funcs)
+			foldBranch(&n.BranchNode, funcs)
 		case *parse.WithNode:
-			foldList(n.List, funcs)
-			foldList(n.ElseList, funcs)
+			foldBranch(&n.BranchNode, funcs)
+		case *parse.TemplateNode:
+			foldArgs(n.Pipe, funcs)
 		}
 		nodes = append(nodes, n)
 	}
 	clear(l.Nodes[len(nodes):])
 	l.Nodes = nodes
+}
+
+func foldBranch(b *parse.BranchNode, funcs template.FuncMap) {
+	foldArgs(b.Pipe, funcs)
+	foldList(b.List, funcs)
+	foldList(b.ElseList, funcs)
+}
+
+// foldArgs replaces each argument of the commands of pipe that is a call
+// of a foldable function with constant arguments, such as the layout in
+// {{date (t "layout_month_year") .Date}}, with its value, when the value
+// is a plain string: the function called gets the same string, and no
+// escaper sees it.
+func foldArgs(pipe *parse.PipeNode, funcs template.FuncMap) {
+	if pipe == nil {
+		return
+	}
+	for _, c := range pipe.Cmds {
+		for i, a := range c.Args {
+			p, ok := a.(*parse.PipeNode)
+			if !ok {
+				continue
+			}
+			foldArgs(p, funcs)
+			if len(p.Decl) > 0 || len(p.Cmds) != 1 {
+				continue
+			}
+			fn, ok := p.Cmds[0].Args[0].(*parse.IdentifierNode)
+			if !ok || !foldable[fn.Ident] || funcs[fn.Ident] == nil {
+				continue
+			}
+			if s, ok := callConstant(reflect.ValueOf(funcs[fn.Ident]), p.Cmds[0].Args[1:]); ok {
+				c.Args[i] = &parse.StringNode{NodeType: parse.NodeString, Pos: p.Pos, Quoted: strconv.Quote(s), Text: s}
+			}
+		}
+	}
 }
 
 // lastText is the last of nodes when it is text, to append to. The text

@@ -34,6 +34,10 @@ func TestFold(t *testing.T) {
 		{"in a branch", `{{if true}}<p>{{t "skip_to_content"}}</p>{{else}}{{url "/"}}{{end}}`, true},
 		{"a variable", `{{$s := t "skip_to_content"}}<p>{{$s}}</p>`, false},
 		{"an error", `<p>{{t "page_number" "page"}}</p>`, false},
+		{"an argument", `<p>{{printf "%s!" (t "skip_to_content")}}</p>`, true},
+		{"an argument in a condition", `{{if eq "Skip to content" (t "skip_to_content")}}<p>yes</p>{{end}}`, true},
+		{"an argument of an argument", `<p>{{printf "%s" (printf "%s" (url "/x/"))}}</p>`, true},
+		{"an HTML argument", `<p>{{printf "%s" (t "nothing_yet_html")}}</p>`, false},
 	}
 	cfg := testConfig(t)
 	parse := func(src string) *template.Template {
