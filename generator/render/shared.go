@@ -9,7 +9,8 @@ import (
 )
 
 // Most of a page's frame is the same on every page of its kind: the
-// masthead of an article page is the masthead of every article page.
+// masthead and the footer of an article page are those of every article
+// page.
 // Rendering it once per build rather than once per page saves a good part
 // of a page's template actions. The function shared does so for the
 // built-in partials listed in sharedBy, whose HTML is known to depend on
@@ -20,9 +21,10 @@ import (
 
 // sharedBy maps each built-in partial that shared renders once for many
 // pages to what, besides the site and the page's kind, its HTML depends
-// on.
-var sharedBy = map[string]func(*Data) string{
-	"masthead": menuURL,
+// on: the menu's current link, the feeds.
+var sharedBy = map[string]func(*Data) any{
+	"masthead":    func(d *Data) any { return menuURL(d) },
+	"site-footer": func(d *Data) any { return d.Feeds },
 }
 
 // menuURL is the page's URL when the built-in menu (partials/nav.html)
@@ -47,7 +49,7 @@ type sharedKey struct {
 	site *site.Site
 	name string
 	kind Kind
-	by   string
+	by   any
 }
 
 // shared executes the partial name with the page's data d as dot and

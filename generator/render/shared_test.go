@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/digest/digest/generator/content"
+	"github.com/digest/digest/generator/feed"
 	"github.com/digest/digest/generator/site"
 	"github.com/digest/digest/internal/testkit"
 )
@@ -24,8 +25,9 @@ func menuSite(t *testing.T) []*Data {
 	s := &site.Site{Config: cfg, Articles: []*site.Article{a("one"), a("two"), a("three")},
 		Pages:  []*site.Page{{Page: &content.Page{Title: "About"}, URL: cfg.URL("/about/")}, {Page: &content.Page{Title: "Contact"}, URL: cfg.URL("/contact/")}},
 		Issues: []*site.Issue{{Issue: &content.Issue{Number: 1}, URL: cfg.URL("/issues/1/")}, {Issue: &content.Issue{Number: 2}, URL: cfg.URL("/issues/2/")}}}
+	siteFeeds := &Feeds{Links: []feed.Link{{URL: cfg.URL("/feed.xml"), Type: feed.RSS, Title: "Site"}}}
 	page := func(kind Kind, url string) *Data {
-		return &Data{Site: s, PageKind: kind, Title: url, URL: url, Feeds: &Feeds{}}
+		return &Data{Site: s, PageKind: kind, Title: url, URL: url, Feeds: siteFeeds}
 	}
 	var pages []*Data
 	for _, p := range site.Paginate(s.Articles, 1, cfg.URL("/")) {
@@ -43,9 +45,12 @@ func menuSite(t *testing.T) []*Data {
 		d.Page = p
 		pages = append(pages, d)
 	}
-	for _, a := range s.Articles {
+	for i, a := range s.Articles {
 		d := page(KindArticle, a.URL)
 		d.Article = a
+		if i == 1 {
+			d.Feeds = &Feeds{Links: append([]feed.Link{{URL: a.URL + "feed.xml", Type: feed.RSS, Title: "Own"}}, siteFeeds.Links...)}
+		}
 		pages = append(pages, d)
 	}
 	for _, kind := range []Kind{KindTags, KindArchive, KindSearch, KindNotFound} {
@@ -54,24 +59,30 @@ func menuSite(t *testing.T) []*Data {
 	return pages
 }
 
-// TestSharedIsTemplate renders the masthead of every page with shared,
-// in two orders, so that each page could find the masthead of another
-// page of its kind kept, and wants what {{template "masthead" .}} makes
-// of the page itself: the current menu link and the search box must be
-// the page's own.
+// TestSharedIsTemplate renders the masthead and the footer of every page
+// with shared, in two orders, so that each page could find those of
+// another page of its kind kept, and wants what {{template NAME .}} makes
+// of the page itself: the current menu link, the search box and the
+// feeds must be the page's own.
 func TestSharedIsTemplate(t *testing.T) {
 	tests := []struct {
 		name string
 		own  fstest.MapFS
-		// once are the kinds whose masthead is rendered once: those
-		// whose set has none of the site's templates in it.
-		once []Kind
+		// once are, by partial, the kinds whose partial is rendered
+		// once: those whose set has none of the site's templates in it.
+		once map[string][]Kind
 	}{
-		{"built-in", nil, Kinds()},
-		{"own nav", fstest.MapFS{"partials/nav.html": {Data: []byte(`{{define "nav"}}<nav>{{.Title}}</nav>{{end}}`)}}, nil},
+		{"built-in", nil, map[string][]Kind{"masthead": Kinds(), "site-footer": Kinds()}},
+		{"own nav", fstest.MapFS{"partials/nav.html": {Data: []byte(`{{define "nav"}}<nav>{{.Title}}</nav>{{end}}`)}},
+			map[string][]Kind{"site-footer": Kinds()}},
 		{"own nav on home pages", fstest.MapFS{"home.html": {Data: []byte(`{{define "main"}}{{end}}{{define "nav"}}<nav>{{.Title}}</nav>{{end}}`)}},
-			slices.DeleteFunc(Kinds(), func(k Kind) bool { return k == KindHome })},
-		{"own search box", fstest.MapFS{"partials/search-box.html": {Data: []byte(`{{define "search-box"}}<form>{{.}}</form>{{end}}`)}}, nil},
+			map[string][]Kind{"masthead": slices.DeleteFunc(Kinds(), func(k Kind) bool { return k == KindHome }), "site-footer": Kinds()}},
+		{"own search box", fstest.MapFS{"partials/search-box.html": {Data: []byte(`{{define "search-box"}}<form>{{.}}</form>{{end}}`)}},
+			map[string][]Kind{"site-footer": Kinds()}},
+		{"own footer", fstest.MapFS{"partials/site-footer.html": {Data: []byte(`{{define "site-footer"}}<footer>{{.Title}}</footer>{{end}}`)}},
+			map[string][]Kind{"masthead": Kinds()}},
+		{"own feed list", fstest.MapFS{"partials/feeds.html": {Data: []byte(`{{define "feed-list"}}{{range .Links}}{{.URL}}{{end}}{{end}}{{define "feed-alternates"}}{{end}}`)}},
+			map[string][]Kind{"masthead": Kinds()}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -85,9 +96,11 @@ func TestSharedIsTemplate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, kind := range Kinds() {
-				if got, want := tmpl.builtin[kind]["masthead"], slices.Contains(tt.once, kind); got != want {
-					t.Errorf("masthead of %s pages shared: %v, want %v", kind, got, want)
+			for name := range sharedBy {
+				for _, kind := range Kinds() {
+					if got, want := tmpl.builtin[kind][name], slices.Contains(tt.once[name], kind); got != want {
+						t.Errorf("%s of %s pages shared: %v, want %v", name, kind, got, want)
+					}
 				}
 			}
 			pages := menuSite(t)
@@ -95,16 +108,18 @@ func TestSharedIsTemplate(t *testing.T) {
 			slices.Reverse(backward)
 			for _, order := range [][]*Data{pages, backward} {
 				for _, d := range order {
-					var want strings.Builder
-					if err := tmpl.kinds[d.PageKind].ExecuteTemplate(&want, "masthead", d); err != nil {
-						t.Fatal(err)
-					}
-					got, err := tmpl.shared("masthead", d)
-					if err != nil {
-						t.Fatal(err)
-					}
-					if string(got) != want.String() {
-						t.Errorf("%s page %s: shared masthead\n%s\nwant\n%s", d.PageKind, d.URL, got, want.String())
+					for name := range sharedBy {
+						var want strings.Builder
+						if err := tmpl.kinds[d.PageKind].ExecuteTemplate(&want, name, d); err != nil {
+							t.Fatal(err)
+						}
+						got, err := tmpl.shared(name, d)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if string(got) != want.String() {
+							t.Errorf("%s page %s: shared %s\n%s\nwant\n%s", d.PageKind, d.URL, name, got, want.String())
+						}
 					}
 				}
 			}
