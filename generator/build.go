@@ -113,10 +113,11 @@ type Stats struct {
 	// again, since what they are made from did not change.
 	Reused int
 	// Cached counts the bodies taken from Options.Cache rather than
-	// rendered, and CachedFiles the content files taken from it rather
-	// than parsed.
-	Cached, CachedFiles int
-	Phases              []Phase // time taken by each step, in order
+	// rendered, CachedFiles the content files taken from it rather than
+	// parsed, and Indexed the search index's documents taken from it
+	// rather than analysed.
+	Cached, CachedFiles, Indexed int
+	Phases                       []Phase // time taken by each step, in order
 	// Outputs are the files the build wrote or reused, each with its kind
 	// but without its size, which the caller measures where it wrote them.
 	Outputs []hosts.File
@@ -159,7 +160,7 @@ var errSkip = errors.New("nothing changed")
 // then.
 func Build(opts Options, w Writer) (stats *Stats, err error) {
 	b := newBuilder(opts, w)
-	defer func() { b.stats.CachedFiles, b.stats.Cached = b.mem.(*forget).close() }()
+	defer func() { b.stats.CachedFiles, b.stats.Cached, b.stats.Indexed = b.mem.(*forget).close() }()
 	if opts.Scratch != "" {
 		b.spool = spool.New(opts.Scratch, bodiesInMemory)
 		defer func() {

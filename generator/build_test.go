@@ -125,7 +125,7 @@ func TestRebuildEqualsBuild(t *testing.T) {
 	root := t.TempDir()
 	r := rand.New(rand.NewPCG(3, 3))
 	edit := shuffled(r, siteEdits(r, fsys))
-	reused, cached, cachedFiles := 0, 0, 0
+	reused, cached, cachedFiles, indexed := 0, 0, 0, 0
 	for step := range 30 {
 		var changed []string
 		if step > 0 {
@@ -144,6 +144,7 @@ func TestRebuildEqualsBuild(t *testing.T) {
 		reused += stats.Reused
 		cached += stats.Cached
 		cachedFiles += stats.CachedFiles
+		indexed += stats.Indexed
 	}
 	if reused == 0 {
 		t.Error("no rebuild kept a file unmade")
@@ -153,6 +154,9 @@ func TestRebuildEqualsBuild(t *testing.T) {
 	}
 	if cachedFiles == 0 {
 		t.Error("no rebuild took a parsed file from the cache")
+	}
+	if indexed == 0 {
+		t.Error("no rebuild took a search document from the cache")
 	}
 }
 

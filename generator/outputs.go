@@ -269,8 +269,8 @@ func (b *builder) searchIndex() iter.Seq[output] {
 			return
 		}
 		errStop := errors.New("stopped")
-		err := search.Write(b.site, func(name string, data []byte) error {
-			if !yield(output{path: name, sign: func() uint64 { return sum.Bytes(data) }, make: func(*bytes.Buffer) ([]byte, error) { return data, nil }, kind: kindSearch}) {
+		err := search.Write(b.site, b.mem.index(b.cfg), func(name string, sig uint64, make func() ([]byte, error)) error {
+			if !yield(output{path: name, sign: func() uint64 { return sig }, make: func(*bytes.Buffer) ([]byte, error) { return make() }, kind: kindSearch}) {
 				return errStop
 			}
 			return nil

@@ -57,6 +57,8 @@ type memory interface {
 	load(fsys fs.FS, cfg *config.Config, sp *spool.Spool) (*content.Content, error)
 	// prepare sets up the model's options and wraps its body renderer.
 	prepare(cfg *config.Config, opts *site.Options, render bodyRenderer) bodyRenderer
+	// index returns the search index's cache, or nil.
+	index(cfg *config.Config) *search.Cache
 	// remember is given the model of a build that succeeded.
 	remember(s *site.Site)
 }
@@ -72,6 +74,7 @@ type forget struct {
 	dir    string           // the cache folder, or ""
 	parsed *diskcache.Cache // opened by load, closed by close
 	bodies *diskcache.Cache // opened by prepare, closed by close
+	search *search.Cache    // opened by index, saved by search.Write
 }
 
 // load reads the content, through the cache of parsed files when there
@@ -98,10 +101,7 @@ func (f *forget) prepare(cfg *config.Config, opts *site.Options, render bodyRend
 	if f.dir == "" || exe == "" {
 		return render // an unknown executable might render differently
 	}
-	// Everything the HTML depends on, besides the body: markdown.New's
-	// arguments, and the code, with the executable.
-	settings := fmt.Sprintf("%s unsafe_html=%t path=%q", exe, cfg.UnsafeHTML, cfg.Path)
-	f.bodies = diskcache.Open(filepath.Join(f.dir, "bodies"), settings)
+	f.bodies = diskcache.Open(filepath.Join(f.dir, "bodies"), bodySettings(exe, cfg))
 	return func(src []byte, sum uint64) site.Body {
 		k := diskcache.Key{Sum: sum, Tag: uint64(len(src))}
 		if data, ok := f.bodies.Get(k); ok {
@@ -133,12 +133,32 @@ func decodeBody(data []byte) (site.Body, bool) {
 	return site.Body{HTML: template.HTML(s[:n]), Summary: s[n:]}, true
 }
 
+// bodySettings is everything a body's HTML depends on, besides its
+// Markdown: markdown.New's arguments, and the code, with the executable.
+func bodySettings(exe string, cfg *config.Config) string {
+	return fmt.Sprintf("%s unsafe_html=%t path=%q", exe, cfg.UnsafeHTML, cfg.Path)
+}
+
+// index opens the search index's cache beside the bodies. The index's
+// documents are found there by the hashes of their bodies' files, so the
+// cache has the body cache's settings.
+func (f *forget) index(cfg *config.Config) *search.Cache {
+	exe := executable()
+	if f.dir == "" || exe == "" {
+		return nil
+	}
+	f.search = search.OpenCache(filepath.Join(f.dir, "search"), bodySettings(exe, cfg))
+	return f.search
+}
+
 func (*forget) remember(*site.Site) {}
 
 // close keeps the parsed files and the bodies for the next build and
-// says how many were not parsed or rendered again. Losing the caches only
-// costs time, so their errors do not fail the build.
-func (f *forget) close() (parsed, rendered int) {
+// says how many were not parsed or rendered again, and how many of the
+// search index's documents were not analysed again. Losing the caches
+// only costs time, so their errors do not fail the build.
+func (f *forget) close() (parsed, rendered, indexed int) {
+	indexed = f.search.Stats().Hits
 	if f.parsed != nil {
 		parsed = f.parsed.Stats().Hits
 		_ = f.parsed.Close()
@@ -147,7 +167,7 @@ func (f *forget) close() (parsed, rendered int) {
 		rendered = f.bodies.Stats().Hits
 		_ = f.bodies.Close()
 	}
-	return parsed, rendered
+	return parsed, rendered, indexed
 }
 
 // recall is what a Session carries from build to build.
@@ -209,6 +229,10 @@ func (r *recall) prepare(cfg *config.Config, opts *site.Options, render bodyRend
 		return b
 	}
 }
+
+// index is nil: a Session keeps its builds in memory, and makes the
+// search index only when one of its files is asked for.
+func (*recall) index(*config.Config) *search.Cache { return nil }
 
 // remember keeps s for the next build and drops the bodies of files that
 // are gone or changed.

@@ -111,6 +111,7 @@ import (
 	"bytes"
 	"cmp"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -122,6 +123,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/digest/digest/generator/internal/sum"
 	"github.com/digest/digest/generator/internal/work"
 	"github.com/digest/digest/generator/site"
 	"github.com/digest/digest/generator/slug"
@@ -173,6 +175,7 @@ type document struct {
 	summary           string
 	tags              []*site.Tag
 	body              func() (string, error) // HTML
+	sum               uint64                 // of the file the body is rendered from; 0: unknown
 }
 
 // documents are the site's documents, oldest first.
@@ -180,7 +183,7 @@ func documents(s *site.Site) []document {
 	docs := make([]document, 0, len(s.Articles))
 	for _, a := range s.Articles {
 		d := document{kind: "article", title: a.Title, url: a.URL, date: a.Date, source: source(a),
-			summary: a.Summary, tags: a.Tags, body: func() (string, error) {
+			summary: a.Summary, tags: a.Tags, sum: a.Sum, body: func() (string, error) {
 				b, err := a.Body()
 				return string(b), err
 			}}
@@ -195,7 +198,7 @@ func documents(s *site.Site) []document {
 	// articles are documents of their own.
 	for _, is := range s.Issues {
 		docs = append(docs, document{kind: "issue", title: is.Title, url: is.URL, date: is.Date,
-			summary: is.Summary, body: func() (string, error) { return string(is.Body()), nil }})
+			summary: is.Summary, sum: is.Sum, body: func() (string, error) { return string(is.Body()), nil }})
 	}
 	slices.Reverse(docs)
 	slices.SortStableFunc(docs, func(a, b document) int { return a.date.Compare(b.date) })
@@ -203,50 +206,113 @@ func documents(s *site.Site) []document {
 }
 
 // Write calls write for every index file, with a slash path relative to
-// the site root, as soon as the file is made; write may keep data, which
-// Write does not touch again. The files depend on nothing but s: the same
-// site gives the same bytes.
-func Write(s *site.Site, write func(name string, data []byte) error) error {
-	w := &writer{write: write, hash: sha256.New(), date: func(t time.Time) string { return t.Format("2 January 2006") }}
+// the site root and the sum of its bytes (sum.Bytes), as soon as the file
+// is known; make returns its bytes, and may be called at once or later
+// from any goroutine, until the build ends. The files depend on nothing
+// but s: the same site gives the same bytes.
+//
+// With a cache (c not nil), the documents found there are not analysed
+// again, and a chunk of documents or bodies made from the same documents
+// as in the last build is not made unless make is called. Write keeps
+// what it found in c for the next build.
+func Write(s *site.Site, c *Cache, write func(name string, sum uint64, make func() ([]byte, error)) error) error {
+	w := &writer{write: write, cache: c, hash: sha256.New(), date: func(t time.Time) string { return t.Format("2 January 2006") }}
 	if loc := s.Locale; loc != nil {
 		w.date = func(t time.Time) string { return loc.Date(":date_long", t) }
 	}
 	docs := documents(s)
+	vocab := &vocabulary{}
+	cached := 0 // the terms the records in c are numbered in
+	if c != nil {
+		vocab.terms, cached = slices.Clip(c.terms), len(c.terms)
+	}
 	workers := make([]*analyser, work.Workers(len(docs)))
 	for i := range workers {
-		workers[i] = &analyser{postings: map[string]*posting{}}
+		workers[i] = newAnalyser(vocab)
 	}
+	var postings []*posting // by term number
 	for lo := 0; lo < len(docs); lo += batch {
 		part := docs[lo:min(lo+batch, len(docs))]
-		bodies := make([]string, len(part))
+		keys := make([]uint64, len(part))
 		errs := make([]error, len(part))
-		// Each worker takes documents in increasing order, so its
-		// postings lists stay sorted.
-		work.Spread(len(workers), len(part), func(w, i int) {
-			bodies[i], errs[i] = workers[w].add(int32(lo+i), &part[i])
+		work.Spread(len(workers), len(part), func(_, i int) {
+			keys[i], errs[i] = part[i].key()
 		})
 		if err := errors.Join(errs...); err != nil {
 			return err
 		}
-		if err := w.docs(lo, part, bodies); err != nil {
+		// Only the bodies of the chunks to make are needed for snippets.
+		made := make([]bool, (len(part)+bodyChunk-1)/bodyChunk)
+		bodySums := make([]uint64, len(made))
+		for j := range made {
+			bodySums[j] = bodiesKey(keys[j*bodyChunk : min((j+1)*bodyChunk, len(part))])
+			_, cached := c.chunk(bodyName(lo/bodyChunk+j), bodySums[j])
+			made[j] = !cached
+		}
+		found := make([]analysis, len(part))
+		snippets := make([]string, len(part))
+		work.Spread(len(workers), len(part), func(wk, i int) {
+			rec, hit := c.record(keys[i])
+			if hit {
+				found[i], hit = decodeAnalysis(rec, cached)
+			}
+			snip := made[i/bodyChunk]
+			if hit && !snip {
+				c.keep(keys[i], rec, true)
+				return
+			}
+			body, err := part[i].body()
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			text := bodyText(body)
+			if snip {
+				snippets[i] = snippet(text, maxBody)
+			}
+			if !hit {
+				found[i] = workers[wk].analyse(&part[i], text)
+				rec = found[i].encode()
+			}
+			c.keep(keys[i], rec, hit)
+		})
+		if err := errors.Join(errs...); err != nil {
+			return err
+		}
+		// Documents are added in increasing order, so the lists stay
+		// sorted.
+		if n := len(vocab.terms); len(postings) < n {
+			postings = append(postings, make([]*posting, n-len(postings))...)
+		}
+		for i := range found {
+			n, a := int32(lo+i), &found[i]
+			for k, id := range a.ids {
+				p := postings[id]
+				if p == nil {
+					p = new(posting)
+					postings[id] = p
+				}
+				t := a.tiers[k] - 1
+				p.docs[t] = append(p.docs[t], n)
+				p.pos.put(n, a.positions(k))
+			}
+			found[i] = analysis{} // merged: the postings hold it
+		}
+		if err := w.docs(lo, part, snippets, made, bodySums); err != nil {
 			return err
 		}
 	}
-	postings := workers[0].postings
-	for _, a := range workers[1:] {
-		for t, p := range a.postings {
-			if q := postings[t]; q != nil {
-				for i := range p.docs {
-					q.docs[i] = merge(q.docs[i], p.docs[i])
-				}
-				q.pos = q.pos.merge(&p.pos)
-			} else {
-				postings[t] = p
-			}
+	byTerm := make(map[string]*posting, len(postings))
+	used := make([]bool, len(vocab.terms))
+	for id, p := range postings {
+		if p != nil {
+			byTerm[vocab.terms[id]] = p
+			used[id] = true
 		}
 	}
+	postings = nil
 
-	entries := words(postings, len(docs), stemmer(s.Language))
+	entries := words(byTerm, len(docs), stemmer(s.Language))
 	entries = append(entries, filters(docs)...)
 	slices.SortFunc(entries, func(a, b entry) int { return strings.Compare(a.term, b.term) })
 	var pos []entry
@@ -276,7 +342,12 @@ func Write(s *site.Site, write func(name string, data []byte) error) error {
 	if err != nil {
 		return err
 	}
-	return write(Dir+"/meta.json", append(data, '\n'))
+	data = append(data, '\n')
+	if err := write(Dir+"/meta.json", sum.Bytes(data), func() ([]byte, error) { return data, nil }); err != nil {
+		return err
+	}
+	c.save(vocab.terms, used)
+	return nil
 }
 
 type meta struct {
@@ -459,33 +530,31 @@ func facets(docs []document, loc *time.Location) facetFile {
 	return f
 }
 
-// writer writes index files and hashes them, in order, for the version.
+// writer hands the index files on, and hashes their names and sums, in
+// order, for the version.
 type writer struct {
-	write func(name string, data []byte) error
+	write func(name string, sum uint64, make func() ([]byte, error)) error
+	cache *Cache
 	hash  hash.Hash
 	// date writes a result's date as the site's cards do.
 	date func(time.Time) string
 }
 
+// file hands on a file made now.
 func (w *writer) file(name string, data []byte) error {
-	w.hash.Write([]byte(name))
-	w.hash.Write([]byte{0})
-	w.hash.Write(data)
-	w.hash.Write([]byte{0})
-	return w.write(Dir+"/"+name, data)
+	return w.put(name, sum.Bytes(data), func() ([]byte, error) { return data, nil })
 }
 
-// analyser collects the postings of the documents one worker reads.
-type analyser struct {
-	postings map[string]*posting
-	buf      []string
+func (w *writer) put(name string, s uint64, make func() ([]byte, error)) error {
+	w.hash.Write([]byte(name))
+	w.hash.Write(binary.LittleEndian.AppendUint64([]byte{0}, s))
+	return w.write(Dir+"/"+name, s, make)
 }
 
 // posting is one term's documents, a list per tier, and where the term
 // is in each of them.
 type posting struct {
 	docs [tiers][]int32
-	last int32 // the last document added plus one, so that 0 is none
 	pos  positions
 }
 
@@ -525,21 +594,6 @@ type positions struct {
 	docs []int32 // ascending
 	ends []int32 // the end in at of each document's positions
 	at   []uint16
-}
-
-// add records that doc has the term at word n; a word past the 65,535th
-// counts for the document but has no position.
-func (p *positions) add(doc int32, n int) {
-	i := len(p.docs) - 1
-	if i < 0 || p.docs[i] != doc {
-		p.docs = append(p.docs, doc)
-		p.ends = append(p.ends, int32(len(p.at)))
-		i++
-	}
-	if n <= math.MaxUint16 {
-		p.at = append(p.at, uint16(n))
-		p.ends[i]++
-	}
 }
 
 // of is the positions of the i-th document.
@@ -590,45 +644,6 @@ func (p *positions) merge(q *positions) positions {
 	return out
 }
 
-// add adds document n to the postings, and returns its body text clipped
-// for snippets.
-func (x *analyser) add(n int32, d *document) (string, error) {
-	body, err := d.body()
-	if err != nil {
-		return "", err
-	}
-	// The fields come best tier first, so the first time a term is seen
-	// in a document is in the best tier it reaches there, the only list
-	// the document goes in.
-	at := 0
-	add := func(text string, tier uint8) {
-		x.buf = appendTerms(x.buf[:0], text)
-		for _, t := range x.buf {
-			p := x.postings[t]
-			if p == nil {
-				p = new(posting)
-				x.postings[strings.Clone(t)] = p
-			}
-			if p.last != n+1 {
-				p.last = n + 1
-				p.docs[tier-1] = append(p.docs[tier-1], n)
-			}
-			p.pos.add(n, at)
-			at++
-		}
-		at += fieldGap
-	}
-	add(d.title, tierTitle)
-	for _, t := range d.tags {
-		add(t.Name, tierTag)
-	}
-	add(d.summary, tierMiddle)
-	add(d.source, tierMiddle)
-	text := bodyText(body)
-	add(text, tierBody)
-	return snippet(text, maxBody), nil
-}
-
 // source is the name of the article's publisher: its source, else the
 // host of its source URL.
 func source(a *site.Article) string {
@@ -651,40 +666,108 @@ func merge(a, b []int32) []int32 {
 	return append(append(out, a...), b...)
 }
 
-// docs writes the document and body chunks of part, which start at
-// document number lo, a multiple of both chunk sizes.
-func (w *writer) docs(lo int, part []document, bodies []string) error {
+// docs hands on the document and body chunks of part, which start at
+// document number lo, a multiple of both chunk sizes. A document chunk is
+// made again when its rows changed, a body chunk when the cache does not
+// have it (made), from the snippets of its documents, and keys are what
+// the body chunks are made from.
+func (w *writer) docs(lo int, part []document, snippets []string, made []bool, keys []uint64) error {
 	for i := 0; i < len(part); i += docChunk {
 		var rows []any
+		h := sum.New()
+		str := func(s string) {
+			h.AddUint64(uint64(len(s)))
+			h.AddString(s)
+		}
 		for _, d := range part[i:min(i+docChunk, len(part))] {
 			tags := make([]string, 0, 2*len(d.tags))
 			for _, t := range d.tags {
 				tags = append(tags, t.Name, t.URL)
 			}
-			rows = append(rows, []any{
+			row := []any{
 				d.title, d.url, d.date.Format(time.RFC3339), w.date(d.date),
 				d.source, clip(d.summary, maxSummary), tags, d.kind,
-			})
+			}
+			rows = append(rows, row)
+			for _, f := range row {
+				if s, ok := f.(string); ok {
+					str(s)
+				}
+			}
+			h.AddUint64(uint64(len(tags)))
+			for _, t := range tags {
+				str(t)
+			}
 		}
-		if err := w.json(fmt.Sprintf("d/%d.json", (lo+i)/docChunk), rows); err != nil {
+		name := fmt.Sprintf("d/%d.json", (lo+i)/docChunk)
+		if err := w.chunk(name, h.Sum64(), func() ([]byte, error) { return encodeRows(rows) }); err != nil {
 			return err
 		}
 	}
-	for i := 0; i < len(part); i += bodyChunk {
+	for j, i := 0, 0; i < len(part); j, i = j+1, i+bodyChunk {
+		docs := part[i:min(i+bodyChunk, len(part))]
+		name := bodyName((lo + i) / bodyChunk)
+		if !made[j] {
+			if err := w.chunk(name, keys[j], func() ([]byte, error) { return bodyChunkOf(docs) }); err != nil {
+				return err
+			}
+			continue
+		}
 		var rows []any
-		for _, b := range bodies[i:min(i+bodyChunk, len(part))] {
+		for _, b := range snippets[i:min(i+bodyChunk, len(part))] {
 			rows = append(rows, b)
 		}
-		if err := w.json(fmt.Sprintf("b/%d.json", (lo+i)/bodyChunk), rows); err != nil {
+		if err := w.chunk(name, keys[j], func() ([]byte, error) { return encodeRows(rows) }); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// json writes rows as a JSON array, one element a line, so that golden
-// files and diffs stay readable.
-func (w *writer) json(name string, rows []any) error {
+// chunk hands on the chunk file name made from what hashes to key. The
+// last build's sum is taken when the cache has one for key, and the file
+// is made only when asked for; otherwise it is made now.
+func (w *writer) chunk(name string, key uint64, make func() ([]byte, error)) error {
+	if s, ok := w.cache.chunk(name, key); ok {
+		w.cache.keepChunk(name, key, s)
+		return w.put(name, s, make)
+	}
+	data, err := make()
+	if err != nil {
+		return err
+	}
+	w.cache.keepChunk(name, key, sum.Bytes(data))
+	return w.file(name, data)
+}
+
+func bodyName(n int) string { return fmt.Sprintf("b/%d.json", n) }
+
+// bodiesKey is what a body chunk is made from: its documents' keys.
+func bodiesKey(keys []uint64) uint64 {
+	h := sum.New()
+	h.AddUint64(uint64(len(keys)))
+	for _, k := range keys {
+		h.AddUint64(k)
+	}
+	return h.Sum64()
+}
+
+// bodyChunkOf makes the body chunk of docs from their bodies.
+func bodyChunkOf(docs []document) ([]byte, error) {
+	rows := make([]any, len(docs))
+	for i, d := range docs {
+		body, err := d.body()
+		if err != nil {
+			return nil, err
+		}
+		rows[i] = snippet(bodyText(body), maxBody)
+	}
+	return encodeRows(rows)
+}
+
+// encodeRows writes rows as a JSON array, one element a line, so that
+// golden files and diffs stay readable.
+func encodeRows(rows []any) ([]byte, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false) // the JSON is data for the script, never HTML
@@ -694,11 +777,11 @@ func (w *writer) json(name string, rows []any) error {
 			b.WriteByte(',')
 		}
 		if err := enc.Encode(r); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	b.WriteString("]\n")
-	return w.file(name, b.Bytes())
+	return b.Bytes(), nil
 }
 
 // entry is one key of the index with its encoded postings (or the stem

@@ -19,6 +19,7 @@ import (
 
 	"github.com/digest/digest/generator/config"
 	"github.com/digest/digest/generator/content"
+	digestsum "github.com/digest/digest/generator/internal/sum"
 	"github.com/digest/digest/generator/site"
 	"github.com/digest/digest/generator/slug"
 	"github.com/digest/digest/generator/spool"
@@ -92,13 +93,27 @@ func testSite(t *testing.T) *site.Site {
 	return s
 }
 
-// written runs Write and returns its files.
+// written runs Write without a cache and returns its files.
 func written(t testing.TB, s *site.Site) map[string][]byte {
 	t.Helper()
+	return writtenWith(t, s, nil)
+}
+
+// writtenWith runs Write with the cache c and returns its files, each
+// made and checked against the sum Write gave.
+func writtenWith(t testing.TB, s *site.Site, c *Cache) map[string][]byte {
+	t.Helper()
 	files := map[string][]byte{}
-	err := Write(s, func(name string, data []byte) error {
+	err := Write(s, c, func(name string, sum uint64, make func() ([]byte, error)) error {
 		if _, dup := files[name]; dup {
 			t.Errorf("Write wrote %s twice", name)
+		}
+		data, err := make()
+		if err != nil {
+			return err
+		}
+		if got := digestsum.Bytes(data); got != sum {
+			t.Errorf("%s: sum %x, but its bytes sum to %x", name, sum, got)
 		}
 		files[name] = data
 		return nil

@@ -1,0 +1,324 @@
+package search
+
+import (
+	"encoding/binary"
+	"hash/crc32"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/digest/digest/generator/internal/sum"
+)
+
+// Cache keeps, from one build of an output folder to the next, what
+// indexing a document found (its terms, the tier each reaches and their
+// positions) and the sums of the document and body chunk files, so that
+// a rebuild analyses only the documents that changed and makes only the
+// chunks they are in.
+//
+// The contract:
+//
+//   - A document is found by a hash of everything its analysis reads
+//     (see document.key), within the settings the cache was opened with:
+//     the executable and whatever else changes a body's HTML. A cache kept
+//     under other settings is not used.
+//   - Every record carries a checksum (CRC-32C), checked when the cache
+//     is read. A missing, truncated, garbled or foreign cache costs the
+//     analysis of the documents it no longer answers for, never a wrong
+//     index.
+//   - The cache is one file, written whole through a temporary file and a
+//     rename by the Write it was given to, with the documents and chunks
+//     of that build only.
+//   - One build at a time uses a folder: the caller holds a lock (publish
+//     does, for the build state the folder is part of).
+type Cache struct {
+	file     string
+	settings uint64
+	// What the last build kept; read-only once open.
+	terms []string          // the vocabulary: a term's number is its index
+	docs  map[uint64][]byte // a document's key → its record
+	files map[string]chunkSum
+	// What this build used or made, kept by save.
+	mu       sync.Mutex
+	newDocs  map[uint64][]byte
+	newFiles map[string]chunkSum
+	stats    CacheStats
+}
+
+// CacheStats count the documents found in the cache and those analysed.
+type CacheStats struct {
+	Hits, Misses int
+}
+
+// chunkSum is what the cache knows of a chunk file: a hash of what it is
+// made from and the sum of its bytes.
+type chunkSum struct{ key, sum uint64 }
+
+const (
+	cacheName = "index"
+	tmpSuffix = ".tmp"
+	// cacheMagic starts the file; a new layout of the file changes it.
+	cacheMagic = "digest search cache 1\n"
+)
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// OpenCache opens the cache in dir, which it makes if need be, for
+// documents read under settings. It cannot fail: a cache it cannot read
+// starts empty, and one it cannot write is lost, which costs the next
+// build time only.
+func OpenCache(dir, settings string) *Cache {
+	c := &Cache{
+		file: filepath.Join(dir, cacheName), settings: sum.String(settings),
+		docs: map[uint64][]byte{}, files: map[string]chunkSum{},
+		newDocs: map[uint64][]byte{}, newFiles: map[string]chunkSum{},
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		c.file = ""
+		return c
+	}
+	if data, err := os.ReadFile(c.file); err == nil {
+		c.read(data)
+	}
+	return c
+}
+
+// Stats count the documents found and missed so far.
+func (c *Cache) Stats() CacheStats {
+	if c == nil {
+		return CacheStats{}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.stats
+}
+
+// The file is, after the magic and the settings' hash (8 bytes, little
+// endian), three sections, each a count (uvarint) and its items:
+//
+//	vocabulary  each term as its length (uvarint) and bytes; then a
+//	            CRC-32C of the section from its count on (4 bytes)
+//	chunks      each file's name (length and bytes), key and sum (8 bytes
+//	            each); then the section's CRC-32C
+//	documents   each document's key (8 bytes), its record's length
+//	            (uvarint) and bytes, and a CRC-32C of key and record
+//
+// A document's record is its number of terms and, for each term, its
+// number in the vocabulary, its tier, its number of positions and each
+// position as its distance from the previous one, less one: all uvarints.
+// The vocabulary keeps its numbers from build to build (a new term is
+// added at the end), so the records of unchanged documents are kept as
+// they are; save numbers the terms again once most are no longer used.
+
+// read loads the file's data; whatever is not whole is left out.
+func (c *Cache) read(data []byte) {
+	r := reader{data: data}
+	if string(r.take(len(cacheMagic))) != cacheMagic || r.u64() != c.settings {
+		return
+	}
+	start := r.at
+	n := r.uvarint()
+	terms := make([]string, 0, min(n, 1<<16)) // n may be garbled
+	for ; n > 0 && r.ok(); n-- {
+		terms = append(terms, string(r.take(r.uvarint())))
+	}
+	if !r.check(start) {
+		return
+	}
+	start = r.at
+	files := map[string]chunkSum{}
+	for n := r.uvarint(); n > 0 && r.ok(); n-- {
+		name := string(r.take(r.uvarint()))
+		files[name] = chunkSum{r.u64(), r.u64()}
+	}
+	if !r.check(start) {
+		return
+	}
+	c.terms, c.files = terms, files
+	for n := r.uvarint(); n > 0 && r.ok(); n-- {
+		start := r.at
+		key := r.u64()
+		rec := r.take(r.uvarint())
+		if r.check(start) {
+			c.docs[key] = rec
+		}
+	}
+}
+
+// reader reads the cache file; past the end or on a bad number it stops
+// and reads zeros.
+type reader struct {
+	data []byte
+	at   int
+	bad  bool
+}
+
+func (r *reader) ok() bool { return !r.bad }
+
+func (r *reader) take(n int) []byte {
+	if r.bad || n < 0 || n > len(r.data)-r.at {
+		r.bad = true
+		return nil
+	}
+	r.at += n
+	return r.data[r.at-n : r.at]
+}
+
+func (r *reader) u64() uint64 {
+	b := r.take(8)
+	if r.bad {
+		return 0
+	}
+	return binary.LittleEndian.Uint64(b)
+}
+
+// num reads a uvarint of at most max.
+func (r *reader) num(max int) int {
+	v, n := binary.Uvarint(r.data[min(r.at, len(r.data)):])
+	if r.bad || n <= 0 || max < 0 || v > uint64(max) {
+		r.bad = true
+		return 0
+	}
+	r.at += n
+	return int(v)
+}
+
+// uvarint reads a count or a length, which cannot exceed the data's size.
+func (r *reader) uvarint() int { return r.num(len(r.data)) }
+
+func (r *reader) byte() byte {
+	b := r.take(1)
+	if r.bad {
+		return 0
+	}
+	return b[0]
+}
+
+// check reads a CRC-32C and tells whether it is that of the data from
+// start on, and all was read well.
+func (r *reader) check(start int) bool {
+	end := r.at
+	b := r.take(4)
+	return !r.bad && binary.LittleEndian.Uint32(b) == crc32.Checksum(r.data[start:end], castagnoli)
+}
+
+// record returns the last build's record of the document with key, if
+// the cache has it whole.
+func (c *Cache) record(key uint64) ([]byte, bool) {
+	if c == nil {
+		return nil, false
+	}
+	rec, ok := c.docs[key]
+	return rec, ok
+}
+
+// keep records that this build's document with key has rec.
+func (c *Cache) keep(key uint64, rec []byte, hit bool) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.newDocs[key] = rec
+	if hit {
+		c.stats.Hits++
+	} else {
+		c.stats.Misses++
+	}
+}
+
+// chunk returns the sum of the chunk file name when the last build made
+// it from what hashes to key.
+func (c *Cache) chunk(name string, key uint64) (uint64, bool) {
+	if c == nil {
+		return 0, false
+	}
+	f, ok := c.files[name]
+	return f.sum, ok && f.key == key
+}
+
+// keepChunk records that this build's chunk file name is made from what
+// hashes to key and sums to s.
+func (c *Cache) keepChunk(name string, key, s uint64) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.newFiles[name] = chunkSum{key, s}
+}
+
+// save writes what this build used for the next build: terms is the
+// vocabulary, and used tells the terms some document has. Its errors only
+// cost the next build time, so it returns none.
+func (c *Cache) save(terms []string, used []bool) {
+	if c == nil || c.file == "" {
+		return
+	}
+	live := 0
+	for _, u := range used {
+		if u {
+			live++
+		}
+	}
+	// Once most of the vocabulary is terms no document has any more, the
+	// terms are numbered again, and the records with them.
+	if len(terms) > 2*live+1024 {
+		renum := make([]int, len(terms))
+		kept := make([]string, 0, live)
+		for id, u := range used {
+			if u {
+				renum[id] = len(kept)
+				kept = append(kept, terms[id])
+			}
+		}
+		for key, rec := range c.newDocs {
+			c.newDocs[key] = renumber(rec, renum)
+		}
+		terms = kept
+	}
+	le := binary.LittleEndian
+	size := len(cacheMagic) + 8 + 16
+	for _, t := range terms {
+		size += len(t) + 2
+	}
+	for name := range c.newFiles {
+		size += len(name) + 18
+	}
+	for _, rec := range c.newDocs {
+		size += len(rec) + 16
+	}
+	b := make([]byte, 0, size)
+	b = append(b, cacheMagic...)
+	b = le.AppendUint64(b, c.settings)
+	start := len(b)
+	b = binary.AppendUvarint(b, uint64(len(terms)))
+	for _, t := range terms {
+		b = binary.AppendUvarint(b, uint64(len(t)))
+		b = append(b, t...)
+	}
+	b = le.AppendUint32(b, crc32.Checksum(b[start:], castagnoli))
+	start = len(b)
+	b = binary.AppendUvarint(b, uint64(len(c.newFiles)))
+	for name, f := range c.newFiles {
+		b = binary.AppendUvarint(b, uint64(len(name)))
+		b = append(b, name...)
+		b = le.AppendUint64(b, f.key)
+		b = le.AppendUint64(b, f.sum)
+	}
+	b = le.AppendUint32(b, crc32.Checksum(b[start:], castagnoli))
+	b = binary.AppendUvarint(b, uint64(len(c.newDocs)))
+	for key, rec := range c.newDocs {
+		start := len(b)
+		b = le.AppendUint64(b, key)
+		b = binary.AppendUvarint(b, uint64(len(rec)))
+		b = append(b, rec...)
+		b = le.AppendUint32(b, crc32.Checksum(b[start:], castagnoli))
+	}
+	if err := os.WriteFile(c.file+tmpSuffix, b, 0o644); err != nil {
+		return
+	}
+	if err := os.Rename(c.file+tmpSuffix, c.file); err != nil {
+		_ = os.Remove(c.file + tmpSuffix) // left for the next build to overwrite
+	}
+}
