@@ -32,13 +32,21 @@ import (
 //   - One build at a time uses a folder: the caller holds a lock (publish
 //     does, for the build state the folder is part of).
 type Cache struct {
-	file     string
+	file     string // "": kept in memory only
 	settings uint64
 	// What the last build kept; read-only once open.
 	terms []string          // the vocabulary: a term's number is its index
 	docs  map[uint64][]byte // a document's key → its record
 	files map[string]chunkSum
-	// What this build used or made, kept by save.
+	// The last build's entries, when it kept them: its documents' keys in
+	// order, and by term, its stem, how many documents have it and its
+	// entry when it is a target (see indexer).
+	indexed bool
+	order   []uint64
+	stems   []int32
+	df      []int32
+	groups  map[int32]group
+	// What this build made, kept by save.
 	mu       sync.Mutex
 	newDocs  map[uint64][]byte
 	newFiles map[string]chunkSum
@@ -68,11 +76,7 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // starts empty, and one it cannot write is lost, which costs the next
 // build time only.
 func OpenCache(dir, settings string) *Cache {
-	c := &Cache{
-		file: filepath.Join(dir, cacheName), settings: sum.String(settings),
-		docs: map[uint64][]byte{}, files: map[string]chunkSum{},
-		newDocs: map[uint64][]byte{}, newFiles: map[string]chunkSum{},
-	}
+	c := newCache(filepath.Join(dir, cacheName), sum.String(settings))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		c.file = ""
 		return c
@@ -81,6 +85,14 @@ func OpenCache(dir, settings string) *Cache {
 		c.read(data)
 	}
 	return c
+}
+
+func newCache(file string, settings uint64) *Cache {
+	return &Cache{
+		file: file, settings: settings,
+		docs: map[uint64][]byte{}, files: map[string]chunkSum{}, groups: map[int32]group{},
+		newDocs: map[uint64][]byte{}, newFiles: map[string]chunkSum{},
+	}
 }
 
 // Stats count the documents found and missed so far.
@@ -94,21 +106,25 @@ func (c *Cache) Stats() CacheStats {
 }
 
 // The file is, after the magic and the settings' hash (8 bytes, little
-// endian), three sections, each a count (uvarint) and its items:
+// endian), four sections, each a count (uvarint) and its items:
 //
 //	vocabulary  each term as its length (uvarint) and bytes; then a
 //	            CRC-32C of the section from its count on (4 bytes)
 //	chunks      each file's name (length and bytes), key and sum (8 bytes
 //	            each); then the section's CRC-32C
+//	entries     1 when the last build's entries follow, else 0; then the
+//	            documents' keys in order (8 bytes each), the stem and the
+//	            number of documents of each term (uvarints), and the
+//	            targets: each one's term, postings and positions (length
+//	            and bytes); then the section's CRC-32C
 //	documents   each document's key (8 bytes), its record's length
 //	            (uvarint) and bytes, and a CRC-32C of key and record
 //
-// A document's record is its number of terms and, for each term, its
-// number in the vocabulary, its tier, its number of positions and each
-// position as its distance from the previous one, less one: all uvarints.
-// The vocabulary keeps its numbers from build to build (a new term is
-// added at the end), so the records of unchanged documents are kept as
-// they are; save numbers the terms again once most are no longer used.
+// A document's record is its analysis (see analysis.encode), with terms
+// as their numbers in the vocabulary. The vocabulary keeps its numbers
+// from build to build (a new term is added at the end), so the records of
+// unchanged documents are kept as they are; save numbers the terms again
+// once most are no longer used.
 
 // read loads the file's data; whatever is not whole is left out.
 func (c *Cache) read(data []byte) {
@@ -134,7 +150,30 @@ func (c *Cache) read(data []byte) {
 	if !r.check(start) {
 		return
 	}
+	start = r.at
+	indexed := r.byte() == 1
+	var order []uint64
+	var stems, df []int32
+	groups := map[int32]group{}
+	if indexed {
+		order = make([]uint64, 0, min(r.uvarint(), len(data)/8))
+		for n := cap(order); n > 0 && r.ok(); n-- {
+			order = append(order, r.u64())
+		}
+		stems, df = make([]int32, len(terms)), make([]int32, len(terms))
+		for i := range terms {
+			stems[i], df[i] = int32(r.num(len(terms)-1)), int32(r.uvarint())
+		}
+		for n := r.uvarint(); n > 0 && r.ok(); n-- {
+			t := int32(r.num(len(terms) - 1))
+			groups[t] = group{r.str(r.uvarint()), r.str(r.uvarint())}
+		}
+	}
+	if !r.check(start) {
+		return
+	}
 	c.terms, c.files = terms, files
+	c.indexed, c.order, c.stems, c.df, c.groups = indexed, order, stems, df, groups
 	for n := r.uvarint(); n > 0 && r.ok(); n-- {
 		start := r.at
 		key := r.u64()
@@ -149,8 +188,22 @@ func (c *Cache) read(data []byte) {
 // and reads zeros.
 type reader struct {
 	data []byte
+	text string // data as a string, made on first use
 	at   int
 	bad  bool
+}
+
+// str reads n bytes as a string, which shares the memory of all the
+// others.
+func (r *reader) str(n int) string {
+	b := r.take(n)
+	if r.bad {
+		return ""
+	}
+	if r.text == "" {
+		r.text = string(r.data)
+	}
+	return r.text[r.at-len(b) : r.at]
 }
 
 func (r *reader) ok() bool { return !r.bad }
@@ -205,34 +258,33 @@ func (r *reader) check(start int) bool {
 // record returns the last build's record of the document with key, if
 // the cache has it whole.
 func (c *Cache) record(key uint64) ([]byte, bool) {
-	if c == nil {
-		return nil, false
-	}
 	rec, ok := c.docs[key]
 	return rec, ok
 }
 
-// keep records that this build's document with key has rec.
-func (c *Cache) keep(key uint64, rec []byte, hit bool) {
-	if c == nil {
-		return
+// lookup returns the record of the document with key that this build
+// made, or else the last build's.
+func (c *Cache) lookup(key uint64) ([]byte, bool) {
+	c.mu.Lock()
+	rec, ok := c.newDocs[key]
+	c.mu.Unlock()
+	if !ok {
+		rec, ok = c.docs[key]
 	}
+	return rec, ok
+}
+
+// keep records that this build analysed the document with key as rec.
+func (c *Cache) keep(key uint64, rec []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.newDocs[key] = rec
-	if hit {
-		c.stats.Hits++
-	} else {
-		c.stats.Misses++
-	}
+	c.stats.Misses++
 }
 
 // chunk returns the sum of the chunk file name when the last build made
 // it from what hashes to key.
 func (c *Cache) chunk(name string, key uint64) (uint64, bool) {
-	if c == nil {
-		return 0, false
-	}
 	f, ok := c.files[name]
 	return f.sum, ok && f.key == key
 }
@@ -240,52 +292,63 @@ func (c *Cache) chunk(name string, key uint64) (uint64, bool) {
 // keepChunk records that this build's chunk file name is made from what
 // hashes to key and sums to s.
 func (c *Cache) keepChunk(name string, key, s uint64) {
-	if c == nil {
-		return
-	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.newFiles[name] = chunkSum{key, s}
 }
 
-// save writes what this build used for the next build: terms is the
-// vocabulary, and used tells the terms some document has. Its errors only
-// cost the next build time, so it returns none.
-func (c *Cache) save(terms []string, used []bool) {
-	if c == nil || c.file == "" {
+// save writes what this build used for the next build: x's vocabulary
+// and entries, and the records of the documents with keys, in order. Its
+// errors only cost the next build time, so it returns none.
+func (c *Cache) save(x *indexer, keys []uint64) {
+	c.stats.Hits = len(keys) - c.stats.Misses
+	if c.file == "" {
 		return
 	}
+	recs := make([][]byte, len(keys))
+	for i, k := range keys {
+		rec, ok := c.newDocs[k]
+		if !ok {
+			rec = c.docs[k]
+		}
+		recs[i] = rec
+	}
+	terms, indexed := x.vocab.terms, true
 	live := 0
-	for _, u := range used {
-		if u {
+	for _, n := range x.df {
+		if n > 0 {
 			live++
 		}
 	}
 	// Once most of the vocabulary is terms no document has any more, the
-	// terms are numbered again, and the records with them.
+	// terms are numbered again, and the records with them; the entries
+	// are left out, to be made in full by the next build.
 	if len(terms) > 2*live+1024 {
 		renum := make([]int, len(terms))
 		kept := make([]string, 0, live)
-		for id, u := range used {
-			if u {
+		for id, n := range x.df {
+			if n > 0 {
 				renum[id] = len(kept)
 				kept = append(kept, terms[id])
 			}
 		}
-		for key, rec := range c.newDocs {
-			c.newDocs[key] = renumber(rec, renum)
+		for i, rec := range recs {
+			recs[i] = renumber(rec, renum)
 		}
-		terms = kept
+		terms, indexed = kept, false
 	}
 	le := binary.LittleEndian
-	size := len(cacheMagic) + 8 + 16
+	size := len(cacheMagic) + 8*len(keys) + 64
 	for _, t := range terms {
-		size += len(t) + 2
+		size += len(t) + 8
 	}
 	for name := range c.newFiles {
 		size += len(name) + 18
 	}
-	for _, rec := range c.newDocs {
+	for _, g := range x.groups {
+		size += len(g.val) + len(g.pos) + 8
+	}
+	for _, rec := range recs {
 		size += len(rec) + 16
 	}
 	b := make([]byte, 0, size)
@@ -307,10 +370,33 @@ func (c *Cache) save(terms []string, used []bool) {
 		b = le.AppendUint64(b, f.sum)
 	}
 	b = le.AppendUint32(b, crc32.Checksum(b[start:], castagnoli))
-	b = binary.AppendUvarint(b, uint64(len(c.newDocs)))
-	for key, rec := range c.newDocs {
+	start = len(b)
+	if indexed {
+		b = append(b, 1)
+		b = binary.AppendUvarint(b, uint64(len(keys)))
+		for _, k := range keys {
+			b = le.AppendUint64(b, k)
+		}
+		for id := range terms {
+			b = binary.AppendUvarint(b, uint64(x.stems[id]))
+			b = binary.AppendUvarint(b, uint64(x.df[id]))
+		}
+		b = binary.AppendUvarint(b, uint64(len(x.groups)))
+		for t, g := range x.groups {
+			b = binary.AppendUvarint(b, uint64(t))
+			b = binary.AppendUvarint(b, uint64(len(g.val)))
+			b = append(b, g.val...)
+			b = binary.AppendUvarint(b, uint64(len(g.pos)))
+			b = append(b, g.pos...)
+		}
+	} else {
+		b = append(b, 0)
+	}
+	b = le.AppendUint32(b, crc32.Checksum(b[start:], castagnoli))
+	b = binary.AppendUvarint(b, uint64(len(recs)))
+	for i, rec := range recs {
 		start := len(b)
-		b = le.AppendUint64(b, key)
+		b = le.AppendUint64(b, keys[i])
 		b = binary.AppendUvarint(b, uint64(len(rec)))
 		b = append(b, rec...)
 		b = le.AppendUint32(b, crc32.Checksum(b[start:], castagnoli))

@@ -79,6 +79,27 @@ func TestCacheEqualsFresh(t *testing.T) {
 					s.Articles = slices.Insert(s.Articles, n/4, a)
 				}, 1},
 				{"newest removed", func() { s.Articles = s.Articles[1:] }, 0},
+				// "earli" is the stem of "early" and stems to "ear": once
+				// "early" is in a document, "earli" of an unchanged one
+				// holds its own postings, and the entries of "ear" and
+				// "earli" cannot be patched.
+				{"a stem added", func() {
+					a := edited(s.Articles[0], func(a *site.Article, c *content.Article) {
+						c.Title, c.Date = "Earli and others", c.Date.Add(1)
+						a.URL, a.HTML = "/earli/", spool.Mem("<p>Earli is a name.</p>\n")
+					})
+					s.Articles = append([]*site.Article{a}, s.Articles...)
+				}, 1},
+				{"a word that stems to it added", func() {
+					s.Articles[5] = edited(s.Articles[5], func(a *site.Article, _ *content.Article) { a.Summary = "An early start." })
+				}, 1},
+				{"that word removed", func() {
+					s.Articles[5] = edited(s.Articles[5], func(a *site.Article, _ *content.Article) { a.Summary = "A late start." })
+				}, 1},
+				// Most of the vocabulary gone: the big site's terms are
+				// numbered again, which the next build must read.
+				{"all but three deleted", func() { s.Articles = s.Articles[:3] }, 0},
+				{"nothing changed again", func() {}, 0},
 			}
 			for _, step := range steps {
 				step.edit()

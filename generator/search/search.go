@@ -216,31 +216,29 @@ func documents(s *site.Site) []document {
 // as in the last build is not made unless make is called. Write keeps
 // what it found in c for the next build.
 func Write(s *site.Site, c *Cache, write func(name string, sum uint64, make func() ([]byte, error)) error) error {
+	if c == nil {
+		c = newCache("", 0)
+	}
 	w := &writer{write: write, cache: c, hash: sha256.New(), date: func(t time.Time) string { return t.Format("2 January 2006") }}
 	if loc := s.Locale; loc != nil {
 		w.date = func(t time.Time) string { return loc.Date(":date_long", t) }
 	}
 	docs := documents(s)
-	vocab := &vocabulary{}
-	cached := 0 // the terms the records in c are numbered in
-	if c != nil {
-		vocab.terms, cached = slices.Clip(c.terms), len(c.terms)
+	keys := make([]uint64, len(docs))
+	errs := make([]error, len(docs))
+	work.Each(len(docs), func(i int) { keys[i], errs[i] = docs[i].key() })
+	if err := errors.Join(errs...); err != nil {
+		return err
 	}
+	x := newIndexer(c, stemmer(s.Language))
+	dirty, patch := x.changed(keys)
+	fresh := map[int32]*analysis{} // the changed documents', when patching
 	workers := make([]*analyser, work.Workers(len(docs)))
 	for i := range workers {
-		workers[i] = newAnalyser(vocab)
+		workers[i] = newAnalyser(x.vocab)
 	}
-	var postings []*posting // by term number
 	for lo := 0; lo < len(docs); lo += batch {
-		part := docs[lo:min(lo+batch, len(docs))]
-		keys := make([]uint64, len(part))
-		errs := make([]error, len(part))
-		work.Spread(len(workers), len(part), func(_, i int) {
-			keys[i], errs[i] = part[i].key()
-		})
-		if err := errors.Join(errs...); err != nil {
-			return err
-		}
+		part, keys := docs[lo:min(lo+batch, len(docs))], keys[lo:min(lo+batch, len(docs))]
 		// Only the bodies of the chunks to make are needed for snippets.
 		made := make([]bool, (len(part)+bodyChunk-1)/bodyChunk)
 		bodySums := make([]uint64, len(made))
@@ -249,16 +247,21 @@ func Write(s *site.Site, c *Cache, write func(name string, sum uint64, make func
 			_, cached := c.chunk(bodyName(lo/bodyChunk+j), bodySums[j])
 			made[j] = !cached
 		}
+		// Patching needs the analyses of the changed documents only.
+		need := make([]bool, len(part))
+		for i := range need {
+			_, changed := slices.BinarySearch(dirty, int32(lo+i))
+			need[i] = !patch || changed
+		}
 		found := make([]analysis, len(part))
 		snippets := make([]string, len(part))
 		work.Spread(len(workers), len(part), func(wk, i int) {
 			rec, hit := c.record(keys[i])
-			if hit {
-				found[i], hit = decodeAnalysis(rec, cached)
+			if hit && need[i] {
+				found[i], hit = decodeAnalysis(rec, len(c.terms))
 			}
 			snip := made[i/bodyChunk]
 			if hit && !snip {
-				c.keep(keys[i], rec, true)
 				return
 			}
 			body, err := part[i].body()
@@ -272,47 +275,38 @@ func Write(s *site.Site, c *Cache, write func(name string, sum uint64, make func
 			}
 			if !hit {
 				found[i] = workers[wk].analyse(&part[i], text)
-				rec = found[i].encode()
+				c.keep(keys[i], found[i].encode())
 			}
-			c.keep(keys[i], rec, hit)
 		})
-		if err := errors.Join(errs...); err != nil {
+		if err := errors.Join(errs[:len(part)]...); err != nil {
 			return err
 		}
-		// Documents are added in increasing order, so the lists stay
-		// sorted.
-		if n := len(vocab.terms); len(postings) < n {
-			postings = append(postings, make([]*posting, n-len(postings))...)
-		}
 		for i := range found {
-			n, a := int32(lo+i), &found[i]
-			for k, id := range a.ids {
-				p := postings[id]
-				if p == nil {
-					p = new(posting)
-					postings[id] = p
-				}
-				t := a.tiers[k] - 1
-				p.docs[t] = append(p.docs[t], n)
-				p.pos.put(n, a.positions(k))
+			switch {
+			case !need[i]:
+			case patch:
+				fresh[int32(lo+i)] = &found[i]
+			default:
+				// Documents are added in increasing order, so the lists
+				// stay sorted.
+				x.add(int32(lo+i), &found[i])
+				found[i] = analysis{} // the postings hold it
 			}
-			found[i] = analysis{} // merged: the postings hold it
 		}
 		if err := w.docs(lo, part, snippets, made, bodySums); err != nil {
 			return err
 		}
 	}
-	byTerm := make(map[string]*posting, len(postings))
-	used := make([]bool, len(vocab.terms))
-	for id, p := range postings {
-		if p != nil {
-			byTerm[vocab.terms[id]] = p
-			used[id] = true
+	if patch && !x.patch(dirty, fresh) {
+		if err := x.addAll(docs, keys, workers); err != nil {
+			return err
 		}
+		patch = false
 	}
-	postings = nil
-
-	entries := words(byTerm, len(docs), stemmer(s.Language))
+	if !patch {
+		x.full(len(docs))
+	}
+	entries := x.entries()
 	entries = append(entries, filters(docs)...)
 	slices.SortFunc(entries, func(a, b entry) int { return strings.Compare(a.term, b.term) })
 	var pos []entry
@@ -346,7 +340,7 @@ func Write(s *site.Site, c *Cache, write func(name string, sum uint64, make func
 	if err := write(Dir+"/meta.json", sum.Bytes(data), func() ([]byte, error) { return data, nil }); err != nil {
 		return err
 	}
-	c.save(vocab.terms, used)
+	c.save(x, keys)
 	return nil
 }
 
@@ -389,51 +383,6 @@ func (w *writer) shards(dir string, es []entry) (keys []string, kb []int, err er
 		kb = append(kb, (b.Len()+1023)/1024)
 	}
 	return keys, kb, nil
-}
-
-// words are the entries of the terms: each stem's postings and positions
-// under the stem, and each other word a reference to its stem. A term
-// that is the stem of some word holds its own postings even when the
-// stemmer would stem it further, so no reference leads to another.
-func words(postings map[string]*posting, docs int, stem func(string) string) []entry {
-	best := make([]uint8, docs)
-	target := func(t string) string { return t }
-	if stem != nil {
-		stems := make(map[string]string, len(postings))
-		isStem := map[string]bool{}
-		for t := range postings {
-			stems[t] = stem(t)
-			isStem[stems[t]] = true
-		}
-		target = func(t string) string {
-			if isStem[t] {
-				return t
-			}
-			return stems[t]
-		}
-	}
-	groups := map[string][]string{}
-	for t := range postings {
-		k := target(t)
-		groups[k] = append(groups[k], t)
-	}
-	entries := make([]entry, 0, len(postings)+len(groups))
-	for k, forms := range groups {
-		slices.Sort(forms) // the same bytes every build, whatever the map's order
-		ps := make([]*posting, len(forms))
-		for i, f := range forms {
-			ps[i] = postings[f]
-		}
-		p := join(ps, best)
-		entries = append(entries, entry{k, encodePostings(&p.docs), encodePositions(&p.pos)})
-		for _, f := range forms {
-			if f != k {
-				entries = append(entries, entry{term: f, val: "=" + k})
-			}
-			delete(postings, f) // encoded, the lists take a third of the space
-		}
-	}
-	return entries
 }
 
 // filters are the entries that list the documents of each tag ("#slug")

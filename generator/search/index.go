@@ -1,0 +1,404 @@
+package search
+
+import (
+	"errors"
+	"slices"
+	"strings"
+
+	"github.com/digest/digest/generator/internal/work"
+)
+
+// indexer makes the entries of the terms for one Write: in full, from
+// the analysis of every document, or, when few documents changed since
+// the cache's build, by patching that build's entries where they did.
+type indexer struct {
+	c     *Cache
+	vocab *vocabulary
+	stem  func(string) string // nil: words match exactly
+	stems []int32             // by term: its stem's number, for the terms stemmed so far
+	df    []int32             // by term: how many documents have it
+	// target is, by term, the term whose entry holds its postings, or -1
+	// for a term no document has.
+	target   []int32
+	groups   map[int32]group // by target: its encoded postings and positions
+	postings []*posting      // by term, while the index is made in full
+}
+
+// group is the entry of a target: its postings and its positions, as
+// they are written.
+type group struct{ val, pos string }
+
+func newIndexer(c *Cache, stem func(string) string) *indexer {
+	x := &indexer{c: c, vocab: &vocabulary{terms: slices.Clip(c.terms)}, stem: stem, groups: map[int32]group{}}
+	if c.indexed {
+		x.stems, x.df, x.groups = c.stems, c.df, c.groups
+	}
+	return x
+}
+
+// changed returns the numbers of the documents that are not the cache's
+// documents of that number, and whether so few changed that the cache's
+// entries are worth patching.
+func (x *indexer) changed(keys []uint64) (dirty []int32, patch bool) {
+	if !x.c.indexed {
+		return nil, false
+	}
+	old := x.c.order
+	for i := range max(len(old), len(keys)) {
+		if i >= len(old) || i >= len(keys) || old[i] != keys[i] {
+			dirty = append(dirty, int32(i))
+		}
+	}
+	return dirty, len(dirty) <= max(64, len(keys)/8)
+}
+
+// add adds document n's analysis to the postings.
+func (x *indexer) add(n int32, a *analysis) {
+	if m := len(x.vocab.terms); len(x.postings) < m {
+		x.postings = append(x.postings, make([]*posting, m-len(x.postings))...)
+	}
+	for k, id := range a.ids {
+		p := x.postings[id]
+		if p == nil {
+			p = new(posting)
+			x.postings[id] = p
+		}
+		t := a.tiers[k] - 1
+		p.docs[t] = append(p.docs[t], n)
+		p.pos.put(n, a.positions(k))
+	}
+}
+
+// addAll adds every document to the postings, from its record in the
+// cache or analysed again.
+func (x *indexer) addAll(docs []document, keys []uint64, workers []*analyser) error {
+	for lo := 0; lo < len(docs); lo += batch {
+		found := make([]analysis, min(batch, len(docs)-lo))
+		errs := make([]error, len(found))
+		known := len(x.vocab.terms) // read before the workers add to it
+		work.Spread(len(workers), len(found), func(wk, i int) {
+			n := lo + i
+			if rec, ok := x.c.lookup(keys[n]); ok {
+				if found[i], ok = decodeAnalysis(rec, known); ok {
+					return
+				}
+			}
+			body, err := docs[n].body()
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			found[i] = workers[wk].analyse(&docs[n], bodyText(body))
+			x.c.keep(keys[n], found[i].encode())
+		})
+		if err := errors.Join(errs...); err != nil {
+			return err
+		}
+		for i := range found {
+			x.add(int32(lo+i), &found[i])
+		}
+	}
+	return nil
+}
+
+// stemAll stems the terms not stemmed yet, which may add their stems to
+// the vocabulary, and makes df as long as the vocabulary.
+func (x *indexer) stemAll() {
+	for id := len(x.stems); id < len(x.vocab.terms); id++ {
+		s := int32(id)
+		if x.stem != nil {
+			s = x.vocab.id(x.stem(x.vocab.terms[id]))
+		}
+		x.stems = append(x.stems, s)
+	}
+	x.df = append(x.df, make([]int32, len(x.vocab.terms)-len(x.df))...)
+}
+
+// targets returns, by term, where the postings of each term documents
+// have go: to the term itself when it is some such term's stem (so that
+// no reference leads to another), else to its stem; -1 for the others.
+func (x *indexer) targets(df []int32) []int32 {
+	isStem := make([]bool, len(df))
+	for id, n := range df {
+		if n > 0 {
+			isStem[x.stems[id]] = true
+		}
+	}
+	t := make([]int32, len(df))
+	for id, n := range df {
+		switch {
+		case n == 0:
+			t[id] = -1
+		case isStem[id]:
+			t[id] = int32(id)
+		default:
+			t[id] = x.stems[id]
+		}
+	}
+	return t
+}
+
+// full makes every target's entry from the postings.
+func (x *indexer) full(docs int) {
+	x.stemAll()
+	x.df = make([]int32, len(x.vocab.terms))
+	for id, p := range x.postings {
+		if p != nil {
+			x.df[id] = int32(len(p.pos.docs))
+		}
+	}
+	x.target = x.targets(x.df)
+	x.groups = map[int32]group{}
+	forms := map[int32][]*posting{}
+	for id, t := range x.target {
+		if t >= 0 {
+			forms[t] = append(forms[t], x.postings[id])
+		}
+	}
+	x.postings = nil
+	best := make([]uint8, docs)
+	for k, ps := range forms {
+		p := join(ps, best)
+		x.groups[k] = group{encodePostings(&p.docs), encodePositions(&p.pos)}
+		delete(forms, k) // encoded, the lists take a third of the space
+	}
+}
+
+// patch makes the entries from the cache's where the documents numbered
+// dirty changed, fresh being the analyses of this build's documents of
+// those numbers. It fails, and leaves the index to be made in full, when
+// a term of an unchanged document changes target, or the cache does not
+// have what it needs.
+func (x *indexer) patch(dirty []int32, fresh map[int32]*analysis) bool {
+	c := x.c
+	stale := map[int32]*analysis{}
+	for _, i := range dirty {
+		if int(i) >= len(c.order) {
+			continue
+		}
+		rec, ok := c.docs[c.order[i]]
+		if !ok {
+			return false
+		}
+		a, ok := decodeAnalysis(rec, len(c.terms))
+		if !ok {
+			return false
+		}
+		stale[i] = &a
+	}
+	x.stemAll()
+	oldDF := slices.Clone(x.df)
+	in := map[int32]int32{} // by term: the fresh documents that have it
+	for _, a := range stale {
+		for _, id := range a.ids {
+			x.df[id]--
+		}
+	}
+	for _, a := range fresh {
+		for _, id := range a.ids {
+			x.df[id]++
+			in[id]++
+		}
+	}
+	before, after := x.targets(oldDF), x.targets(x.df)
+	touched := map[int32]bool{}
+	for id := range after {
+		if x.df[id] < 0 {
+			return false
+		}
+		if before[id] != after[id] {
+			if x.df[id]-in[int32(id)] > 0 {
+				return false // its postings in unchanged documents move
+			}
+			touched[before[id]], touched[after[id]] = true, true
+		}
+	}
+	for _, a := range stale {
+		for _, id := range a.ids {
+			touched[before[id]] = true
+		}
+	}
+	// The rows the fresh documents add, by target, in increasing order.
+	added := map[int32][]row{}
+	for _, n := range dirty {
+		a := fresh[n]
+		if a == nil {
+			continue
+		}
+		at := map[int32]int{} // target → its row's index in added
+		for k, id := range a.ids {
+			t := after[id]
+			touched[t] = true
+			rows := added[t]
+			if j, ok := at[t]; ok {
+				r := &rows[j]
+				r.tier = max(r.tier, a.tiers[k])
+				r.at = mergePositions(r.at, a.positions(k))
+				continue
+			}
+			at[t] = len(rows)
+			added[t] = append(rows, row{n, a.tiers[k], slices.Clone(a.positions(k))})
+		}
+	}
+	var isDirty []bool
+	if len(dirty) > 0 {
+		isDirty = make([]bool, dirty[len(dirty)-1]+1)
+	}
+	for _, i := range dirty {
+		isDirty[i] = true
+	}
+	delete(touched, -1)
+	for t := range touched {
+		var rows []row
+		if g, ok := x.groups[t]; ok {
+			var valid bool
+			if rows, valid = parseRows(g); !valid {
+				return false
+			}
+		}
+		rows = slices.DeleteFunc(rows, func(r row) bool { return int(r.doc) < len(isDirty) && isDirty[r.doc] })
+		rows = append(rows, added[t]...)
+		slices.SortFunc(rows, func(a, b row) int { return int(a.doc - b.doc) })
+		if len(rows) == 0 {
+			delete(x.groups, t)
+			continue
+		}
+		var p posting
+		for _, r := range rows {
+			p.docs[r.tier-1] = append(p.docs[r.tier-1], r.doc)
+			p.pos.put(r.doc, r.at)
+		}
+		x.groups[t] = group{encodePostings(&p.docs), encodePositions(&p.pos)}
+	}
+	x.target = after
+	return true
+}
+
+// row is one document's part of a target's postings.
+type row struct {
+	doc  int32
+	tier uint8
+	at   []uint16
+}
+
+// mergePositions merges two ascending lists of positions with none in
+// common: two forms of a stem are never one word.
+func mergePositions(a, b []uint16) []uint16 {
+	out := make([]uint16, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		if a[0] < b[0] {
+			out, a = append(out, a[0]), a[1:]
+		} else {
+			out, b = append(out, b[0]), b[1:]
+		}
+	}
+	return append(append(out, a...), b...)
+}
+
+// entries are the index's entries of terms: each target's postings and
+// positions, and each other term a reference to its target.
+func (x *indexer) entries() []entry {
+	terms := x.vocab.terms
+	es := make([]entry, 0, len(x.groups)+len(x.target))
+	for k, g := range x.groups {
+		es = append(es, entry{terms[k], g.val, g.pos})
+	}
+	for id, t := range x.target {
+		if t >= 0 && t != int32(id) {
+			es = append(es, entry{term: terms[id], val: "=" + terms[t]})
+		}
+	}
+	return es
+}
+
+// digits maps the characters of alphabet to their values, and others to
+// -1.
+var digits = func() (d [256]int8) {
+	for i := range d {
+		d[i] = -1
+	}
+	for i := range len(alphabet) {
+		d[alphabet[i]] = int8(i)
+	}
+	return d
+}()
+
+// parseVarints reads the base-32 varints appendVarint wrote, as
+// alphabet's characters.
+func parseVarints(s string) ([]uint32, bool) {
+	var out []uint32
+	var v uint32
+	for i := 0; i < len(s); i++ {
+		d := digits[s[i]]
+		if d < 0 || v > 1<<26 {
+			return nil, false
+		}
+		v = v<<5 | uint32(d&31)
+		if d < 32 {
+			out = append(out, v)
+			v = 0
+		}
+	}
+	return out, v == 0
+}
+
+// parseList reads a list encodeList wrote.
+func parseList(s string) ([]int32, bool) {
+	var docs []int32
+	if bm, ok := strings.CutPrefix(s, "~"); ok {
+		for i := 0; i < len(bm); i++ {
+			d := digits[bm[i]]
+			if d < 0 {
+				return nil, false
+			}
+			for b := range 6 {
+				if d&(1<<b) != 0 {
+					docs = append(docs, int32(6*i+b))
+				}
+			}
+		}
+		return docs, true
+	}
+	gaps, ok := parseVarints(s)
+	prev := int32(-1)
+	for _, g := range gaps {
+		prev += int32(g) + 1
+		docs = append(docs, prev)
+	}
+	return docs, ok
+}
+
+// parseRows reads an entry back into its rows, in increasing order of
+// documents.
+func parseRows(g group) ([]row, bool) {
+	var rows []row
+	for i, list := range strings.Split(g.val, ".") {
+		docs, ok := parseList(list)
+		if !ok || i >= tiers {
+			return nil, false
+		}
+		for _, d := range docs {
+			rows = append(rows, row{doc: d, tier: uint8(i + 1)})
+		}
+	}
+	slices.SortFunc(rows, func(a, b row) int { return int(a.doc - b.doc) })
+	vs, ok := parseVarints(g.pos)
+	if !ok {
+		return nil, false
+	}
+	for i := range rows {
+		if len(vs) == 0 || uint32(len(vs)-1) < vs[0] {
+			return nil, false
+		}
+		n := vs[0]
+		at := make([]uint16, n)
+		prev := -1
+		for j := range at {
+			prev += int(vs[1+j]) + 1
+			at[j] = uint16(prev)
+		}
+		rows[i].at = at
+		vs = vs[1+n:]
+	}
+	return rows, len(vs) == 0
+}
