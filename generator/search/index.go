@@ -248,30 +248,108 @@ func (x *indexer) patch(dirty []int32, fresh map[int32]*analysis) bool {
 		isDirty[i] = true
 	}
 	delete(touched, -1)
+	dirtyDoc := func(d int32) bool { return int(d) < len(isDirty) && isDirty[d] }
 	for t := range touched {
-		var rows []row
-		if g, ok := x.groups[t]; ok {
-			var valid bool
-			if rows, valid = parseRows(g); !valid {
-				return false
-			}
-		}
-		rows = slices.DeleteFunc(rows, func(r row) bool { return int(r.doc) < len(isDirty) && isDirty[r.doc] })
-		rows = append(rows, added[t]...)
-		slices.SortFunc(rows, func(a, b row) int { return int(a.doc - b.doc) })
-		if len(rows) == 0 {
+		g, ok := splice(x.groups[t], dirtyDoc, added[t])
+		switch {
+		case !ok:
+			return false
+		case g.val == "":
 			delete(x.groups, t)
-			continue
+		default:
+			x.groups[t] = g
 		}
-		var p posting
-		for _, r := range rows {
-			p.docs[r.tier-1] = append(p.docs[r.tier-1], r.doc)
-			p.pos.put(r.doc, r.at)
-		}
-		x.groups[t] = group{encodePostings(&p.docs), encodePositions(&p.pos)}
 	}
 	x.target = after
 	return true
+}
+
+// splice returns entry g (zero: none) without the rows of the documents
+// dirty tells, and with the rows added, which are in increasing order of
+// documents. The positions of the rows kept are copied as they are
+// written, not read.
+func splice(g group, dirty func(int32) bool, added []row) (group, bool) {
+	var lists [][]int32
+	n := 0
+	if g.val != "" {
+		for list := range strings.SplitSeq(g.val, ".") {
+			docs, ok := parseList(list)
+			if !ok || len(lists) == tiers {
+				return group{}, false
+			}
+			lists = append(lists, docs)
+			n += len(docs)
+		}
+	}
+	var out [tiers][]int32
+	pos := make([]byte, 0, len(g.pos)+8*len(added))
+	at := 0 // where the next document's positions start in g.pos
+	for range n {
+		// The lists are sorted and disjoint: the next document is the
+		// least of their heads.
+		t := -1
+		for i, l := range lists {
+			if len(l) > 0 && (t < 0 || l[0] < lists[t][0]) {
+				t = i
+			}
+		}
+		d := lists[t][0]
+		lists[t] = lists[t][1:]
+		for len(added) > 0 && added[0].doc < d {
+			out[added[0].tier-1] = append(out[added[0].tier-1], added[0].doc)
+			pos = appendPositions(pos, added[0].at)
+			added = added[1:]
+		}
+		end, ok := skipPositions(g.pos, at)
+		if !ok {
+			return group{}, false
+		}
+		if !dirty(d) {
+			out[t] = append(out[t], d)
+			pos = append(pos, g.pos[at:end]...)
+		}
+		at = end
+	}
+	if at != len(g.pos) {
+		return group{}, false
+	}
+	for _, r := range added {
+		out[r.tier-1] = append(out[r.tier-1], r.doc)
+		pos = appendPositions(pos, r.at)
+	}
+	if len(pos) == 0 {
+		return group{}, true
+	}
+	return group{encodePostings(&out), string(pos)}, true
+}
+
+// skipPositions returns where the document's positions that start at at
+// in pos end.
+func skipPositions(pos string, at int) (int, bool) {
+	// The first varint is the number of positions that follow.
+	var count uint32
+	for {
+		if at == len(pos) {
+			return 0, false
+		}
+		d := digits[pos[at]]
+		if d < 0 || count > 1<<26 {
+			return 0, false
+		}
+		count = count<<5 | uint32(d&31)
+		at++
+		if d < 32 {
+			break
+		}
+	}
+	for ; count > 0 && at < len(pos); at++ {
+		if d := digits[pos[at]]; d < 0 {
+			return 0, false
+		} else if d < 32 {
+			count--
+		}
+	}
+	return at, count == 0
 }
 
 // row is one document's part of a target's postings.
@@ -366,39 +444,4 @@ func parseList(s string) ([]int32, bool) {
 		docs = append(docs, prev)
 	}
 	return docs, ok
-}
-
-// parseRows reads an entry back into its rows, in increasing order of
-// documents.
-func parseRows(g group) ([]row, bool) {
-	var rows []row
-	for i, list := range strings.Split(g.val, ".") {
-		docs, ok := parseList(list)
-		if !ok || i >= tiers {
-			return nil, false
-		}
-		for _, d := range docs {
-			rows = append(rows, row{doc: d, tier: uint8(i + 1)})
-		}
-	}
-	slices.SortFunc(rows, func(a, b row) int { return int(a.doc - b.doc) })
-	vs, ok := parseVarints(g.pos)
-	if !ok {
-		return nil, false
-	}
-	for i := range rows {
-		if len(vs) == 0 || uint32(len(vs)-1) < vs[0] {
-			return nil, false
-		}
-		n := vs[0]
-		at := make([]uint16, n)
-		prev := -1
-		for j := range at {
-			prev += int(vs[1+j]) + 1
-			at[j] = uint16(prev)
-		}
-		rows[i].at = at
-		vs = vs[1+n:]
-	}
-	return rows, len(vs) == 0
 }

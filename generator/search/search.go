@@ -870,16 +870,24 @@ func appendVarint(b []byte, v uint32) []byte {
 func encodePositions(p *positions) string {
 	var b []byte
 	for i := range p.docs {
-		at := p.of(i)
-		b = appendVarint(b, uint32(len(at)))
-		prev := -1
-		for _, n := range at {
-			b = appendVarint(b, uint32(int(n)-prev-1))
-			prev = int(n)
-		}
-	}
-	for i, c := range b {
-		b[i] = alphabet[c]
+		b = appendPositions(b, p.of(i))
 	}
 	return string(b)
+}
+
+// appendPositions appends one document's part of a term's positions, as
+// alphabet's characters: the number of positions, then each position's
+// distance from the previous one, less one.
+func appendPositions(b []byte, at []uint16) []byte {
+	start := len(b)
+	b = appendVarint(b, uint32(len(at)))
+	prev := -1
+	for _, n := range at {
+		b = appendVarint(b, uint32(int(n)-prev-1))
+		prev = int(n)
+	}
+	for i, c := range b[start:] {
+		b[start+i] = alphabet[c]
+	}
+	return b
 }
