@@ -188,23 +188,11 @@ func (c *Cache) read(data []byte) {
 // and reads zeros.
 type reader struct {
 	data []byte
-	text string // data as a string, made on first use
 	at   int
 	bad  bool
 }
 
-// str reads n bytes as a string, which shares the memory of all the
-// others.
-func (r *reader) str(n int) string {
-	b := r.take(n)
-	if r.bad {
-		return ""
-	}
-	if r.text == "" {
-		r.text = string(r.data)
-	}
-	return r.text[r.at-len(b) : r.at]
-}
+func (r *reader) str(n int) string { return string(r.take(n)) }
 
 func (r *reader) ok() bool { return !r.bad }
 

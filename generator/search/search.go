@@ -373,7 +373,11 @@ func (w *writer) shards(dir string, es []entry) (keys []string, kb []int, err er
 			}
 			// Terms are letters, digits and marks, filter keys a sign and
 			// a slug, values base64 and "~.="; none needs escaping in JSON.
-			b.WriteString("\n\"" + e.term + "\":\"" + e.val + "\"")
+			b.WriteString("\n\"")
+			b.WriteString(e.term)
+			b.WriteString("\":\"")
+			b.WriteString(e.val)
+			b.WriteByte('"')
 		}
 		b.WriteString("\n}\n")
 		if err := w.file(fmt.Sprintf("%s/%d.json", dir, i), b.Bytes()); err != nil {
