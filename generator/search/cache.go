@@ -42,6 +42,7 @@ type Cache struct {
 	// order, and by term, its stem, how many documents have it and its
 	// entry when it is a target (see indexer).
 	indexed bool
+	lang    string // the language of the stems
 	order   []uint64
 	stems   []int32
 	df      []int32
@@ -113,7 +114,8 @@ func (c *Cache) Stats() CacheStats {
 //	chunks      each file's name (length and bytes), key and sum (8 bytes
 //	            each); then the section's CRC-32C
 //	entries     1 when the last build's entries follow, else 0; then the
-//	            documents' keys in order (8 bytes each), the stem and the
+//	            language of the stems (length and bytes), the documents'
+//	            keys in order (8 bytes each), the stem and the
 //	            number of documents of each term (uvarints), and the
 //	            targets: each one's term, postings and positions (length
 //	            and bytes); then the section's CRC-32C
@@ -154,8 +156,10 @@ func (c *Cache) read(data []byte) {
 	indexed := r.byte() == 1
 	var order []uint64
 	var stems, df []int32
+	var lang string
 	groups := map[int32]group{}
 	if indexed {
+		lang = r.str(r.uvarint())
 		order = make([]uint64, 0, min(r.uvarint(), len(data)/8))
 		for n := cap(order); n > 0 && r.ok(); n-- {
 			order = append(order, r.u64())
@@ -173,7 +177,7 @@ func (c *Cache) read(data []byte) {
 		return
 	}
 	c.terms, c.files = terms, files
-	c.indexed, c.order, c.stems, c.df, c.groups = indexed, order, stems, df, groups
+	c.indexed, c.lang, c.order, c.stems, c.df, c.groups = indexed, lang, order, stems, df, groups
 	for n := r.uvarint(); n > 0 && r.ok(); n-- {
 		start := r.at
 		key := r.u64()
@@ -361,6 +365,8 @@ func (c *Cache) save(x *indexer, keys []uint64) {
 	start = len(b)
 	if indexed {
 		b = append(b, 1)
+		b = binary.AppendUvarint(b, uint64(len(x.lang)))
+		b = append(b, x.lang...)
 		b = binary.AppendUvarint(b, uint64(len(keys)))
 		for _, k := range keys {
 			b = le.AppendUint64(b, k)

@@ -96,6 +96,9 @@ func TestCacheEqualsFresh(t *testing.T) {
 				{"that word removed", func() {
 					s.Articles[5] = edited(s.Articles[5], func(a *site.Article, _ *content.Article) { a.Summary = "A late start." })
 				}, 1},
+				// The stems are the language's.
+				{"language changed", func() { s.Language = "fr" }, 0},
+				{"language changed back", func() { s.Language = "en" }, 0},
 				// Most of the vocabulary gone: the big site's terms are
 				// numbered again, which the next build must read.
 				{"all but three deleted", func() { s.Articles = s.Articles[:3] }, 0},

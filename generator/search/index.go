@@ -15,6 +15,7 @@ type indexer struct {
 	c     *Cache
 	vocab *vocabulary
 	stem  func(string) string // nil: words match exactly
+	lang  string              // the language stem stems, or ""
 	stems []int32             // by term: its stem's number, for the terms stemmed so far
 	df    []int32             // by term: how many documents have it
 	// target is, by term, the term whose entry holds its postings, or -1
@@ -28,8 +29,15 @@ type indexer struct {
 // they are written.
 type group struct{ val, pos string }
 
-func newIndexer(c *Cache, stem func(string) string) *indexer {
-	x := &indexer{c: c, vocab: &vocabulary{terms: slices.Clip(c.terms)}, stem: stem, groups: map[int32]group{}}
+// newIndexer returns the indexer of a site in language lang, which takes
+// the cache's entries when they are of a site in a language of the same
+// stems.
+func newIndexer(c *Cache, lang string) *indexer {
+	x := &indexer{c: c, vocab: &vocabulary{terms: slices.Clip(c.terms)}, groups: map[int32]group{}}
+	x.stem, x.lang = stemmer(lang)
+	if c.indexed && c.lang != x.lang {
+		c.indexed = false
+	}
 	if c.indexed {
 		x.stems, x.df, x.groups = c.stems, c.df, c.groups
 	}

@@ -230,7 +230,7 @@ func Write(s *site.Site, c *Cache, write func(name string, sum uint64, make func
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	x := newIndexer(c, stemmer(s.Language))
+	x := newIndexer(c, s.Language)
 	dirty, patch := x.changed(keys)
 	fresh := map[int32]*analysis{} // the changed documents', when patching
 	workers := make([]*analyser, work.Workers(len(docs)))

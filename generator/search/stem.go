@@ -19,18 +19,18 @@ var stemmers = map[string]func(string, bool) string{
 	"nb": norwegian.Stem, "nn": norwegian.Stem, "no": norwegian.Stem, "ru": russian.Stem, "sv": swedish.Stem,
 }
 
-// stemmer returns the stemmer of a site's language ("en", "en-GB"), or
-// nil when there is none.
+// stemmer returns the stemmer of a site's language ("en", "en-GB") and
+// the language it stems, or nil and "" when there is none.
 //
 // It stems terms, which are already folded: "élections" is stemmed as
 // "elections". The query is never stemmed in the browser (search.js has
 // no stemmer): the index maps each word to its stem, so the stemmer's
 // rules live in one place and cannot drift between the two sides.
-func stemmer(lang string) func(string) string {
+func stemmer(lang string) (func(string) string, string) {
 	lang, _, _ = strings.Cut(strings.ToLower(lang), "-")
 	stem := stemmers[lang]
 	if stem == nil {
-		return nil
+		return nil, ""
 	}
 	return func(t string) string {
 		if !isLetters(t) {
@@ -42,7 +42,7 @@ func stemmer(lang string) func(string) string {
 			return t
 		}
 		return s
-	}
+	}, lang
 }
 
 // isLetters tells whether t is made of letters only and is not written in
