@@ -209,6 +209,23 @@ func (c *Cache) Get(k Key) ([]byte, bool) {
 	return nil, false
 }
 
+// Keep keeps the value the last build kept under k for the next build, as
+// Get does, without reading it, and tells whether there is one: a caller
+// that does not need the value this time keeps it for a later build.
+func (c *Cache) Keep(k Key) bool {
+	e, found := c.old[k]
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.used = true
+	if !found || c.f == nil {
+		return false
+	}
+	if _, put := c.live[k]; !put {
+		c.live[k] = e
+	}
+	return true
+}
+
 // Put keeps value under k for the next build; it copies value. The first
 // value put under k in a build is the one kept. A value Get found under k
 // is replaced, since the caller could not use it (it was of another

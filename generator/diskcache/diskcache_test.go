@@ -220,6 +220,28 @@ func TestKeepsWhatBuildUsed(t *testing.T) {
 	check(t, dir, settings, []value{values[0], values[1], values[2]}, values[1:2])
 }
 
+// TestKeep checks that a value kept unread is there for the build after,
+// and that a value put in the build that keeps it wins.
+func TestKeep(t *testing.T) {
+	dir := t.TempDir()
+	fill(t, dir, settings, values[:2])
+	c := Open(dir, settings)
+	if !c.Keep(values[0].key) {
+		t.Error("Keep did not find the first value")
+	}
+	if c.Keep(values[2].key) {
+		t.Error("Keep found a value never put")
+	}
+	c.Put(values[1].key, []byte("<p>new</p>\n"))
+	if c.Keep(values[1].key) != true {
+		t.Error("Keep did not find the second value")
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	check(t, dir, settings, []value{values[0], {values[1].key, "<p>new</p>\n"}, values[2]}, values[2:3])
+}
+
 // TestCompacts checks that the data file is rewritten once the values no
 // index names outweigh those in use, and that what it keeps reads back.
 func TestCompacts(t *testing.T) {

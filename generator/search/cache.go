@@ -3,17 +3,20 @@ package search
 import (
 	"encoding/binary"
 	"hash/crc32"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sync"
 
+	"github.com/digest/digest/generator/diskcache"
 	"github.com/digest/digest/generator/internal/sum"
 )
 
 // Cache keeps, from one build of an output folder to the next, what
 // indexing a document found (its terms, the tier each reaches and their
-// positions) and the sums of the document and body chunk files, so that
-// a rebuild analyses only the documents that changed and makes only the
+// positions), the last build's entries, and the sums of the document and
+// body chunk files, so that a rebuild analyses only the documents that
+// changed, encodes only the entries of their terms and makes only the
 // chunks they are in.
 //
 // The contract:
@@ -22,22 +25,23 @@ import (
 //     (see document.key), within the settings the cache was opened with:
 //     the executable and whatever else changes a body's HTML. A cache kept
 //     under other settings is not used.
-//   - Every record carries a checksum (CRC-32C), checked when the cache
-//     is read. A missing, truncated, garbled or foreign cache costs the
-//     analysis of the documents it no longer answers for, never a wrong
-//     index.
-//   - The cache is one file, written whole through a temporary file and a
-//     rename by the Write it was given to, with the documents and chunks
-//     of that build only.
+//   - The documents' records are values of a diskcache.Cache (records/),
+//     which checks each one's checksum (CRC-32C) as it reads it. The rest
+//     is one file (index), in sections that each end with their CRC-32C,
+//     written whole through a temporary file and a rename by the Write it
+//     was given to. A missing, truncated, garbled or foreign cache costs
+//     the analysis of the documents it no longer answers for, never a
+//     wrong index.
 //   - One build at a time uses a folder: the caller holds a lock (publish
 //     does, for the build state the folder is part of).
 type Cache struct {
 	file     string // "": kept in memory only
 	settings uint64
+	records  *diskcache.Cache // nil: in memory only
 	// What the last build kept; read-only once open.
-	terms []string          // the vocabulary: a term's number is its index
-	docs  map[uint64][]byte // a document's key → its record
-	files map[string]chunkSum
+	vocabID uint64   // names the vocabulary the records are numbered in
+	terms   []string // the vocabulary: a term's number is its index
+	files   map[string]chunkSum
 	// The last build's entries, when it kept them: its documents' keys in
 	// order, and by term, its stem, how many documents have it and its
 	// entry when it is a target (see indexer).
@@ -64,10 +68,11 @@ type CacheStats struct {
 type chunkSum struct{ key, sum uint64 }
 
 const (
-	cacheName = "index"
-	tmpSuffix = ".tmp"
-	// cacheMagic starts the file; a new layout of the file changes it.
-	cacheMagic = "digest search cache 1\n"
+	indexName   = "index"
+	recordsName = "records"
+	tmpSuffix   = ".tmp"
+	// cacheMagic starts the index; a new layout of the cache changes it.
+	cacheMagic = "digest search cache 2\n"
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -77,13 +82,17 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // starts empty, and one it cannot write is lost, which costs the next
 // build time only.
 func OpenCache(dir, settings string) *Cache {
-	c := newCache(filepath.Join(dir, cacheName), sum.String(settings))
+	c := newCache(filepath.Join(dir, indexName), sum.String(settings))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		c.file = ""
 		return c
 	}
+	c.records = diskcache.Open(filepath.Join(dir, recordsName), settings)
 	if data, err := os.ReadFile(c.file); err == nil {
 		c.read(data)
+	}
+	if c.vocabID == 0 {
+		c.vocabID = rand.Uint64() | 1 // a vocabulary no record is numbered in
 	}
 	return c
 }
@@ -91,7 +100,7 @@ func OpenCache(dir, settings string) *Cache {
 func newCache(file string, settings uint64) *Cache {
 	return &Cache{
 		file: file, settings: settings,
-		docs: map[uint64][]byte{}, files: map[string]chunkSum{}, groups: map[int32]group{},
+		files: map[string]chunkSum{}, groups: map[int32]group{},
 		newDocs: map[uint64][]byte{}, newFiles: map[string]chunkSum{},
 	}
 }
@@ -106,8 +115,9 @@ func (c *Cache) Stats() CacheStats {
 	return c.stats
 }
 
-// The file is, after the magic and the settings' hash (8 bytes, little
-// endian), four sections, each a count (uvarint) and its items:
+// The index is, after the magic, the settings' hash and the vocabulary's
+// name (8 bytes each, little endian), three sections, each a count
+// (uvarint) and its items:
 //
 //	vocabulary  each term as its length (uvarint) and bytes; then a
 //	            CRC-32C of the section from its count on (4 bytes)
@@ -115,18 +125,18 @@ func (c *Cache) Stats() CacheStats {
 //	            each); then the section's CRC-32C
 //	entries     1 when the last build's entries follow, else 0; then the
 //	            language of the stems (length and bytes), the documents'
-//	            keys in order (8 bytes each), the stem and the
-//	            number of documents of each term (uvarints), and the
-//	            targets: each one's term, postings and positions (length
-//	            and bytes); then the section's CRC-32C
-//	documents   each document's key (8 bytes), its record's length
-//	            (uvarint) and bytes, and a CRC-32C of key and record
+//	            keys in order (8 bytes each), the stem and the number of
+//	            documents of each term (uvarints), and the targets: each
+//	            one's term, postings and positions (length and bytes);
+//	            then the section's CRC-32C
 //
 // A document's record is its analysis (see analysis.encode), with terms
-// as their numbers in the vocabulary. The vocabulary keeps its numbers
-// from build to build (a new term is added at the end), so the records of
-// unchanged documents are kept as they are; save numbers the terms again
-// once most are no longer used.
+// as their numbers in the vocabulary, kept under its key and the
+// vocabulary's name. The vocabulary keeps its numbers from build to build
+// (a new term is added at the end), so the records of unchanged documents
+// stay valid; save numbers the terms again, in a vocabulary of a new name,
+// once most are no longer used. A vocabulary lost with the index is never
+// found again, so no record is read in another's numbers.
 
 // read loads the file's data; whatever is not whole is left out.
 func (c *Cache) read(data []byte) {
@@ -134,6 +144,7 @@ func (c *Cache) read(data []byte) {
 	if string(r.take(len(cacheMagic))) != cacheMagic || r.u64() != c.settings {
 		return
 	}
+	id := r.u64()
 	start := r.at
 	n := r.uvarint()
 	terms := make([]string, 0, min(n, 1<<16)) // n may be garbled
@@ -176,16 +187,8 @@ func (c *Cache) read(data []byte) {
 	if !r.check(start) {
 		return
 	}
-	c.terms, c.files = terms, files
+	c.vocabID, c.terms, c.files = id, terms, files
 	c.indexed, c.lang, c.order, c.stems, c.df, c.groups = indexed, lang, order, stems, df, groups
-	for n := r.uvarint(); n > 0 && r.ok(); n-- {
-		start := r.at
-		key := r.u64()
-		rec := r.take(r.uvarint())
-		if r.check(start) {
-			c.docs[key] = rec
-		}
-	}
 }
 
 // reader reads the cache file; past the end or on a bad number it stops
@@ -247,11 +250,23 @@ func (r *reader) check(start int) bool {
 	return !r.bad && binary.LittleEndian.Uint32(b) == crc32.Checksum(r.data[start:end], castagnoli)
 }
 
+func (c *Cache) recordKey(key uint64) diskcache.Key {
+	return diskcache.Key{Sum: key, Tag: c.vocabID}
+}
+
 // record returns the last build's record of the document with key, if
 // the cache has it whole.
 func (c *Cache) record(key uint64) ([]byte, bool) {
-	rec, ok := c.docs[key]
-	return rec, ok
+	if c.records == nil {
+		return nil, false
+	}
+	return c.records.Get(c.recordKey(key))
+}
+
+// has tells whether the cache has a record of the document with key,
+// which it keeps for the next build unread.
+func (c *Cache) has(key uint64) bool {
+	return c.records != nil && c.records.Keep(c.recordKey(key))
 }
 
 // lookup returns the record of the document with key that this build
@@ -261,7 +276,7 @@ func (c *Cache) lookup(key uint64) ([]byte, bool) {
 	rec, ok := c.newDocs[key]
 	c.mu.Unlock()
 	if !ok {
-		rec, ok = c.docs[key]
+		rec, ok = c.record(key)
 	}
 	return rec, ok
 }
@@ -272,6 +287,9 @@ func (c *Cache) keep(key uint64, rec []byte) {
 	defer c.mu.Unlock()
 	c.newDocs[key] = rec
 	c.stats.Misses++
+	if c.records != nil {
+		c.records.Put(c.recordKey(key), rec)
+	}
 }
 
 // chunk returns the sum of the chunk file name when the last build made
@@ -297,14 +315,6 @@ func (c *Cache) save(x *indexer, keys []uint64) {
 	if c.file == "" {
 		return
 	}
-	recs := make([][]byte, len(keys))
-	for i, k := range keys {
-		rec, ok := c.newDocs[k]
-		if !ok {
-			rec = c.docs[k]
-		}
-		recs[i] = rec
-	}
 	terms, indexed := x.vocab.terms, true
 	live := 0
 	for _, n := range x.df {
@@ -313,8 +323,9 @@ func (c *Cache) save(x *indexer, keys []uint64) {
 		}
 	}
 	// Once most of the vocabulary is terms no document has any more, the
-	// terms are numbered again, and the records with them; the entries
-	// are left out, to be made in full by the next build.
+	// terms are numbered again, in a vocabulary of a new name, and the
+	// records with them; the entries are left out, to be made in full by
+	// the next build.
 	if len(terms) > 2*live+1024 {
 		renum := make([]int, len(terms))
 		kept := make([]string, 0, live)
@@ -324,10 +335,18 @@ func (c *Cache) save(x *indexer, keys []uint64) {
 				kept = append(kept, terms[id])
 			}
 		}
-		for i, rec := range recs {
+		recs := make([][]byte, len(keys))
+		for i, k := range keys {
+			rec, ok := c.lookup(k)
+			if !ok {
+				return // lost since: the next build analyses again
+			}
 			recs[i] = renumber(rec, renum)
 		}
-		terms, indexed = kept, false
+		terms, indexed, c.vocabID = kept, false, rand.Uint64()|1
+		for i, k := range keys {
+			c.records.Put(c.recordKey(k), recs[i])
+		}
 	}
 	le := binary.LittleEndian
 	size := len(cacheMagic) + 8*len(keys) + 64
@@ -340,12 +359,10 @@ func (c *Cache) save(x *indexer, keys []uint64) {
 	for _, g := range x.groups {
 		size += len(g.val) + len(g.pos) + 8
 	}
-	for _, rec := range recs {
-		size += len(rec) + 16
-	}
 	b := make([]byte, 0, size)
 	b = append(b, cacheMagic...)
 	b = le.AppendUint64(b, c.settings)
+	b = le.AppendUint64(b, c.vocabID)
 	start := len(b)
 	b = binary.AppendUvarint(b, uint64(len(terms)))
 	for _, t := range terms {
@@ -387,18 +404,14 @@ func (c *Cache) save(x *indexer, keys []uint64) {
 		b = append(b, 0)
 	}
 	b = le.AppendUint32(b, crc32.Checksum(b[start:], castagnoli))
-	b = binary.AppendUvarint(b, uint64(len(recs)))
-	for i, rec := range recs {
-		start := len(b)
-		b = le.AppendUint64(b, keys[i])
-		b = binary.AppendUvarint(b, uint64(len(rec)))
-		b = append(b, rec...)
-		b = le.AppendUint32(b, crc32.Checksum(b[start:], castagnoli))
-	}
+	// The index first: records it does not know of are only lost, while
+	// an index of an older vocabulary would leave records it cannot read.
 	if err := os.WriteFile(c.file+tmpSuffix, b, 0o644); err != nil {
 		return
 	}
 	if err := os.Rename(c.file+tmpSuffix, c.file); err != nil {
 		_ = os.Remove(c.file + tmpSuffix) // left for the next build to overwrite
+		return
 	}
+	_ = c.records.Close()
 }

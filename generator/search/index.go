@@ -184,7 +184,7 @@ func (x *indexer) patch(dirty []int32, fresh map[int32]*analysis) bool {
 		if int(i) >= len(c.order) {
 			continue
 		}
-		rec, ok := c.docs[c.order[i]]
+		rec, ok := c.record(c.order[i])
 		if !ok {
 			return false
 		}

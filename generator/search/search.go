@@ -256,9 +256,14 @@ func Write(s *site.Site, c *Cache, write func(name string, sum uint64, make func
 		found := make([]analysis, len(part))
 		snippets := make([]string, len(part))
 		work.Spread(len(workers), len(part), func(wk, i int) {
-			rec, hit := c.record(keys[i])
-			if hit && need[i] {
-				found[i], hit = decodeAnalysis(rec, len(c.terms))
+			var hit bool
+			if need[i] {
+				var rec []byte
+				if rec, hit = c.record(keys[i]); hit {
+					found[i], hit = decodeAnalysis(rec, len(c.terms))
+				}
+			} else {
+				hit = c.has(keys[i])
 			}
 			snip := made[i/bodyChunk]
 			if hit && !snip {
