@@ -258,7 +258,7 @@ func (x *indexer) patch(dirty []int32, fresh map[int32]*analysis) bool {
 	delete(touched, -1)
 	dirtyDoc := func(d int32) bool { return int(d) < len(isDirty) && isDirty[d] }
 	for t := range touched {
-		g, ok := splice(x.groups[t], dirtyDoc, added[t])
+		g, ok := splice(x.groups[t], dirty[0], dirtyDoc, added[t])
 		switch {
 		case !ok:
 			return false
@@ -273,10 +273,10 @@ func (x *indexer) patch(dirty []int32, fresh map[int32]*analysis) bool {
 }
 
 // splice returns entry g (zero: none) without the rows of the documents
-// dirty tells, and with the rows added, which are in increasing order of
-// documents. The positions of the rows kept are copied as they are
-// written, not read.
-func splice(g group, dirty func(int32) bool, added []row) (group, bool) {
+// dirty tells, the least of which is first, and with the rows added,
+// which are in increasing order of documents. The positions of the rows
+// kept are copied as they are written, not read.
+func splice(g group, first int32, dirty func(int32) bool, added []row) (group, bool) {
 	var lists [][]int32
 	n := 0
 	if g.val != "" {
@@ -291,7 +291,20 @@ func splice(g group, dirty func(int32) bool, added []row) (group, bool) {
 	}
 	var out [tiers][]int32
 	pos := make([]byte, 0, len(g.pos)+8*len(added))
+	last := int32(-1)
+	for _, l := range lists {
+		if len(l) > 0 {
+			last = max(last, l[len(l)-1])
+		}
+	}
 	at := 0 // where the next document's positions start in g.pos
+	if last < first {
+		// Every document kept comes before every one changed, as when
+		// today's article is added: the rows are appended.
+		copy(out[:], lists)
+		pos = append(pos, g.pos...)
+		n, at = 0, len(g.pos)
+	}
 	for range n {
 		// The lists are sorted and disjoint: the next document is the
 		// least of their heads.
