@@ -68,8 +68,9 @@ type memory interface {
 type bodyRenderer = func(src []byte, sum uint64) site.Body
 
 // forget is the memory of a single Build. It keeps nothing in memory;
-// given a cache folder, it keeps there what the content's files parsed to
-// and the rendered bodies, for the next Build of the same output.
+// given a cache folder, it keeps there what the content's files parsed
+// to, the rendered bodies and the search index's cache, for the next
+// Build of the same output.
 type forget struct {
 	dir    string           // the cache folder, or ""
 	parsed *diskcache.Cache // opened by load, closed by close
