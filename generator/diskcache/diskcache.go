@@ -211,7 +211,8 @@ func (c *Cache) Get(k Key) ([]byte, bool) {
 
 // Keep keeps the value the last build kept under k for the next build, as
 // Get does, without reading it, and tells whether there is one: a caller
-// that does not need the value this time keeps it for a later build.
+// that does not need the value this time keeps it for a later build. It
+// counts as a hit, which a Put under k then makes a miss.
 func (c *Cache) Keep(k Key) bool {
 	e, found := c.old[k]
 	c.mu.Lock()
@@ -222,6 +223,7 @@ func (c *Cache) Keep(k Key) bool {
 	}
 	if _, put := c.live[k]; !put {
 		c.live[k] = e
+		c.stats.Hits++
 	}
 	return true
 }
