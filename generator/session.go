@@ -91,6 +91,8 @@ func (f *forget) load(fsys fs.FS, cfg *config.Config, sp *spool.Spool) (*content
 	// executable.
 	settings := fmt.Sprintf("%s location=%q", exe, cfg.Location.String())
 	f.parsed = diskcache.Open(filepath.Join(f.dir, "content"), settings)
+	// Every file asks for its entry, a few hundred bytes each.
+	f.parsed.Preload()
 	return content.LoadCached(fsys, cfg.Location, sp, f.parsed)
 }
 

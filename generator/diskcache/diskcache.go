@@ -27,9 +27,11 @@ package diskcache
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -81,6 +83,7 @@ type Cache struct {
 	settings uint64
 	gen      uint64        // names the data file
 	f        *os.File      // the data file; nil when the cache is off
+	src      io.ReaderAt   // where Get reads: f, or its bytes (Preload)
 	old      map[Key]entry // what the last build kept; read-only
 	mu       sync.Mutex    // guards what follows
 	live     map[Key]entry // what this build asked for or put
@@ -111,7 +114,7 @@ func Open(dir, settings string) *Cache {
 		if err == nil {
 			info, err := f.Stat()
 			if err == nil {
-				c.f, c.gen, c.end, c.start = f, gen, info.Size(), info.Size()
+				c.f, c.src, c.gen, c.end, c.start = f, f, gen, info.Size(), info.Size()
 				for k, e := range entries {
 					if int64(e.off)+e.len() <= c.end {
 						c.old[k] = e
@@ -128,7 +131,7 @@ func Open(dir, settings string) *Cache {
 		if err != nil {
 			return c
 		}
-		c.f = f
+		c.f, c.src = f, f
 	}
 	c.removeOthers()
 	return c
@@ -188,13 +191,27 @@ func (c *Cache) removeOthers() {
 	}
 }
 
+// Preload reads what the last build kept into memory at once, for a
+// build that will ask for most of it: one read rather than one a value.
+// It is for small values (the parsed files, not the bodies), since it
+// holds them all, and the bytes no index names, until Close.
+func (c *Cache) Preload() {
+	if c.f == nil || c.start == 0 {
+		return
+	}
+	data := make([]byte, c.start)
+	if _, err := c.f.ReadAt(data, 0); err == nil {
+		c.src = bytes.NewReader(data)
+	}
+}
+
 // Get returns the value kept under k by the last build, when the cache
 // has it. The caller owns the bytes.
 func (c *Cache) Get(k Key) ([]byte, bool) {
 	e, found := c.old[k]
 	if found && c.f != nil {
 		buf := make([]byte, e.len())
-		if _, err := c.f.ReadAt(buf, int64(e.off)); err == nil && crc32.Checksum(buf, castagnoli) == e.crc {
+		if _, err := c.src.ReadAt(buf, int64(e.off)); err == nil && crc32.Checksum(buf, castagnoli) == e.crc {
 			c.mu.Lock()
 			c.used, c.live[k] = true, e
 			c.stats.Hits++

@@ -79,6 +79,26 @@ func TestPutThenGetInOneBuild(t *testing.T) {
 	check(t, dir, settings, []value{{Key{1, 10}, "<p>x</p>"}}, nil)
 }
 
+// TestPreload checks that a cache read into memory at once finds what
+// one read value by value does, and keeps what is put for the next build.
+func TestPreload(t *testing.T) {
+	dir := t.TempDir()
+	fill(t, dir, settings, values)
+	c := Open(dir, settings)
+	c.Preload()
+	for _, v := range values {
+		if data, ok := c.Get(v.key); !ok || string(data) != v.data {
+			t.Errorf("Get(%v) = %.20q, %t; want %.20q", v.key, data, ok, v.data)
+		}
+	}
+	fresh := value{Key{9, 9}, "<p>new</p>"}
+	c.Put(fresh.key, []byte(fresh.data))
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	check(t, dir, settings, append(values, fresh), nil)
+}
+
 // TestPutReplacesFound checks that a value Get found and the caller put
 // again, since it could not use it, is replaced and counted as a miss.
 func TestPutReplacesFound(t *testing.T) {
@@ -162,33 +182,45 @@ func TestDamage(t *testing.T) {
 		{"data emptied", func(dir string) { os.Truncate(data(dir), 0) }, settings, nil},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			dir := filepath.Join(t.TempDir(), "cache")
-			fill(t, dir, settings, values)
-			tt.damage(dir)
-			lost := tt.lost
-			if lost == nil {
-				lost = values
-			}
-			c := Open(dir, tt.settings)
-			for _, v := range values {
-				data, ok := c.Get(v.key)
-				switch want := !containsKey(lost, v); {
-				case ok != want:
-					t.Errorf("Get(%v) found %t; want %t", v.key, ok, want)
-				case ok && string(data) != v.data:
-					t.Errorf("Get(%v) = %.20q; want %.20q", v.key, data, v.data)
-				case !ok:
-					// The build makes the value again and puts it.
-					c.Put(v.key, []byte(v.data))
-				}
-			}
-			if err := c.Close(); err != nil {
-				t.Fatal(err)
-			}
-			check(t, dir, tt.settings, values, nil)
-		})
+		for _, preload := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/preload=%t", tt.name, preload), func(t *testing.T) {
+				damage(t, tt.damage, tt.settings, tt.lost, preload)
+			})
+		}
 	}
+}
+
+// damage fills a cache, damages it, and checks that a build that opens
+// it with the settings open finds every value but lost, and that the
+// next build finds every value.
+func damage(t *testing.T, damage func(dir string), open string, lost []value, preload bool) {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "cache")
+	fill(t, dir, settings, values)
+	damage(dir)
+	if lost == nil {
+		lost = values
+	}
+	c := Open(dir, open)
+	if preload {
+		c.Preload()
+	}
+	for _, v := range values {
+		data, ok := c.Get(v.key)
+		switch want := !containsKey(lost, v); {
+		case ok != want:
+			t.Errorf("Get(%v) found %t; want %t", v.key, ok, want)
+		case ok && string(data) != v.data:
+			t.Errorf("Get(%v) = %.20q; want %.20q", v.key, data, v.data)
+		case !ok:
+			// The build makes the value again and puts it.
+			c.Put(v.key, []byte(v.data))
+		}
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	check(t, dir, open, values, nil)
 }
 
 func containsKey(vs []value, v value) bool {
