@@ -611,19 +611,6 @@ func source(a *site.Article) string {
 	return a.Source
 }
 
-// merge merges two sorted lists of distinct documents.
-func merge(a, b []int32) []int32 {
-	out := make([]int32, 0, len(a)+len(b))
-	for len(a) > 0 && len(b) > 0 {
-		if a[0] < b[0] {
-			out, a = append(out, a[0]), a[1:]
-		} else {
-			out, b = append(out, b[0]), b[1:]
-		}
-	}
-	return append(append(out, a...), b...)
-}
-
 // docs hands on the document and body chunks of part, which start at
 // document number lo, a multiple of both chunk sizes. A document chunk is
 // made again when its rows changed, a body chunk when the cache does not
