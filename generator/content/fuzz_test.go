@@ -55,6 +55,16 @@ func seeds(f *testing.F) {
 	}
 }
 
+// checkWarnings checks that every warning names file and a line.
+func checkWarnings(t *testing.T, file string, warnings diag.List) {
+	t.Helper()
+	for _, w := range warnings {
+		if w.File != file || w.Line < 1 {
+			t.Errorf("warning %q names %s:%d; want %s and a line", w, w.File, w.Line, file)
+		}
+	}
+}
+
 // checkError checks that err is a diag.List or *diag.Diagnostic whose every
 // line names file.
 func checkError(t *testing.T, file string, err error) {
@@ -79,11 +89,7 @@ func FuzzParseArticle(f *testing.F) {
 	const file = "content/a.md"
 	f.Fuzz(func(t *testing.T, src []byte) {
 		a, warnings, err := ParseArticle(file, src, manila)
-		for _, w := range warnings {
-			if w.File != file || w.Line < 1 {
-				t.Errorf("warning %q names %s:%d; want %s and a line", w, w.File, w.Line, file)
-			}
-		}
+		checkWarnings(t, file, warnings)
 		if err != nil {
 			checkError(t, file, err)
 			return
@@ -190,11 +196,7 @@ func FuzzParseIssue(f *testing.F) {
 	const file = "content/issues/12.md"
 	f.Fuzz(func(t *testing.T, src []byte) {
 		is, warnings, err := ParseIssue(file, src, manila)
-		for _, w := range warnings {
-			if w.File != file || w.Line < 1 {
-				t.Errorf("warning %q names %s:%d; want %s and a line", w, w.File, w.Line, file)
-			}
-		}
+		checkWarnings(t, file, warnings)
 		if err != nil {
 			checkError(t, file, err)
 			return
