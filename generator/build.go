@@ -142,6 +142,7 @@ type builder struct {
 	siteLayouts fs.FS // the site's own layouts folder
 	layouts     fs.FS // the site's layouts over the built-in theme
 	inputs      string
+	listing     *content.Listing // the fingerprint's walk of content/, or nil
 	// inc, when set, is the output folder, which remembers the last
 	// build of it.
 	inc     Incremental
@@ -298,7 +299,13 @@ func (b *builder) checkInputs() error {
 	if inc == nil {
 		return nil
 	}
-	if b.inputs, err = fingerprint(b.opts.Input, b.layouts); err != nil {
+	// The load takes the content's files from this walk, and the stamps
+	// of those that did not change.
+	if b.listing, err = content.Scan(b.opts.Site, fsClock(b.opts.Cache)); err != nil {
+		b.listing = nil // the load walks again, and reports the error
+		return nil
+	}
+	if b.inputs, err = fingerprint(b.opts.Input, b.layouts, b.listing); err != nil {
 		b.inputs = "" // unknown inputs: build everything
 		return nil
 	}
@@ -326,7 +333,7 @@ func (b *builder) load() error {
 	if b.opts.Origin != "" {
 		errs.Add(config.File, cfg.SetBaseURL(strings.TrimSuffix(b.opts.Origin, "/")+cfg.Path))
 	}
-	c, err := b.mem.load(b.opts.Site, cfg, b.spool)
+	c, err := b.mem.load(b.opts.Site, cfg, b.spool, b.listing)
 	errs.Add(content.Dir, err)
 	from := func(name string) string {
 		if _, err := fs.Stat(b.siteLayouts, name); err == nil {
@@ -357,9 +364,13 @@ func (b *builder) load() error {
 // model renders the Markdown bodies and builds the site model.
 func (b *builder) model() error {
 	md := markdown.New(b.cfg.UnsafeHTML, b.cfg.Path)
-	body := func(src []byte, _ uint64) site.Body {
-		r := md.Render(src)
-		return site.Body{HTML: r.HTML, Summary: r.Summary}
+	body := func(text spool.Text, _ uint64) (site.Body, error) {
+		src, err := text.Get()
+		if err != nil {
+			return site.Body{}, err
+		}
+		r := md.Render([]byte(src))
+		return site.Body{HTML: r.HTML, Summary: r.Summary}, nil
 	}
 	opts := site.Options{Drafts: b.opts.Drafts, Future: b.opts.Future, Now: b.opts.Now, Spool: b.spool}
 	body = b.mem.prepare(b.cfg, &opts, body)

@@ -36,36 +36,55 @@ type Incremental interface {
 }
 
 // fingerprint summarises everything a build reads: the name, size and
-// modification time of every file of the site's content and layouts and of
-// site.yaml, the built-in theme (through the executable that embeds it),
+// modification time of every file of the site's layouts and of
+// site.yaml, the Stamp of every file of content (a Scan of the site's
+// content/), the built-in theme (through the executable that embeds it),
 // and the options. Editors and version control always change a file's
 // modification time, so the same fingerprint means the same output.
-func fingerprint(opts Input, layouts fs.FS) (string, error) {
+func fingerprint(opts Input, layouts fs.FS, content *content.Listing) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "drafts=%t future=%t base=%q origin=%q\n", opts.Drafts, opts.Future, opts.BaseURL, opts.Origin)
 	fmt.Fprintln(h, executable())
 	if err := stamp(h, "site", opts.Site, config.File); err != nil {
 		return "", err
 	}
-	for _, walk := range []struct {
-		label string
-		fsys  fs.FS
-		root  string
-	}{{"site", opts.Site, content.Dir}, {"layouts", layouts, "."}} {
-		err := fs.WalkDir(walk.fsys, walk.root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.IsDir() {
-				return nil
-			}
-			return stamp(h, walk.label, walk.fsys, p)
-		})
+	for name, st := range content.Stamps() {
+		fmt.Fprintf(h, "content %q %d %d %d %d\n", name, st.Size, st.ModTime, st.Inode, st.Change)
+	}
+	err := fs.WalkDir(layouts, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			return "", err
+			return err
 		}
+		if d.IsDir() {
+			return nil
+		}
+		return stamp(h, "layouts", layouts, p)
+	})
+	if err != nil {
+		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// fsClock reads the clock of the file system that holds dir: the
+// modification time of a file it makes there, and removes. A Scan takes
+// it as the time its stats came after (see content.Scan); it is the zero
+// time when dir is "" or cannot be written.
+func fsClock(dir string) time.Time {
+	if dir == "" || os.MkdirAll(dir, 0o755) != nil {
+		return time.Time{}
+	}
+	f, err := os.CreateTemp(dir, "clock-*.tmp")
+	if err != nil {
+		return time.Time{}
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return time.Time{}
+	}
+	return info.ModTime()
 }
 
 // executable names this build of digest, which the built-in theme and

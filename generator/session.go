@@ -53,8 +53,8 @@ func NewSession(opts SessionOptions) *Session {
 // memory is what a build learns for the next one. A Session's builds
 // share a recall; a single Build has nothing to keep, and forgets.
 type memory interface {
-	// load reads the content.
-	load(fsys fs.FS, cfg *config.Config, sp *spool.Spool) (*content.Content, error)
+	// load reads the content, the files of l when it is not nil.
+	load(fsys fs.FS, cfg *config.Config, sp *spool.Spool, l *content.Listing) (*content.Content, error)
 	// prepare sets up the model's options and wraps its body renderer.
 	prepare(cfg *config.Config, opts *site.Options, render bodyRenderer) bodyRenderer
 	// index returns the search index's cache, or nil.
@@ -65,25 +65,32 @@ type memory interface {
 
 // bodyRenderer renders an article's or page's Markdown, whose file hashes
 // to sum.
-type bodyRenderer = func(src []byte, sum uint64) site.Body
+type bodyRenderer = site.Renderer
 
 // forget is the memory of a single Build. It keeps nothing in memory;
 // given a cache folder, it keeps there what the content's files parsed
-// to, the rendered bodies and the search index's cache, for the next
-// Build of the same output.
+// to and their stamps, the rendered bodies and the search index's cache,
+// for the next Build of the same output.
 type forget struct {
 	dir    string           // the cache folder, or ""
 	parsed *diskcache.Cache // opened by load, closed by close
+	stamps *diskcache.Cache // likewise
 	bodies *diskcache.Cache // opened by prepare, closed by close
 	search *search.Cache    // opened by index, saved by search.Write
 }
 
-// load reads the content, through the cache of parsed files when there
-// is one.
-func (f *forget) load(fsys fs.FS, cfg *config.Config, sp *spool.Spool) (*content.Content, error) {
+// load reads the content, through the caches of parsed files and their
+// stamps when there are some.
+func (f *forget) load(fsys fs.FS, cfg *config.Config, sp *spool.Spool, l *content.Listing) (*content.Content, error) {
 	exe := executable()
 	if f.dir == "" || exe == "" {
 		return content.Load(fsys, cfg.Location, sp)
+	}
+	if l == nil {
+		var err error
+		if l, err = content.Scan(fsys, fsClock(f.dir)); err != nil {
+			return nil, err
+		}
 	}
 	// Everything a parse depends on, besides the file: the timezone
 	// dates are read in, and the code, with the executable. The zone's
@@ -91,9 +98,11 @@ func (f *forget) load(fsys fs.FS, cfg *config.Config, sp *spool.Spool) (*content
 	// executable.
 	settings := fmt.Sprintf("%s location=%q", exe, cfg.Location.String())
 	f.parsed = diskcache.Open(filepath.Join(f.dir, "content"), settings)
-	// Every file asks for its entry, a few hundred bytes each.
+	f.stamps = diskcache.Open(filepath.Join(f.dir, "stamps"), settings)
+	// Every file asks for its entries, a few hundred bytes each.
 	f.parsed.Preload()
-	return content.LoadCached(fsys, cfg.Location, sp, f.parsed)
+	f.stamps.Preload()
+	return content.LoadCached(fsys, cfg.Location, sp, l, content.DiskCache{Parsed: f.parsed, Stamps: f.stamps})
 }
 
 // prepare lets the model consume the content, since no other build reads
@@ -105,16 +114,18 @@ func (f *forget) prepare(cfg *config.Config, opts *site.Options, render bodyRend
 		return render // an unknown executable might render differently
 	}
 	f.bodies = diskcache.Open(filepath.Join(f.dir, "bodies"), bodySettings(exe, cfg))
-	return func(src []byte, sum uint64) site.Body {
-		k := diskcache.Key{Sum: sum, Tag: uint64(len(src))}
+	return func(md spool.Text, sum uint64) (site.Body, error) {
+		k := diskcache.Key{Sum: sum, Tag: uint64(md.Len())}
 		if data, ok := f.bodies.Get(k); ok {
 			if b, ok := decodeBody(data); ok {
-				return b
+				return b, nil
 			}
 		}
-		b := render(src, sum)
-		f.bodies.Put(k, encodeBody(b))
-		return b
+		b, err := render(md, sum)
+		if err == nil {
+			f.bodies.Put(k, encodeBody(b))
+		}
+		return b, err
 	}
 }
 
@@ -165,6 +176,7 @@ func (f *forget) close() (parsed, rendered, indexed int) {
 	if f.parsed != nil {
 		parsed = f.parsed.Stats().Hits
 		_ = f.parsed.Close()
+		_ = f.stamps.Close()
 	}
 	if f.bodies != nil {
 		rendered = f.bodies.Stats().Hits
@@ -198,7 +210,7 @@ func (s *Session) Changed(files ...string) {
 // load reads the content through the content cache for cfg's timezone; a
 // new timezone reads every file again, since dates depend on it. The
 // session keeps the bodies in memory, so sp is nil.
-func (r *recall) load(fsys fs.FS, cfg *config.Config, _ *spool.Spool) (*content.Content, error) {
+func (r *recall) load(fsys fs.FS, cfg *config.Config, _ *spool.Spool, _ *content.Listing) (*content.Content, error) {
 	r.mu.Lock()
 	if r.cache == nil || r.loc.String() != cfg.Location.String() {
 		r.cache, r.loc = &content.Cache{}, cfg.Location
@@ -219,17 +231,20 @@ func (r *recall) prepare(cfg *config.Config, opts *site.Options, render bodyRend
 		r.bodies, r.unsafe, r.path = map[uint64]site.Body{}, cfg.UnsafeHTML, cfg.Path
 	}
 	r.bodyMu.Unlock()
-	return func(src []byte, sum uint64) site.Body {
+	return func(md spool.Text, sum uint64) (site.Body, error) {
 		r.bodyMu.RLock()
 		b, ok := r.bodies[sum]
 		r.bodyMu.RUnlock()
 		if !ok {
-			b = render(src, sum)
+			var err error
+			if b, err = render(md, sum); err != nil {
+				return b, err
+			}
 			r.bodyMu.Lock()
 			r.bodies[sum] = b
 			r.bodyMu.Unlock()
 		}
-		return b
+		return b, nil
 	}
 }
 

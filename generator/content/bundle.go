@@ -2,11 +2,13 @@ package content
 
 import (
 	"io/fs"
+	"iter"
 	"net/url"
 	"path"
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/digest/digest/generator/diag"
 )
@@ -20,8 +22,9 @@ import (
 // could be meant as an article or as a file to publish.
 const BundleIndex = "index.md"
 
-// listing is what a walk of content/ found.
-type listing struct {
+// Listing is what a walk of content/ found: the files a build reads or
+// publishes, and with Scan, their Stamps.
+type Listing struct {
 	markdown []string // the Markdown files to parse, sorted
 	// files maps an article folder's index.md to the other files of the
 	// folder, sorted slash paths from the site folder.
@@ -29,12 +32,44 @@ type listing struct {
 	// errs are Markdown files inside an article folder, which could be
 	// meant as articles or as files to publish.
 	errs diag.List
+	// all are the files listed, sorted; stamps their Stamps, by name,
+	// when the walk took them (but a file whose stat failed: a read will
+	// tell why); since is the file system's clock before it did.
+	all    []string
+	stamps map[string]Stamp
+	since  time.Time
+}
+
+// Scan walks content/ in fsys as Load does, and stats every file it
+// lists. since is the file system's clock (the modification time of a
+// file made for the purpose), read before the walk; LoadCached trusts
+// the Stamp of a file next time only when the file had settled by then,
+// and the zero time trusts none.
+func Scan(fsys fs.FS, since time.Time) (*Listing, error) {
+	return list(fsys, since, true)
+}
+
+// Stamps yields every file of the listing, in name order, with its
+// Stamp; the zero Stamp when it has none.
+func (l *Listing) Stamps() iter.Seq2[string, Stamp] {
+	return func(yield func(string, Stamp) bool) {
+		for _, name := range l.all {
+			if !yield(name, l.stamps[name]) {
+				return
+			}
+		}
+	}
 }
 
 // list walks content/ in fsys, skipping hidden files and folders (editors'
-// swap files, .git) and those starting with _.
-func list(fsys fs.FS) (*listing, error) {
+// swap files, .git) and those starting with _, and with stat, takes the
+// Stamp of every file it lists, following symbolic links as a read does.
+func list(fsys fs.FS, since time.Time, stat bool) (*Listing, error) {
 	var all []string
+	var stamps map[string]Stamp
+	if stat {
+		stamps = map[string]Stamp{}
+	}
 	bundles := map[string]bool{} // folders holding an index.md
 	err := fs.WalkDir(fsys, Dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -51,6 +86,17 @@ func list(fsys fs.FS) (*listing, error) {
 			return nil
 		}
 		all = append(all, p)
+		if stat {
+			var info fs.FileInfo
+			if d.Type()&fs.ModeSymlink != 0 {
+				info, err = fs.Stat(fsys, p)
+			} else {
+				info, err = d.Info()
+			}
+			if err == nil {
+				stamps[p] = StampOf(info)
+			}
+		}
 		if name == BundleIndex && !isPage(p) && !isIssue(p) && path.Dir(p) != Dir {
 			bundles[path.Dir(p)] = true
 		}
@@ -63,7 +109,7 @@ func list(fsys fs.FS) (*listing, error) {
 		return nil, err
 	}
 	sort.Strings(all)
-	l := &listing{files: map[string][]string{}}
+	l := &Listing{files: map[string][]string{}, all: all, stamps: stamps, since: since}
 	for _, p := range all {
 		dir := bundleOf(p, bundles)
 		md := path.Ext(p) == ".md"

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"hash/crc32"
+	"io/fs"
 	"math"
 	"time"
 
@@ -29,16 +30,44 @@ import (
 // since the processor computes them (some ten times faster), and every
 // build hashes every file.
 func cacheKey(file string, src []byte) diskcache.Key {
-	h := sum.New()
-	h.AddString(file)
-	h.AddUint64(uint64(len(src)))
 	return diskcache.Key{
 		Sum: uint64(crc32.Checksum(src, castagnoli))<<32 | uint64(crc32.ChecksumIEEE(src)),
-		Tag: uint64(h),
+		Tag: cacheTag(file, int64(len(src))),
 	}
 }
 
+// cacheTag is the Tag of the key of file, size bytes long.
+func cacheTag(file string, size int64) uint64 {
+	h := sum.New()
+	h.AddString(file)
+	h.AddUint64(uint64(size))
+	return uint64(h)
+}
+
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// stampKey is the key in the cache of stamps of file with the Stamp st.
+func stampKey(file string, st Stamp) diskcache.Key {
+	h := sum.New()
+	h.AddUint64(uint64(st.Size))
+	h.AddUint64(uint64(st.ModTime))
+	h.AddUint64(st.Inode)
+	h.AddUint64(uint64(st.Change))
+	return diskcache.Key{Sum: sum.String(file), Tag: uint64(h)}
+}
+
+// A value of the cache of stamps is the cache key of the file's bytes:
+// its Sum and Tag, 8 bytes each.
+func encodeKey(k diskcache.Key) []byte {
+	return binary.LittleEndian.AppendUint64(binary.LittleEndian.AppendUint64(nil, k.Sum), k.Tag)
+}
+
+func decodeKey(data []byte) (diskcache.Key, bool) {
+	if len(data) != 16 {
+		return diskcache.Key{}, false
+	}
+	return diskcache.Key{Sum: binary.LittleEndian.Uint64(data), Tag: binary.LittleEndian.Uint64(data[8:])}, true
+}
 
 // encoding changes whenever the layout below does; an entry of another
 // one misses.
@@ -482,15 +511,50 @@ func (d *entryDecoder) value(depth int) any {
 	return nil
 }
 
-// body reads a body back, from the end of src when that is where it was.
-func (d *entryDecoder) body(src []byte) spool.Text {
-	if d.bool() {
-		n := d.uint()
+// tail gives the body that is a file's last n bytes, unless the file is
+// shorter.
+type tail func(n uint64) (spool.Text, bool)
+
+// inMemory is the tail of a file read into src.
+func inMemory(src []byte) tail {
+	return func(n uint64) (spool.Text, bool) {
 		if n > uint64(len(src)) {
-			d.bad = true
-			return spool.Text{}
+			return spool.Text{}, false
 		}
-		return spool.Mem(string(src[len(src)-int(n):]))
+		return spool.Mem(string(src[len(src)-int(n):])), true
+	}
+}
+
+// unread is the tail of file, not read, whose Stamp says it is size bytes
+// long and whose bytes the cache's key says are those of key. Read when
+// asked for, its bytes must still be those.
+func unread(fsys fs.FS, file string, size int64, key diskcache.Key) tail {
+	return func(n uint64) (spool.Text, bool) {
+		if n > uint64(size) {
+			return spool.Text{}, false
+		}
+		return spool.Lazy(int(n), func() (string, error) {
+			src, err := fs.ReadFile(fsys, file)
+			if err != nil {
+				return "", diag.Errorf(file, 0, 0, "%v", fsErr(err))
+			}
+			if cacheKey(file, src) != key {
+				return "", diag.Errorf(file, 0, 0, "the file changed while the site was built from it: build again")
+			}
+			return string(src[len(src)-int(n):]), nil
+		}), true
+	}
+}
+
+// body reads a body back, from the end of the file when that is where it
+// was.
+func (d *entryDecoder) body(end tail) spool.Text {
+	if d.bool() {
+		t, ok := end(d.uint())
+		if !ok {
+			d.bad = true
+		}
+		return t
 	}
 	return spool.Mem(d.str())
 }
@@ -507,9 +571,9 @@ func (d *entryDecoder) refs() []Ref {
 	return refs
 }
 
-// decode reads back what encode made of the file at path file with the
-// bytes src, parsed in loc, or returns false when data is not that.
-func decode(data []byte, file string, src []byte, loc *time.Location) (result, bool) {
+// decode reads back what encode made of the file at path file, whose end
+// is end, parsed in loc, or returns false when data is not that.
+func decode(data []byte, file string, end tail, loc *time.Location) (result, bool) {
 	if len(data) == 0 || data[0] != encoding {
 		return result{}, false
 	}
@@ -530,7 +594,7 @@ func decode(data []byte, file string, src []byte, loc *time.Location) (result, b
 		for _, n := range []*int{&a.SlugLine, &a.AliasesLine, &a.ImageLine, &a.SourceURLLine, &a.BodyLine} {
 			*n = d.int()
 		}
-		a.Markdown = d.body(src)
+		a.Markdown = d.body(end)
 		a.Sum = d.uint()
 		r.article, r.sourceKey = a, d.str()
 		if a.File != file || isPage(file) || isIssue(file) {
@@ -540,7 +604,7 @@ func decode(data []byte, file string, src []byte, loc *time.Location) (result, b
 		p := &Page{File: d.str(), Name: d.str(), Title: d.str(), Summary: d.str(), Updated: d.date(time.UTC), Params: d.params(0)}
 		p.UpdatedHasTime = d.bool()
 		p.BodyLine = d.int()
-		p.Markdown = d.body(src)
+		p.Markdown = d.body(end)
 		p.Sum = d.uint()
 		r.page = p
 		if p.File != file || !isPage(file) {
@@ -563,7 +627,7 @@ func decode(data []byte, file string, src []byte, loc *time.Location) (result, b
 		is.NumberLine = d.int()
 		is.DateLine = d.int()
 		is.BodyLine = d.int()
-		is.Markdown = d.body(src)
+		is.Markdown = d.body(end)
 		is.Sum = d.uint()
 		r.issue = is
 		if is.File != file || !isIssue(file) {

@@ -1,16 +1,20 @@
 package content
 
 import (
+	"bytes"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/fstest"
 	"time"
 
 	"github.com/digest/digest/generator/diskcache"
+	"github.com/digest/digest/generator/spool"
 	"github.com/digest/digest/internal/testkit"
 )
 
@@ -33,17 +37,74 @@ func cacheSite(t *testing.T) fstest.MapFS {
 	return fsys
 }
 
-// loadCached loads fsys through the cache in dir, opened with settings,
-// and returns what it loaded and how many files the cache had.
-func loadCached(t *testing.T, fsys fstest.MapFS, loc *time.Location, dir, settings string) (*Content, error, int) {
+// readCounter is a file system that counts the files read from it.
+type readCounter struct {
+	fs.FS
+	reads atomic.Int64
+}
+
+func (c *readCounter) ReadFile(name string) ([]byte, error) {
+	c.reads.Add(1)
+	return fs.ReadFile(c.FS, name)
+}
+
+// cacheLoad is what a load through the disk cache did.
+type cacheLoad struct {
+	content *Content
+	err     error
+	hits    int // files not parsed
+	reads   int // files read, before any body was asked for
+}
+
+// loadCached loads fsys through the caches in dir, opened with settings,
+// over a Scan whose clock read since, asks for every body, and tells
+// what it loaded and did.
+func loadCached(t *testing.T, fsys fs.FS, loc *time.Location, dir, settings string, since time.Time) cacheLoad {
 	t.Helper()
-	c := diskcache.Open(dir, settings)
-	got, err := LoadCached(fsys, loc, nil, c)
-	hits := c.Stats().Hits
-	if cerr := c.Close(); cerr != nil {
-		t.Fatal(cerr)
+	disk := DiskCache{
+		Parsed: diskcache.Open(filepath.Join(dir, "content"), settings),
+		Stamps: diskcache.Open(filepath.Join(dir, "stamps"), settings),
 	}
-	return got, err, hits
+	counter := &readCounter{FS: fsys}
+	var got cacheLoad
+	l, err := Scan(counter, since)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got.content, got.err = LoadCached(counter, loc, nil, l, disk)
+	got.hits, got.reads = disk.Parsed.Stats().Hits, int(counter.reads.Load())
+	if got.content != nil {
+		readBodies(t, got.content)
+	}
+	for _, c := range []*diskcache.Cache{disk.Parsed, disk.Stamps} {
+		if cerr := c.Close(); cerr != nil {
+			t.Fatal(cerr)
+		}
+	}
+	return got
+}
+
+// readBodies reads every body of c into memory, as a fresh Load keeps
+// them.
+func readBodies(t *testing.T, c *Content) {
+	t.Helper()
+	var texts []*spool.Text
+	for _, a := range c.Articles {
+		texts = append(texts, &a.Markdown)
+	}
+	for _, p := range c.Pages {
+		texts = append(texts, &p.Markdown)
+	}
+	for _, is := range c.Issues {
+		texts = append(texts, &is.Markdown)
+	}
+	for _, text := range texts {
+		md, err := text.Get()
+		if err != nil {
+			t.Fatalf("reading a body: %v", err)
+		}
+		*text = spool.Mem(md)
+	}
 }
 
 // sameLoad fails unless got and err are what want and wantErr, a fresh
@@ -104,20 +165,25 @@ func TestCacheEqualsParse(t *testing.T) {
 		_, fsys, _ := testkit.ReadSite(t, file)
 		sites["bad/"+strings.TrimSuffix(filepath.Base(file), ".txtar")] = fsys
 	}
+	since := time.Now()
 	for name, fsys := range sites {
 		t.Run(name, func(t *testing.T) {
 			want, wantErr := Load(fsys, manila, nil)
 			dir := t.TempDir()
-			got, err, hits := loadCached(t, fsys, manila, dir, cacheSettings)
-			sameLoad(t, "filling the cache", got, err, want, wantErr)
-			if hits != 0 {
-				t.Errorf("the first load found %d files in an empty cache", hits)
+			got := loadCached(t, fsys, manila, dir, cacheSettings, since)
+			sameLoad(t, "filling the cache", got.content, got.err, want, wantErr)
+			if got.hits != 0 {
+				t.Errorf("the first load found %d files in an empty cache", got.hits)
 			}
-			got, err, hits = loadCached(t, fsys, manila, dir, cacheSettings)
-			sameLoad(t, "from the cache", got, err, want, wantErr)
+			got = loadCached(t, fsys, manila, dir, cacheSettings, since)
+			sameLoad(t, "from the cache", got.content, got.err, want, wantErr)
 			if name == "cache" {
-				if all, cached := markdownFiles(fsys); hits != cached || cached == all {
-					t.Errorf("the second load found %d of %d files in the cache; want %d", hits, all, cached)
+				all, cached := markdownFiles(fsys)
+				if got.hits != cached || cached == all {
+					t.Errorf("the second load found %d of %d files in the cache; want %d", got.hits, all, cached)
+				}
+				if got.reads != all-cached {
+					t.Errorf("the second load read %d of %d files; want %d, those the cache does not keep", got.reads, all, all-cached)
 				}
 			}
 		})
@@ -151,13 +217,14 @@ func TestCacheCoversEveryField(t *testing.T) {
 	given(c.Issues)
 }
 
-// TestCacheDamage checks that a cache that is missing, cut short,
-// garbled, foreign or kept under another timezone costs only parses: the
-// content is a fresh load's.
+// TestCacheDamage checks that a cache of parsed files or of stamps that
+// is missing, cut short, garbled, foreign or kept under another timezone
+// costs only reads and parses: the content is a fresh load's.
 func TestCacheDamage(t *testing.T) {
 	fsys := cacheSite(t)
 	want, wantErr := Load(fsys, manila, nil)
 	all, cached := markdownFiles(fsys)
+	since := time.Now()
 	data := func(dir string) string {
 		names, _ := filepath.Glob(filepath.Join(dir, "data-*"))
 		if len(names) != 1 {
@@ -165,15 +232,12 @@ func TestCacheDamage(t *testing.T) {
 		}
 		return names[0]
 	}
-	tests := []struct {
+	damages := []struct {
 		name   string
 		damage func(t *testing.T, dir string)
-		// settings are the second load's; loc its timezone.
-		settings string
-		loc      *time.Location
-		hits     int // the second load's, at most
+		hits   int // the parsed files the load after it finds, at most
 	}{
-		{"missing", func(t *testing.T, dir string) { os.RemoveAll(dir) }, cacheSettings, manila, 0},
+		{"missing", func(t *testing.T, dir string) { os.RemoveAll(dir) }, 0},
 		{"truncated", func(t *testing.T, dir string) {
 			info, err := os.Stat(data(dir))
 			if err != nil {
@@ -182,7 +246,7 @@ func TestCacheDamage(t *testing.T) {
 			if err := os.Truncate(data(dir), info.Size()/2); err != nil {
 				t.Fatal(err)
 			}
-		}, cacheSettings, manila, cached - 1},
+		}, cached - 1},
 		{"garbled", func(t *testing.T, dir string) {
 			b, err := os.ReadFile(data(dir))
 			if err != nil {
@@ -194,57 +258,94 @@ func TestCacheDamage(t *testing.T) {
 			if err := os.WriteFile(data(dir), b, 0o644); err != nil {
 				t.Fatal(err)
 			}
-		}, cacheSettings, manila, 0},
+		}, 0},
 		{"index garbage", func(t *testing.T, dir string) {
 			os.WriteFile(filepath.Join(dir, "index"), []byte(strings.Repeat("garbage\n", 50)), 0o644)
-		}, cacheSettings, manila, 0},
-		{"foreign", func(t *testing.T, dir string) {
-			// Another site's cache, whose files have the same names but
-			// other bytes, and an entry kept under the wrong file's name.
-			os.RemoveAll(dir)
-			other := fstest.MapFS{}
-			for name, f := range fsys {
-				other[name] = &fstest.MapFile{Data: append([]byte(nil), f.Data...)}
-				other[name].Data = append(other[name].Data, "\nAnother site's line.\n"...)
-			}
-			loadCached(t, other, manila, dir, cacheSettings)
-			c := diskcache.Open(dir, cacheSettings)
-			src := fsys["content/2017/06/zürich.md"].Data
-			r := result{}
-			parseFile(&r, "content/2017/06/zürich.md", src, manila)
-			enc, ok := encode(&r, src, manila)
-			if !ok {
-				t.Fatal("encode: not kept")
-			}
-			commented := "content/2017/07/commented.md"
-			c.Put(cacheKey(commented, fsys[commented].Data), enc)
-			c.Put(cacheKey("content/2017/06/zürich.md", src), enc[:len(enc)-1])
-			if err := c.Close(); err != nil {
-				t.Fatal(err)
-			}
-		}, cacheSettings, manila, 0},
-		{"other timezone", func(*testing.T, string) {}, "test exe location=UTC", time.UTC, 0},
-		{"other executable", func(*testing.T, string) {}, "other exe location=Asia/Manila", manila, 0},
+		}, 0},
 	}
+	type test struct {
+		name   string
+		damage func(t *testing.T, dir string) // of the folder holding both caches
+		// settings are the second load's; loc its timezone.
+		settings string
+		loc      *time.Location
+		hits     int // the second load's, at most
+	}
+	var tests []test
+	for _, d := range damages {
+		tests = append(tests, test{"content " + d.name, func(t *testing.T, dir string) { d.damage(t, filepath.Join(dir, "content")) }, cacheSettings, manila, d.hits})
+		// Without its stamps, every file is read, but none parsed.
+		tests = append(tests, test{"stamps " + d.name, func(t *testing.T, dir string) { d.damage(t, filepath.Join(dir, "stamps")) }, cacheSettings, manila, cached})
+	}
+	// Another site's caches, whose files have the same names but other
+	// bytes.
+	other := func(t *testing.T, dir string) {
+		os.RemoveAll(dir)
+		other := fstest.MapFS{}
+		for name, f := range fsys {
+			other[name] = &fstest.MapFile{Data: append([]byte(nil), f.Data...)}
+			other[name].Data = append(other[name].Data, "\nAnother site's line.\n"...)
+		}
+		loadCached(t, other, manila, dir, cacheSettings, since)
+	}
+	tests = append(tests, test{"foreign", func(t *testing.T, dir string) {
+		// And an entry kept under the wrong file's name.
+		other(t, dir)
+		c := diskcache.Open(filepath.Join(dir, "content"), cacheSettings)
+		src := fsys["content/2017/06/zürich.md"].Data
+		r := result{}
+		parseFile(&r, "content/2017/06/zürich.md", src, manila)
+		enc, ok := encode(&r, src, manila)
+		if !ok {
+			t.Fatal("encode: not kept")
+		}
+		commented := "content/2017/07/commented.md"
+		c.Put(cacheKey(commented, fsys[commented].Data), enc)
+		c.Put(cacheKey("content/2017/06/zürich.md", src), enc[:len(enc)-1])
+		if err := c.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}, cacheSettings, manila, 0}, test{"foreign stamps", func(t *testing.T, dir string) {
+		// This site's parsed files, but every file's stamp names
+		// another file's bytes.
+		loadCached(t, fsys, manila, dir, cacheSettings, since)
+		os.RemoveAll(filepath.Join(dir, "stamps"))
+		c := diskcache.Open(filepath.Join(dir, "stamps"), cacheSettings)
+		l, err := Scan(fsys, since)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, file := range l.markdown {
+			next := l.markdown[(i+1)%len(l.markdown)]
+			c.Put(stampKey(file, l.stamps[file]), encodeKey(cacheKey(next, fsys[next].Data)))
+		}
+		if err := c.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}, cacheSettings, manila, cached},
+		test{"other timezone", func(*testing.T, string) {}, "test exe location=UTC", time.UTC, 0},
+		test{"other executable", func(*testing.T, string) {}, "other exe location=Asia/Manila", manila, 0},
+	)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := filepath.Join(t.TempDir(), "content")
-			loadCached(t, fsys, manila, dir, cacheSettings)
+			dir := t.TempDir()
+			loadCached(t, fsys, manila, dir, cacheSettings, since)
 			tt.damage(t, dir)
 			w, wErr := want, wantErr
 			if tt.loc != manila {
 				w, wErr = Load(fsys, tt.loc, nil)
 			}
-			got, err, hits := loadCached(t, fsys, tt.loc, dir, tt.settings)
-			sameLoad(t, "after the damage", got, err, w, wErr)
-			if hits > tt.hits {
-				t.Errorf("%d files found in the cache; want at most %d", hits, tt.hits)
+			got := loadCached(t, fsys, tt.loc, dir, tt.settings, since)
+			sameLoad(t, "after the damage", got.content, got.err, w, wErr)
+			if got.hits > tt.hits {
+				t.Errorf("%d files found in the cache; want at most %d", got.hits, tt.hits)
 			}
-			// The load kept what it parsed: the next one parses nothing.
-			got, err, hits = loadCached(t, fsys, tt.loc, dir, tt.settings)
-			sameLoad(t, "the load after", got, err, w, wErr)
-			if hits != cached {
-				t.Errorf("the load after the damage left %d of %d files in the cache; want %d", hits, all, cached)
+			// The load kept what it read and parsed: the next one
+			// reads only the files the cache does not keep.
+			got = loadCached(t, fsys, tt.loc, dir, tt.settings, since)
+			sameLoad(t, "the load after", got.content, got.err, w, wErr)
+			if got.hits != cached || got.reads != all-cached {
+				t.Errorf("the load after the damage found %d of %d files in the cache and read %d; want %d and %d", got.hits, all, got.reads, cached, all-cached)
 			}
 		})
 	}
@@ -267,19 +368,19 @@ func TestDecodeDamaged(t *testing.T) {
 		if !ok {
 			continue
 		}
-		if _, ok := decode(enc, name, f.Data, manila); !ok {
+		if _, ok := decode(enc, name, inMemory(f.Data), manila); !ok {
 			t.Errorf("%s: decode turned down its own encoding", name)
 		}
-		if _, ok := decode(enc, name+"x", f.Data, manila); ok {
+		if _, ok := decode(enc, name+"x", inMemory(f.Data), manila); ok {
 			t.Errorf("%s: decode took the entry for another file", name)
 		}
 		for n := range len(enc) {
-			if _, ok := decode(enc[:n], name, f.Data, manila); ok {
+			if _, ok := decode(enc[:n], name, inMemory(f.Data), manila); ok {
 				t.Errorf("%s: decode took the entry cut to %d of %d bytes", name, n, len(enc))
 			}
 			b := []byte(string(enc))
 			b[n] ^= 0xff
-			decode(b, name, f.Data, manila)
+			decode(b, name, inMemory(f.Data), manila)
 		}
 	}
 }
@@ -297,9 +398,34 @@ func FuzzDecode(f *testing.F) {
 		}
 	}
 	src := []byte("---\ntitle: x\ndate: 2017-01-01\n---\nBody.\n")
+	files := []string{"content/x.md", "content/pages/x.md", "content/issues/1.md"}
+	site := fstest.MapFS{}
+	for _, file := range files {
+		site[file] = &fstest.MapFile{Data: src}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		decode(data, "content/x.md", src, manila)
-		decode(data, "content/pages/x.md", src, manila)
-		decode(data, "content/issues/1.md", src, manila)
+		for _, file := range files {
+			decode(data, file, inMemory(src), manila)
+			// A file not read: its body, asked for, is its end.
+			r, ok := decode(data, file, unread(site, file, int64(len(src)), cacheKey(file, src)), manila)
+			if !ok {
+				continue
+			}
+			var body spool.Text
+			switch {
+			case r.article != nil:
+				body = r.article.Markdown
+			case r.page != nil:
+				body = r.page.Markdown
+			default:
+				body = r.issue.Markdown
+			}
+			if md, err := body.Get(); err != nil || !strings.HasSuffix(string(src), md) || len(md) != body.Len() {
+				t.Errorf("%s: body %q, %v; want an end of the file, %d bytes", file, md, err, body.Len())
+			}
+		}
+		if k, ok := decodeKey(data); ok && !bytes.Equal(encodeKey(k), data) {
+			t.Errorf("decodeKey(%x) = %v, which encodes as %x", data, k, encodeKey(k))
+		}
 	})
 }

@@ -100,19 +100,32 @@ type Content struct {
 // zone are read in loc. The bodies are kept in sp, or in memory when sp is
 // nil. The error, when not nil, is a diag.List of every problem found.
 func Load(fsys fs.FS, loc *time.Location, sp *spool.Spool) (*Content, error) {
-	return load(fsys, loc, nil, sp, nil)
+	return load(fsys, loc, nil, sp, nil, nil)
 }
 
-// LoadCached is Load, taking what a file parsed to from parsed when the
-// last load kept it there, and keeping there what it parses, for the next
-// load: a file is still read, to hash it, but not parsed again. Files are
-// found by the hash of their bytes and their path. parsed must be opened
-// with settings that name everything a parse depends on besides the file:
-// the executable and loc. A file with an error is not kept, nor one whose
-// front matter holds a value the cache cannot keep as it is; see
-// cache.go.
-func LoadCached(fsys fs.FS, loc *time.Location, sp *spool.Spool, parsed *diskcache.Cache) (*Content, error) {
-	return load(fsys, loc, nil, sp, parsed)
+// LoadCached is Load for a build that keeps what it learns in disk for
+// the next one (see DiskCache), over l, a Scan of fsys. A file whose path
+// and Stamp the last load kept is not read: its body is read when asked
+// for, and must then still be what it was. Any other file is read and
+// hashed, and parsed only when the cache does not have what it parsed to.
+// A file with an error is not kept, nor one whose front matter holds a
+// value the cache cannot keep as it is; see cache.go.
+func LoadCached(fsys fs.FS, loc *time.Location, sp *spool.Spool, l *Listing, disk DiskCache) (*Content, error) {
+	return load(fsys, loc, nil, sp, &disk, l)
+}
+
+// DiskCache is where LoadCached keeps what it learns. Both caches must be
+// opened with settings that name everything a parse depends on besides
+// the file: the executable and the timezone.
+type DiskCache struct {
+	// Parsed keeps what each file parsed to, found by the hash of its
+	// bytes and its path.
+	Parsed *diskcache.Cache
+	// Stamps keeps the hash of each file's bytes, found by its path and
+	// Stamp, for the files that had settled before the Scan's clock
+	// reading: a file changed in the same tick of the clock as it was
+	// read could change again unseen.
+	Stamps *diskcache.Cache
 }
 
 // Cache keeps what Load made of each file, and the list of files, so that
@@ -125,7 +138,7 @@ type Cache struct {
 	results map[string]result
 	// files is the last listing of content/; relist is set when a file
 	// it may lack, or a folder, was forgotten.
-	files  *listing
+	files  *Listing
 	relist bool
 }
 
@@ -153,7 +166,7 @@ func (c *Cache) Forget(files ...string) {
 
 // listing returns the files of content/, listing the folder again only
 // when something may have been added or removed.
-func (c *Cache) listing(fsys fs.FS) (*listing, error) {
+func (c *Cache) listing(fsys fs.FS) (*Listing, error) {
 	c.mu.Lock()
 	files, relist := c.files, c.relist || c.files == nil
 	c.mu.Unlock()
@@ -174,7 +187,7 @@ func (c *Cache) listing(fsys fs.FS) (*listing, error) {
 			return files, nil
 		}
 	}
-	files, err := list(fsys)
+	files, err := list(fsys, time.Time{}, false)
 	if err != nil {
 		return nil, err
 	}
@@ -186,16 +199,19 @@ func (c *Cache) listing(fsys fs.FS) (*listing, error) {
 
 // Load is Load, reading only the files the cache does not hold.
 func (c *Cache) Load(fsys fs.FS, loc *time.Location) (*Content, error) {
-	return load(fsys, loc, c, nil, nil)
+	return load(fsys, loc, c, nil, nil, nil)
 }
 
-func load(fsys fs.FS, loc *time.Location, cache *Cache, sp *spool.Spool, parsed *diskcache.Cache) (*Content, error) {
-	var l *listing
+// load loads the files of l, or of a listing of its own when l is nil,
+// through cache or disk when set.
+func load(fsys fs.FS, loc *time.Location, cache *Cache, sp *spool.Spool, disk *DiskCache, l *Listing) (*Content, error) {
 	var err error
-	if cache != nil {
+	switch {
+	case l != nil:
+	case cache != nil:
 		l, err = cache.listing(fsys)
-	} else {
-		l, err = list(fsys)
+	default:
+		l, err = list(fsys, time.Time{}, false)
 	}
 	if err != nil {
 		return nil, err
@@ -221,31 +237,7 @@ func load(fsys fs.FS, loc *time.Location, cache *Cache, sp *spool.Spool, parsed 
 	}
 	work.Each(len(todo), func(k int) {
 		n := todo[k]
-		r := &results[n]
-		src, err := fs.ReadFile(fsys, files[n])
-		if err != nil {
-			r.err = diag.Errorf(files[n], 0, 0, "%v", err)
-			return
-		}
-		var key diskcache.Key
-		found := false
-		if parsed != nil {
-			key = cacheKey(files[n], src)
-			if data, ok := parsed.Get(key); ok {
-				*r, found = decode(data, files[n], src, loc)
-			}
-		}
-		if !found {
-			parseFile(r, files[n], src, loc)
-			if parsed != nil && r.err == nil {
-				if data, ok := encode(r, src, loc); ok {
-					parsed.Put(key, data)
-				}
-			}
-		}
-		if sp != nil && r.err == nil {
-			r.err = spoolBody(sp, r)
-		}
+		loadFile(&results[n], fsys, files[n], loc, sp, disk, l)
 	})
 	if cache != nil {
 		cache.mu.Lock()
@@ -283,6 +275,64 @@ func load(fsys fs.FS, loc *time.Location, cache *Cache, sp *spool.Spool, parsed 
 	c.Warnings = append(c.Warnings, duplicates(c.Articles, keys)...)
 	c.Warnings.Sort()
 	return c, errs.Err()
+}
+
+// loadFile loads file, of the listing l, into r: from disk without
+// reading it when l's Stamp of it is one disk kept, or else by reading it
+// and taking what disk kept of its bytes, or parsing them.
+func loadFile(r *result, fsys fs.FS, file string, loc *time.Location, sp *spool.Spool, disk *DiskCache, l *Listing) {
+	st, stamped := l.stamps[file]
+	stamped = stamped && disk != nil
+	var sk diskcache.Key
+	found := false // a stamp, which may name bytes the cache lost
+	if stamped {
+		sk = stampKey(file, st)
+		var data []byte
+		if data, found = disk.Stamps.Get(sk); found {
+			// The key must be one of this file, of this size.
+			if key, ok := decodeKey(data); ok && key.Tag == cacheTag(file, st.Size) {
+				if data, ok := disk.Parsed.Get(key); ok {
+					if *r, ok = decode(data, file, unread(fsys, file, st.Size, key), loc); ok {
+						return
+					}
+				}
+			}
+		}
+	}
+	src, err := fs.ReadFile(fsys, file)
+	if err != nil {
+		r.err = diag.Errorf(file, 0, 0, "%v", err)
+		return
+	}
+	var key diskcache.Key
+	kept := false
+	if disk != nil {
+		key = cacheKey(file, src)
+		if data, ok := disk.Parsed.Get(key); ok {
+			*r, kept = decode(data, file, inMemory(src), loc)
+		}
+	}
+	if !kept {
+		parseFile(r, file, src, loc)
+		if disk != nil && r.err == nil {
+			var data []byte
+			if data, kept = encode(r, src, loc); kept {
+				disk.Parsed.Put(key, data)
+			}
+		}
+	}
+	// The stat came before the read: a file whose size changed in between
+	// is read again next time, and so is one changed since the Scan's
+	// clock reading, since its Stamp may not have changed with it.
+	switch {
+	case kept && stamped && st.Size == int64(len(src)) && st.settled(l.since):
+		disk.Stamps.Put(sk, encodeKey(key))
+	case found:
+		disk.Stamps.Drop(sk)
+	}
+	if sp != nil && r.err == nil {
+		r.err = spoolBody(sp, r)
+	}
 }
 
 // parseFile parses file, whose bytes are src, into r.

@@ -253,12 +253,7 @@ func (c *Cache) Put(k Key, value []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.used = true
-	if e, found := c.live[k]; found && int64(e.off) < c.start {
-		// Found, not put: found values lie before this build's.
-		delete(c.live, k)
-		c.stats.Hits--
-		c.stats.Misses++
-	}
+	c.unfind(k)
 	if _, dup := c.live[k]; dup || c.f == nil || c.err != nil || len(value) > math.MaxUint32 {
 		return
 	}
@@ -271,6 +266,26 @@ func (c *Cache) Put(k Key, value []byte) {
 	}
 	if len(c.pending) >= flushAt {
 		c.flush()
+	}
+}
+
+// Drop keeps nothing under k for the next build, unless this build put a
+// value there: a value Get found that the caller could not use, and will
+// not replace, counts as a miss.
+func (c *Cache) Drop(k Key) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.unfind(k)
+}
+
+// unfind forgets the value Get found under k, if it did, and counts the
+// Get as a miss; c.mu is held.
+func (c *Cache) unfind(k Key) {
+	if e, found := c.live[k]; found && int64(e.off) < c.start {
+		// Found, not put: found values lie before this build's.
+		delete(c.live, k)
+		c.stats.Hits--
+		c.stats.Misses++
 	}
 }
 

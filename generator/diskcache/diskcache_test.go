@@ -121,6 +121,29 @@ func TestPutReplacesFound(t *testing.T) {
 	check(t, dir, settings, append([]value{{values[0].key, "replaced"}}, values[1:]...), nil)
 }
 
+// TestDrop checks that a value Get found and the caller dropped is gone
+// for the next build and counted as a miss, and that one put stays.
+func TestDrop(t *testing.T) {
+	dir := t.TempDir()
+	fill(t, dir, settings, values[:2])
+	c := Open(dir, settings)
+	for _, v := range values[:2] {
+		if _, ok := c.Get(v.key); !ok {
+			t.Fatalf("Get(%v) missed", v.key)
+		}
+	}
+	c.Drop(values[0].key)
+	c.Put(values[2].key, []byte(values[2].data))
+	c.Drop(values[2].key)
+	if got, want := c.Stats(), (Stats{Hits: 1, Misses: 1}); got != want {
+		t.Errorf("Stats = %+v; want %+v", got, want)
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	check(t, dir, settings, values[:3], values[:1])
+}
+
 // TestDamage checks that a cache that is missing, cut short, garbled or
 // kept under other settings misses rather than returns a wrong value, and
 // works again after the next build.

@@ -10,7 +10,7 @@ import (
 // left out. Unless opts.Consume is set, the content is not changed, so a
 // caller may keep it and build the model again. The error is that of the
 // first body, in the model's order, that could not be read or kept.
-func renderBodies(s *Site, render func(src []byte, sum uint64) Body, opts Options) error {
+func renderBodies(s *Site, render Renderer, opts Options) error {
 	return work.EachErr(len(s.Articles)+len(s.Pages), func(i int) error {
 		var err error
 		if i < len(s.Articles) {
@@ -27,7 +27,7 @@ func renderBodies(s *Site, render func(src []byte, sum uint64) Body, opts Option
 // renderIssues renders the introductions of the published issues, as
 // renderBodies does the articles', but keeps them in memory: they are
 // few, and the feeds and emails read them where an error has no place.
-func renderIssues(s *Site, render func(src []byte, sum uint64) Body, opts Options) error {
+func renderIssues(s *Site, render Renderer, opts Options) error {
 	opts.Spool = nil
 	return work.EachErr(len(s.Issues), func(i int) error {
 		is := s.Issues[i]
@@ -39,15 +39,14 @@ func renderIssues(s *Site, render func(src []byte, sum uint64) Body, opts Option
 
 // renderBody renders one body and keeps it, with the summary the front
 // matter gave, or else the body's.
-func renderBody(md *spool.Text, sum uint64, summary string, render func(src []byte, sum uint64) Body, opts Options) (spool.Text, string, error) {
-	src, err := md.Get()
+func renderBody(md *spool.Text, sum uint64, summary string, render Renderer, opts Options) (spool.Text, string, error) {
+	b, err := render(*md, sum)
 	if err != nil {
 		return spool.Text{}, "", err
 	}
 	if opts.Consume {
 		*md = spool.Text{}
 	}
-	b := render([]byte(src), sum)
 	if summary == "" {
 		summary = b.Summary
 	}

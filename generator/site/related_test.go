@@ -167,7 +167,7 @@ func generatedSite(tb testing.TB, articles []*content.Article) *Site {
 		tb.Fatal(err)
 	}
 	s, err := New(cfg, &content.Content{Articles: articles}, Options{Now: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)},
-		func([]byte, uint64) Body { return Body{HTML: template.HTML("")} })
+		renderer(func(string) Body { return Body{HTML: template.HTML("")} }))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -205,7 +205,7 @@ func TestRelatedReusedFromPrevious(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	body := func([]byte, uint64) Body { return Body{} }
+	body := renderer(func(string) Body { return Body{} })
 	opts := Options{Now: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)}
 	first, err := New(cfg, &content.Content{Articles: mk()}, opts, body)
 	if err != nil {

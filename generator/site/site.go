@@ -155,11 +155,15 @@ type Body struct {
 	Summary string
 }
 
+// Renderer renders the Markdown md of a body whose file hashes to sum.
+// It reads md only when it must: a body may still be in its file.
+type Renderer = func(md spool.Text, sum uint64) (Body, error)
+
 // New builds the model. render is called with each article's, page's
 // and issue's body and the hash of its file, in parallel, and must be
 // safe for concurrent use. The error is a diag.List of every problem
-// with the issues, or the first body that could not be kept.
-func New(cfg *config.Config, c *content.Content, opts Options, render func(src []byte, sum uint64) Body) (*Site, error) {
+// with the issues, or the first body that could not be read or kept.
+func New(cfg *config.Config, c *content.Content, opts Options, render Renderer) (*Site, error) {
 	s := &Site{Config: cfg}
 	for _, a := range c.Articles {
 		switch {

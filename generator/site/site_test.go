@@ -25,9 +25,17 @@ func newSite(t *testing.T, yaml string, articles ...*content.Article) (*Site, er
 	}
 	c := &content.Content{Articles: articles}
 	now := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
-	return New(cfg, c, Options{Now: now}, func(src []byte, _ uint64) Body {
-		return Body{HTML: template.HTML(src), Summary: "summary of " + string(src)}
-	})
+	return New(cfg, c, Options{Now: now}, renderer(func(src string) Body {
+		return Body{HTML: template.HTML(src), Summary: "summary of " + src}
+	}))
+}
+
+// renderer is a Renderer that reads the Markdown and renders it with f.
+func renderer(f func(src string) Body) Renderer {
+	return func(md spool.Text, _ uint64) (Body, error) {
+		src, err := md.Get()
+		return f(src), err
+	}
 }
 
 func day(d int, hour int) time.Time { return time.Date(2017, 5, d, hour, 0, 0, 0, time.UTC) }
@@ -171,7 +179,7 @@ func TestConsume(t *testing.T) {
 		}
 		return &content.Content{Articles: articles, Pages: []*content.Page{{File: "p.md", Name: "about", Title: "About", Markdown: spool.Mem("About us")}}}
 	}
-	render := func(src []byte, _ uint64) Body { return Body{HTML: template.HTML(src), Summary: string(src)} }
+	render := renderer(func(src string) Body { return Body{HTML: template.HTML(src), Summary: src} })
 	now := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
 	kept := newContent()
 	want, err := New(cfg, kept, Options{Now: now}, render)

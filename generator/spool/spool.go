@@ -8,8 +8,9 @@
 // them while memory lasts and leaves them on disk when it does not, and
 // the process stays small.
 //
-// A Text is one string: in memory (Mem), or at an offset in a Spool's
-// file. A Text in a file stays readable until the Spool is closed. A
+// A Text is one string: in memory (Mem), at an offset in a Spool's file,
+// or still where it came from (Lazy). A Text in a file stays readable
+// until the Spool is closed. A
 // small site's bodies all fit in the Spool's memory budget, and it makes
 // no file at all.
 package spool
@@ -116,22 +117,31 @@ func (s *Spool) read(off int64, n int) (string, error) {
 	return string(b), nil
 }
 
-// Text is a byte string in memory or in a Spool. The zero Text is empty.
+// Text is a byte string in memory or in a Spool, or one to be read when
+// asked for (Lazy). The zero Text is empty.
 type Text struct {
-	mem string
-	s   *Spool
-	off int64
-	n   int
+	mem  string
+	s    *Spool
+	off  int64
+	n    int
+	load func() (string, error)
 }
 
 // Mem is a Text of s, kept in memory.
 func Mem(s string) Text { return Text{mem: s, n: len(s)} }
 
+// Lazy is a Text of n bytes that load returns, each time it is asked
+// for: a body that stays in its file unless a build needs it.
+func Lazy(n int, load func() (string, error)) Text { return Text{n: n, load: load} }
+
 // Len is the number of bytes in t.
 func (t Text) Len() int { return t.n }
 
-// Get returns t's bytes; from a Spool, a new copy each time.
+// Get returns t's bytes; from a Spool or Lazy, a new copy each time.
 func (t Text) Get() (string, error) {
+	if t.load != nil {
+		return t.load()
+	}
 	if t.s == nil {
 		return t.mem, nil
 	}
