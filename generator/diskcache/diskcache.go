@@ -116,10 +116,12 @@ func Open(dir, settings string) *Cache {
 			if err == nil {
 				c.f, c.src, c.gen, c.end, c.start = f, f, gen, info.Size(), info.Size()
 				for k, e := range entries {
-					if int64(e.off)+e.len() <= c.end {
-						c.old[k] = e
+					if int64(e.off)+e.len() > c.end {
+						delete(entries, k)
 					}
 				}
+				// A build asks for most of what the last one kept.
+				c.old, c.live = entries, make(map[Key]entry, len(entries))
 			} else {
 				f.Close()
 			}
