@@ -3,6 +3,7 @@ package search
 import (
 	"bytes"
 	"fmt"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -10,8 +11,10 @@ import (
 	"testing"
 
 	"github.com/digest/digest/generator/content"
+	"github.com/digest/digest/generator/i18n"
 	"github.com/digest/digest/generator/site"
 	"github.com/digest/digest/generator/spool"
+	"github.com/digest/digest/internal/testkit"
 )
 
 // sameFiles reports every file in which got and want differ.
@@ -33,6 +36,16 @@ func edited(a *site.Article, edit func(*site.Article, *content.Article)) *site.A
 	edit(&b, &c)
 	b.Article = &c
 	return &b
+}
+
+// locale loads the built-in theme's translations for tag.
+func locale(t *testing.T, tag string) *i18n.Locale {
+	t.Helper()
+	l, err := i18n.Load(tag, []fs.FS{testkit.Theme()}, func(_ int, name string) string { return name })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
 }
 
 // TestCacheEqualsFresh edits sites one way after another and indexes each
@@ -99,6 +112,9 @@ func TestCacheEqualsFresh(t *testing.T) {
 				// The stems are the language's.
 				{"language changed", func() { s.Language = "fr" }, 0},
 				{"language changed back", func() { s.Language = "en" }, 0},
+				// The results' dates are written in the locale's words.
+				{"dates in French", func() { s.Locale = locale(t, "fr") }, 0},
+				{"dates in English", func() { s.Locale = locale(t, "en") }, 0},
 				// Most of the vocabulary gone: the big site's terms are
 				// numbered again, which the next build must read.
 				{"all but three deleted", func() { s.Articles = s.Articles[:3] }, 0},

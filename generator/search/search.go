@@ -222,6 +222,7 @@ func Write(s *site.Site, c *Cache, write func(name string, sum uint64, make func
 	w := &writer{write: write, cache: c, hash: sha256.New(), date: func(t time.Time) string { return t.Format("2 January 2006") }}
 	if loc := s.Locale; loc != nil {
 		w.date = func(t time.Time) string { return loc.Date(":date_long", t) }
+		w.dates = loc.Sum()
 	}
 	docs := documents(s)
 	keys := make([]uint64, len(docs))
@@ -494,8 +495,10 @@ type writer struct {
 	write func(name string, sum uint64, make func() ([]byte, error)) error
 	cache *Cache
 	hash  hash.Hash
-	// date writes a result's date as the site's cards do.
-	date func(time.Time) string
+	// date writes a result's date as the site's cards do, in the language
+	// dates sums up.
+	date  func(time.Time) string
+	dates uint64
 }
 
 // file hands on a file made now.
@@ -618,34 +621,9 @@ func source(a *site.Article) string {
 // the body chunks are made from.
 func (w *writer) docs(lo int, part []document, snippets []string, made []bool, keys []uint64) error {
 	for i := 0; i < len(part); i += docChunk {
-		var rows []any
-		h := sum.New()
-		str := func(s string) {
-			h.AddUint64(uint64(len(s)))
-			h.AddString(s)
-		}
-		for _, d := range part[i:min(i+docChunk, len(part))] {
-			tags := make([]string, 0, 2*len(d.tags))
-			for _, t := range d.tags {
-				tags = append(tags, t.Name, t.URL)
-			}
-			row := []any{
-				d.title, d.url, d.date.Format(time.RFC3339), w.date(d.date),
-				d.source, clip(d.summary, maxSummary), tags, d.kind,
-			}
-			rows = append(rows, row)
-			for _, f := range row {
-				if s, ok := f.(string); ok {
-					str(s)
-				}
-			}
-			h.AddUint64(uint64(len(tags)))
-			for _, t := range tags {
-				str(t)
-			}
-		}
+		docs := part[i:min(i+docChunk, len(part))]
 		name := fmt.Sprintf("d/%d.json", (lo+i)/docChunk)
-		if err := w.chunk(name, h.Sum64(), func() ([]byte, error) { return encodeRows(rows) }); err != nil {
+		if err := w.chunk(name, w.rowsKey(docs), func() ([]byte, error) { return w.rows(docs) }); err != nil {
 			return err
 		}
 	}
@@ -667,6 +645,51 @@ func (w *writer) docs(lo int, part []document, snippets []string, made []bool, k
 		}
 	}
 	return nil
+}
+
+// rows is the document chunk of docs.
+func (w *writer) rows(docs []document) ([]byte, error) {
+	rows := make([]any, len(docs))
+	for i, d := range docs {
+		tags := make([]string, 0, 2*len(d.tags))
+		for _, t := range d.tags {
+			tags = append(tags, t.Name, t.URL)
+		}
+		rows[i] = []any{
+			d.title, d.url, d.date.Format(time.RFC3339), w.date(d.date),
+			d.source, clip(d.summary, maxSummary), tags, d.kind,
+		}
+	}
+	return encodeRows(rows)
+}
+
+// rowsKey is a hash of what the document chunk of docs is made from,
+// read without making it: each row's fields, its date as the instant and
+// the offset it is written in, and the language the date is written in.
+func (w *writer) rowsKey(docs []document) uint64 {
+	h := sum.New()
+	str := func(s string) {
+		h.AddUint64(uint64(len(s)))
+		h.AddString(s)
+	}
+	h.AddUint64(w.dates)
+	for _, d := range docs {
+		str(d.kind)
+		str(d.title)
+		str(d.url)
+		_, offset := d.date.Zone()
+		h.AddUint64(uint64(d.date.Unix()))
+		h.AddUint64(uint64(d.date.Nanosecond()))
+		h.AddUint64(uint64(offset))
+		str(d.source)
+		str(d.summary)
+		h.AddUint64(uint64(len(d.tags)))
+		for _, t := range d.tags {
+			str(t.Name)
+			str(t.URL)
+		}
+	}
+	return h.Sum64()
 }
 
 // chunk hands on the chunk file name made from what hashes to key. The

@@ -409,6 +409,12 @@ func TestBodyText(t *testing.T) {
 // bigSite makes n articles from a fixed-seed vocabulary with a Zipf
 // distribution, like the words of news text.
 func bigSite(t testing.TB, n int) (*site.Site, []string) {
+	return zipfSite(t, n, 40000, 150)
+}
+
+// zipfSite makes n articles from a fixed-seed vocabulary of words, with
+// bodies of about body words.
+func zipfSite(t testing.TB, n, words, body int) (*site.Site, []string) {
 	cfg, err := config.Parse([]byte("title: Big\n"))
 	if err != nil {
 		t.Fatal(err)
@@ -417,7 +423,7 @@ func bigSite(t testing.TB, n int) (*site.Site, []string) {
 	syll := []string{"ka", "lo", "mi", "ne", "su", "ta", "ri", "po", "ve", "do", "chi", "an", "ber", "gor", "ish", "ul", "tra", "den", "vo", "zel"}
 	seen := map[string]bool{}
 	var vocab []string
-	for len(vocab) < 40000 {
+	for len(vocab) < words {
 		var w strings.Builder
 		for range 1 + r.IntN(4) {
 			w.WriteString(syll[r.IntN(len(syll))])
@@ -440,7 +446,7 @@ func bigSite(t testing.TB, n int) (*site.Site, []string) {
 	}
 	tags := make([]*site.Tag, 3000)
 	for i := range tags {
-		name := vocab[r.IntN(5000)] + " " + vocab[r.IntN(40000)]
+		name := vocab[r.IntN(min(5000, words))] + " " + vocab[r.IntN(words)]
 		tags[i] = &site.Tag{Name: name, Slug: strings.ReplaceAll(name, " ", "-"), URL: "/tags/" + strings.ReplaceAll(name, " ", "-") + "/"}
 	}
 	tag := rand.NewZipf(r, 1.2, 4, uint64(len(tags)-1))
@@ -456,7 +462,7 @@ func bigSite(t testing.TB, n int) (*site.Site, []string) {
 		for range 1 + r.IntN(4) {
 			a.Tags = append(a.Tags, tags[tag.Uint64()])
 		}
-		a.HTML = spool.Mem("<p>" + text(80) + "</p>\n<p>" + text(70) + "</p>\n")
+		a.HTML = spool.Mem("<p>" + text(body*8/15) + "</p>\n<p>" + text(body*7/15) + "</p>\n")
 		s.Articles[i] = a
 	}
 	return s, vocab

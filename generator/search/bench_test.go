@@ -1,0 +1,61 @@
+package search
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/digest/digest/generator/content"
+	"github.com/digest/digest/generator/site"
+	"github.com/digest/digest/generator/spool"
+)
+
+// BenchmarkRebuild times a Write with the cache of the last build of a
+// 10,000-article site after one edit: an article added today, or one
+// older article's body changed. Each run makes the edit afresh, so every
+// run finds one changed document. The "news" site has the bench corpus's
+// few words and long bodies, whose common terms have long postings.
+func BenchmarkRebuild(b *testing.B) {
+	for _, kind := range []string{"add", "edit", "news-add", "news-edit"} {
+		b.Run(kind, func(b *testing.B) {
+			s, _ := bigSite(b, 10_000)
+			if strings.HasPrefix(kind, "news-") {
+				s, _ = zipfSite(b, 10_000, 3000, 600)
+			}
+			dir := b.TempDir()
+			writtenWith(b, s, OpenCache(dir, "settings"))
+			base := s.Articles
+			for i := 0; b.Loop(); i++ {
+				b.StopTimer()
+				s.Articles = base
+				switch strings.TrimPrefix(kind, "news-") {
+				case "add":
+					a := edited(base[0], func(a *site.Article, c *content.Article) {
+						c.Title, c.Date = fmt.Sprintf("Zeppelin %d lands", i), c.Date.Add(1)
+						a.URL, a.HTML = fmt.Sprintf("/zeppelin/%d/", i), spool.Mem(fmt.Sprintf("<p>Zeppelin %d lands; budgets fly.</p>\n", i))
+					})
+					s.Articles = append([]*site.Article{a}, base...)
+				case "edit":
+					s.Articles = append([]*site.Article(nil), base...)
+					s.Articles[len(base)/2] = edited(base[len(base)/2], func(a *site.Article, _ *content.Article) {
+						a.HTML = spool.Mem(fmt.Sprintf("<p>Corrected %d: the talks resume on Friday.</p>\n", i))
+					})
+				}
+				b.StartTimer()
+				discard(b, s, OpenCache(dir, "settings"))
+			}
+		})
+	}
+}
+
+// discard runs Write with the cache c, making only the files whose sums
+// are new, as a rebuild's sink does.
+func discard(b *testing.B, s *site.Site, c *Cache) {
+	b.Helper()
+	err := Write(s, c, func(name string, sum uint64, make func() ([]byte, error)) error {
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+}
