@@ -3,6 +3,7 @@ package search
 import (
 	"encoding/binary"
 	"hash/crc32"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -72,7 +73,7 @@ const (
 	recordsName = "records"
 	tmpSuffix   = ".tmp"
 	// cacheMagic starts the index; a new layout of the cache changes it.
-	cacheMagic = "digest search cache 2\n"
+	cacheMagic = "digest search cache 3\n"
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -127,7 +128,9 @@ func (c *Cache) Stats() CacheStats {
 //	            language of the stems (length and bytes), the documents'
 //	            keys in order (8 bytes each), the stem and the number of
 //	            documents of each term (uvarints), and the targets: each
-//	            one's term, postings and positions (length and bytes);
+//	            one's term, postings (length and bytes, then their sum)
+//	            and blocks of positions (a count, then each block's
+//	            number, length, bytes and sum);
 //	            then the section's CRC-32C
 //
 // A document's record is its analysis (see analysis.encode), with terms
@@ -181,7 +184,11 @@ func (c *Cache) read(data []byte) {
 		}
 		for n := r.uvarint(); n > 0 && r.ok(); n-- {
 			t := int32(r.num(len(terms) - 1))
-			groups[t] = group{r.str(r.uvarint()), r.str(r.uvarint())}
+			g := group{val: r.str(r.uvarint()), sum: r.u64()}
+			for n := r.uvarint(); n > 0 && r.ok(); n-- {
+				g.pos = append(g.pos, posBlock{int32(r.num(math.MaxInt32)), r.str(r.uvarint()), r.u64()})
+			}
+			groups[t] = g
 		}
 	}
 	if !r.check(start) {
@@ -357,7 +364,10 @@ func (c *Cache) save(x *indexer, keys []uint64) {
 		size += len(name) + 18
 	}
 	for _, g := range x.groups {
-		size += len(g.val) + len(g.pos) + 8
+		size += len(g.val) + 16
+		for _, p := range g.pos {
+			size += len(p.s) + 16
+		}
 	}
 	b := make([]byte, 0, size)
 	b = append(b, cacheMagic...)
@@ -397,8 +407,14 @@ func (c *Cache) save(x *indexer, keys []uint64) {
 			b = binary.AppendUvarint(b, uint64(t))
 			b = binary.AppendUvarint(b, uint64(len(g.val)))
 			b = append(b, g.val...)
+			b = le.AppendUint64(b, g.sum)
 			b = binary.AppendUvarint(b, uint64(len(g.pos)))
-			b = append(b, g.pos...)
+			for _, p := range g.pos {
+				b = binary.AppendUvarint(b, uint64(p.n))
+				b = binary.AppendUvarint(b, uint64(len(p.s)))
+				b = append(b, p.s...)
+				b = le.AppendUint64(b, p.sum)
+			}
 		}
 	} else {
 		b = append(b, 0)

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/digest/digest/generator/internal/sum"
 	"github.com/digest/digest/generator/internal/work"
 )
 
@@ -25,9 +26,31 @@ type indexer struct {
 	postings []*posting      // by term, while the index is made in full
 }
 
-// group is the entry of a target: its postings and its positions, as
-// they are written.
-type group struct{ val, pos string }
+// group is the entry of a target: its postings as they are written, and
+// its positions in blocks of the documents numbered alike, so that a
+// changed document rewrites only its block.
+type group struct {
+	val string
+	sum uint64     // of val
+	pos []posBlock // by increasing block
+}
+
+// posBlock is the written positions of a term in the documents of block
+// n, numbers n·blockDocs to (n+1)·blockDocs-1, in order. A term's positions
+// as written are its blocks one after the other.
+type posBlock struct {
+	n   int32
+	s   string
+	sum uint64 // of s
+}
+
+func newBlock(n int32, s string) posBlock { return posBlock{n, s, sum.String(s)} }
+
+func newGroup(val string, pos []posBlock) group { return group{val, sum.String(val), pos} }
+
+// blockDocs is how many document numbers a block of positions covers; a
+// variable so that tests can cut a small site into many blocks.
+var blockDocs int32 = 512
 
 // newIndexer returns the indexer of a site in language lang, which takes
 // the cache's entries when they are of a site in a language of the same
@@ -167,7 +190,7 @@ func (x *indexer) full(docs int) {
 	best := make([]uint8, docs)
 	for k, ps := range forms {
 		p := join(ps, best)
-		x.groups[k] = group{encodePostings(&p.docs), encodePositions(&p.pos)}
+		x.groups[k] = newGroup(encodePostings(&p.docs), encodeBlocks(&p.pos))
 		delete(forms, k) // encoded, the lists take a third of the space
 	}
 }
@@ -274,74 +297,113 @@ func (x *indexer) patch(dirty []int32, fresh map[int32]*analysis) bool {
 
 // splice returns entry g (zero: none) without the rows of the documents
 // dirty tells, the least of which is first, and with the rows added,
-// which are in increasing order of documents. The positions of the rows
-// kept are copied as they are written, not read.
+// which are in increasing order of documents. Only the blocks of
+// positions of those documents are read and written again.
 func splice(g group, first int32, dirty func(int32) bool, added []row) (group, bool) {
-	var lists [][]int32
-	n := 0
+	var lists [tiers][]int32
 	if g.val != "" {
+		t := 0
 		for list := range strings.SplitSeq(g.val, ".") {
 			docs, ok := parseList(list)
-			if !ok || len(lists) == tiers {
+			if !ok || t == tiers {
 				return group{}, false
 			}
-			lists = append(lists, docs)
-			n += len(docs)
+			lists[t] = docs
+			t++
 		}
 	}
+	// The blocks whose documents change.
+	var blocks []int32
+	touch := func(d int32) { blocks = append(blocks, d/blockDocs) }
 	var out [tiers][]int32
-	pos := make([]byte, 0, len(g.pos)+8*len(added))
-	last := int32(-1)
-	for _, l := range lists {
-		if len(l) > 0 {
-			last = max(last, l[len(l)-1])
-		}
-	}
-	at := 0 // where the next document's positions start in g.pos
-	if last < first {
-		// Every document kept comes before every one changed, as when
-		// today's article is added: the rows are appended.
-		copy(out[:], lists)
-		pos = append(pos, g.pos...)
-		n, at = 0, len(g.pos)
-	}
-	for range n {
-		// The lists are sorted and disjoint: the next document is the
-		// least of their heads.
-		t := -1
-		for i, l := range lists {
-			if len(l) > 0 && (t < 0 || l[0] < lists[t][0]) {
-				t = i
+	for t, l := range lists {
+		i, _ := slices.BinarySearch(l, first)
+		kept := slices.Clip(l[:i])
+		for _, d := range l[i:] {
+			if dirty(d) {
+				touch(d)
+			} else {
+				kept = append(kept, d)
 			}
 		}
-		d := lists[t][0]
-		lists[t] = lists[t][1:]
-		for len(added) > 0 && added[0].doc < d {
-			out[added[0].tier-1] = append(out[added[0].tier-1], added[0].doc)
-			pos = appendPositions(pos, added[0].at)
-			added = added[1:]
+		out[t] = kept
+	}
+	for _, r := range added {
+		touch(r.doc)
+		l := out[r.tier-1]
+		i, _ := slices.BinarySearch(l, r.doc)
+		out[r.tier-1] = slices.Insert(l, i, r.doc)
+	}
+	slices.Sort(blocks)
+	blocks = slices.Compact(blocks)
+	pos := make([]posBlock, 0, len(g.pos)+1)
+	old := g.pos
+	for _, b := range blocks {
+		for len(old) > 0 && old[0].n < b {
+			pos, old = append(pos, old[0]), old[1:]
 		}
-		end, ok := skipPositions(g.pos, at)
+		var s string
+		if len(old) > 0 && old[0].n == b {
+			s, old = old[0].s, old[1:]
+		}
+		var rows []row
+		for len(added) > 0 && added[0].doc/blockDocs == b {
+			rows, added = append(rows, added[0]), added[1:]
+		}
+		s, ok := spliceBlock(s, inBlock(&lists, b), dirty, rows)
 		if !ok {
 			return group{}, false
 		}
-		if !dirty(d) {
-			out[t] = append(out[t], d)
-			pos = append(pos, g.pos[at:end]...)
+		if s != "" {
+			pos = append(pos, newBlock(b, s))
 		}
-		at = end
 	}
-	if at != len(g.pos) {
-		return group{}, false
-	}
-	for _, r := range added {
-		out[r.tier-1] = append(out[r.tier-1], r.doc)
-		pos = appendPositions(pos, r.at)
-	}
+	pos = append(pos, old...)
 	if len(pos) == 0 {
 		return group{}, true
 	}
-	return group{encodePostings(&out), string(pos)}, true
+	return newGroup(encodePostings(&out), pos), true
+}
+
+// inBlock returns the documents of the lists in block b, in increasing
+// order.
+func inBlock(lists *[tiers][]int32, b int32) []int32 {
+	var docs []int32
+	for _, l := range lists {
+		i, _ := slices.BinarySearch(l, b*blockDocs)
+		j, _ := slices.BinarySearch(l, (b+1)*blockDocs)
+		docs = append(docs, l[i:j]...)
+	}
+	slices.Sort(docs)
+	return docs
+}
+
+// spliceBlock returns the block of positions s, of the documents docs,
+// without those dirty tells and with the rows added.
+func spliceBlock(s string, docs []int32, dirty func(int32) bool, added []row) (string, bool) {
+	b := make([]byte, 0, len(s)+8*len(added))
+	at := 0
+	for _, d := range docs {
+		for len(added) > 0 && added[0].doc < d {
+			b = appendPositions(b, added[0].at)
+			added = added[1:]
+		}
+		end, ok := skipPositions(s, at)
+		if !ok {
+			return "", false
+		}
+		if !dirty(d) {
+			b = append(b, s[at:end]...)
+		}
+		at = end
+	}
+	if at != len(s) {
+		return "", false
+	}
+	for _, r := range added {
+		b = appendPositions(b, r.at)
+	}
+	return string(b), true
 }
 
 // skipPositions returns where the document's positions that start at at
@@ -400,11 +462,12 @@ func (x *indexer) entries() []entry {
 	terms := x.vocab.terms
 	es := make([]entry, 0, len(x.groups)+len(x.target))
 	for k, g := range x.groups {
-		es = append(es, entry{terms[k], g.val, g.pos})
+		es = append(es, entry{term: terms[k], val: g.val, sum: g.sum, pos: g.pos})
 	}
 	for id, t := range x.target {
 		if t >= 0 && t != int32(id) {
-			es = append(es, entry{term: terms[id], val: "=" + terms[t]})
+			val := "=" + terms[t]
+			es = append(es, entry{term: terms[id], val: val, sum: sum.String(val)})
 		}
 	}
 	return es

@@ -317,9 +317,9 @@ func Write(s *site.Site, c *Cache, write func(name string, sum uint64, make func
 	slices.SortFunc(entries, func(a, b entry) int { return strings.Compare(a.term, b.term) })
 	var pos []entry
 	for i, e := range entries {
-		if e.pos != "" {
-			pos = append(pos, entry{term: e.term, val: e.pos})
-			entries[i].pos = ""
+		if len(e.pos) > 0 {
+			pos = append(pos, entry{term: e.term, pos: e.pos})
+			entries[i].pos = nil
 		}
 	}
 	m := meta{Docs: len(docs), DocChunk: docChunk, BodyChunk: bodyChunk}
@@ -361,8 +361,9 @@ type meta struct {
 	PosKB     []int    `json:"pkb"`
 }
 
-// shards writes the sorted entries es as shards dir/<i>.json, and returns
-// their keys and sizes in KiB.
+// shards hands on the sorted entries es as shards dir/<i>.json, and
+// returns their keys and sizes in KiB. A shard is made again only when
+// its entries changed since the cache's build.
 func (w *writer) shards(dir string, es []entry) (keys []string, kb []int, err error) {
 	var shards []shard
 	if len(es) > 0 {
@@ -371,28 +372,57 @@ func (w *writer) shards(dir string, es []entry) (keys []string, kb []int, err er
 	slices.SortFunc(shards, func(a, b shard) int { return strings.Compare(a.key, b.key) })
 	keys, kb = []string{}, []int{}
 	for i, sh := range shards {
-		var b bytes.Buffer
-		b.WriteByte('{')
-		for j, e := range sh.entries {
-			if j > 0 {
-				b.WriteByte(',')
-			}
-			// Terms are letters, digits and marks, filter keys a sign and
-			// a slug, values base64 and "~.="; none needs escaping in JSON.
-			b.WriteString("\n\"")
-			b.WriteString(e.term)
-			b.WriteString("\":\"")
-			b.WriteString(e.val)
-			b.WriteByte('"')
-		}
-		b.WriteString("\n}\n")
-		if err := w.file(fmt.Sprintf("%s/%d.json", dir, i), b.Bytes()); err != nil {
+		name := fmt.Sprintf("%s/%d.json", dir, i)
+		if err := w.chunk(name, shardKey(sh.entries), func() ([]byte, error) { return encodeShard(sh.entries), nil }); err != nil {
 			return nil, nil, err
 		}
 		keys = append(keys, sh.key)
-		kb = append(kb, (b.Len()+1023)/1024)
+		// The braces and the last line's end, less the comma the first
+		// entry goes without: see encodeShard.
+		kb = append(kb, (sizeOf(sh.entries)+3+1023)/1024)
 	}
 	return keys, kb, nil
+}
+
+// shardKey is a hash of what the shard of the entries es is made from:
+// their terms and the sums of their values.
+func shardKey(es []entry) uint64 {
+	h := sum.New()
+	h.AddUint64(uint64(len(es)))
+	for _, e := range es {
+		h.AddUint64(uint64(len(e.term)))
+		h.AddString(e.term)
+		h.AddUint64(e.sum)
+		h.AddUint64(uint64(len(e.pos)))
+		for _, p := range e.pos {
+			h.AddUint64(p.sum)
+		}
+	}
+	return h.Sum64()
+}
+
+// encodeShard writes the shard of the entries es.
+func encodeShard(es []entry) []byte {
+	var b bytes.Buffer
+	b.Grow(sizeOf(es) + 3)
+	b.WriteByte('{')
+	for j, e := range es {
+		if j > 0 {
+			b.WriteByte(',')
+		}
+		// Terms are letters, digits and marks, filter keys a sign and
+		// a slug, values base64 and "~.="; none needs escaping in JSON.
+		b.WriteString("\n\"")
+		b.WriteString(e.term)
+		b.WriteString("\":\"")
+		b.WriteString(e.val)
+		for _, p := range e.pos {
+			b.WriteString(p.s)
+		}
+		b.WriteByte('"')
+	}
+	b.WriteString("\n}\n")
+	return b.Bytes()
 }
 
 // filters are the entries that list the documents of each tag ("#slug")
@@ -412,7 +442,8 @@ func filters(docs []document) []entry {
 	}
 	entries := make([]entry, 0, len(lists))
 	for k, l := range lists {
-		entries = append(entries, entry{term: k, val: encodeList(l)})
+		val := encodeList(l)
+		entries = append(entries, entry{term: k, val: val, sum: sum.String(val)})
 	}
 	return entries
 }
@@ -753,11 +784,22 @@ func encodeRows(rows []any) ([]byte, error) {
 }
 
 // entry is one key of the index with its encoded postings (or the stem
-// it stands for, "=stem") and positions.
-type entry struct{ term, val, pos string }
+// it stands for, "=stem") and positions. A shard of positions writes the
+// blocks of pos after val, which is empty there.
+type entry struct {
+	term, val string
+	sum       uint64 // of val
+	pos       []posBlock
+}
 
 // size is the entry's share of its shard file.
-func (e entry) size() int { return len(e.term) + len(e.val) + 7 }
+func (e entry) size() int {
+	n := len(e.term) + len(e.val) + 7
+	for _, p := range e.pos {
+		n += len(p.s)
+	}
+	return n
+}
 
 type shard struct {
 	key     string
@@ -883,15 +925,26 @@ func appendVarint(b []byte, v uint32) []byte {
 	return append(b, tmp[n:]...)
 }
 
-// encodePositions writes, for each document of p in turn, the number of
+// encodeBlocks writes, for each document of p in turn, the number of
 // positions and then each position as its distance from the previous
-// one, less one (the first as itself), all as base-32 varints.
-func encodePositions(p *positions) string {
+// one, less one (the first as itself), all as base-32 varints, cut into
+// the blocks of the documents.
+func encodeBlocks(p *positions) []posBlock {
+	var out []posBlock
 	var b []byte
-	for i := range p.docs {
+	for i, d := range p.docs {
+		if n := d / blockDocs; len(out) == 0 || out[len(out)-1].n != n {
+			if len(out) > 0 {
+				out[len(out)-1] = newBlock(out[len(out)-1].n, string(b))
+			}
+			out, b = append(out, posBlock{n: n}), b[:0]
+		}
 		b = appendPositions(b, p.of(i))
 	}
-	return string(b)
+	if len(out) > 0 {
+		out[len(out)-1] = newBlock(out[len(out)-1].n, string(b))
+	}
+	return out
 }
 
 // appendPositions appends one document's part of a term's positions, as
