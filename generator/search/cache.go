@@ -1,12 +1,17 @@
 package search
 
 import (
+	"cmp"
 	"encoding/binary"
+	"fmt"
 	"hash/crc32"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/digest/digest/generator/diskcache"
@@ -27,12 +32,14 @@ import (
 //     the executable and whatever else changes a body's HTML. A cache kept
 //     under other settings is not used.
 //   - The documents' records are values of a diskcache.Cache (records/),
-//     which checks each one's checksum (CRC-32C) as it reads it. The rest
-//     is one file (index), in sections that each end with their CRC-32C,
-//     written whole through a temporary file and a rename by the Write it
-//     was given to. A missing, truncated, garbled or foreign cache costs
-//     the analysis of the documents it no longer answers for, never a
-//     wrong index.
+//     which checks each one's checksum (CRC-32C) as it reads it. The
+//     entries are in part files, each checked against the size and
+//     CRC-32C the index keeps of it, and written only when they changed.
+//     The rest is one file (index), in sections that each end with their
+//     CRC-32C, written whole through a temporary file and a rename by the
+//     Write it was given to. A missing, truncated, garbled or foreign
+//     cache costs the analysis of the documents it no longer answers for,
+//     or the making of the entries from the records, never a wrong index.
 //   - One build at a time uses a folder: the caller holds a lock (publish
 //     does, for the build state the folder is part of).
 type Cache struct {
@@ -52,6 +59,7 @@ type Cache struct {
 	stems   []int32
 	df      []int32
 	groups  map[int32]group
+	parts   map[partID]part // the files the groups were read from
 	// What this build made, kept by save.
 	mu       sync.Mutex
 	newDocs  map[uint64][]byte
@@ -73,7 +81,7 @@ const (
 	recordsName = "records"
 	tmpSuffix   = ".tmp"
 	// cacheMagic starts the index; a new layout of the cache changes it.
-	cacheMagic = "digest search cache 3\n"
+	cacheMagic = "digest search cache 4\n"
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -92,6 +100,9 @@ func OpenCache(dir, settings string) *Cache {
 	if data, err := os.ReadFile(c.file); err == nil {
 		c.read(data)
 	}
+	if c.indexed && !c.readParts() {
+		c.indexed, c.groups, c.parts = false, map[int32]group{}, map[partID]part{}
+	}
 	if c.vocabID == 0 {
 		c.vocabID = rand.Uint64() | 1 // a vocabulary no record is numbered in
 	}
@@ -101,7 +112,7 @@ func OpenCache(dir, settings string) *Cache {
 func newCache(file string, settings uint64) *Cache {
 	return &Cache{
 		file: file, settings: settings,
-		files: map[string]chunkSum{}, groups: map[int32]group{},
+		files: map[string]chunkSum{}, groups: map[int32]group{}, parts: map[partID]part{},
 		newDocs: map[uint64][]byte{}, newFiles: map[string]chunkSum{},
 	}
 }
@@ -127,11 +138,20 @@ func (c *Cache) Stats() CacheStats {
 //	entries     1 when the last build's entries follow, else 0; then the
 //	            language of the stems (length and bytes), the documents'
 //	            keys in order (8 bytes each), the stem and the number of
-//	            documents of each term (uvarints), and the targets: each
-//	            one's term, postings (length and bytes, then their sum)
-//	            and blocks of positions (a count, then each block's
-//	            number, length, bytes and sum);
+//	            documents of each term (uvarints), and the parts (a
+//	            count, then each one's kind (a byte), number (uvarint),
+//	            key (8 bytes), size (uvarint) and CRC-32C of its file);
 //	            then the section's CRC-32C
+//
+// The targets' entries are in part files beside the index, each written
+// only when what it holds changed (see part), so that a rebuild writes the
+// blocks of positions it changed rather than the whole index: adding
+// today's article rewrites the last block of each of its terms. A part
+// file is a list of values, in the order of their targets, each the
+// target's number (uvarint), the value's length (uvarint), bytes and sum
+// (8 bytes): postings, or blocks of positions. A part that is missing or
+// does not match its size and CRC-32C leaves the entries to be made again
+// from the records.
 //
 // A document's record is its analysis (see analysis.encode), with terms
 // as their numbers in the vocabulary, kept under its key and the
@@ -171,7 +191,7 @@ func (c *Cache) read(data []byte) {
 	var order []uint64
 	var stems, df []int32
 	var lang string
-	groups := map[int32]group{}
+	parts := map[partID]part{}
 	if indexed {
 		lang = r.str(r.uvarint())
 		order = make([]uint64, 0, min(r.uvarint(), len(data)/8))
@@ -183,19 +203,53 @@ func (c *Cache) read(data []byte) {
 			stems[i], df[i] = int32(r.num(len(terms)-1)), int32(r.uvarint())
 		}
 		for n := r.uvarint(); n > 0 && r.ok(); n-- {
-			t := int32(r.num(len(terms) - 1))
-			g := group{val: r.str(r.uvarint()), sum: r.u64()}
-			for n := r.uvarint(); n > 0 && r.ok(); n-- {
-				g.pos = append(g.pos, posBlock{int32(r.num(math.MaxInt32)), r.str(r.uvarint()), r.u64()})
-			}
-			groups[t] = g
+			p := part{id: partID{r.byte(), int32(r.num(math.MaxInt32))}}
+			p.key, p.size, p.crc = r.u64(), r.num(math.MaxInt32), r.u32()
+			parts[p.id] = p
 		}
 	}
 	if !r.check(start) {
 		return
 	}
 	c.vocabID, c.terms, c.files = id, terms, files
-	c.indexed, c.lang, c.order, c.stems, c.df, c.groups = indexed, lang, order, stems, df, groups
+	c.indexed, c.lang, c.order, c.stems, c.df, c.parts = indexed, lang, order, stems, df, parts
+}
+
+// readParts reads the targets' entries from the part files the index
+// names, and tells whether all were whole.
+func (c *Cache) readParts() bool {
+	ids := slices.SortedFunc(maps.Keys(c.parts), comparePartIDs)
+	groups := map[int32]group{}
+	for _, id := range ids {
+		p := c.parts[id]
+		data, err := os.ReadFile(filepath.Join(filepath.Dir(c.file), p.name()))
+		if err != nil || len(data) != p.size || crc32.Checksum(data, castagnoli) != p.crc {
+			return false
+		}
+		r := reader{data: data}
+		for last := int32(-1); r.at < len(data) && r.ok(); {
+			t := int32(r.num(len(c.terms) - 1))
+			val, sum := r.str(r.uvarint()), r.u64()
+			if t <= last {
+				return false
+			}
+			last = t
+			switch g, ok := groups[t]; {
+			case id.kind == kindPostings && t/valPart == id.n:
+				groups[t] = group{val: val, sum: sum}
+			case id.kind == kindPositions && ok && (len(g.pos) == 0 || g.pos[len(g.pos)-1].n < id.n):
+				g.pos = append(g.pos, posBlock{id.n, val, sum})
+				groups[t] = g
+			default:
+				return false
+			}
+		}
+		if !r.ok() {
+			return false
+		}
+	}
+	c.groups = groups
+	return true
 }
 
 // reader reads the cache file; past the end or on a bad number it stops
@@ -240,6 +294,14 @@ func (r *reader) num(max int) int {
 
 // uvarint reads a count or a length, which cannot exceed the data's size.
 func (r *reader) uvarint() int { return r.num(len(r.data)) }
+
+func (r *reader) u32() uint32 {
+	b := r.take(4)
+	if r.bad {
+		return 0
+	}
+	return binary.LittleEndian.Uint32(b)
+}
 
 func (r *reader) byte() byte {
 	b := r.take(1)
@@ -355,19 +417,17 @@ func (c *Cache) save(x *indexer, keys []uint64) {
 			c.records.Put(c.recordKey(k), recs[i])
 		}
 	}
+	var parts []part
+	if indexed {
+		parts = c.writeParts(x, len(terms))
+	}
 	le := binary.LittleEndian
-	size := len(cacheMagic) + 8*len(keys) + 64
+	size := len(cacheMagic) + 8*len(keys) + 64 + 24*len(parts)
 	for _, t := range terms {
 		size += len(t) + 8
 	}
 	for name := range c.newFiles {
 		size += len(name) + 18
-	}
-	for _, g := range x.groups {
-		size += len(g.val) + 16
-		for _, p := range g.pos {
-			size += len(p.s) + 16
-		}
 	}
 	b := make([]byte, 0, size)
 	b = append(b, cacheMagic...)
@@ -402,19 +462,13 @@ func (c *Cache) save(x *indexer, keys []uint64) {
 			b = binary.AppendUvarint(b, uint64(x.stems[id]))
 			b = binary.AppendUvarint(b, uint64(x.df[id]))
 		}
-		b = binary.AppendUvarint(b, uint64(len(x.groups)))
-		for t, g := range x.groups {
-			b = binary.AppendUvarint(b, uint64(t))
-			b = binary.AppendUvarint(b, uint64(len(g.val)))
-			b = append(b, g.val...)
-			b = le.AppendUint64(b, g.sum)
-			b = binary.AppendUvarint(b, uint64(len(g.pos)))
-			for _, p := range g.pos {
-				b = binary.AppendUvarint(b, uint64(p.n))
-				b = binary.AppendUvarint(b, uint64(len(p.s)))
-				b = append(b, p.s...)
-				b = le.AppendUint64(b, p.sum)
-			}
+		b = binary.AppendUvarint(b, uint64(len(parts)))
+		for _, p := range parts {
+			b = append(b, p.id.kind)
+			b = binary.AppendUvarint(b, uint64(p.id.n))
+			b = le.AppendUint64(b, p.key)
+			b = binary.AppendUvarint(b, uint64(p.size))
+			b = le.AppendUint32(b, p.crc)
 		}
 	} else {
 		b = append(b, 0)
@@ -429,5 +483,122 @@ func (c *Cache) save(x *indexer, keys []uint64) {
 		_ = os.Remove(c.file + tmpSuffix) // left for the next build to overwrite
 		return
 	}
+	c.removeParts(parts)
 	_ = c.records.Close()
+}
+
+// part is one file of the targets' entries: one of kind kindPostings
+// holds the postings of the targets numbered n·valPart to
+// (n+1)·valPart-1, one of kind kindPositions every target's block n of
+// positions. The terms most documents have come first in the vocabulary,
+// so an edit rewrites few parts of postings, and a part of positions for
+// each block of documents it changed. A part's file is named by its key,
+// a hash of its targets' numbers and their values' sums, so a part that
+// changes is a new file and the index never names a half-written one.
+type part struct {
+	id   partID
+	key  uint64
+	size int
+	crc  uint32
+}
+
+type partID struct {
+	kind byte
+	n    int32
+}
+
+// The kinds of part, which start their files' names.
+const (
+	kindPostings  = 'v'
+	kindPositions = 'p'
+)
+
+// valPart is how many targets' postings a part of postings holds.
+const valPart = 1024
+
+func (p part) name() string { return fmt.Sprintf("%c%d-%016x", p.id.kind, p.id.n, p.key) }
+
+// comparePartIDs orders the parts of postings before those of positions,
+// each by number: the order the index lists them in and readParts needs.
+func comparePartIDs(a, b partID) int {
+	return cmp.Or(-cmp.Compare(a.kind, b.kind), cmp.Compare(a.n, b.n))
+}
+
+// writeParts writes the parts of x's entries that are not as the cache
+// has them, and returns them all, in order. A part it cannot write is
+// left out, which leaves the next build to make the entries again.
+func (c *Cache) writeParts(x *indexer, terms int) []part {
+	// each yields every value of the entries with its part, in the order
+	// of the targets, once for the keys of the parts and once for the
+	// files of the changed ones.
+	each := func(yield func(partID, int32, string, uint64)) {
+		for id := range int32(terms) {
+			if g, ok := x.groups[id]; ok {
+				yield(partID{kindPostings, id / valPart}, id, g.val, g.sum)
+				for _, p := range g.pos {
+					yield(partID{kindPositions, p.n}, id, p.s, p.sum)
+				}
+			}
+		}
+	}
+	keys, sizes := map[partID]sum.Hash{}, map[partID]int{}
+	each(func(p partID, id int32, val string, s uint64) {
+		h, ok := keys[p]
+		if !ok {
+			h = sum.New()
+		}
+		h.AddUint64(uint64(id))
+		h.AddUint64(s)
+		h.AddUint64(uint64(len(val)))
+		keys[p] = h
+		sizes[p] += 2*binary.MaxVarintLen32 + len(val) + 8
+	})
+	parts := make([]part, 0, len(keys))
+	bufs := map[partID][]byte{}
+	for id, h := range keys {
+		if old, ok := c.parts[id]; ok && old.key == h.Sum64() {
+			parts = append(parts, old)
+			continue
+		}
+		parts = append(parts, part{id: id, key: h.Sum64()})
+		bufs[id] = make([]byte, 0, sizes[id])
+	}
+	each(func(p partID, id int32, val string, s uint64) {
+		if b, ok := bufs[p]; ok {
+			b = binary.AppendUvarint(b, uint64(id))
+			b = binary.AppendUvarint(b, uint64(len(val)))
+			b = append(b, val...)
+			bufs[p] = binary.LittleEndian.AppendUint64(b, s)
+		}
+	})
+	dir := filepath.Dir(c.file)
+	kept := parts[:0]
+	for _, p := range parts {
+		if b, ok := bufs[p.id]; ok {
+			p.size, p.crc = len(b), crc32.Checksum(b, castagnoli)
+			if os.WriteFile(filepath.Join(dir, p.name()), b, 0o644) != nil {
+				continue
+			}
+		}
+		kept = append(kept, p)
+	}
+	slices.SortFunc(kept, func(a, b part) int { return comparePartIDs(a.id, b.id) })
+	return kept
+}
+
+// removeParts removes the part files other than those of parts, once the
+// index that names them is written.
+func (c *Cache) removeParts(parts []part) {
+	keep := map[string]bool{}
+	for _, p := range parts {
+		keep[p.name()] = true
+	}
+	dir := filepath.Dir(c.file)
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		n := e.Name()
+		if isPart := len(n) > 0 && (n[0] == kindPostings || n[0] == kindPositions) && strings.Contains(n, "-"); isPart && !keep[n] {
+			_ = os.Remove(filepath.Join(dir, n)) // left for the next build to try
+		}
+	}
 }

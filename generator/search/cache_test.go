@@ -143,6 +143,9 @@ func TestCacheEqualsFresh(t *testing.T) {
 // missing, cut short, garbled or kept under other settings: the index must
 // be a fresh one, and the cache whole again for the next build.
 func TestCacheDamaged(t *testing.T) {
+	// Several blocks of positions, so several parts of them.
+	defer func(n int32) { blockDocs = n }(blockDocs)
+	blockDocs = 2
 	s := testSite(t)
 	want := written(t, s)
 	docs := len(documents(s))
@@ -174,27 +177,78 @@ func TestCacheDamaged(t *testing.T) {
 		t.Fatal(err)
 	}
 	head := len(cacheMagic) + 16
+	// partFile returns the name of a part of kind and number n.
+	partFile := func(t *testing.T, dir string, kind byte, n int) string {
+		t.Helper()
+		names, _ := filepath.Glob(filepath.Join(dir, fmt.Sprintf("%c%d-*", kind, n)))
+		if len(names) != 1 {
+			t.Fatalf("%d parts %c%d in %s", len(names), kind, n, dir)
+		}
+		return names[0]
+	}
+	damage := func(kind byte, n int, edit func([]byte) []byte) func(t *testing.T, dir string) {
+		return func(t *testing.T, dir string) {
+			name := partFile(t, dir, kind, n)
+			data, err := os.ReadFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if data = edit(data); data == nil {
+				err = os.Remove(name)
+			} else {
+				err = os.WriteFile(name, data, 0o644)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	cases := []struct {
 		name          string
 		index, data   []byte // nil: no file
 		settings      string
 		edit          bool // the site changes first: its records are read
 		analysed, max int  // documents analysed, at least and at most
+		parts         func(t *testing.T, dir string)
 	}{
-		{"no index", nil, data, "settings", false, docs, docs},
-		{"empty index", []byte{}, data, "settings", false, docs, docs},
-		{"index cut in the header", index[:10], data, "settings", false, docs, docs},
-		{"index cut in the vocabulary", index[:head+20], data, "settings", false, docs, docs},
-		{"index cut in the entries", index[:len(index)-30], data, "settings", false, 0, docs},
-		{"garbled settings", garble(index, len(cacheMagic)+1), data, "settings", false, docs, docs},
-		{"garbled vocabulary's name", garble(index, len(cacheMagic)+9), data, "settings", false, docs, docs},
-		{"garbled vocabulary", garble(index, head+5), data, "settings", false, docs, docs},
-		{"garbled entries", garble(index, len(index)-10), data, "settings", false, 0, docs},
-		{"no records", index, nil, "settings", false, docs, docs},
-		{"records cut", index, data[:len(data)/2], "settings", true, 1, docs},
-		{"records garbled", index, garbleFrom(data, len(data)/2), "settings", true, 1, docs},
-		{"foreign", index, data, "other settings", false, docs, docs},
-		{"whole", index, data, "settings", false, 0, 0},
+		{"no index", nil, data, "settings", false, docs, docs, nil},
+		{"empty index", []byte{}, data, "settings", false, docs, docs, nil},
+		{"index cut in the header", index[:10], data, "settings", false, docs, docs, nil},
+		{"index cut in the vocabulary", index[:head+20], data, "settings", false, docs, docs, nil},
+		{"index cut in the entries", index[:len(index)-30], data, "settings", false, 0, docs, nil},
+		{"garbled settings", garble(index, len(cacheMagic)+1), data, "settings", false, docs, docs, nil},
+		{"garbled vocabulary's name", garble(index, len(cacheMagic)+9), data, "settings", false, docs, docs, nil},
+		{"garbled vocabulary", garble(index, head+5), data, "settings", false, docs, docs, nil},
+		{"garbled entries", garble(index, len(index)-10), data, "settings", false, 0, docs, nil},
+		{"no records", index, nil, "settings", false, docs, docs, nil},
+		{"records cut", index, data[:len(data)/2], "settings", true, 1, docs, nil},
+		{"records garbled", index, garbleFrom(data, len(data)/2), "settings", true, 1, docs, nil},
+		{"foreign", index, data, "other settings", false, docs, docs, nil},
+		{"whole", index, data, "settings", false, 0, 0, nil},
+		// The entries are made again from the records: nothing is
+		// analysed.
+		{"a part of positions missing", index, data, "settings", false, 0, 0,
+			damage(kindPositions, 1, func([]byte) []byte { return nil })},
+		{"a part of positions cut", index, data, "settings", true, 0, 0,
+			damage(kindPositions, 2, func(d []byte) []byte { return d[:len(d)-3] })},
+		{"a part of positions garbled", index, data, "settings", false, 0, 0,
+			damage(kindPositions, 0, func(d []byte) []byte { return garble(d, len(d)/2) })},
+		{"a part of postings garbled", index, data, "settings", false, 0, 0,
+			damage(kindPostings, 0, func(d []byte) []byte { return garble(d, 3) })},
+		{"a part of postings empty", index, data, "settings", false, 0, 0,
+			damage(kindPostings, 0, func([]byte) []byte { return []byte{} })},
+		{"another part's bytes", index, data, "settings", false, 0, 0, func(t *testing.T, dir string) {
+			other, err := os.ReadFile(partFile(t, dir, kindPositions, 1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			damage(kindPositions, 3, func([]byte) []byte { return other })(t, dir)
+		}},
+		{"a killed build's part left", index, data, "settings", false, 0, 0, func(t *testing.T, dir string) {
+			if err := os.WriteFile(filepath.Join(dir, "p9-0123456789abcdef"), []byte("left"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -215,6 +269,9 @@ func TestCacheDamaged(t *testing.T) {
 					}
 				}
 			}
+			if tc.parts != nil {
+				tc.parts(t, dir)
+			}
 			s, want := s, want
 			if tc.edit {
 				// The oldest document gone, every other is numbered
@@ -229,9 +286,15 @@ func TestCacheDamaged(t *testing.T) {
 				t.Errorf("%d documents analysed; want %d to %d", st.Misses, tc.analysed, tc.max)
 			}
 			c = OpenCache(dir, tc.settings)
+			if !c.indexed {
+				t.Errorf("the next build does not find the entries whole")
+			}
 			sameFiles(t, "again", writtenWith(t, s, c), want)
 			if st := c.Stats(); st.Misses != 0 {
 				t.Errorf("the next build analysed %d documents; want 0", st.Misses)
+			}
+			if left, _ := filepath.Glob(filepath.Join(dir, "p9-*")); len(left) > 0 {
+				t.Errorf("%s left in the cache", left)
 			}
 		})
 	}
