@@ -25,7 +25,7 @@ func (o *Output) Commit() (Stats, error) {
 	stats := Stats{Written: len(o.changed), Unchanged: len(o.files) - len(o.changed)}
 	if o.exists && len(o.changed) == 0 && maps.Equal(o.files, o.old) && o.outputWhole() {
 		// The spare, if any, is what it was.
-		o.rec.spare, o.rec.differs, o.rec.carried = o.last.spare, o.last.differs, o.last.carried
+		o.rec.spare, o.rec.differs, o.rec.carried, o.rec.folders = o.last.spare, o.last.differs, o.last.carried, o.last.folders
 		if o.rec.equal(o.last) {
 			return stats, nil // the output is the last build's, and so is its state
 		}
@@ -125,89 +125,68 @@ func (o *Output) remark() error {
 // fill completes the stage with the files of the output the new site
 // keeps: the last build's files that this build kept as they were, and
 // the files digest did not write. It counts the last build's files that
-// are left out. It walks the folders in parallel: the work is system
-// calls, which wait on the file system more than they use a processor.
+// are left out. It reads every folder of the output, in parallel: the
+// work is system calls, which wait on the file system more than they use
+// a processor. It keeps the folders' stamps for the output, once it is
+// the spare.
 func (o *Output) fill(stats *Stats) error {
-	staged := make(map[string]bool, len(o.changed))
-	for _, name := range o.changed {
-		staged[name] = true
-	}
+	staged := setOf(o.changed)
 	var (
 		mu               sync.Mutex // guards the counts, lists and Unknown
 		placed           int
 		differs, carried []string // for the spare: see noteSpare
-		walks            = work.NewLimit(fsWorkers)
 	)
-	var walk func(dir string) error
-	walk = func(dir string) error {
-		entries, err := os.ReadDir(filepath.Join(o.dir, filepath.FromSlash(dir)))
-		if err != nil {
-			return err
-		}
-		if len(entries) == 0 && dir != "." {
-			// digest leaves no empty folder: this one is the curator's.
-			mu.Lock()
-			carried = append(carried, dir+"/")
-			mu.Unlock()
-			return o.mkdirStage(dir)
-		}
-		kept := 0
-		var unknown, removed, clashed, carries []string
-		defer func() {
-			mu.Lock()
-			placed += kept
-			stats.Removed += len(removed)
-			stats.Unknown = append(stats.Unknown, unknown...)
-			differs = append(append(differs, removed...), clashed...)
-			carried = append(carried, carries...)
-			mu.Unlock()
-		}()
-		for _, e := range entries {
-			name := path.Join(dir, e.Name())
-			if e.IsDir() {
-				if err := walks.Go(func() error { return walk(name) }); err != nil {
-					return err
-				}
-				continue
+	_, stamps, err := o.look(nil, nil, func(name string) error {
+		_, ours := o.files[name]
+		_, before := o.old[name]
+		switch {
+		case ours && staged[name]:
+			// The new bytes replace the old.
+		case ours:
+			if err := o.place(name); err != nil {
+				return err
 			}
-			if name == Marker || name == markerTmp {
-				continue
+			mu.Lock()
+			placed++
+			mu.Unlock()
+		case before:
+			mu.Lock()
+			stats.Removed++
+			differs = append(differs, name)
+			mu.Unlock()
+		default:
+			err := o.place(name)
+			mu.Lock()
+			defer mu.Unlock()
+			if errors.Is(err, fs.ErrExist) || errors.Is(err, syscall.ENOTDIR) {
+				differs = append(differs, name) // a file of the new site has this name, or its folder's
+				return nil
 			}
-			_, ours := o.files[name]
-			_, before := o.old[name]
-			switch {
-			case ours && staged[name]:
-				// The new bytes replace the old.
-			case ours:
-				if err := o.place(name); err != nil {
-					return err
-				}
-				kept++
-			case before:
-				removed = append(removed, name)
-			default:
-				err := o.place(name)
-				if errors.Is(err, fs.ErrExist) || errors.Is(err, syscall.ENOTDIR) {
-					clashed = append(clashed, name) // a file of the new site has this name, or its folder's
-					continue
-				}
-				if err != nil {
-					return err
-				}
-				carries = append(carries, name)
-				if o.strays {
-					unknown = append(unknown, name)
-				}
+			if err != nil {
+				return err
+			}
+			carried = append(carried, name)
+			if o.strays {
+				stats.Unknown = append(stats.Unknown, name)
 			}
 		}
 		return nil
-	}
-	err := walk(".")
-	if err := errors.Join(walks.Wait(), err); err != nil {
+	}, func(dir string) error {
+		// digest leaves no empty folder: this one is the curator's.
+		mu.Lock()
+		carried = append(carried, dir+"/")
+		mu.Unlock()
+		return o.mkdirStage(dir)
+	})
+	if err != nil {
 		return err
 	}
 	slices.Sort(stats.Unknown)
 	o.noteSpare(differs, carried)
+	o.rec.folders = make(map[string]folderStamps, len(stamps))
+	for dir, st := range stamps {
+		o.rec.folders[dir] = folderStamps{spare: st}
+	}
 	if placed == stats.Unchanged {
 		return nil
 	}
@@ -266,6 +245,7 @@ func (o *Output) place(name string) error {
 	if err := o.mkdirStage(path.Dir(name)); err != nil {
 		return err
 	}
+	o.touch(path.Dir(name))
 	src := filepath.Join(o.dir, filepath.FromSlash(name))
 	dst := filepath.Join(o.stage, filepath.FromSlash(name))
 	err := os.Link(src, dst)

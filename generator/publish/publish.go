@@ -104,6 +104,8 @@ type Output struct {
 
 	mu      sync.Mutex
 	made    map[string]bool // folders already created under stage
+	touched map[string]bool // folders of the spare this build changed
+	read    int             // folders of the output the commit read
 	files   map[string]file // this build's files
 	changed []string        // files staged
 	rec     record
@@ -126,12 +128,16 @@ type record struct {
 	// output held (a folder's name ends in a slash).
 	spare            string
 	differs, carried []string
+	// folders are the stamps of the output's and the spare's folders
+	// (see stamp.go).
+	folders map[string]folderStamps
 }
 
 // equal reports whether r and q would write the same state lines.
 func (r record) equal(q record) bool {
 	return r.inputs == q.inputs && r.validUntil.Equal(q.validUntil) && slices.Equal(r.warnings, q.warnings) &&
-		r.spare == q.spare && slices.Equal(r.differs, q.differs) && slices.Equal(r.carried, q.carried)
+		r.spare == q.spare && slices.Equal(r.differs, q.differs) && slices.Equal(r.carried, q.carried) &&
+		maps.Equal(r.folders, q.folders)
 }
 
 // Stats count what a commit did.
@@ -155,7 +161,7 @@ func Open(dir, siteDir string) (*Output, error) {
 	if err != nil {
 		return nil, err
 	}
-	o := &Output{dir: abs, state: stateFolder(site, abs), made: map[string]bool{}, files: map[string]file{}}
+	o := &Output{dir: abs, state: stateFolder(site, abs), made: map[string]bool{}, touched: map[string]bool{}, files: map[string]file{}}
 	if err := os.MkdirAll(o.state, 0o755); err != nil {
 		return nil, err
 	}
@@ -342,6 +348,7 @@ func (o *Output) mkdirStage(dir string) error {
 	if err := o.claim(); err != nil {
 		return err
 	}
+	o.touch(dir)
 	if err := mkdir(filepath.Join(o.stage, filepath.FromSlash(dir))); err != nil {
 		return err
 	}

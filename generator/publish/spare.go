@@ -3,6 +3,7 @@ package publish
 import (
 	"errors"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -10,8 +11,6 @@ import (
 	"strings"
 	"sync"
 	"syscall"
-
-	"github.com/digest/digest/generator/internal/work"
 )
 
 // A commit that swaps the new site in leaves the old one beside the output
@@ -124,6 +123,7 @@ func (o *Output) claim() error {
 // folders above it that it leaves empty. A folder at the name is the new
 // site's, and stays.
 func (o *Output) unstage(name string) error {
+	o.touch(path.Dir(path.Clean(name)))
 	p := filepath.Join(o.stage, filepath.FromSlash(name))
 	if err := os.Remove(p); err != nil {
 		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) || errors.Is(err, syscall.ENOTEMPTY) || errors.Is(err, fs.ErrExist) {
@@ -152,6 +152,7 @@ func (o *Output) writeStage(name string, data []byte) error {
 	if !o.spare {
 		return os.WriteFile(p, data, 0o644)
 	}
+	o.touch(path.Dir(name))
 	if err := os.RemoveAll(p); err != nil && !errors.Is(err, syscall.ENOTDIR) {
 		return err
 	}
@@ -178,7 +179,9 @@ func (o *Output) writeStage(name string, data []byte) error {
 // spare holds the output's files already, but for those the last state
 // lists as differing (claim removed them, and refill links them); refill
 // removes the files the new site drops, and carries over the files digest
-// did not write as the output holds them now.
+// did not write as the output holds them now. It reads only the folders
+// of the output whose stamps changed since the last build (stamp.go): in
+// the others, the files are those the state lists.
 func (o *Output) refill(stats *Stats) error {
 	if err := o.claim(); err != nil {
 		return err
@@ -188,75 +191,91 @@ func (o *Output) refill(stats *Stats) error {
 		mu               sync.Mutex // guards what follows
 		seen             = map[string]bool{}
 		differs, carries []string
-		walks            = work.NewLimit(fsWorkers)
 	)
 	note := func(list *[]string, name string) {
 		mu.Lock()
 		*list = append(*list, name)
 		mu.Unlock()
 	}
-	var walk func(dir string) error
-	walk = func(dir string) error {
-		entries, err := os.ReadDir(filepath.Join(o.dir, filepath.FromSlash(dir)))
-		if err != nil {
-			return err
-		}
-		if len(entries) == 0 && dir != "." {
-			note(&carries, dir+"/")
-			return o.mkdirStage(dir)
-		}
-		for _, e := range entries {
-			name := path.Join(dir, e.Name())
-			if e.IsDir() {
-				if err := walks.Go(func() error { return walk(name) }); err != nil {
-					return err
-				}
-				continue
+	// visit handles a file the output holds.
+	visit := func(name string) error {
+		_, ours := o.files[name]
+		_, before := o.old[name]
+		switch {
+		case ours && staged[name]:
+		case ours:
+			if differed[name] {
+				return o.place(name)
 			}
-			if name == Marker || name == markerTmp || name == spareToken {
-				continue
-			}
-			mu.Lock()
-			seen[name] = true
-			mu.Unlock()
-			_, ours := o.files[name]
-			_, before := o.old[name]
-			switch {
-			case ours && staged[name]:
-			case ours:
-				if differed[name] {
-					if err := o.place(name); err != nil {
-						return err
-					}
-				}
-			case before:
-				// The new site drops it: fill below.
-			default:
-				if carried[name] && !differed[name] && sameFile(filepath.Join(o.dir, filepath.FromSlash(name)), filepath.Join(o.stage, filepath.FromSlash(name))) {
-					note(&carries, name)
-					continue
-				}
-				if carried[name] {
-					if err := o.unstage(name); err != nil {
-						return err
-					}
-				}
-				err := o.place(name)
-				if errors.Is(err, fs.ErrExist) || errors.Is(err, syscall.ENOTDIR) {
-					note(&differs, name) // a file of the new site has this name, or its folder's
-					continue
-				}
-				if err != nil {
-					return err
-				}
+		case before:
+			// The new site drops it: see below.
+		default:
+			if carried[name] && !differed[name] && sameFile(filepath.Join(o.dir, filepath.FromSlash(name)), filepath.Join(o.stage, filepath.FromSlash(name))) {
 				note(&carries, name)
+				return nil
 			}
+			if carried[name] {
+				if err := o.unstage(name); err != nil {
+					return err
+				}
+			}
+			err := o.place(name)
+			if errors.Is(err, fs.ErrExist) || errors.Is(err, syscall.ENOTDIR) {
+				note(&differs, name) // a file of the new site has this name, or its folder's
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			note(&carries, name)
 		}
 		return nil
 	}
-	err := walk(".")
-	if err := errors.Join(walks.Wait(), err); err != nil {
+	was := newTree()
+	for name := range o.old {
+		was.add(name)
+	}
+	for _, name := range o.last.carried {
+		was.add(name)
+	}
+	trusted, stamps, err := o.look(o.last.folders, was, func(name string) error {
+		mu.Lock()
+		seen[name] = true
+		mu.Unlock()
+		return visit(name)
+	}, func(dir string) error {
+		note(&carries, dir+"/")
+		return o.mkdirStage(dir)
+	})
+	if err != nil {
 		return err
+	}
+	// In a trusted folder, the output holds the files the state lists:
+	// those of the last build and those it carried. Of these, only those
+	// the spare lacks and the carried ones need a look.
+	present := func(name string) bool {
+		if seen[name] {
+			return true
+		}
+		_, before := o.old[name]
+		return trusted[path.Dir(name)] && (before || carried[name])
+	}
+	for _, name := range slices.Sorted(maps.Keys(setOf(append(slices.Clone(o.last.differs), o.last.carried...)))) {
+		if dir, ok := strings.CutSuffix(name, "/"); ok {
+			if trusted[dir] {
+				// An empty folder of the curator's, still empty.
+				carries = append(carries, name)
+				if err := o.mkdirStage(dir); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		if !seen[name] && present(name) {
+			if err := visit(name); err != nil {
+				return err
+			}
+		}
 	}
 	// What the new site drops, and what the curator removed from the
 	// output since the spare was made.
@@ -264,7 +283,7 @@ func (o *Output) refill(stats *Stats) error {
 		if _, ours := o.files[name]; ours {
 			continue
 		}
-		if seen[name] {
+		if present(name) {
 			stats.Removed++
 			differs = append(differs, name)
 		}
@@ -286,7 +305,7 @@ func (o *Output) refill(stats *Stats) error {
 		}
 	}
 	for name := range o.files {
-		if staged[name] || seen[name] {
+		if staged[name] || present(name) {
 			continue
 		}
 		if differed[name] {
@@ -303,9 +322,53 @@ func (o *Output) refill(stats *Stats) error {
 			if err := mkdir(filepath.Join(o.stage, filepath.FromSlash(dir))); err != nil {
 				return err
 			}
+			o.touch(dir)
 		}
 	}
 	o.noteSpare(differs, carries)
+	return o.noteFolders(stamps)
+}
+
+// noteFolders records in the state the stamps of the folders of the new
+// site, as the stage holds it, and those of the output, which stamps
+// holds, for when it is the spare. A folder of the stage that this build
+// did not change keeps the stamp it had as the output; the others are
+// stamped now, and kept only if old enough (see stamp.go).
+func (o *Output) noteFolders(stamps map[string]stamp) error {
+	site := newTree()
+	for name := range o.files {
+		site.add(name)
+	}
+	for _, name := range o.rec.carried {
+		site.add(name)
+	}
+	stage, err := newStamper(o.stage)
+	if err != nil {
+		return err
+	}
+	defer stage.close()
+	since, err := o.clock()
+	if err != nil {
+		return err
+	}
+	o.rec.folders = make(map[string]folderStamps, len(site.all))
+	for dir := range site.all {
+		st := o.last.folders[dir].spare
+		if o.touched[dir] {
+			st = stamp{}
+			if now, ok := stage.stamp(dir); ok && now.ctime < since {
+				st = now
+			}
+		}
+		if st.known() {
+			o.rec.folders[dir] = folderStamps{out: st}
+		}
+	}
+	for dir, st := range stamps {
+		f := o.rec.folders[dir]
+		f.spare = st
+		o.rec.folders[dir] = f
+	}
 	return nil
 }
 

@@ -96,6 +96,15 @@ func parseState(data []byte) (map[string]file, record, string) {
 			rec.differs = append(rec.differs, value)
 		case "carried":
 			rec.carried = append(rec.carried, value)
+		case "folder":
+			out, rest, _ := strings.Cut(value, " ")
+			spare, name, _ := strings.Cut(rest, " ")
+			if fs.ValidPath(name) && name != "." {
+				if rec.folders == nil {
+					rec.folders = map[string]folderStamps{}
+				}
+				rec.folders[name] = folderStamps{parseStamp(out), parseStamp(spare)}
+			}
 		case "file":
 			sums, name, ok := strings.Cut(value, " ")
 			if ok && fs.ValidPath(name) {
@@ -106,6 +115,30 @@ func parseState(data []byte) (map[string]file, record, string) {
 		}
 	}
 	return files, rec, id
+}
+
+// formatStamp writes a folder's stamp for the state: its inode and
+// change time in hexadecimal, or "-" when it is unknown.
+func formatStamp(s stamp) string {
+	if !s.known() {
+		return "-"
+	}
+	return strconv.FormatUint(s.ino, 16) + ":" + strconv.FormatInt(s.ctime, 16)
+}
+
+// parseStamp reads what formatStamp wrote; anything else is unknown,
+// which only costs a folder read.
+func parseStamp(s string) stamp {
+	ino, ctime, ok := strings.Cut(s, ":")
+	if !ok {
+		return stamp{}
+	}
+	i, err1 := strconv.ParseUint(ino, 16, 64)
+	c, err2 := strconv.ParseInt(ctime, 16, 64)
+	if err1 != nil || err2 != nil {
+		return stamp{}
+	}
+	return stamp{i, c}
 }
 
 // stateID names a state by the hash of its bytes, which also tells a whole
@@ -138,6 +171,12 @@ func writeState(state, dir string, files map[string]file, rec record) (string, e
 	}
 	for _, name := range rec.carried {
 		b.WriteString("carried " + name + "\n")
+	}
+	for _, name := range slices.Sorted(maps.Keys(rec.folders)) {
+		f := rec.folders[name]
+		if f.out.known() || f.spare.known() {
+			b.WriteString("folder " + formatStamp(f.out) + " " + formatStamp(f.spare) + " " + name + "\n")
+		}
 	}
 	for _, f := range slices.Sorted(maps.Keys(files)) {
 		b.WriteString("file " + files[f].hash)

@@ -61,3 +61,22 @@ func unescapeMount(s string) string {
 	}
 	return b.String()
 }
+
+// folderStamp returns the stamp of the folder name under the open folder
+// top, without following a link at name.
+func folderStamp(top *os.File, name string) (stamp, bool) {
+	var st unix.Stat_t
+	if err := unix.Fstatat(int(top.Fd()), name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil || st.Mode&unix.S_IFMT != unix.S_IFDIR {
+		return stamp{}, false
+	}
+	return stamp{ino: st.Ino, ctime: st.Ctim.Nano()}, true
+}
+
+// changeTime returns the change time of the file p, in nanoseconds.
+func changeTime(p string) (int64, bool) {
+	var st unix.Stat_t
+	if err := unix.Lstat(p, &st); err != nil {
+		return 0, false
+	}
+	return st.Ctim.Nano(), true
+}

@@ -1,0 +1,201 @@
+package publish
+
+import (
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/digest/digest/internal/testkit"
+)
+
+// tick waits until the file system's clock has moved on, so that the
+// stamps of what changed before are old enough to keep (see stamp.go).
+func tick() { time.Sleep(25 * time.Millisecond) }
+
+// stampSite is a site of many folders, whose home page says n.
+func stampSite(n int) map[string]string {
+	site := map[string]string{"index.html": fmt.Sprint("home ", n)}
+	for i := range 20 {
+		site[fmt.Sprintf("2024/%02d/index.html", i)] = "page"
+		site[fmt.Sprintf("2024/%02d/deep/er/index.html", i)] = "deep"
+	}
+	return site
+}
+
+// TestStampsFindCuratorChanges changes the output as a curator might
+// between builds that trust the folders whose stamps did not change, and
+// checks that each build still carries the curator's files over, drops
+// what the curator removed, and reads only a few folders.
+func TestStampsFindCuratorChanges(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("folder stamps are kept on Linux only")
+	}
+	curate(t, 8)
+}
+
+// TestStampsCoarseClock plays a file system whose clock ticks once an
+// hour, so that every change the test makes falls in the tick of the
+// stamps taken before it and leaves them as they were: no stamp may be
+// kept then, and every curator's change must still be found.
+func TestStampsCoarseClock(t *testing.T) {
+	defer func(g int64) { grain = g }(grain)
+	grain = time.Hour.Nanoseconds()
+	curate(t, -1)
+}
+
+// curate runs builds through the spare, with the curator changing the
+// output before each; when maxRead is not -1, a build may read at most
+// that many folders of the output.
+func curate(t *testing.T, maxRead int) {
+	b := newSiteBuilder(t)
+	out := func(name string) string { return filepath.Join(b.out, filepath.FromSlash(name)) }
+	replace := func(name, data string) { // a new inode, renamed in place, as editors write
+		testkit.WriteFile(t, out(name)+".new", data)
+		if err := os.Rename(out(name)+".new", out(name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	steps := []struct {
+		name    string
+		curator func()
+		extra   map[string]string // the curator's files the output holds after the build
+		dirs    []string          // and empty folders
+	}{
+		{"a file added deep in a folder of digest's", func() { testkit.WriteFile(t, out("2024/03/deep/er/notes.txt"), "mine") },
+			map[string]string{"2024/03/deep/er/notes.txt": "mine"}, nil},
+		{"nothing", nil, map[string]string{"2024/03/deep/er/notes.txt": "mine"}, nil},
+		{"replaced", func() { replace("2024/03/deep/er/notes.txt", "mine 2") },
+			map[string]string{"2024/03/deep/er/notes.txt": "mine 2"}, nil},
+		{"removed", func() { os.Remove(out("2024/03/deep/er/notes.txt")) }, nil, nil},
+		{"a folder with a file", func() { testkit.WriteFile(t, out("2024/07/deep/new/a.txt"), "a") },
+			map[string]string{"2024/07/deep/new/a.txt": "a"}, nil},
+		{"its file removed", func() { os.Remove(out("2024/07/deep/new/a.txt")) }, nil, []string{"2024/07/deep/new"}},
+		{"nothing again", nil, nil, []string{"2024/07/deep/new"}},
+		{"the empty folder removed", func() { os.Remove(out("2024/07/deep/new")) }, nil, nil},
+		{"a page of digest's removed", func() { os.Remove(out("2024/11/deep/er/index.html")) }, nil, nil},
+		{"a folder of digest's emptied and filled by the curator", func() {
+			os.Remove(out("2024/12/deep/er/index.html"))
+			testkit.WriteFile(t, out("2024/12/deep/er/other.html"), "other")
+		}, map[string]string{"2024/12/deep/er/other.html": "other"}, nil},
+	}
+	// Two builds make the spare, two more give both trees their stamps.
+	for n := range 4 {
+		b.build(stampSite(n))
+		tick()
+	}
+	for i, step := range steps {
+		if step.curator != nil {
+			step.curator()
+		}
+		tick()
+		site := stampSite(10 + i)
+		o := b.open()
+		if !o.spare {
+			t.Fatalf("%s: the build did not stage in the spare", step.name)
+		}
+		for name, data := range site {
+			if err := o.WriteSigned(name, []byte(data), 1); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := o.Commit(); err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		// The top, the folders the curator changed, and those the last
+		// build changed: never all 62.
+		if maxRead != -1 && o.read > maxRead {
+			t.Errorf("%s: the commit read %d folders of the output; want at most %d", step.name, o.read, maxRead)
+		}
+		want := maps.Clone(site)
+		maps.Copy(want, step.extra)
+		got := testkit.ReadTree(t, b.out)
+		delete(got, Marker)
+		names := maps.Clone(got)
+		maps.Copy(names, want)
+		for name := range names {
+			g, inGot := got[name]
+			w, inWant := want[name]
+			if g != w || inGot != inWant {
+				t.Errorf("%s: output file %s = %q (there: %v); want %q (there: %v)", step.name, name, g, inGot, w, inWant)
+			}
+		}
+		for _, dir := range step.dirs {
+			if info, err := os.Stat(out(dir)); err != nil || !info.IsDir() {
+				t.Errorf("%s: the curator's empty folder %s is gone", step.name, dir)
+			}
+		}
+		tick()
+	}
+}
+
+// TestStampsLost checks that a state whose stamps are gone, unreadable or
+// of other folders costs reading the folders, and finds the curator's
+// file.
+func TestStampsLost(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("folder stamps are kept on Linux only")
+	}
+	tests := []struct {
+		name   string
+		damage func(map[string]folderStamps) map[string]folderStamps
+	}{
+		{"none", func(map[string]folderStamps) map[string]folderStamps { return nil }},
+		{"of other folders", func(m map[string]folderStamps) map[string]folderStamps {
+			for dir, f := range m {
+				f.out.ino++
+				m[dir] = f
+			}
+			return m
+		}},
+		{"unreadable", func(m map[string]folderStamps) map[string]folderStamps {
+			for dir := range m {
+				m[dir] = folderStamps{parseStamp("zz:1"), parseStamp("1")}
+			}
+			return m
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := newSiteBuilder(t)
+			for n := range 4 {
+				b.build(stampSite(n))
+				tick()
+			}
+			testkit.WriteFile(t, filepath.Join(b.out, "2024/05/deep/er/notes.txt"), "mine")
+			// The state as the last build wrote it, but for its stamps.
+			o := b.open()
+			files, rec := o.old, o.last
+			o.Abort()
+			rec.folders = tt.damage(rec.folders)
+			id, err := writeState(o.state, o.dir, files, rec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			testkit.WriteFile(t, filepath.Join(b.out, Marker), string(marker(id)))
+			testkit.WriteFile(t, filepath.Join(filepath.Dir(b.out), rec.spare, spareToken), id)
+			tick()
+			o = b.open()
+			if !o.spare {
+				t.Fatal("the build did not stage in the spare")
+			}
+			site := stampSite(10)
+			for name, data := range site {
+				if err := o.WriteSigned(name, []byte(data), 1); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := o.Commit(); err != nil {
+				t.Fatal(err)
+			}
+			if o.read != 62 {
+				t.Errorf("the commit read %d folders of the output; want all 62", o.read)
+			}
+			site["2024/05/deep/er/notes.txt"] = "mine"
+			b.wantSite(site)
+		})
+	}
+}
