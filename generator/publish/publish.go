@@ -337,7 +337,11 @@ func (o *Output) WriteSigned(name string, data []byte, sig uint64) error {
 	return nil
 }
 
-// mkdirStage makes the folder dir, slash-separated, in the stage.
+// mkdirStage makes the folder dir, slash-separated, in the stage. In a
+// spare, the folders above it are made first, and what the old site has
+// at one of their names that is not a folder is removed: a file, or a
+// link, which a write would follow out of the stage (the curator's link
+// to a folder elsewhere, carried over, where the new site has pages).
 func (o *Output) mkdirStage(dir string) error {
 	o.mu.Lock()
 	done := o.made[dir]
@@ -349,13 +353,46 @@ func (o *Output) mkdirStage(dir string) error {
 		return err
 	}
 	o.touch(dir)
-	if err := mkdir(filepath.Join(o.stage, filepath.FromSlash(dir))); err != nil {
-		return err
+	p := filepath.Join(o.stage, filepath.FromSlash(dir))
+	if !o.spare || dir == "." {
+		if err := mkdir(p); err != nil {
+			return err
+		}
+	} else {
+		if err := o.mkdirStage(parentDir(dir)); err != nil {
+			return err
+		}
+		if err := realFolder(p); err != nil {
+			return err
+		}
 	}
 	o.mu.Lock()
 	o.made[dir] = true
 	o.mu.Unlock()
 	return nil
+}
+
+// realFolder makes p a folder, in a folder that is one: whatever else is
+// at p goes.
+func realFolder(p string) error {
+	for range 3 { // another writer may be making it at the same time
+		err := os.Mkdir(p, 0o755)
+		if !errors.Is(err, fs.ErrExist) {
+			return err
+		}
+		info, err := os.Lstat(p)
+		switch {
+		case err == nil && info.IsDir():
+			return nil
+		case err == nil:
+			if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+		case !errors.Is(err, fs.ErrNotExist):
+			return err
+		}
+	}
+	return fmt.Errorf("cannot make the folder %s: something else keeps appearing there", p)
 }
 
 // Reuse records the file name as this build's, as the last build wrote
