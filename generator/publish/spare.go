@@ -258,7 +258,7 @@ func (o *Output) refill(stats *Stats) error {
 			return true
 		}
 		_, before := o.old[name]
-		return trusted[path.Dir(name)] && (before || carried[name])
+		return trusted[parentDir(name)] && (before || carried[name])
 	}
 	for _, name := range slices.Sorted(maps.Keys(setOf(append(slices.Clone(o.last.differs), o.last.carried...)))) {
 		if dir, ok := strings.CutSuffix(name, "/"); ok {

@@ -219,11 +219,21 @@ func newTree() *tree { return &tree{subs: map[string][]string{}, all: map[string
 func (t *tree) add(name string) {
 	dir, ok := strings.CutSuffix(name, "/")
 	if !ok {
-		dir = path.Dir(name)
+		dir = parentDir(name)
 	}
-	for ; dir != "." && !t.all[dir]; dir = path.Dir(dir) {
+	for dir != "." && !t.all[dir] {
 		t.all[dir] = true
-		parent := path.Dir(dir)
+		parent := parentDir(dir)
 		t.subs[parent] = append(t.subs[parent], dir)
+		dir = parent
 	}
+}
+
+// parentDir is path.Dir for a clean name, without cleaning it again.
+func parentDir(name string) string {
+	i := strings.LastIndexByte(name, '/')
+	if i < 0 {
+		return "."
+	}
+	return name[:i]
 }

@@ -117,16 +117,18 @@ func parseState(data []byte) (map[string]file, record, string) {
 	return files, rec, id
 }
 
-// formatStamp writes a folder's stamp for the state: its inode and
+// appendStamp writes a folder's stamp for the state: its inode and
 // change time in hexadecimal, or "-" when it is unknown.
-func formatStamp(s stamp) string {
+func appendStamp(data []byte, s stamp) []byte {
 	if !s.known() {
-		return "-"
+		return append(data, '-')
 	}
-	return strconv.FormatUint(s.ino, 16) + ":" + strconv.FormatInt(s.ctime, 16)
+	data = strconv.AppendUint(data, s.ino, 16)
+	data = append(data, ':')
+	return strconv.AppendInt(data, s.ctime, 16)
 }
 
-// parseStamp reads what formatStamp wrote; anything else is unknown,
+// parseStamp reads what appendStamp wrote; anything else is unknown,
 // which only costs a folder read.
 func parseStamp(s string) stamp {
 	ino, ctime, ok := strings.Cut(s, ":")
@@ -172,20 +174,31 @@ func writeState(state, dir string, files map[string]file, rec record) (string, e
 	for _, name := range rec.carried {
 		b.WriteString("carried " + name + "\n")
 	}
+	data := []byte(b.String())
 	for _, name := range slices.Sorted(maps.Keys(rec.folders)) {
 		f := rec.folders[name]
 		if f.out.known() || f.spare.known() {
-			b.WriteString("folder " + formatStamp(f.out) + " " + formatStamp(f.spare) + " " + name + "\n")
+			data = append(data, "folder "...)
+			data = appendStamp(data, f.out)
+			data = append(data, ' ')
+			data = appendStamp(data, f.spare)
+			data = append(data, ' ')
+			data = append(data, name...)
+			data = append(data, '\n')
 		}
 	}
-	for _, f := range slices.Sorted(maps.Keys(files)) {
-		b.WriteString("file " + files[f].hash)
-		if sig := files[f].sig; sig != 0 {
-			b.WriteString("+" + strconv.FormatUint(sig, 16))
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		f := files[name]
+		data = append(data, "file "...)
+		data = append(data, f.hash...)
+		if f.sig != 0 {
+			data = append(data, '+')
+			data = strconv.AppendUint(data, f.sig, 16)
 		}
-		b.WriteString(" " + f + "\n")
+		data = append(data, ' ')
+		data = append(data, name...)
+		data = append(data, '\n')
 	}
-	data := []byte(b.String())
 	id := stateID(data)
 	name := filepath.Join(state, manifestPrefix+id)
 	if err := os.WriteFile(name+".tmp", data, 0o644); err != nil {
