@@ -34,9 +34,13 @@ import (
 //   - A file is never written through a hard link: writeStage removes
 //     whatever is at a name before it writes there, so the output's files
 //     keep their bytes.
-//   - The commit walks the output as fill does, so files the curator added
-//     to it, removed from it or replaced in it since the last build are
-//     carried over, gone and replaced in the new site.
+//   - The commit looks at the output as fill does, reading the folders
+//     whose stamps changed (stamp.go), so files the curator added to it,
+//     removed from it or replaced in it since the last build are carried
+//     over, gone and replaced in the new site.
+//   - The folders a build makes in the spare are real folders: a file or
+//     link of the old site at the name of one goes first, so no write
+//     follows a link out of the stage.
 //   - Only a swap in one step leaves a spare; where the swap takes two
 //     renames, the old site is removed as before.
 const (
@@ -97,8 +101,11 @@ func (o *Output) spareName() string {
 }
 
 // claim readies an adopted spare for change, once, before anything in it
-// changes: it removes the token, and the files at which the spare is not
-// the output, so that the names the spare holds are the output's.
+// changes: it removes the token. The files at which the spare is not the
+// output stay until refill, which removes those this build did not write
+// over: a build that adds an article writes most of them again (the home
+// pages, shifted by one), and removing them all first kept every writer
+// waiting at the first write.
 func (o *Output) claim() error {
 	if !o.spare {
 		return nil
@@ -109,12 +116,6 @@ func (o *Output) claim() error {
 			return
 		}
 		o.claimed = true
-		for _, name := range o.last.differs {
-			if err := o.unstage(name); err != nil {
-				o.claimErr = err
-				return
-			}
-		}
 	})
 	return o.claimErr
 }
@@ -177,7 +178,8 @@ func (o *Output) writeStage(name string, data []byte) error {
 
 // refill completes an adopted spare as fill completes an empty stage. The
 // spare holds the output's files already, but for those the last state
-// lists as differing (claim removed them, and refill links them); refill
+// lists as differing (refill removes them, unless written over, and
+// links them); refill
 // removes the files the new site drops, and carries over the files digest
 // did not write as the output holds them now. It reads only the folders
 // of the output whose stamps changed since the last build (stamp.go): in
@@ -187,6 +189,16 @@ func (o *Output) refill(stats *Stats) error {
 		return err
 	}
 	staged, differed, carried := setOf(o.changed), o.differed, setOf(o.last.carried)
+	// The files at which the spare was not the output, but for those
+	// written over, go first (in order: a link goes before the names
+	// below it), so that the names the spare holds are the output's.
+	for _, name := range o.last.differs {
+		if !staged[name] {
+			if err := o.unstage(name); err != nil {
+				return err
+			}
+		}
+	}
 	var (
 		mu               sync.Mutex // guards what follows
 		seen             = map[string]bool{}
