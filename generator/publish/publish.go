@@ -373,13 +373,10 @@ func (o *Output) mkdirStage(dir string) error {
 }
 
 // realFolder makes p a folder, in a folder that is one: whatever else is
-// at p goes.
+// at p goes. In a spare the folder is usually there already, which one
+// Lstat tells.
 func realFolder(p string) error {
 	for range 3 { // another writer may be making it at the same time
-		err := os.Mkdir(p, 0o755)
-		if !errors.Is(err, fs.ErrExist) {
-			return err
-		}
 		info, err := os.Lstat(p)
 		switch {
 		case err == nil && info.IsDir():
@@ -389,6 +386,9 @@ func realFolder(p string) error {
 				return err
 			}
 		case !errors.Is(err, fs.ErrNotExist):
+			return err
+		}
+		if err := os.Mkdir(p, 0o755); !errors.Is(err, fs.ErrExist) {
 			return err
 		}
 	}
