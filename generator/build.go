@@ -116,10 +116,11 @@ type Stats struct {
 	Reused int
 	// Cached counts the bodies taken from Options.Cache rather than
 	// rendered, CachedFiles the content files taken from it rather than
-	// parsed, and Indexed the search index's documents taken from it
-	// rather than analysed.
-	Cached, CachedFiles, Indexed int
-	Phases                       []Phase // time taken by each step, in order
+	// parsed, Indexed the search index's documents taken from it rather
+	// than analysed, and Parts the parts of pages the templates cache
+	// (the articles' cards, mostly) taken from it rather than rendered.
+	Cached, CachedFiles, Indexed, Parts int
+	Phases                              []Phase // time taken by each step, in order
 	// Outputs are the files the build wrote or reused, each with its kind
 	// but without its size, which the caller measures where it wrote them.
 	Outputs []hosts.File
@@ -163,7 +164,7 @@ var errSkip = errors.New("nothing changed")
 // then.
 func Build(opts Options, w Writer) (stats *Stats, err error) {
 	b := newBuilder(opts, w)
-	defer func() { b.stats.CachedFiles, b.stats.Cached, b.stats.Indexed = b.mem.(*forget).close() }()
+	defer b.mem.(*forget).close(b.stats)
 	if opts.Scratch != "" {
 		b.spool = spool.New(opts.Scratch, bodiesInMemory)
 		defer func() {
@@ -258,7 +259,12 @@ func (b *builder) putPages() error {
 	if b.spool != nil {
 		b.tmpl.SpillCached(b.spool, cachedInMemory)
 	}
+	b.mem.parts(b.tmpl, b.signer())
 	err := b.put(b.pages())
+	if err == nil {
+		b.tmpl.KeepCached(b.site)
+	}
+	b.stats.Parts = b.tmpl.FromStore()
 	if _, lazy := b.out.(lazySink); !lazy {
 		b.tmpl.ForgetCached()
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/digest/digest/generator/config"
 	"github.com/digest/digest/generator/content"
 	"github.com/digest/digest/generator/diskcache"
+	"github.com/digest/digest/generator/render"
 	"github.com/digest/digest/generator/search"
 	"github.com/digest/digest/generator/site"
 	"github.com/digest/digest/generator/spool"
@@ -59,6 +60,9 @@ type memory interface {
 	prepare(cfg *config.Config, opts *site.Options, render bodyRenderer) bodyRenderer
 	// index returns the search index's cache, or nil.
 	index(cfg *config.Config) *search.Cache
+	// parts gives the templates a store for what cached renders, kept
+	// by signatures that g makes, or none.
+	parts(t *render.Templates, g *render.Signer)
 	// remember is given the model of a build that succeeded.
 	remember(s *site.Site)
 }
@@ -69,7 +73,8 @@ type bodyRenderer = site.Renderer
 
 // forget is the memory of a single Build. It keeps nothing in memory;
 // given a cache folder, it keeps there what the content's files parsed
-// to and their stamps, the rendered bodies and the search index's cache,
+// to and their stamps, the rendered bodies, the search index's cache and
+// the parts of pages the templates cache (the articles' cards, mostly),
 // for the next Build of the same output.
 type forget struct {
 	dir    string           // the cache folder, or ""
@@ -77,6 +82,7 @@ type forget struct {
 	stamps *diskcache.Cache // likewise
 	bodies *diskcache.Cache // opened by prepare, closed by close
 	search *search.Cache    // opened by index, saved by search.Write
+	cards  *diskcache.Cache // opened by parts, closed by close
 }
 
 // load reads the content, through the caches of parsed files and their
@@ -165,24 +171,40 @@ func (f *forget) index(cfg *config.Config) *search.Cache {
 	return f.search
 }
 
+// parts opens the cache of what the templates cache beside the bodies.
+// Its keys cover the values, the templates and the configuration
+// (render.Templates.StoreCached), so its settings are the executable's,
+// which the built-in theme and the templates' functions come with.
+func (f *forget) parts(t *render.Templates, g *render.Signer) {
+	exe := executable()
+	if f.dir == "" || exe == "" {
+		return
+	}
+	f.cards = diskcache.Open(filepath.Join(f.dir, "parts"), exe)
+	t.StoreCached(f.cards, g)
+}
+
 func (*forget) remember(*site.Site) {}
 
-// close keeps the parsed files and the bodies for the next build and
-// says how many were not parsed or rendered again, and how many of the
-// search index's documents were not analysed again. Losing the caches
-// only costs time, so their errors do not fail the build.
-func (f *forget) close() (parsed, rendered, indexed int) {
-	indexed = f.search.Stats().Hits
+// close keeps the parsed files, the bodies and the parts of pages for the
+// next build, and counts in st how many files were not parsed again,
+// bodies not rendered again and search documents not analysed again.
+// Losing the caches only costs time, so their errors do not fail the
+// build.
+func (f *forget) close(st *Stats) {
+	st.Indexed = f.search.Stats().Hits
 	if f.parsed != nil {
-		parsed = f.parsed.Stats().Hits
+		st.CachedFiles = f.parsed.Stats().Hits
 		_ = f.parsed.Close()
 		_ = f.stamps.Close()
 	}
 	if f.bodies != nil {
-		rendered = f.bodies.Stats().Hits
+		st.Cached = f.bodies.Stats().Hits
 		_ = f.bodies.Close()
 	}
-	return parsed, rendered, indexed
+	if f.cards != nil {
+		_ = f.cards.Close()
+	}
 }
 
 // recall is what a Session carries from build to build.
@@ -251,6 +273,10 @@ func (r *recall) prepare(cfg *config.Config, opts *site.Options, render bodyRend
 // index is nil: a Session keeps its builds in memory, and makes the
 // search index only when one of its files is asked for.
 func (*recall) index(*config.Config) *search.Cache { return nil }
+
+// parts gives the templates no store: a Session keeps them, and what
+// they cached, for as long as its snapshot makes pages.
+func (*recall) parts(*render.Templates, *render.Signer) {}
 
 // remember keeps s for the next build and drops the bodies of files that
 // are gone or changed.

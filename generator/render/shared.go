@@ -84,24 +84,43 @@ func (t *Templates) shared(name string, d *Data) (template.HTML, error) {
 func (t *Templates) builtinCalls(set *template.Template) map[string]bool {
 	out := map[string]bool{}
 	for name := range sharedBy {
-		out[name] = t.allBuiltin(set, name, map[string]bool{})
+		out[name] = t.allBuiltin(set, name)
 	}
 	return out
 }
 
-func (t *Templates) allBuiltin(set *template.Template, name string, seen map[string]bool) bool {
-	if seen[name] {
-		return true
-	}
-	seen[name] = true
-	tmpl := set.Lookup(name)
-	if tmpl == nil || tmpl.Tree == nil || !strings.HasSuffix(t.origin[tmpl.Tree.ParseName], BuiltinSuffix) {
+// allBuiltin reports whether the template name and every template it
+// calls are defined in files of the built-in theme, in set.
+func (t *Templates) allBuiltin(set *template.Template, name string) bool {
+	files := map[string]string{}
+	if !closure(set, name, files) {
 		return false
 	}
+	for _, f := range files {
+		if !strings.HasSuffix(t.origin[f], BuiltinSuffix) {
+			return false
+		}
+	}
+	return true
+}
+
+// closure adds to files the template name of set and every template it
+// calls (with {{template}}, cached or shared), each with the file that
+// defines it. It is false when one of them is missing or not named by a
+// constant, and files then incomplete.
+func closure(set *template.Template, name string, files map[string]string) bool {
+	if _, seen := files[name]; seen {
+		return true
+	}
+	tmpl := set.Lookup(name)
+	if tmpl == nil || tmpl.Tree == nil {
+		return false
+	}
+	files[name] = tmpl.Tree.ParseName
 	ok := true
 	eachNode(tmpl.Tree.Root, func(n parse.Node) {
 		if called, is := calledTemplate(n); is {
-			ok = ok && called != "" && t.allBuiltin(set, called, seen)
+			ok = ok && called != "" && closure(set, called, files)
 		}
 	})
 	return ok

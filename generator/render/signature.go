@@ -248,6 +248,38 @@ func (g *Signer) signature(global uint64, d *Data) uint64 {
 	return h.Sum64()
 }
 
+// part signs a value that cached renders with a template of onDisk,
+// which reads of it what shape covers, as a page's signature would: with
+// the configuration, and the value hashed whole. It is false when value
+// is not of the shape's type.
+func (g *Signer) part(shape string, value any) (uint64, bool) {
+	h := newHash()
+	num(h, g.global)
+	str(h, shape)
+	switch v := value.(type) {
+	case *site.Article:
+		if shape != "article" || v == nil {
+			return 0, false
+		}
+		g.writeArticle(h, v)
+	case *site.Edition:
+		if shape != "edition" || v == nil {
+			return 0, false
+		}
+		g.writeEdition(h, v)
+	case *Feeds:
+		if shape != "feeds" || v == nil {
+			return 0, false
+		}
+		for _, l := range v.Links {
+			str(h, l.Type, l.Title, l.URL)
+		}
+	default:
+		return 0, false
+	}
+	return h.Sum64(), true
+}
+
 // articleSum summarises what an article's page, card and feed item show:
 // its file's hash (which decides every front-matter value and the body),
 // its URL, its tags and its source as they are named now, and its edition.
@@ -380,6 +412,10 @@ var signed = map[string]map[string]string{
 	"site-year":    {"URL": "", "Date": "", "Count": "", "Months": "site-year-month"},
 	// site-year-month: a month of .Site.Years, hashed with its days.
 	"site-year-month": {"URL": "", "Date": "", "Count": "", "Editions": "site-edition"},
+	// feeds: the feeds a page announces, as the templates of onDisk take
+	// them (Signer.part); a page's signature covers them whole.
+	"feeds":     {"Links": "feed-link"},
+	"feed-link": {"Type": "", "Title": "", "URL": ""},
 }
 
 // withFields is fields with each exported field of the struct v added as

@@ -31,6 +31,7 @@ import (
 
 	"github.com/digest/digest/generator/config"
 	"github.com/digest/digest/generator/diag"
+	"github.com/digest/digest/generator/internal/sum"
 	"github.com/digest/digest/generator/site"
 	"github.com/digest/digest/generator/spool"
 )
@@ -70,6 +71,13 @@ type Templates struct {
 	// builtin tells, per page kind, which partials of sharedBy shared may
 	// render once for many pages: those that call nothing of the site's.
 	builtin map[Kind]map[string]bool
+	// files holds a hash of each template file's bytes, by name.
+	files map[string]uint64
+	// parts holds, for each template of onDisk that calls nothing of the
+	// site's, a hash of its name and of the files it runs; disk, when
+	// set, keeps what cached renders with them from build to build.
+	parts map[string]uint64
+	disk  *disk
 }
 
 // Overlay returns a file system where the site's layouts shadow the
@@ -127,7 +135,7 @@ func Load(fsys fs.FS, cfg *config.Config, from func(name string) string) (*Templ
 	if cfg.Locale == nil {
 		return nil, errors.New("render: the configuration's locale is not loaded")
 	}
-	t := &Templates{kinds: map[Kind]*template.Template{}, origin: map[string]string{}}
+	t := &Templates{kinds: map[Kind]*template.Template{}, origin: map[string]string{}, files: map[string]uint64{}}
 	var errs diag.List
 	shared := newHash() // base.html and the partials, in every kind's set
 	files := shared
@@ -142,6 +150,7 @@ func Load(fsys fs.FS, cfg *config.Config, from func(name string) string) (*Templ
 			errs = append(errs, diag.Errorf(t.origin[name], 0, 0, "%v", fsErr(err)))
 		}
 		str(files, name, string(b))
+		t.files[name] = sum.Bytes(b)
 		return string(b)
 	}
 	base := template.New("base.html").Funcs(Funcs(cfg))
@@ -174,6 +183,7 @@ func Load(fsys fs.FS, cfg *config.Config, from func(name string) string) (*Templ
 	t.partials = template.Must(base.Clone())
 	cached := template.FuncMap{"cached": t.cached, "shared": t.shared}
 	t.partials.Funcs(cached)
+	t.parts = t.partSums()
 	t.sums, t.own, t.builtin = map[Kind]uint64{}, map[Kind]bool{}, map[Kind]map[string]bool{}
 	sharedFromSite := fromSite
 	for _, kind := range Kinds() {
@@ -344,7 +354,8 @@ type cacheKey struct {
 // costs twenty lookups rather than twenty card renders, and each article's
 // card is on its home page, its edition and every one of its tags' pages.
 // It is for templates whose output depends on nothing but value; a value
-// that cannot be a map key (a slice, say) is rendered every time.
+// that cannot be a map key (a slice, say) is rendered every time. With a
+// store (StoreCached), what the last build rendered is taken from there.
 func (t *Templates) cached(name string, value any) (template.HTML, error) {
 	key := cacheKey{name, value}
 	comparable := value == nil || reflect.TypeOf(value).Comparable()
@@ -357,11 +368,10 @@ func (t *Templates) cached(name string, value any) (template.HTML, error) {
 			return v.(template.HTML), nil
 		}
 	}
-	var b strings.Builder
-	if err := t.partials.ExecuteTemplate(&b, name, value); err != nil {
-		return "", t.templateError(err)
+	html, err := t.render(name, value)
+	if err != nil {
+		return "", err
 	}
-	html := b.String()
 	switch {
 	case !comparable:
 	case t.spill != nil && t.room.Add(-int64(len(html))) < 0:
