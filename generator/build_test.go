@@ -125,7 +125,7 @@ func TestRebuildEqualsBuild(t *testing.T) {
 	root := t.TempDir()
 	r := rand.New(rand.NewPCG(3, 3))
 	edit := shuffled(r, siteEdits(r, fsys))
-	reused, cached, cachedFiles, indexed := 0, 0, 0, 0
+	reused, cached, cachedFiles, indexed, parts := 0, 0, 0, 0, 0
 	// Edited files are given modification times long before the builds,
 	// whose stamps the next build trusts, or of the clock now, which are
 	// racily clean: the next build reads them again.
@@ -152,6 +152,7 @@ func TestRebuildEqualsBuild(t *testing.T) {
 		cached += stats.Cached
 		cachedFiles += stats.CachedFiles
 		indexed += stats.Indexed
+		parts += stats.Parts
 	}
 	if reused == 0 {
 		t.Error("no rebuild kept a file unmade")
@@ -164,6 +165,9 @@ func TestRebuildEqualsBuild(t *testing.T) {
 	}
 	if indexed == 0 {
 		t.Error("no rebuild took a search document from the cache")
+	}
+	if parts == 0 {
+		t.Error("no rebuild took a card from the cache")
 	}
 }
 
