@@ -1,7 +1,8 @@
 // Package diskcache keeps values from one build of an output folder to
 // the next, in the output's build state, so that a rebuild does again only
 // the work whose inputs changed: the HTML that Markdown bodies rendered to,
-// and what the content's files parsed to.
+// what the content's files parsed to, the search index's analyses and the
+// articles' cards.
 //
 // The contract:
 //
