@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"maps"
 	"slices"
 	"strings"
@@ -99,22 +100,26 @@ func (t *Templates) KeepCached(s *site.Site) {
 }
 
 // render executes the template name with value, or takes what it renders
-// from the store.
+// from the store. The HTML has no spare capacity, since cached keeps it:
+// a large site's cards are a good part of its memory.
 func (t *Templates) render(name string, value any) (string, error) {
 	key, stored := t.diskKey(name, value)
-	if stored {
-		if data, ok := t.disk.store.Get(key); ok {
-			t.disk.hits.Add(1)
-			return string(data), nil
+	if !stored {
+		var b strings.Builder
+		if err := t.partials.ExecuteTemplate(&b, name, value); err != nil {
+			return "", t.templateError(err)
 		}
+		return strings.Clone(b.String()), nil
 	}
-	var b strings.Builder
+	if data, ok := t.disk.store.Get(key); ok {
+		t.disk.hits.Add(1)
+		return string(data), nil
+	}
+	var b bytes.Buffer
 	if err := t.partials.ExecuteTemplate(&b, name, value); err != nil {
 		return "", t.templateError(err)
 	}
-	if stored {
-		t.disk.store.Put(key, []byte(b.String()))
-	}
+	t.disk.store.Put(key, b.Bytes())
 	return b.String(), nil
 }
 

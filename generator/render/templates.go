@@ -381,9 +381,7 @@ func (t *Templates) cached(name string, value any) (template.HTML, error) {
 		}
 		t.cache.Store(key, txt)
 	default:
-		// Kept without the builder's spare capacity: a large site's
-		// cards are a good part of its memory.
-		t.cache.Store(key, template.HTML(strings.Clone(html)))
+		t.cache.Store(key, template.HTML(html))
 	}
 	return template.HTML(html), nil
 }
