@@ -276,3 +276,62 @@ func TestBadBaseURLBlamesFlag(t *testing.T) {
 		t.Errorf("Build with a bad base URL: %v; want %s", err, want)
 	}
 }
+
+// TestBuildCacheDamage damages each cache of the build state in each way
+// a disk or a killed build can, edits an article, and builds again: the
+// output must be a fresh build's, whichever cache was lost.
+func TestBuildCacheDamage(t *testing.T) {
+	now := buildTime.AddDate(10, 0, 0)
+	settled := time.Now().Add(-time.Hour)
+	damages := map[string]func(name string, data []byte) []byte{
+		"missing":   nil,
+		"truncated": func(_ string, data []byte) []byte { return data[:len(data)/2] },
+		"garbled": func(_ string, data []byte) []byte {
+			for i := range data {
+				data[i] ^= 0x5a
+			}
+			return data
+		},
+		"index garbage": func(name string, data []byte) []byte {
+			if filepath.Base(name) == "index" {
+				return []byte(strings.Repeat("garbage\n", 50))
+			}
+			return data
+		},
+	}
+	for _, cache := range []string{"content", "stamps", "bodies", "search"} {
+		for how, damage := range damages {
+			t.Run(cache+" "+how, func(t *testing.T) {
+				fsys := generateSite(12)
+				fsys["content/pages/about.md"] = &fstest.MapFile{Data: []byte("---\ntitle: About\n---\nAbout us.\n")}
+				addFolder(fsys)
+				addIssues(fsys)
+				root := t.TempDir()
+				rebuild(t, fsys, root, now, "the first build")
+				dirs, _ := filepath.Glob(filepath.Join(root, publish.StateDir, "*", "*", "cache", cache))
+				if len(dirs) != 1 {
+					t.Fatalf("cache folders %q; want one", dirs)
+				}
+				err := filepath.WalkDir(dirs[0], func(p string, d fs.DirEntry, err error) error {
+					if err != nil || d.IsDir() || damage == nil {
+						return err
+					}
+					data, err := os.ReadFile(p)
+					if err != nil {
+						return err
+					}
+					return os.WriteFile(p, damage(p, data), 0o644)
+				})
+				if damage == nil {
+					err = os.RemoveAll(dirs[0])
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				f := fsys[slices.Sorted(maps.Keys(fsys))[0]]
+				f.Data, f.ModTime = append(f.Data, "An edit.\n"...), settled
+				rebuild(t, fsys, root, now, "after the damage")
+			})
+		}
+	}
+}
