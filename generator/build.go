@@ -376,7 +376,7 @@ func (b *builder) model() error {
 			return site.Body{}, err
 		}
 		r := md.Render([]byte(src))
-		return site.Body{HTML: r.HTML, Summary: r.Summary}, nil
+		return site.Body{HTML: spool.Mem(string(r.HTML)), Summary: r.Summary}, nil
 	}
 	opts := site.Options{Drafts: b.opts.Drafts, Future: b.opts.Future, Now: b.opts.Now, Spool: b.spool}
 	body = b.mem.prepare(b.cfg, &opts, body)

@@ -283,10 +283,20 @@ func TestBadBaseURLBlamesFlag(t *testing.T) {
 func TestBuildCacheDamage(t *testing.T) {
 	now := buildTime.AddDate(10, 0, 0)
 	settled := time.Now().Add(-time.Hour)
+	// The index is left whole but by "index garbage", so that it names
+	// values that are not there, or not as they were.
 	damages := map[string]func(name string, data []byte) []byte{
-		"missing":   nil,
-		"truncated": func(_ string, data []byte) []byte { return data[:len(data)/2] },
-		"garbled": func(_ string, data []byte) []byte {
+		"missing": nil,
+		"truncated": func(name string, data []byte) []byte {
+			if filepath.Base(name) == "index" {
+				return data
+			}
+			return data[:len(data)/2]
+		},
+		"garbled": func(name string, data []byte) []byte {
+			if filepath.Base(name) == "index" {
+				return data
+			}
 			for i := range data {
 				data[i] ^= 0x5a
 			}
@@ -299,7 +309,7 @@ func TestBuildCacheDamage(t *testing.T) {
 			return data
 		},
 	}
-	for _, cache := range []string{"content", "stamps", "bodies", "search"} {
+	for _, cache := range []string{"content", "stamps", "bodies", "summaries", "search"} {
 		for how, damage := range damages {
 			t.Run(cache+" "+how, func(t *testing.T) {
 				fsys := generateSite(12)

@@ -2,9 +2,7 @@ package generator
 
 import (
 	"bytes"
-	"encoding/binary"
 	"fmt"
-	"html/template"
 	"io/fs"
 	"iter"
 	"maps"
@@ -80,7 +78,7 @@ type forget struct {
 	dir    string           // the cache folder, or ""
 	parsed *diskcache.Cache // opened by load, closed by close
 	stamps *diskcache.Cache // likewise
-	bodies *diskcache.Cache // opened by prepare, closed by close
+	bodies *bodyCache       // opened by prepare, closed by close
 	search *search.Cache    // opened by index, saved by search.Write
 	cards  *diskcache.Cache // opened by parts, closed by close
 }
@@ -119,38 +117,8 @@ func (f *forget) prepare(cfg *config.Config, opts *site.Options, render bodyRend
 	if f.dir == "" || exe == "" {
 		return render // an unknown executable might render differently
 	}
-	f.bodies = diskcache.Open(filepath.Join(f.dir, "bodies"), bodySettings(exe, cfg))
-	return func(md spool.Text, sum uint64) (site.Body, error) {
-		k := diskcache.Key{Sum: sum, Tag: uint64(md.Len())}
-		if data, ok := f.bodies.Get(k); ok {
-			if b, ok := decodeBody(data); ok {
-				return b, nil
-			}
-		}
-		b, err := render(md, sum)
-		if err == nil {
-			f.bodies.Put(k, encodeBody(b))
-		}
-		return b, err
-	}
-}
-
-// encodeBody makes b one value of the cache: the HTML's length, the HTML
-// and the summary.
-func encodeBody(b site.Body) []byte {
-	data := make([]byte, 0, binary.MaxVarintLen64+len(b.HTML)+len(b.Summary))
-	data = binary.AppendUvarint(data, uint64(len(b.HTML)))
-	return append(append(data, b.HTML...), b.Summary...)
-}
-
-// decodeBody reads what encodeBody wrote.
-func decodeBody(data []byte) (site.Body, bool) {
-	n, w := binary.Uvarint(data)
-	if w <= 0 || n > uint64(len(data)-w) {
-		return site.Body{}, false
-	}
-	s := string(data[w:])
-	return site.Body{HTML: template.HTML(s[:n]), Summary: s[n:]}, true
+	f.bodies = openBodyCache(f.dir, bodySettings(exe, cfg))
+	return f.bodies.wrap(render)
 }
 
 // bodySettings is everything a body's HTML depends on, besides its
@@ -199,8 +167,7 @@ func (f *forget) close(st *Stats) {
 		_ = f.stamps.Close()
 	}
 	if f.bodies != nil {
-		st.Cached = f.bodies.Stats().Hits
-		_ = f.bodies.Close()
+		st.Cached = f.bodies.close()
 	}
 	if f.cards != nil {
 		_ = f.cards.Close()

@@ -3,7 +3,6 @@ package generator
 import (
 	"bytes"
 	"fmt"
-	"html/template"
 	"io/fs"
 	"math/rand/v2"
 	"path"
@@ -13,7 +12,6 @@ import (
 	"testing/fstest"
 	"time"
 
-	"github.com/digest/digest/generator/site"
 	"github.com/digest/digest/internal/testkit"
 )
 
@@ -309,26 +307,4 @@ func sortedKeys(m map[string][]byte) []string {
 	}
 	slices.Sort(keys)
 	return keys
-}
-
-// TestBodyEncoding checks that a body kept in the disk cache reads back
-// as it was, and that a value too short for its length misses.
-func TestBodyEncoding(t *testing.T) {
-	for _, b := range []site.Body{
-		{},
-		{HTML: "<p>one</p>\n", Summary: "one"},
-		{HTML: "<p>Zürich — 東京</p>\n"},
-		{Summary: "only a summary"},
-		{HTML: template.HTML(strings.Repeat("<p>long</p>", 500)), Summary: "long"},
-	} {
-		got, ok := decodeBody(encodeBody(b))
-		if !ok || got != b {
-			t.Errorf("decodeBody(encodeBody(%.30q, %q)) = %.30q, %q, %t", b.HTML, b.Summary, got.HTML, got.Summary, ok)
-		}
-	}
-	for _, data := range [][]byte{nil, {0x80}, {5, 'a', 'b'}} {
-		if b, ok := decodeBody(data); ok {
-			t.Errorf("decodeBody(%q) = %q, %q; want a miss", data, b.HTML, b.Summary)
-		}
-	}
 }

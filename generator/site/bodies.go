@@ -33,6 +33,11 @@ func renderIssues(s *Site, render Renderer, opts Options) error {
 		is := s.Issues[i]
 		var err error
 		is.HTML, is.Summary, err = renderBody(&is.Issue.Markdown, is.Sum, is.Issue.Summary, render, opts)
+		if err == nil && !is.HTML.InMemory() {
+			var html string
+			html, err = is.HTML.Get()
+			is.HTML = spool.Mem(html)
+		}
 		return err
 	})
 }
@@ -50,9 +55,10 @@ func renderBody(md *spool.Text, sum uint64, summary string, render Renderer, opt
 	if summary == "" {
 		summary = b.Summary
 	}
-	html := spool.Mem(string(b.HTML))
-	if opts.Spool != nil {
-		html, err = opts.Spool.Add(string(b.HTML))
+	html := b.HTML
+	if opts.Spool != nil && html.InMemory() {
+		s, _ := html.Get() // in memory: no error
+		html, err = opts.Spool.Add(s)
 	}
 	return html, summary, err
 }

@@ -2,7 +2,6 @@ package site
 
 import (
 	"fmt"
-	"html/template"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -167,7 +166,7 @@ func generatedSite(tb testing.TB, articles []*content.Article) *Site {
 		tb.Fatal(err)
 	}
 	s, err := New(cfg, &content.Content{Articles: articles}, Options{Now: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)},
-		renderer(func(string) Body { return Body{HTML: template.HTML("")} }))
+		renderer(func(string) Body { return Body{} }))
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -149,9 +149,10 @@ type Options struct {
 }
 
 // Body is a rendered Markdown body, given to New by the caller so that the
-// model does not depend on how Markdown is rendered.
+// model does not depend on how Markdown is rendered. Its HTML may be
+// left where the caller keeps it (spool.Lazy) until a page asks for it.
 type Body struct {
-	HTML    template.HTML
+	HTML    spool.Text
 	Summary string
 }
 

@@ -1,8 +1,8 @@
 package site
 
 import (
-	"html/template"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -26,7 +26,7 @@ func newSite(t *testing.T, yaml string, articles ...*content.Article) (*Site, er
 	c := &content.Content{Articles: articles}
 	now := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
 	return New(cfg, c, Options{Now: now}, renderer(func(src string) Body {
-		return Body{HTML: template.HTML(src), Summary: "summary of " + src}
+		return Body{HTML: spool.Mem(src), Summary: "summary of " + src}
 	}))
 }
 
@@ -162,6 +162,41 @@ func TestPaginate(t *testing.T) {
 	}
 }
 
+// TestLazyBodies checks that neither the model nor its spool reads a
+// body the renderer left where it was (spool.Lazy), and that the article
+// reads it when asked for its body.
+func TestLazyBodies(t *testing.T) {
+	cfg, err := config.Parse(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reads atomic.Int64
+	render := func(md spool.Text, _ uint64) (Body, error) {
+		html := "<p>body</p>"
+		return Body{HTML: spool.Lazy(len(html), func() (string, error) {
+			reads.Add(1)
+			return html, nil
+		}), Summary: "summary"}, nil
+	}
+	a := art("a.md", "A", day(1, 0))
+	a.Markdown = spool.Lazy(3, func() (string, error) { t.Error("the model read the Markdown"); return "", nil })
+	sp := spool.New(t.TempDir(), 0)
+	defer sp.Close()
+	s, err := New(cfg, &content.Content{Articles: []*content.Article{a}}, Options{Now: day(2, 0), Consume: true, Spool: sp}, render)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := reads.Load(); n != 0 {
+		t.Errorf("the model read the body %d times", n)
+	}
+	if body, err := s.Articles[0].Body(); body != "<p>body</p>" || err != nil || reads.Load() != 1 {
+		t.Errorf("Body() = %q, %v after %d reads; want the body, read once", body, err, reads.Load())
+	}
+	if s.Articles[0].Summary != "summary" {
+		t.Errorf("summary %q; want the renderer's", s.Articles[0].Summary)
+	}
+}
+
 // TestConsume checks that a model built with Consume, with or without a
 // spool for the bodies, is the one built without, and that no article or
 // page keeps its Markdown then.
@@ -179,7 +214,7 @@ func TestConsume(t *testing.T) {
 		}
 		return &content.Content{Articles: articles, Pages: []*content.Page{{File: "p.md", Name: "about", Title: "About", Markdown: spool.Mem("About us")}}}
 	}
-	render := renderer(func(src string) Body { return Body{HTML: template.HTML(src), Summary: src} })
+	render := renderer(func(src string) Body { return Body{HTML: spool.Mem(src), Summary: src} })
 	now := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
 	kept := newContent()
 	want, err := New(cfg, kept, Options{Now: now}, render)

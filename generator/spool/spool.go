@@ -134,6 +134,10 @@ func Mem(s string) Text { return Text{mem: s, n: len(s)} }
 // for: a body that stays in its file unless a build needs it.
 func Lazy(n int, load func() (string, error)) Text { return Text{n: n, load: load} }
 
+// InMemory reports whether t is on the heap (Mem): neither in a Spool's
+// file nor still where it came from.
+func (t Text) InMemory() bool { return t.s == nil && t.load == nil }
+
 // Len is the number of bytes in t.
 func (t Text) Len() int { return t.n }
 
