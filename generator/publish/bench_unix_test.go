@@ -1,9 +1,13 @@
+//go:build unix
+
 package publish
 
 import (
 	"fmt"
 	"path/filepath"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // BenchmarkCommitEditOne is the publishing side of a build that edits
@@ -52,8 +56,22 @@ func BenchmarkCommitEditOne(b *testing.B) {
 	for n := range 4 { // the spare, and the stamps of both trees
 		build(n)
 	}
+	// The machine is shared: the processor time the builds take says
+	// more than the time they wait.
+	before := cpuTime(b)
 	b.ResetTimer()
 	for n := range b.N {
 		build(4 + n)
 	}
+	b.StopTimer()
+	b.ReportMetric(float64(cpuTime(b)-before)/float64(b.N), "cpu-ns/op")
+}
+
+// cpuTime is the processor time, user and system, this process took.
+func cpuTime(b *testing.B) time.Duration {
+	var u syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
 }
