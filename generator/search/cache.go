@@ -524,66 +524,83 @@ func comparePartIDs(a, b partID) int {
 	return cmp.Or(-cmp.Compare(a.kind, b.kind), cmp.Compare(a.n, b.n))
 }
 
-// writeParts writes the parts of x's entries that are not as the cache
-// has them, and returns them all, in order. A part it cannot write is
-// left out, which leaves the next build to make the entries again.
+// writeParts writes the parts of x's entries that changed since the
+// cache's build (every one, when the entries were made in full), and
+// returns them all, in order. A part it cannot write is left out, which
+// leaves the next build to make the entries again.
 func (c *Cache) writeParts(x *indexer, terms int) []part {
-	// each yields every value of the entries with its part, in the order
-	// of the targets, once for the keys of the parts and once for the
-	// files of the changed ones.
-	each := func(yield func(partID, int32, string, uint64)) {
-		for id := range int32(terms) {
-			if g, ok := x.groups[id]; ok {
-				yield(partID{kindPostings, id / valPart}, id, g.val, g.sum)
-				for _, p := range g.pos {
-					yield(partID{kindPositions, p.n}, id, p.s, p.sum)
-				}
+	// The parts to write, as flags by number.
+	var dirty [2][]bool // postings, positions
+	all := x.changes == nil
+	mark := func(k int, n int32) {
+		if int(n) >= len(dirty[k]) {
+			dirty[k] = append(dirty[k], make([]bool, int(n)+1-len(dirty[k]))...)
+		}
+		dirty[k][n] = true
+	}
+	for id := range x.changes {
+		mark(kindIndex(id.kind), id.n)
+	}
+	isDirty := func(k int, n int32) bool { return all || int(n) < len(dirty[k]) && dirty[k][n] }
+	type item struct {
+		id  int32
+		val string
+		sum uint64
+	}
+	items := map[partID][]item{}
+	for id, g := range x.groups {
+		if int(id) >= terms {
+			continue // not in the vocabulary kept
+		}
+		if isDirty(0, id/valPart) {
+			p := partID{kindPostings, id / valPart}
+			items[p] = append(items[p], item{id, g.val, g.sum})
+		}
+		for _, b := range g.pos {
+			if isDirty(1, b.n) {
+				p := partID{kindPositions, b.n}
+				items[p] = append(items[p], item{id, b.s, b.sum})
 			}
 		}
 	}
-	keys, sizes := map[partID]sum.Hash{}, map[partID]int{}
-	each(func(p partID, id int32, val string, s uint64) {
-		h, ok := keys[p]
-		if !ok {
-			h = sum.New()
+	var parts []part
+	for id, p := range c.parts {
+		if !isDirty(kindIndex(id.kind), id.n) {
+			parts = append(parts, p)
 		}
-		h.AddUint64(uint64(id))
-		h.AddUint64(s)
-		h.AddUint64(uint64(len(val)))
-		keys[p] = h
-		sizes[p] += 2*binary.MaxVarintLen32 + len(val) + 8
-	})
-	parts := make([]part, 0, len(keys))
-	bufs := map[partID][]byte{}
-	for id, h := range keys {
-		if old, ok := c.parts[id]; ok && old.key == h.Sum64() {
-			parts = append(parts, old)
-			continue
-		}
-		parts = append(parts, part{id: id, key: h.Sum64()})
-		bufs[id] = make([]byte, 0, sizes[id])
 	}
-	each(func(p partID, id int32, val string, s uint64) {
-		if b, ok := bufs[p]; ok {
-			b = binary.AppendUvarint(b, uint64(id))
-			b = binary.AppendUvarint(b, uint64(len(val)))
-			b = append(b, val...)
-			bufs[p] = binary.LittleEndian.AppendUint64(b, s)
-		}
-	})
 	dir := filepath.Dir(c.file)
-	kept := parts[:0]
-	for _, p := range parts {
-		if b, ok := bufs[p.id]; ok {
-			p.size, p.crc = len(b), crc32.Checksum(b, castagnoli)
-			if os.WriteFile(filepath.Join(dir, p.name()), b, 0o644) != nil {
-				continue
-			}
+	for id, its := range items {
+		slices.SortFunc(its, func(a, b item) int { return cmp.Compare(a.id, b.id) })
+		h, size := sum.New(), 0
+		for _, it := range its {
+			h.AddUint64(uint64(it.id))
+			h.AddUint64(it.sum)
+			h.AddUint64(uint64(len(it.val)))
+			size += 2*binary.MaxVarintLen32 + len(it.val) + 8
 		}
-		kept = append(kept, p)
+		b := make([]byte, 0, size)
+		for _, it := range its {
+			b = binary.AppendUvarint(b, uint64(it.id))
+			b = binary.AppendUvarint(b, uint64(len(it.val)))
+			b = append(b, it.val...)
+			b = binary.LittleEndian.AppendUint64(b, it.sum)
+		}
+		p := part{id: id, key: h.Sum64(), size: len(b), crc: crc32.Checksum(b, castagnoli)}
+		if os.WriteFile(filepath.Join(dir, p.name()), b, 0o644) == nil {
+			parts = append(parts, p)
+		}
 	}
-	slices.SortFunc(kept, func(a, b part) int { return comparePartIDs(a.id, b.id) })
-	return kept
+	slices.SortFunc(parts, func(a, b part) int { return comparePartIDs(a.id, b.id) })
+	return parts
+}
+
+// kindIndex numbers the kinds of part: 0 postings, 1 positions.
+func kindIndex(kind byte) int {
+	if kind == kindPostings {
+		return 0
+	}
+	return 1
 }
 
 // removeParts removes the part files other than those of parts, once the

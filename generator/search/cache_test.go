@@ -7,7 +7,9 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/digest/digest/generator/content"
@@ -26,6 +28,28 @@ func sameFiles(t *testing.T, what string, got, want map[string][]byte) {
 	for name, data := range want {
 		if g, ok := got[name]; ok && !bytes.Equal(g, data) {
 			t.Errorf("%s: %s differs from a fresh index", what, name)
+		}
+	}
+}
+
+// sameEntries reports every term whose entry the cache got keeps
+// otherwise than want.
+func sameEntries(t *testing.T, what string, got, want *Cache) {
+	t.Helper()
+	byTerm := func(c *Cache) map[string]group {
+		m := map[string]group{}
+		for id, g := range c.groups {
+			m[c.terms[id]] = g
+		}
+		return m
+	}
+	g, w := byTerm(got), byTerm(want)
+	if len(g) != len(w) {
+		t.Errorf("%s: the cache keeps %d entries, a fresh one %d", what, len(g), len(w))
+	}
+	for term, e := range w {
+		if !reflect.DeepEqual(g[term], e) {
+			t.Errorf("%s: the cache keeps %q as %+v, a fresh one as %+v", what, term, g[term], e)
 		}
 	}
 }
@@ -85,6 +109,15 @@ func TestCacheEqualsFresh(t *testing.T) {
 				{"headline edited", func() {
 					s.Articles[1] = edited(s.Articles[1], func(_ *site.Article, c *content.Article) { c.Title = "Budgeting anew" })
 				}, 1},
+				// The same terms in another order: only their positions
+				// change.
+				{"summary's words reversed", func() {
+					s.Articles[3] = edited(s.Articles[3], func(a *site.Article, _ *content.Article) {
+						words := strings.Fields(a.Summary)
+						slices.Reverse(words)
+						a.Summary = strings.Join(words, " ")
+					})
+				}, 1},
 				{"tag renamed", func() {
 					s.Articles[2] = edited(s.Articles[2], func(a *site.Article, _ *content.Article) {
 						a.Tags = []*site.Tag{{Name: "Renamed", Slug: "renamed", URL: "/tags/renamed/"}}
@@ -126,6 +159,7 @@ func TestCacheEqualsFresh(t *testing.T) {
 				{"all but three deleted", func() { s.Articles = s.Articles[:3] }, 0},
 				{"nothing changed again", func() {}, 0},
 			}
+			compared := 0
 			for _, step := range steps {
 				step.edit()
 				c := OpenCache(dir, "settings")
@@ -134,6 +168,17 @@ func TestCacheEqualsFresh(t *testing.T) {
 				if st := c.Stats(); step.analysed >= 0 && st.Misses != step.analysed {
 					t.Errorf("%s: %d documents analysed, want %d", step.name, st.Misses, step.analysed)
 				}
+				// The entries the cache keeps for the next build are a
+				// fresh cache's, where it keeps them at all.
+				fresh := t.TempDir()
+				writtenWith(t, s, OpenCache(fresh, "settings"))
+				if kept := OpenCache(dir, "settings"); kept.indexed {
+					sameEntries(t, step.name, kept, OpenCache(fresh, "settings"))
+					compared++
+				}
+			}
+			if compared < len(steps)-2 {
+				t.Errorf("the cache kept its entries after %d steps of %d", compared, len(steps))
 			}
 		})
 	}

@@ -24,6 +24,9 @@ type indexer struct {
 	target   []int32
 	groups   map[int32]group // by target: its encoded postings and positions
 	postings []*posting      // by term, while the index is made in full
+	// changes are the parts of the cache (see part) whose entries a patch
+	// changed; nil when the entries were made in full.
+	changes map[partID]bool
 }
 
 // group is the entry of a target: its postings as they are written, and
@@ -179,7 +182,7 @@ func (x *indexer) full(docs int) {
 		}
 	}
 	x.target = x.targets(x.df)
-	x.groups = map[int32]group{}
+	x.groups, x.changes = map[int32]group{}, nil
 	forms := map[int32][]*posting{}
 	for id, t := range x.target {
 		if t >= 0 {
@@ -280,8 +283,10 @@ func (x *indexer) patch(dirty []int32, fresh map[int32]*analysis) bool {
 	}
 	delete(touched, -1)
 	dirtyDoc := func(d int32) bool { return int(d) < len(isDirty) && isDirty[d] }
+	x.changes = map[partID]bool{}
 	for t := range touched {
-		g, ok := splice(x.groups[t], dirty[0], dirtyDoc, added[t])
+		old := x.groups[t]
+		g, ok := splice(old, dirty[0], dirtyDoc, added[t])
 		switch {
 		case !ok:
 			return false
@@ -290,9 +295,34 @@ func (x *indexer) patch(dirty []int32, fresh map[int32]*analysis) bool {
 		default:
 			x.groups[t] = g
 		}
+		x.note(t, old, g)
 	}
 	x.target = after
 	return true
+}
+
+// note notes the parts in which target t's entry differs between old
+// and g (zero: none).
+func (x *indexer) note(t int32, old, g group) {
+	if old.val != g.val {
+		x.changes[partID{kindPostings, t / valPart}] = true
+	}
+	a, b := old.pos, g.pos
+	for len(a) > 0 || len(b) > 0 {
+		switch {
+		case len(b) == 0 || len(a) > 0 && a[0].n < b[0].n:
+			x.changes[partID{kindPositions, a[0].n}] = true
+			a = a[1:]
+		case len(a) == 0 || b[0].n < a[0].n:
+			x.changes[partID{kindPositions, b[0].n}] = true
+			b = b[1:]
+		default:
+			if a[0].s != b[0].s {
+				x.changes[partID{kindPositions, a[0].n}] = true
+			}
+			a, b = a[1:], b[1:]
+		}
+	}
 }
 
 // splice returns entry g (zero: none) without the rows of the documents
