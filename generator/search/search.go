@@ -299,7 +299,7 @@ func Write(s *site.Site, c *Cache, write func(name string, sum uint64, make func
 				found[i] = analysis{} // the postings hold it
 			}
 		}
-		if err := w.docs(lo, part, snippets, made, bodySums); err != nil {
+		if err := w.docs(lo, part, keys, snippets, made, bodySums); err != nil {
 			return err
 		}
 	}
@@ -646,15 +646,17 @@ func source(a *site.Article) string {
 }
 
 // docs hands on the document and body chunks of part, which start at
-// document number lo, a multiple of both chunk sizes. A document chunk is
-// made again when its rows changed, a body chunk when the cache does not
-// have it (made), from the snippets of its documents, and keys are what
-// the body chunks are made from.
-func (w *writer) docs(lo int, part []document, snippets []string, made []bool, keys []uint64) error {
+// document number lo, a multiple of both chunk sizes; keys are the
+// documents' (see document.key). A document chunk is made again when its
+// rows changed, a body chunk when the cache does not have it (made), from
+// the snippets of its documents, and bodyKeys are what the body chunks are
+// made from.
+func (w *writer) docs(lo int, part []document, keys []uint64, snippets []string, made []bool, bodyKeys []uint64) error {
 	for i := 0; i < len(part); i += docChunk {
-		docs := part[i:min(i+docChunk, len(part))]
+		end := min(i+docChunk, len(part))
+		docs := part[i:end]
 		name := fmt.Sprintf("d/%d.json", (lo+i)/docChunk)
-		if err := w.chunk(name, w.rowsKey(docs), func() ([]byte, error) { return w.rows(docs) }); err != nil {
+		if err := w.chunk(name, w.rowsKey(docs, keys[i:end]), func() ([]byte, error) { return w.rows(docs) }); err != nil {
 			return err
 		}
 	}
@@ -662,7 +664,7 @@ func (w *writer) docs(lo int, part []document, snippets []string, made []bool, k
 		docs := part[i:min(i+bodyChunk, len(part))]
 		name := bodyName((lo + i) / bodyChunk)
 		if !made[j] {
-			if err := w.chunk(name, keys[j], func() ([]byte, error) { return bodyChunkOf(docs) }); err != nil {
+			if err := w.chunk(name, bodyKeys[j], func() ([]byte, error) { return bodyChunkOf(docs) }); err != nil {
 				return err
 			}
 			continue
@@ -671,7 +673,7 @@ func (w *writer) docs(lo int, part []document, snippets []string, made []bool, k
 		for _, b := range snippets[i:min(i+bodyChunk, len(part))] {
 			rows = append(rows, b)
 		}
-		if err := w.chunk(name, keys[j], func() ([]byte, error) { return encodeRows(rows) }); err != nil {
+		if err := w.chunk(name, bodyKeys[j], func() ([]byte, error) { return encodeRows(rows) }); err != nil {
 			return err
 		}
 	}
@@ -694,29 +696,28 @@ func (w *writer) rows(docs []document) ([]byte, error) {
 	return encodeRows(rows)
 }
 
-// rowsKey is a hash of what the document chunk of docs is made from,
-// read without making it: each row's fields, its date as the instant and
-// the offset it is written in, and the language the date is written in.
-func (w *writer) rowsKey(docs []document) uint64 {
+// rowsKey is a hash of what the document chunk of docs, whose keys are
+// keys, is made from, read without making it: each row's fields, those
+// the key does not cover (its title, summary, source and tags' names)
+// hashed here, its date as the instant and the offset it is written in,
+// and the language the date is written in.
+func (w *writer) rowsKey(docs []document, keys []uint64) uint64 {
 	h := sum.New()
 	str := func(s string) {
 		h.AddUint64(uint64(len(s)))
 		h.AddString(s)
 	}
 	h.AddUint64(w.dates)
-	for _, d := range docs {
+	for i, d := range docs {
+		h.AddUint64(keys[i])
 		str(d.kind)
-		str(d.title)
 		str(d.url)
 		_, offset := d.date.Zone()
 		h.AddUint64(uint64(d.date.Unix()))
 		h.AddUint64(uint64(d.date.Nanosecond()))
 		h.AddUint64(uint64(offset))
-		str(d.source)
-		str(d.summary)
 		h.AddUint64(uint64(len(d.tags)))
 		for _, t := range d.tags {
-			str(t.Name)
 			str(t.URL)
 		}
 	}
