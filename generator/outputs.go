@@ -131,7 +131,7 @@ func (b *builder) emails() iter.Seq[output] {
 }
 
 // feeds are the feeds of feed.Lists, the ones the pages announce, and
-// the OPML list of them. The list is small and always made.
+// the OPML list of them.
 func (b *builder) feeds() iter.Seq[output] {
 	s := b.site
 	lists := feed.Lists(s)
@@ -171,7 +171,18 @@ func (b *builder) feeds() iter.Seq[output] {
 			}
 			return true
 		}
-		if !yield(output{path: render.FilePath(s.Config, s.URL(feed.OPMLPath)), make: func(*bytes.Buffer) ([]byte, error) {
+		// The list of feeds is made again only when a list's title or
+		// URLs changed: at 100,000 articles it names some 10,000 feeds.
+		opml := func() uint64 {
+			strs := []string{feed.OPMLPath, s.Title}
+			for _, l := range lists {
+				if len(l.Links) > 0 {
+					strs = append(strs, l.Channel.Title, l.Links[0].URL, l.Channel.URL)
+				}
+			}
+			return signer.List(nil, strs...)
+		}
+		if !yield(output{path: render.FilePath(s.Config, s.URL(feed.OPMLPath)), sign: opml, make: func(*bytes.Buffer) ([]byte, error) {
 			return feed.OPML(s, lists)
 		}, kind: kindSiteFeeds}) {
 			return
