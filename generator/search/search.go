@@ -233,6 +233,7 @@ func Write(s *site.Site, c *Cache, write func(name string, sum uint64, make func
 	}
 	x := newIndexer(c, s.Language)
 	dirty, patch := x.changed(keys)
+	c.keepMade = patch
 	fresh := map[int32]*analysis{} // the changed documents', when patching
 	workers := make([]*analyser, work.Workers(len(docs)))
 	for i := range workers {
