@@ -330,6 +330,11 @@ func (x *indexer) note(t int32, old, g group) {
 // which are in increasing order of documents. Only the blocks of
 // positions of those documents are read and written again.
 func splice(g group, first int32, dirty func(int32) bool, added []row) (group, bool) {
+	if len(added) > 0 {
+		if out, ok := spliceAppend(g, first, added); ok {
+			return out, true
+		}
+	}
 	var lists [tiers][]int32
 	if g.val != "" {
 		t := 0
@@ -558,4 +563,144 @@ func parseList(s string) ([]int32, bool) {
 		docs = append(docs, prev)
 	}
 	return docs, ok
+}
+
+// spliceAppend is splice for the common case of documents added after
+// every one entry g has, as today's article is: it appends their rows
+// to the encoded lists and to the last blocks without decoding either,
+// and fails, for splice to do the rest, when g has a document from first
+// on.
+func spliceAppend(g group, first int32, added []row) (group, bool) {
+	var lists [tiers]string
+	t := 0
+	for list := range strings.SplitSeq(g.val, ".") {
+		if t == tiers {
+			return group{}, false
+		}
+		lists[t] = list
+		t++
+	}
+	var ends [tiers]listEnd
+	for t, l := range lists {
+		e, ok := endOf(l)
+		if !ok || e.last >= first {
+			return group{}, false
+		}
+		ends[t] = e
+	}
+	var docs [tiers][]int32
+	for _, r := range added {
+		docs[r.tier-1] = append(docs[r.tier-1], r.doc)
+	}
+	for t, d := range docs {
+		if len(d) > 0 {
+			lists[t] = appendList(lists[t], ends[t], d)
+		}
+	}
+	n := tiers
+	for n > 1 && lists[n-1] == "" {
+		n--
+	}
+	pos := slices.Clip(g.pos)
+	for len(added) > 0 {
+		b := added[0].doc / blockDocs
+		var s []byte
+		if k := len(pos) - 1; k >= 0 && pos[k].n == b {
+			s, pos = []byte(pos[k].s), pos[:k]
+		}
+		for len(added) > 0 && added[0].doc/blockDocs == b {
+			s = appendPositions(s, added[0].at)
+			added = added[1:]
+		}
+		pos = append(pos, newBlock(b, string(s)))
+	}
+	return newGroup(strings.Join(lists[:n], "."), pos), true
+}
+
+// listEnd is what appending to an encoded list needs of it: its last
+// document (-1: none) and the length of its gaps encoding.
+type listEnd struct {
+	last int32
+	gaps int
+}
+
+// endOf reads the end of the list s that encodeList wrote, without
+// decoding it into numbers.
+func endOf(s string) (listEnd, bool) {
+	e := listEnd{last: -1}
+	if bm, ok := strings.CutPrefix(s, "~"); ok {
+		for i := 0; i < len(bm); i++ {
+			d := digits[bm[i]]
+			if d < 0 {
+				return e, false
+			}
+			for b := range 6 {
+				if d&(1<<b) != 0 {
+					doc := int32(6*i + b)
+					e.gaps += varintLen(uint32(doc - e.last - 1))
+					e.last = doc
+				}
+			}
+		}
+		return e, true
+	}
+	var v uint32
+	for i := 0; i < len(s); i++ {
+		d := digits[s[i]]
+		if d < 0 || v > 1<<26 {
+			return e, false
+		}
+		v = v<<5 | uint32(d&31)
+		if d < 32 {
+			e.last += int32(v) + 1
+			v = 0
+		}
+	}
+	e.gaps = len(s)
+	return e, v == 0
+}
+
+// varintLen is how many digits appendVarint writes for v.
+func varintLen(v uint32) int {
+	n := 1
+	for v >>= 5; v > 0; v >>= 5 {
+		n++
+	}
+	return n
+}
+
+// appendList returns the list s, which ends as e says, with docs, which
+// follow its last, appended: what encodeList writes for them all, as
+// gaps or a bitmap, whichever is shorter.
+func appendList(s string, e listEnd, docs []int32) string {
+	var tail []byte
+	prev := e.last
+	for _, d := range docs {
+		tail = appendVarint(tail, uint32(d-prev-1))
+		prev = d
+	}
+	gaps, bitmap := e.gaps+len(tail), int(prev)/6+1
+	bm, isBitmap := strings.CutPrefix(s, "~")
+	switch {
+	case bitmap+1 < gaps && isBitmap:
+		b := make([]byte, bitmap)
+		for i := range len(bm) {
+			b[i] = byte(digits[bm[i]])
+		}
+		for _, d := range docs {
+			b[d/6] |= 1 << (d % 6)
+		}
+		for i, c := range b {
+			b[i] = alphabet[c]
+		}
+		return "~" + string(b)
+	case bitmap+1 >= gaps && !isBitmap:
+		for i, c := range tail {
+			tail[i] = alphabet[c]
+		}
+		return s + string(tail)
+	}
+	// The list changes its encoding.
+	old, _ := parseList(s)
+	return encodeList(append(old, docs...))
 }

@@ -367,6 +367,61 @@ func TestEncodeList(t *testing.T) {
 	}
 }
 
+// TestAppendList appends documents to lists of every density, so that
+// the encoding stays a bitmap, stays gaps, or changes either way, and
+// checks each against encoding the whole list.
+func TestAppendList(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	changed := map[[2]bool]int{} // by bitmap before and after
+	for _, density := range []float64{0, 0.001, 0.05, 0.15, 0.2, 0.5, 1} {
+		for range 200 {
+			var docs []int32
+			for d := range int32(r.IntN(300)) {
+				if r.Float64() < density {
+					docs = append(docs, d)
+				}
+			}
+			old := encodeList(docs)
+			e, ok := endOf(old)
+			if want := encodeList(docs); !ok || e.last != lastOf(docs) || e.gaps != gapsLen(docs) {
+				t.Fatalf("endOf(%q) = %+v, %t; want last %d, gaps %d", want, e, ok, lastOf(docs), gapsLen(docs))
+			}
+			var more []int32
+			for d := lastOf(docs) + 1 + int32(r.IntN(20)); len(more) < 1+r.IntN(3); d += 1 + int32(r.IntN(400)) {
+				more = append(more, d)
+			}
+			all := append(slices.Clone(docs), more...)
+			if got, want := appendList(old, e, more), encodeList(all); got != want {
+				t.Fatalf("appendList(%q, %v) = %q; want %q", old, more, got, want)
+			}
+			changed[[2]bool{strings.HasPrefix(old, "~"), strings.HasPrefix(encodeList(all), "~")}]++
+		}
+	}
+	for _, k := range [][2]bool{{false, false}, {false, true}, {true, false}, {true, true}} {
+		if changed[k] == 0 {
+			t.Errorf("no list went from bitmap %t to bitmap %t", k[0], k[1])
+		}
+	}
+}
+
+func lastOf(docs []int32) int32 {
+	if len(docs) == 0 {
+		return -1
+	}
+	return docs[len(docs)-1]
+}
+
+// gapsLen is the length of docs written as gaps.
+func gapsLen(docs []int32) int {
+	var b []byte
+	prev := int32(-1)
+	for _, d := range docs {
+		b = appendVarint(b, uint32(d-prev-1))
+		prev = d
+	}
+	return len(b)
+}
+
 func TestTerms(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"North Korea's missile", "north korea s missile"},
