@@ -101,6 +101,15 @@ func TestCacheEqualsFresh(t *testing.T) {
 					})
 					s.Articles = append([]*site.Article{a}, s.Articles...)
 				}, 1},
+				// Every term of the copy is in the newest block already:
+				// the blocks change, none is added.
+				{"a copy of the newest added", func() {
+					a := edited(s.Articles[0], func(a *site.Article, c *content.Article) {
+						c.Date = c.Date.Add(1)
+						a.URL = "/zeppelin-again/"
+					})
+					s.Articles = append([]*site.Article{a}, s.Articles...)
+				}, 0},
 				{"body edited", func() {
 					s.Articles[n/2] = edited(s.Articles[n/2], func(a *site.Article, _ *content.Article) {
 						a.HTML = spool.Mem("<p>Corrected: the talks resume on Friday.</p>\n")
