@@ -84,14 +84,14 @@ func (c *bodyCache) html(k diskcache.Key, md spool.Text, sum uint64, render body
 	return html, nil
 }
 
-// close keeps the bodies for the next build, and says how many were not
-// rendered again. Losing the cache only costs time, so its errors do not
-// fail the build.
-func (c *bodyCache) close() (rendered int) {
-	rendered = c.summaries.Stats().Hits
+// close keeps the bodies for the next build, and says how many were
+// taken from the cache rather than rendered. Losing the cache only costs
+// time, so its errors do not fail the build.
+func (c *bodyCache) close() (reused int) {
+	reused = c.summaries.Stats().Hits
 	_ = c.bodies.Close()
 	_ = c.summaries.Close()
-	return rendered
+	return reused
 }
 
 // encodeBody makes a body one value of bodies: the HTML's length, the
