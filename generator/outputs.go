@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"iter"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/digest/digest/generator/email"
@@ -236,8 +237,25 @@ func (b *builder) sitemap() iter.Seq[output] {
 			}
 		}
 		files := feed.SitemapFiles(s, urls)
+		signer := b.signer()
+		sums := make([]uint64, len(files))
 		for i, f := range files {
-			o := output{path: render.FilePath(s.Config, f.URL), make: func(*bytes.Buffer) ([]byte, error) {
+			sums[i] = sitemapSum(f)
+		}
+		for i, f := range files {
+			sign := func() uint64 { return signer.List(nil, "sitemap", f.URL, strconv.FormatUint(sums[i], 16)) }
+			if i == 0 && len(files) > 1 {
+				// The index names the other files, each dated by its
+				// newest URL.
+				sign = func() uint64 {
+					h := sum.New()
+					for _, s := range sums {
+						h.AddUint64(s)
+					}
+					return signer.List(nil, "sitemap index", strconv.FormatUint(h.Sum64(), 16))
+				}
+			}
+			o := output{path: render.FilePath(s.Config, f.URL), sign: sign, make: func(*bytes.Buffer) ([]byte, error) {
 				if i == 0 && len(files) > 1 {
 					return feed.SitemapIndex(s, files)
 				}
@@ -249,6 +267,29 @@ func (b *builder) sitemap() iter.Seq[output] {
 		}
 		yield(output{path: "robots.txt", make: func(*bytes.Buffer) ([]byte, error) { return feed.Robots(s), nil }, kind: kindSitemap})
 	}
+}
+
+// sitemapSum summarises what a file of the sitemap lists: its URL and
+// each of its URLs with its date, as far as the sitemap shows it (to the
+// second, with its offset from UTC). The absolute URLs follow from these
+// and the configuration.
+func sitemapSum(f feed.SitemapFile) uint64 {
+	h := sum.New()
+	h.AddString(f.URL)
+	for _, u := range f.URLs {
+		h.AddByte(0xff)
+		h.AddString(u.Loc)
+		h.AddByte(0xff)
+		if u.LastMod.IsZero() {
+			h.AddByte(0)
+		} else {
+			_, offset := u.LastMod.Zone()
+			h.AddByte(1)
+			h.AddUint64(uint64(u.LastMod.Unix()))
+			h.AddUint64(uint64(offset))
+		}
+	}
+	return h.Sum64()
 }
 
 // sitemapURL is how page d is listed in the sitemap, if it is.

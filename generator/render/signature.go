@@ -23,9 +23,14 @@ import (
 // Signer signs the pages of one build.
 type Signer struct {
 	global uint64
-	// articles holds each article's sum (articleSum): what its page, card
-	// and feed item show.
-	articles map[*site.Article]uint64
+	// articles holds each article's sum (articleSum), by its place in
+	// Site.Articles: what its page, card and feed item show. A page
+	// signs many articles, so they are found by place, not hashed again.
+	articles []uint64
+	// editions holds each edition's sum (editionSum), which the pages of
+	// its day, its neighbours, its month and its year all sign.
+	editions map[*site.Edition]uint64
+	site     *site.Site
 	// kinds holds, per page kind, the signature of the parts of .Site its
 	// templates read, or ok false when they read it in a way not covered.
 	kinds map[Kind]kindSig
@@ -38,9 +43,13 @@ type kindSig struct {
 
 // NewSigner prepares the signatures of s's pages rendered with t.
 func NewSigner(s *site.Site, t *Templates) *Signer {
-	g := &Signer{global: configSum(s.Config), kinds: map[Kind]kindSig{}, articles: make(map[*site.Article]uint64, len(s.Articles))}
-	for _, a := range s.Articles {
-		g.articles[a] = articleSum(a)
+	g := &Signer{global: configSum(s.Config), kinds: map[Kind]kindSig{}, articles: make([]uint64, len(s.Articles)), site: s}
+	for i, a := range s.Articles {
+		g.articles[i] = articleSum(a)
+	}
+	g.editions = make(map[*site.Edition]uint64, len(s.Editions))
+	for _, e := range s.Editions {
+		g.editions[e] = g.editionSum(e)
 	}
 	collections := map[string]func(*sum.Hash){
 		"Articles": func(h *sum.Hash) {
@@ -174,11 +183,11 @@ func (g *Signer) List(articles []*site.Article, strs ...string) uint64 {
 }
 
 func (g *Signer) writeArticle(h *sum.Hash, a *site.Article) {
-	as, ok := g.articles[a]
-	if !ok {
-		as = articleSum(a)
+	if i := a.Index(); i < len(g.articles) && g.site.Articles[i] == a {
+		num(h, g.articles[i])
+		return
 	}
-	num(h, as)
+	num(h, articleSum(a))
 }
 
 // signature summarises what the page d shows apart from .Site, given a
@@ -334,10 +343,21 @@ func writeIssueLink(h *sum.Hash, is *site.Issue) {
 }
 
 func (g *Signer) writeEdition(h *sum.Hash, e *site.Edition) {
+	es, ok := g.editions[e]
+	if !ok {
+		es = g.editionSum(e)
+	}
+	num(h, es)
+}
+
+// editionSum summarises an edition: its URL and its articles.
+func (g *Signer) editionSum(e *site.Edition) uint64 {
+	h := newHash()
 	str(h, e.URL)
 	for _, a := range e.Articles {
 		g.writeArticle(h, a)
 	}
+	return h.Sum64()
 }
 
 func (g *Signer) writeYear(h *sum.Hash, y *site.Year) {

@@ -89,6 +89,9 @@ type Page struct {
 	Summary string // as for Article
 }
 
+// Index is the article's place in Site.Articles, newest first.
+func (a *Article) Index() int { return a.index }
+
 // Body is the article's rendered body.
 func (a *Article) Body() (template.HTML, error) {
 	s, err := a.HTML.Get()
