@@ -2,6 +2,7 @@ package generator
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"hash"
@@ -48,9 +49,23 @@ func fingerprint(opts Input, layouts fs.FS, content *content.Listing) (string, e
 	if err := stamp(h, "site", opts.Site, config.File); err != nil {
 		return "", err
 	}
+	// Every file of content, as its name (which holds no NUL) and its
+	// Stamp's numbers, written in large pieces without formatting: there
+	// may be 100,000 files.
+	buf := make([]byte, 0, 64<<10)
 	for name, st := range content.Stamps() {
-		fmt.Fprintf(h, "content %q %d %d %d %d\n", name, st.Size, st.ModTime, st.Inode, st.Change)
+		if len(buf) > 60<<10 {
+			h.Write(buf)
+			buf = buf[:0]
+		}
+		buf = append(buf, "content "...)
+		buf = append(buf, name...)
+		buf = append(buf, 0)
+		for _, n := range []uint64{uint64(st.Size), uint64(st.ModTime), st.Inode, uint64(st.Change)} {
+			buf = binary.LittleEndian.AppendUint64(buf, n)
+		}
 	}
+	h.Write(buf)
 	err := fs.WalkDir(layouts, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
