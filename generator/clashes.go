@@ -27,6 +27,9 @@ type claim struct {
 	// for the pages every site has.
 	file string
 	line int
+	// page, when set, is the page the claim is for, whose what, file and
+	// line describe gives when a clash is reported: most builds have none.
+	page *render.Data
 }
 
 // place is where c comes from, as a diagnostic would name it.
@@ -54,6 +57,14 @@ const (
 // on a folder is reported once, however many files it holds.
 func (b *builder) checkClashes() error {
 	claims := b.claims()
+	if !anyClash(claims) {
+		return nil
+	}
+	for i := range claims {
+		if c := &claims[i]; c.page != nil {
+			c.what, c.file, c.line = describe(c.page)
+		}
+	}
 	// Sorted by path, a folder comes before the paths in it.
 	slices.SortStableFunc(claims, func(x, y claim) int { return cmp.Compare(x.path, y.path) })
 	byPath := make(map[string]claim, len(claims))
@@ -85,6 +96,29 @@ func (b *builder) checkClashes() error {
 	}
 	errs.Sort()
 	return errs.Err()
+}
+
+// anyClash reports whether checkClashes would find a clash among claims,
+// as it does but without sorting them: it finds which, when there is one.
+func anyClash(claims []claim) bool {
+	folder := make(map[string]bool, len(claims)) // by path
+	for _, c := range claims {
+		if f, ok := folder[c.path]; ok && !(f && c.folder) {
+			return true
+		}
+		folder[c.path] = c.folder
+	}
+	for _, c := range claims {
+		for dir := path.Dir(c.path); dir != "."; dir = path.Dir(dir) {
+			if f, ok := folder[dir]; ok {
+				if !(f && c.folder) {
+					return true
+				}
+				break
+			}
+		}
+	}
+	return false
 }
 
 // clash reports that outer and inner cannot both be written, at the place
@@ -146,8 +180,7 @@ func (b *builder) claims() []claim {
 		claims = append(claims, claim{path: render.FilePath(s.Config, url), what: what, file: file, line: line})
 	}
 	for d := range render.Pages(s) {
-		what, file, line := describe(d)
-		add(d.URL, what, file, line)
+		claims = append(claims, claim{path: render.FilePath(s.Config, d.URL), page: d})
 	}
 	for _, a := range s.Articles {
 		for _, al := range a.Aliases {
