@@ -28,11 +28,9 @@ package diskcache
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -84,7 +82,7 @@ type Cache struct {
 	settings uint64
 	gen      uint64        // names the data file
 	f        *os.File      // the data file; nil when the cache is off
-	src      io.ReaderAt   // where Get reads: f, or its bytes (Preload)
+	loaded   []byte        // the bytes Preload read, or nil: Get reads f
 	old      map[Key]entry // what the last build kept; read-only
 	mu       sync.Mutex    // guards what follows
 	live     map[Key]entry // what this build asked for or put
@@ -115,7 +113,7 @@ func Open(dir, settings string) *Cache {
 		if err == nil {
 			info, err := f.Stat()
 			if err == nil {
-				c.f, c.src, c.gen, c.end, c.start = f, f, gen, info.Size(), info.Size()
+				c.f, c.gen, c.end, c.start = f, gen, info.Size(), info.Size()
 				for k, e := range entries {
 					if int64(e.off)+e.len() > c.end {
 						delete(entries, k)
@@ -134,7 +132,7 @@ func Open(dir, settings string) *Cache {
 		if err != nil {
 			return c
 		}
-		c.f, c.src = f, f
+		c.f = f
 	}
 	c.removeOthers()
 	return c
@@ -204,17 +202,26 @@ func (c *Cache) Preload() {
 	}
 	data := make([]byte, c.start)
 	if _, err := c.f.ReadAt(data, 0); err == nil {
-		c.src = bytes.NewReader(data)
+		c.loaded = data
 	}
 }
 
 // Get returns the value kept under k by the last build, when the cache
-// has it. The caller owns the bytes.
+// has it. The caller owns the bytes, unless the cache was preloaded: then
+// they are the preloaded bytes, which the caller must not change.
 func (c *Cache) Get(k Key) ([]byte, bool) {
 	e, found := c.old[k]
 	if found && c.f != nil {
-		buf := make([]byte, e.len())
-		if _, err := c.src.ReadAt(buf, int64(e.off)); err == nil && crc32.Checksum(buf, castagnoli) == e.crc {
+		var buf []byte
+		var err error
+		if c.loaded != nil {
+			// Open kept only entries within the file Preload read.
+			buf = c.loaded[e.off : e.off+uint64(e.n) : e.off+uint64(e.n)]
+		} else {
+			buf = make([]byte, e.len())
+			_, err = c.f.ReadAt(buf, int64(e.off))
+		}
+		if err == nil && crc32.Checksum(buf, castagnoli) == e.crc {
 			c.mu.Lock()
 			c.used, c.live[k] = true, e
 			c.stats.Hits++
