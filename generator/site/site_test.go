@@ -54,6 +54,9 @@ func TestTagNames(t *testing.T) {
 		{"most used spelling wins", "", [][]string{{"north korea"}, {"North Korea"}, {"North Korea"}}, "north-korea=North Korea:3"},
 		{"first seen breaks ties", "", [][]string{{"North korea"}, {"north-korea"}}, "north-korea=North korea:2"},
 		{"one article, two spellings counts once", "", [][]string{{"US", "us"}}, "us=US:1"},
+		// "X" is first met on the oldest article, beside "x", where it does
+		// not count: its first count comes after "X."'s, which wins the tie.
+		{"a spelling not counted is not seen", "", [][]string{{"x", "X"}, {"X."}, {"X"}, {"X."}, {"X"}}, "x=X.:5"},
 		{"alias target names the tag", `tag_aliases: {"N. Korea": "North Korea"}`, [][]string{{"N. Korea"}, {"north korea"}, {"north korea"}}, "north-korea=North Korea:3"},
 		{"unicode case folds", "", [][]string{{"Société Générale"}, {"SOCIÉTÉ générale"}}, "société-générale=Société Générale:2"},
 		{"index sorted by name", "", [][]string{{"b", "A", "c"}}, "a=A:1 b=b:1 c=c:1"},
