@@ -111,7 +111,10 @@ func TestOrderAndSummary(t *testing.T) {
 	c := art("c.md", "C", day(3, 0))
 	c.Summary = "given"
 	a.Markdown = spool.Mem("body")
-	s, err := newSite(t, "", a, b, c)
+	// A second's fraction orders too: RFC 3339 dates may give one.
+	d := art("d.md", "D", day(2, 0).Add(time.Millisecond))
+	d.Summary = "later"
+	s, err := newSite(t, "", a, b, c, d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +122,7 @@ func TestOrderAndSummary(t *testing.T) {
 	for _, x := range s.Articles {
 		got = append(got, x.Title+":"+x.Summary)
 	}
-	if g := strings.Join(got, " "); g != "C:given A:summary of body B:summary of " {
+	if g := strings.Join(got, " "); g != "C:given D:later A:summary of body B:summary of " {
 		t.Errorf("articles = %q; want newest first, same time by file, summaries filled", g)
 	}
 }
