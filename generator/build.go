@@ -38,6 +38,7 @@ import (
 	"github.com/digest/digest/generator/config"
 	"github.com/digest/digest/generator/content"
 	"github.com/digest/digest/generator/diag"
+	"github.com/digest/digest/generator/feed"
 	"github.com/digest/digest/generator/hosts"
 	"github.com/digest/digest/generator/i18n"
 	"github.com/digest/digest/generator/internal/sum"
@@ -154,6 +155,9 @@ type builder struct {
 	// spool, when set, holds the bodies (see Options.Scratch).
 	spool *spool.Spool
 	signs *render.Signer // made on first use by signer
+	// sitemapURLs are the pages the sitemap lists, in order, which the
+	// clash check's walk of the pages found.
+	sitemapURLs []feed.URL
 }
 
 // errSkip ends a build early with success: the output is current.

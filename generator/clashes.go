@@ -56,7 +56,8 @@ const (
 // one needs as a folder a path that another writes as a file. Each clash
 // on a folder is reported once, however many files it holds.
 func (b *builder) checkClashes() error {
-	claims := b.claims()
+	claims, urls := b.claims()
+	b.sitemapURLs = urls
 	if !anyClash(claims) {
 		return nil
 	}
@@ -172,15 +173,21 @@ func blame(x, y claim) bool {
 
 // claims lists every output of the build: what pages, emails, feeds,
 // sitemap, searchIndex, articleFiles and static write, in the same words as they do.
-// TestClaimsCoverOutputs holds the two lists together.
-func (b *builder) claims() []claim {
+// TestClaimsCoverOutputs holds the two lists together. From the same walk
+// of the pages, it lists the URLs the sitemap lists, in order: at 100,000
+// articles, one walk of the pages takes a quarter of a second.
+func (b *builder) claims() ([]claim, []feed.URL) {
 	s := b.site
 	claims := make([]claim, 0, 2*len(s.Articles))
 	add := func(url, what, file string, line int) {
 		claims = append(claims, claim{path: render.FilePath(s.Config, url), what: what, file: file, line: line})
 	}
+	var urls []feed.URL
 	for d := range render.Pages(s) {
 		claims = append(claims, claim{path: render.FilePath(s.Config, d.URL), page: d})
+		if u, ok := sitemapURL(d); ok {
+			urls = append(urls, u)
+		}
 	}
 	for _, a := range s.Articles {
 		for _, al := range a.Aliases {
@@ -237,7 +244,7 @@ func (b *builder) claims() []claim {
 	if !jekyll {
 		claims = append(claims, claim{path: noJekyll, what: noJekyll + ", which keeps GitHub Pages from running Jekyll"})
 	}
-	return claims
+	return claims, urls
 }
 
 // formatNames names the feed formats.

@@ -44,14 +44,19 @@ func checkClaims(t *testing.T, fsys fs.FS) {
 		}
 	}
 	files, folders := map[string]bool{}, map[string]bool{}
-	for _, c := range b.claims() {
+	claims, _ := b.claims()
+	for _, c := range claims {
 		if c.folder {
 			folders[c.path] = true
 			continue
 		}
 		files[c.path] = true
 		if _, ok := out.files[c.path]; !ok {
-			t.Errorf("%s (%s) is claimed but not written", c.path, c.what)
+			what := c.what
+			if c.page != nil {
+				what, _, _ = describe(c.page)
+			}
+			t.Errorf("%s (%s) is claimed but not written", c.path, what)
 		}
 	}
 	for name := range out.files {

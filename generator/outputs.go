@@ -226,17 +226,11 @@ func feedKind(of feed.Of, typ string) *hosts.Kind {
 }
 
 // sitemap is the sitemap of the pages (past 50,000 URLs, an index over
-// several files), and robots.txt.
+// several files), and robots.txt. The clash check listed the pages.
 func (b *builder) sitemap() iter.Seq[output] {
 	s := b.site
 	return func(yield func(output) bool) {
-		var urls []feed.URL
-		for d := range render.Pages(s) {
-			if u, ok := sitemapURL(d); ok {
-				urls = append(urls, u)
-			}
-		}
-		files := feed.SitemapFiles(s, urls)
+		files := feed.SitemapFiles(s, b.sitemapURLs)
 		signer := b.signer()
 		sums := make([]uint64, len(files))
 		for i, f := range files {
