@@ -80,18 +80,29 @@ func (e entry) len() int64 { return int64(e.n) }
 type Cache struct {
 	dir      string
 	settings uint64
-	gen      uint64        // names the data file
-	f        *os.File      // the data file; nil when the cache is off
-	loaded   []byte        // the bytes Preload read, or nil: Get reads f
-	old      map[Key]entry // what the last build kept; read-only
-	mu       sync.Mutex    // guards what follows
-	live     map[Key]entry // what this build asked for or put
-	pending  []byte        // put, not written yet; it starts at end
-	end      int64         // the data file's size
-	start    int64         // and its size at Open: where this build's values begin
-	used     bool          // whether this build asked for any value
-	err      error         // the first write error: Close keeps nothing
-	stats    Stats         // for the build's summary
+	gen      uint64   // names the data file
+	f        *os.File // the data file; nil when the cache is off
+	loaded   []byte   // the bytes Preload read, or nil: Get reads f
+	// What the last build kept: its keys in order, each one's entry (which
+	// only Close changes), and each key's place in them.
+	oldKeys []Key
+	oldEnts []entry
+	old     map[Key]int32
+	mu      sync.Mutex // guards what follows
+	// What this build asked for or put, for the next build: kept marks
+	// the last build's values by place, put holds the new ones. A large
+	// site's build asks for most values, so they are marked rather than
+	// copied into a map of their own, and Close writes their keys in the
+	// order the last index gave them, rather than sorting them again.
+	kept    []bool
+	nKept   int
+	put     map[Key]entry
+	pending []byte // put, not written yet; it starts at end
+	end     int64  // the data file's size
+	start   int64  // and its size at Open: where this build's values begin
+	used    bool   // whether this build asked for any value
+	err     error  // the first write error: Close keeps nothing
+	stats   Stats  // for the build's summary
 }
 
 // Stats count a build's use of the cache.
@@ -103,24 +114,29 @@ type Stats struct {
 // made with settings. It cannot fail: a cache it cannot read is
 // started again empty, and one it cannot write is not used.
 func Open(dir, settings string) *Cache {
-	c := &Cache{dir: dir, settings: sum.String(settings), old: map[Key]entry{}, live: map[Key]entry{}}
+	c := &Cache{dir: dir, settings: sum.String(settings), old: map[Key]int32{}, put: map[Key]entry{}}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return c
 	}
-	gen, entries, ok := c.readIndex()
+	gen, keys, ents, ok := c.readIndex()
 	if ok {
 		f, err := os.OpenFile(c.dataPath(gen), os.O_RDWR, 0)
 		if err == nil {
 			info, err := f.Stat()
 			if err == nil {
 				c.f, c.gen, c.end, c.start = f, gen, info.Size(), info.Size()
-				for k, e := range entries {
-					if int64(e.off)+e.len() > c.end {
-						delete(entries, k)
+				n := 0
+				for i, e := range ents {
+					if int64(e.off)+e.len() <= c.end {
+						keys[n], ents[n] = keys[i], e
+						n++
 					}
 				}
-				// A build asks for most of what the last one kept.
-				c.old, c.live = entries, make(map[Key]entry, len(entries))
+				c.oldKeys, c.oldEnts, c.kept = keys[:n], ents[:n], make([]bool, n)
+				c.old = make(map[Key]int32, n)
+				for i, k := range c.oldKeys {
+					c.old[k] = int32(i)
+				}
 			} else {
 				f.Close()
 			}
@@ -142,30 +158,34 @@ func (c *Cache) dataPath(gen uint64) string {
 	return filepath.Join(c.dir, dataPrefix+strconv.FormatUint(gen, 10))
 }
 
-// readIndex reads the index, which must be whole and of the same
-// settings.
-func (c *Cache) readIndex() (gen uint64, entries map[Key]entry, ok bool) {
+// readIndex reads the index, which must be whole, of the same settings,
+// and in the order of its keys, each once.
+func (c *Cache) readIndex() (gen uint64, keys []Key, ents []entry, ok bool) {
 	data, err := os.ReadFile(filepath.Join(c.dir, indexName))
 	if err != nil || len(data) < headerSize+4 || !strings.HasPrefix(string(data), magic) {
-		return 0, nil, false
+		return 0, nil, nil, false
 	}
 	body, check := data[:len(data)-4], binary.LittleEndian.Uint32(data[len(data)-4:])
 	if crc32.Checksum(body, castagnoli) != check {
-		return 0, nil, false
+		return 0, nil, nil, false
 	}
 	le := binary.LittleEndian
 	h := body[len(magic):]
 	settings, gen, n := le.Uint64(h), le.Uint64(h[8:]), le.Uint64(h[16:])
 	rest := body[headerSize:]
 	if settings != c.settings || n != uint64(len(rest))/entrySize || len(rest)%entrySize != 0 {
-		return 0, nil, false
+		return 0, nil, nil, false
 	}
-	entries = make(map[Key]entry, n)
+	keys, ents = make([]Key, 0, n), make([]entry, 0, n)
 	for ; len(rest) > 0; rest = rest[entrySize:] {
 		k := Key{le.Uint64(rest), le.Uint64(rest[8:])}
-		entries[k] = entry{off: le.Uint64(rest[16:]), n: le.Uint32(rest[24:]), crc: le.Uint32(rest[28:])}
+		if len(keys) > 0 && cmpKey(keys[len(keys)-1], k) >= 0 {
+			return 0, nil, nil, false
+		}
+		keys = append(keys, k)
+		ents = append(ents, entry{off: le.Uint64(rest[16:]), n: le.Uint32(rest[24:]), crc: le.Uint32(rest[28:])})
 	}
-	return gen, entries, true
+	return gen, keys, ents, true
 }
 
 // lastGen is the highest generation of the data files in the folder.
@@ -210,8 +230,9 @@ func (c *Cache) Preload() {
 // has it. The caller owns the bytes, unless the cache was preloaded: then
 // they are the preloaded bytes, which the caller must not change.
 func (c *Cache) Get(k Key) ([]byte, bool) {
-	e, found := c.old[k]
+	i, found := c.old[k]
 	if found && c.f != nil {
+		e := c.oldEnts[i]
 		var buf []byte
 		var err error
 		if c.loaded != nil {
@@ -223,7 +244,10 @@ func (c *Cache) Get(k Key) ([]byte, bool) {
 		}
 		if err == nil && crc32.Checksum(buf, castagnoli) == e.crc {
 			c.mu.Lock()
-			c.used, c.live[k] = true, e
+			c.used = true
+			c.keep(i)
+			// A value found replaces one put before (Put's converse).
+			delete(c.put, k)
 			c.stats.Hits++
 			c.mu.Unlock()
 			return buf, true
@@ -241,18 +265,26 @@ func (c *Cache) Get(k Key) ([]byte, bool) {
 // that does not need the value this time keeps it for a later build. It
 // counts as a hit, which a Put under k then makes a miss.
 func (c *Cache) Keep(k Key) bool {
-	e, found := c.old[k]
+	i, found := c.old[k]
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.used = true
 	if !found || c.f == nil {
 		return false
 	}
-	if _, put := c.live[k]; !put {
-		c.live[k] = e
+	if _, put := c.put[k]; !put && !c.kept[i] {
+		c.keep(i)
 		c.stats.Hits++
 	}
 	return true
+}
+
+// keep marks the last build's value at place i as kept; c.mu is held.
+func (c *Cache) keep(i int32) {
+	if !c.kept[i] {
+		c.kept[i] = true
+		c.nKept++
+	}
 }
 
 // Put keeps value under k for the next build; it copies value. The first
@@ -264,12 +296,12 @@ func (c *Cache) Put(k Key, value []byte) {
 	defer c.mu.Unlock()
 	c.used = true
 	c.unfind(k)
-	if _, dup := c.live[k]; dup || c.f == nil || c.err != nil || len(value) > math.MaxUint32 {
+	if _, dup := c.put[k]; dup || c.f == nil || c.err != nil || len(value) > math.MaxUint32 {
 		return
 	}
 	start := len(c.pending)
 	c.pending = append(c.pending, value...)
-	c.live[k] = entry{
+	c.put[k] = entry{
 		off: uint64(c.end) + uint64(start),
 		n:   uint32(len(value)),
 		crc: crc32.Checksum(value, castagnoli),
@@ -291,9 +323,9 @@ func (c *Cache) Drop(k Key) {
 // unfind forgets the value Get found under k, if it did, and counts the
 // Get as a miss; c.mu is held.
 func (c *Cache) unfind(k Key) {
-	if e, found := c.live[k]; found && int64(e.off) < c.start {
-		// Found, not put: found values lie before this build's.
-		delete(c.live, k)
+	if i, found := c.old[k]; found && c.kept[i] {
+		c.kept[i] = false
+		c.nKept--
 		c.stats.Hits--
 		c.stats.Misses++
 	}
@@ -338,7 +370,12 @@ func (c *Cache) Close() error {
 		return c.err
 	}
 	var live int64
-	for _, e := range c.live {
+	for i, e := range c.oldEnts {
+		if c.kept[i] {
+			live += e.len()
+		}
+	}
+	for _, e := range c.put {
 		live += e.len()
 	}
 	if dead := c.end - live; dead > live && dead > minDead {
@@ -352,11 +389,24 @@ func (c *Cache) Close() error {
 // compact copies the live values into a data file of the next generation,
 // in the order they were in, which the index written next names.
 func (c *Cache) compact() error {
-	keys := make([]Key, 0, len(c.live))
-	for k := range c.live {
-		keys = append(keys, k)
+	// Each live value's entry, the last build's by place and this
+	// build's by key; sorted by where it is.
+	type value struct {
+		e   *entry
+		put Key
 	}
-	slices.SortFunc(keys, func(a, b Key) int { return cmpUint(c.live[a].off, c.live[b].off) })
+	values := make([]value, 0, c.nKept+len(c.put))
+	for i := range c.oldEnts {
+		if c.kept[i] {
+			values = append(values, value{e: &c.oldEnts[i]})
+		}
+	}
+	put := make(map[Key]*entry, len(c.put))
+	for k, e := range c.put {
+		put[k] = &e
+		values = append(values, value{e: put[k], put: k})
+	}
+	slices.SortFunc(values, func(a, b value) int { return cmpUint(a.e.off, b.e.off) })
 	gen := c.gen + 1
 	f, err := os.OpenFile(c.dataPath(gen), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
@@ -365,8 +415,8 @@ func (c *Cache) compact() error {
 	w := bufio.NewWriterSize(f, flushAt)
 	var off uint64
 	var buf []byte
-	for _, k := range keys {
-		e := c.live[k]
+	for _, v := range values {
+		e := v.e
 		buf = slices.Grow(buf[:0], int(e.len()))[:e.len()]
 		if _, err := c.f.ReadAt(buf, int64(e.off)); err != nil {
 			f.Close()
@@ -376,12 +426,19 @@ func (c *Cache) compact() error {
 			f.Close()
 			return err
 		}
-		e.off = off
-		c.live[k] = e
 		off += uint64(e.len())
 	}
 	if err := errors.Join(w.Flush(), f.Close()); err != nil {
 		return err
+	}
+	// Only now that the new file is whole do the entries name it.
+	off = 0
+	for _, v := range values {
+		v.e.off = off
+		off += uint64(v.e.len())
+	}
+	for k, e := range put {
+		c.put[k] = *e
 	}
 	c.gen = gen
 	return nil
@@ -397,32 +454,49 @@ func cmpUint(a, b uint64) int {
 	return 0
 }
 
-// writeIndex writes the live entries, in the order of their keys, as the
-// index naming the data file, and then removes any other data file.
-func (c *Cache) writeIndex() error {
-	keys := make([]Key, 0, len(c.live))
-	for k := range c.live {
-		keys = append(keys, k)
+func cmpKey(a, b Key) int {
+	if a.Sum != b.Sum {
+		return cmpUint(a.Sum, b.Sum)
 	}
-	slices.SortFunc(keys, func(a, b Key) int {
-		if a.Sum != b.Sum {
-			return cmpUint(a.Sum, b.Sum)
-		}
-		return cmpUint(a.Tag, b.Tag)
-	})
+	return cmpUint(a.Tag, b.Tag)
+}
+
+// writeIndex writes the live entries, in the order of their keys, as the
+// index naming the data file, and then removes any other data file. The
+// last build's kept values are in that order already; this build's are
+// sorted and merged in.
+func (c *Cache) writeIndex() error {
+	put := make([]Key, 0, len(c.put))
+	for k := range c.put {
+		put = append(put, k)
+	}
+	slices.SortFunc(put, cmpKey)
 	le := binary.LittleEndian
-	data := make([]byte, 0, headerSize+entrySize*len(keys)+4)
+	n := c.nKept + len(put)
+	data := make([]byte, 0, headerSize+entrySize*n+4)
 	data = append(data, magic...)
 	data = le.AppendUint64(data, c.settings)
 	data = le.AppendUint64(data, c.gen)
-	data = le.AppendUint64(data, uint64(len(keys)))
-	for _, k := range keys {
-		e := c.live[k]
+	data = le.AppendUint64(data, uint64(n))
+	add := func(k Key, e entry) {
 		data = le.AppendUint64(data, k.Sum)
 		data = le.AppendUint64(data, k.Tag)
 		data = le.AppendUint64(data, e.off)
 		data = le.AppendUint32(data, e.n)
 		data = le.AppendUint32(data, e.crc)
+	}
+	for i, k := range c.oldKeys {
+		if !c.kept[i] {
+			continue
+		}
+		for len(put) > 0 && cmpKey(put[0], k) < 0 {
+			add(put[0], c.put[put[0]])
+			put = put[1:]
+		}
+		add(k, c.oldEnts[i])
+	}
+	for _, k := range put {
+		add(k, c.put[k])
 	}
 	data = le.AppendUint32(data, crc32.Checksum(data, castagnoli))
 	name := filepath.Join(c.dir, indexName)

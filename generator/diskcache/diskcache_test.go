@@ -1,7 +1,9 @@
 package diskcache
 
 import (
+	"encoding/binary"
 	"fmt"
+	"hash/crc32"
 	"os"
 	"path/filepath"
 	"strings"
@@ -200,6 +202,7 @@ func TestDamage(t *testing.T) {
 		{"index of an older layout", func(dir string) { garble(filepath.Join(dir, indexName), int64(len(magic)-2)) }, settings, nil},
 		{"other executable", func(string) {}, strings.Replace(settings, "digest 1 2", "digest 1 3", 1), nil},
 		{"other settings", func(string) {}, strings.Replace(settings, "unsafe_html=false", "unsafe_html=true", 1), nil},
+		{"index out of order", func(dir string) { swapEntries(t, filepath.Join(dir, indexName)) }, settings, nil},
 		{"data cut short", func(dir string) { truncate(data(dir), 3) }, settings, values[4:]},
 		{"data garbled", func(dir string) { garble(data(dir), -10) }, settings, values[4:]},
 		{"data emptied", func(dir string) { os.Truncate(data(dir), 0) }, settings, nil},
@@ -210,6 +213,23 @@ func TestDamage(t *testing.T) {
 				damage(t, tt.damage, tt.settings, tt.lost, preload)
 			})
 		}
+	}
+}
+
+// swapEntries swaps the first two entries of the index name, and seals
+// it again with their checksum: whole, but not in the order of its keys.
+func swapEntries(t *testing.T, name string) {
+	t.Helper()
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := data[headerSize:headerSize+entrySize], data[headerSize+entrySize:headerSize+2*entrySize]
+	swapped := append(append(append([]byte{}, b...), a...), data[headerSize+2*entrySize:len(data)-4]...)
+	data = append(data[:headerSize], swapped...)
+	data = binary.LittleEndian.AppendUint32(data, crc32.Checksum(data, castagnoli))
+	if err := os.WriteFile(name, data, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -273,6 +293,28 @@ func TestKeepsWhatBuildUsed(t *testing.T) {
 		t.Fatal(err)
 	}
 	check(t, dir, settings, []value{values[0], values[1], values[2]}, values[1:2])
+}
+
+// TestMergesKeys checks that a build's index holds the values it kept
+// and the values it put, whose keys fall between them, each findable.
+func TestMergesKeys(t *testing.T) {
+	dir := t.TempDir()
+	v := func(sum uint64) value { return value{Key{sum, 0}, fmt.Sprint(sum)} }
+	fill(t, dir, settings, []value{v(2), v(4), v(6)})
+	c := Open(dir, settings)
+	for _, kept := range []value{v(4), v(6)} {
+		if _, ok := c.Get(kept.key); !ok {
+			t.Fatalf("Get(%v) missed", kept.key)
+		}
+	}
+	for _, put := range []value{v(7), v(1), v(5), v(3)} {
+		c.Put(put.key, []byte(put.data))
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	all := []value{v(1), v(2), v(3), v(4), v(5), v(6), v(7)}
+	check(t, dir, settings, all, []value{v(2)})
 }
 
 // TestKeep checks that a value kept unread is there for the build after,
