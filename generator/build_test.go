@@ -309,7 +309,7 @@ func TestBuildCacheDamage(t *testing.T) {
 			return data
 		},
 	}
-	for _, cache := range []string{"content", "stamps", "bodies", "summaries", "search"} {
+	for _, cache := range []string{"content", "stamps", "bodies", "summaries", "model", "search"} {
 		for how, damage := range damages {
 			t.Run(cache+" "+how, func(t *testing.T) {
 				fsys := generateSite(12)

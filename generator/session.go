@@ -71,9 +71,10 @@ type bodyRenderer = site.Renderer
 
 // forget is the memory of a single Build. It keeps nothing in memory;
 // given a cache folder, it keeps there what the content's files parsed
-// to and their stamps, the rendered bodies, the search index's cache and
-// the parts of pages the templates cache (the articles' cards, mostly),
-// for the next Build of the same output.
+// to and their stamps, the rendered bodies, what the model worked out
+// (site.Store), the search index's cache and the parts of pages the
+// templates cache (the articles' cards, mostly), for the next Build of
+// the same output.
 type forget struct {
 	dir    string           // the cache folder, or ""
 	parsed *diskcache.Cache // opened by load, closed by close
@@ -81,6 +82,7 @@ type forget struct {
 	bodies *bodyCache       // opened by prepare, closed by close
 	search *search.Cache    // opened by index, saved by search.Write
 	cards  *diskcache.Cache // opened by parts, closed by close
+	model  *diskcache.Cache // opened by prepare, closed by close
 }
 
 // load reads the content, through the caches of parsed files and their
@@ -118,8 +120,18 @@ func (f *forget) prepare(cfg *config.Config, opts *site.Options, render bodyRend
 		return render // an unknown executable might render differently
 	}
 	f.bodies = openBodyCache(f.dir, bodySettings(exe, cfg))
+	// What the model keeps is found by a key of everything it was worked
+	// out from in the content; the executable stands for how.
+	f.model = diskcache.Open(filepath.Join(f.dir, "model"), exe)
+	opts.Store = modelStore{f.model}
 	return f.bodies.wrap(render)
 }
+
+// modelStore is the site.Store of a build's cache.
+type modelStore struct{ c *diskcache.Cache }
+
+func (m modelStore) Get(key uint64) ([]byte, bool) { return m.c.Get(diskcache.Key{Sum: key}) }
+func (m modelStore) Put(key uint64, value []byte)  { m.c.Put(diskcache.Key{Sum: key}, value) }
 
 // bodySettings is everything a body's HTML depends on, besides its
 // Markdown: markdown.New's arguments, and the code, with the executable.
@@ -171,6 +183,9 @@ func (f *forget) close(st *Stats) {
 	}
 	if f.cards != nil {
 		_ = f.cards.Close()
+	}
+	if f.model != nil {
+		_ = f.model.Close()
 	}
 }
 

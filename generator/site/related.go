@@ -2,6 +2,7 @@ package site
 
 import (
 	"cmp"
+	"encoding/binary"
 	"math"
 	"slices"
 
@@ -196,4 +197,65 @@ func reuseRelated(articles, previous []*Article) {
 			a.Related[j] = articles[r.index]
 		}
 	}
+}
+
+// encodeRelated encodes the articles' related stories for a Store: for
+// each article in order, how many it has and their places in the list.
+func encodeRelated(articles []*Article) []byte {
+	data := make([]byte, 0, len(articles)*(1+MaxRelated*3))
+	for _, a := range articles {
+		data = binary.AppendUvarint(data, uint64(len(a.Related)))
+		for _, r := range a.Related {
+			data = binary.AppendUvarint(data, uint64(r.index))
+		}
+	}
+	return data
+}
+
+// decodeRelated gives the articles the related stories encodeRelated
+// encoded, and reports whether data was that: a count and places for
+// each article, no more, each place another article's. Articles are
+// given none unless all of data is read.
+func decodeRelated(data []byte, articles []*Article) bool {
+	n := uint64(len(articles))
+	counts := make([]uint8, len(articles))
+	places := make([]int32, 0, len(articles))
+	next := func() (uint64, bool) {
+		u, w := binary.Uvarint(data)
+		if w <= 0 {
+			return 0, false
+		}
+		data = data[w:]
+		return u, true
+	}
+	for i := range articles {
+		c, ok := next()
+		if !ok || c > MaxRelated {
+			return false
+		}
+		counts[i] = uint8(c)
+		for range c {
+			p, ok := next()
+			if !ok || p >= n || p == uint64(i) {
+				return false
+			}
+			places = append(places, int32(p))
+		}
+	}
+	if len(data) != 0 {
+		return false
+	}
+	related := make([]*Article, len(places))
+	for i, p := range places {
+		related[i] = articles[p]
+	}
+	for i, a := range articles {
+		c := int(counts[i])
+		a.Related = nil
+		if c > 0 {
+			a.Related = related[:c:c]
+		}
+		related = related[c:]
+	}
+	return true
 }

@@ -188,18 +188,21 @@ func BenchmarkRelated100k(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(s.Articles)), "ns/article")
 }
 
-func TestRelatedReusedFromPrevious(t *testing.T) {
-	mk := func() []*content.Article {
-		var arts []*content.Article
-		for i := range 30 {
-			arts = append(arts, &content.Article{
-				File: fmt.Sprintf("a%02d.md", i), Title: fmt.Sprintf("Story %d", i), Slug: fmt.Sprintf("story-%d", i),
-				Date: time.Date(2017, 5, 1+i%28, i, 0, 0, 0, time.UTC),
-				Tags: []string{fmt.Sprintf("T%d", i%4), fmt.Sprintf("U%d", i%7)},
-			})
-		}
-		return arts
+// relatedArticles are 30 articles, each with two of 11 tags.
+func relatedArticles() []*content.Article {
+	var arts []*content.Article
+	for i := range 30 {
+		arts = append(arts, &content.Article{
+			File: fmt.Sprintf("a%02d.md", i), Title: fmt.Sprintf("Story %d", i), Slug: fmt.Sprintf("story-%d", i),
+			Date: time.Date(2017, 5, 1+i%28, i, 0, 0, 0, time.UTC),
+			Tags: []string{fmt.Sprintf("T%d", i%4), fmt.Sprintf("U%d", i%7)},
+		})
 	}
+	return arts
+}
+
+func TestRelatedReusedFromPrevious(t *testing.T) {
+	mk := relatedArticles
 	cfg, err := config.Parse(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -228,6 +231,94 @@ func TestRelatedReusedFromPrevious(t *testing.T) {
 		}
 		if !slices.Equal(got, want) {
 			t.Errorf("%s: related %v; want %v", a.URL, got, want)
+		}
+	}
+}
+
+// mapStore is a Store in memory, which counts what it was asked for.
+type mapStore struct {
+	values     map[uint64][]byte
+	gets, hits int
+}
+
+func (m *mapStore) Get(key uint64) ([]byte, bool) {
+	m.gets++
+	v, ok := m.values[key]
+	if ok {
+		m.hits++
+	}
+	return v, ok
+}
+
+func (m *mapStore) Put(key uint64, value []byte) { m.values[key] = value }
+
+// relatedURLs lists each article's related stories by URL.
+func relatedURLs(s *Site) []string {
+	var out []string
+	for _, a := range s.Articles {
+		var urls []string
+		for _, r := range a.Related {
+			urls = append(urls, r.URL)
+		}
+		out = append(out, a.URL+": "+strings.Join(urls, " "))
+	}
+	return out
+}
+
+// TestRelatedStore checks that related stories kept in a Store are taken
+// from it when the articles, dates and tags are the same, and worked out
+// again, as a fresh model has them, when they changed or the stored value
+// is not what was kept.
+func TestRelatedStore(t *testing.T) {
+	cfg, err := config.Parse(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := renderer(func(string) Body { return Body{} })
+	build := func(store Store, arts []*content.Article) *Site {
+		t.Helper()
+		s, err := New(cfg, &content.Content{Articles: arts}, Options{Now: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC), Store: store}, body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	retagged := func() []*content.Article {
+		arts := relatedArticles()
+		arts[3].Tags = []string{"T1", "U2"}
+		return arts
+	}
+	store := &mapStore{values: map[uint64][]byte{}}
+	fresh := build(nil, relatedArticles())
+	same := func(s, fresh *Site) bool { return slices.Equal(relatedURLs(s), relatedURLs(fresh)) }
+	if s := build(store, relatedArticles()); !same(s, fresh) || store.hits != 0 || len(store.values) != 1 {
+		t.Fatalf("first build with a store: %d hits, %d values kept, same related as a fresh build: %t; want 0, 1, true", store.hits, len(store.values), same(s, fresh))
+	}
+	if s := build(store, relatedArticles()); !same(s, fresh) || store.hits != 1 {
+		t.Errorf("same articles: %d hits, same related as a fresh build: %t; want 1, true", store.hits, same(s, fresh))
+	}
+	if s := build(store, retagged()); !same(s, build(nil, retagged())) || store.hits != 1 {
+		t.Errorf("an article retagged: %d hits, same related as a fresh build: %t; want 1, true", store.hits, same(s, build(nil, retagged())))
+	}
+	// A stored value that is not an encoding of related stories for
+	// these articles is worked out again, and replaced.
+	key := fresh.relatedKey
+	kept := store.values[key]
+	for name, data := range map[string][]byte{
+		"empty":               {},
+		"cut short":           kept[:len(kept)-1],
+		"longer":              append(slices.Clip(kept), 0),
+		"too many":            append([]byte{MaxRelated + 1}, kept[1:]...),
+		"an article's own":    append([]byte{1, 0}, kept[1+int(kept[0]):]...),
+		"past the last":       append([]byte{1, 30}, kept[1+int(kept[0]):]...),
+		"varint past 64 bits": append(slices.Repeat([]byte{0xff}, 10), 1),
+	} {
+		store.values[key] = data
+		if s := build(store, relatedArticles()); !same(s, fresh) {
+			t.Errorf("%s: related differ from a fresh build's", name)
+		}
+		if !slices.Equal(store.values[key], kept) {
+			t.Errorf("%s: the stored value was not replaced", name)
 		}
 	}
 }

@@ -139,9 +139,13 @@ type Options struct {
 	// nil; what did not change is taken from it rather than worked out
 	// again. The dev server passes it.
 	Previous *Site
-	Drafts   bool      // include drafts
-	Future   bool      // include articles dated after Now
-	Now      time.Time // the build's time; only Future reads it
+	// Store, when set, keeps what the model works out for the next build
+	// (related stories), which a build without a Previous takes from it
+	// when what it was worked out from did not change.
+	Store  Store
+	Drafts bool      // include drafts
+	Future bool      // include articles dated after Now
+	Now    time.Time // the build's time; only Future reads it
 	// Consume lets New drop each article's and page's Markdown as soon as
 	// it is rendered or left out, so that a large site never holds all its
 	// Markdown and all its HTML at once; the content cannot build another
@@ -149,6 +153,15 @@ type Options struct {
 	Consume bool
 	// Spool, when set, keeps the rendered bodies instead of memory.
 	Spool *spool.Spool
+}
+
+// Store keeps values from one build to the next, each under a key that
+// summarises everything it was worked out from, so that the same key
+// means the same value. Get returns the value Put kept under key, or
+// false; the caller must not change the bytes.
+type Store interface {
+	Get(key uint64) ([]byte, bool)
+	Put(key uint64, value []byte)
 }
 
 // Body is a rendered Markdown body, given to New by the caller so that the
@@ -205,9 +218,16 @@ func New(cfg *config.Config, c *content.Content, opts Options, render Renderer) 
 	wg.Go(func() {
 		s.Tags = buildTags(s.Articles, cfg.TagAliases, cfg.URL("/tags/"))
 		s.relatedKey = relatedKey(s.Articles)
-		if p := opts.Previous; p != nil && p.relatedKey == s.relatedKey && len(p.Articles) == len(s.Articles) {
+		switch p := opts.Previous; {
+		case p != nil && p.relatedKey == s.relatedKey && len(p.Articles) == len(s.Articles):
 			reuseRelated(s.Articles, p.Articles)
-		} else {
+		case opts.Store != nil:
+			if data, ok := opts.Store.Get(s.relatedKey); ok && decodeRelated(data, s.Articles) {
+				break
+			}
+			buildRelated(s.Articles, s.Tags, relatedWindow)
+			opts.Store.Put(s.relatedKey, encodeRelated(s.Articles))
+		default:
 			buildRelated(s.Articles, s.Tags, relatedWindow)
 		}
 	})
