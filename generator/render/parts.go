@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/digest/digest/generator/diskcache"
@@ -54,7 +55,11 @@ var _ Store = (*diskcache.Cache)(nil)
 type disk struct {
 	store  Store
 	signer *Signer
-	hits   atomic.Int64 // values taken from store
+	// taken holds the keys of the values taken from store. Two workers
+	// may render one card at once, each missing cached's memory; a set,
+	// not a count, keeps the figure the same however they are scheduled.
+	taken sync.Map
+	hits  atomic.Int64 // len(taken)
 }
 
 // StoreCached makes cached take what it renders with the templates of
@@ -64,7 +69,7 @@ func (t *Templates) StoreCached(store Store, g *Signer) {
 	t.disk = &disk{store: store, signer: g}
 }
 
-// FromStore counts the values cached took from its store.
+// FromStore counts the values cached took from its store, each once.
 func (t *Templates) FromStore() int {
 	if t.disk == nil {
 		return 0
@@ -112,7 +117,9 @@ func (t *Templates) render(name string, value any) (string, error) {
 		return strings.Clone(b.String()), nil
 	}
 	if data, ok := t.disk.store.Get(key); ok {
-		t.disk.hits.Add(1)
+		if _, again := t.disk.taken.LoadOrStore(key, struct{}{}); !again {
+			t.disk.hits.Add(1)
+		}
 		return string(data), nil
 	}
 	var b bytes.Buffer

@@ -216,6 +216,48 @@ func TestCachedStore(t *testing.T) {
 	}
 }
 
+// TestFromStoreCountsOnce checks that a card two workers take from the
+// store at once, both before cached's memory has it, counts once: the
+// count must not depend on how the workers were scheduled.
+func TestFromStoreCountsOnce(t *testing.T) {
+	s, d := fullSite(t)
+	store := newMapStore()
+	first := loadTheme(t, testkit.Theme())
+	first.StoreCached(store, NewSigner(s, first))
+	if _, err := first.cached("card", d.Article); err != nil {
+		t.Fatal(err)
+	}
+	next := loadTheme(t, testkit.Theme())
+	both := &meetingStore{mapStore: store}
+	both.meet.Add(2)
+	next.StoreCached(both, NewSigner(s, next))
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() {
+			if _, err := next.cached("card", d.Article); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if got := next.FromStore(); got != 1 {
+		t.Errorf("one card taken by two workers at once counts %d; want 1", got)
+	}
+}
+
+// meetingStore is a mapStore whose Get returns only once two callers are
+// in it.
+type meetingStore struct {
+	*mapStore
+	meet sync.WaitGroup
+}
+
+func (m *meetingStore) Get(k diskcache.Key) ([]byte, bool) {
+	m.meet.Done()
+	m.meet.Wait()
+	return m.mapStore.Get(k)
+}
+
 // mapStore is a Store in memory.
 type mapStore struct {
 	mu     sync.Mutex
