@@ -253,7 +253,7 @@ var formatNames = map[string]string{feed.RSS: "the RSS", feed.Atom: "the Atom", 
 // describe says what page d is and where the curator made it.
 func describe(d *render.Data) (what, file string, line int) {
 	of := ""
-	if d.Pager != nil && d.Pager.Number > 1 {
+	if d.Pager != nil && !d.Pager.Front() {
 		of = fmt.Sprintf("page %d of ", d.Pager.Number)
 	}
 	switch {

@@ -220,14 +220,14 @@ func newsArticle(d *Data) (template.JS, error) {
 }
 
 // itemList is the JSON-LD ItemList of the articles a list page shows, or
-// "" on a page that lists none. Only the first page of a paginated list
+// "" on a page that lists none. Only the front page of a paginated list
 // has one: it is the list's summary page, which a search engine shows,
-// and the later pages' lists (numbered from 1 again) cost a large digest
-// some 7 MB that neither readers nor feed readers see.
+// and the numbered pages' lists (each numbered from 1 again) cost a large
+// digest some 7 MB that neither readers nor feed readers see.
 func itemList(d *Data) (template.JS, error) {
 	var items []*site.Article
 	switch {
-	case d.Pager != nil && d.Pager.Number > 1:
+	case d.Pager != nil && !d.Pager.Front():
 		return "", nil
 	case d.Pager != nil:
 		items = d.Pager.Items

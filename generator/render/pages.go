@@ -28,7 +28,7 @@ type Data struct {
 	Month   *site.Month   // month
 	Year    *site.Year    // year
 	// Issue is the issue of an issue page, and the latest issue on the
-	// first home page when site.yaml's home_issue asks for it.
+	// home page's front when site.yaml's home_issue asks for it.
 	Issue *site.Issue
 
 	Pager *site.Pager // home, tag, source, issues: this page of the list
@@ -94,7 +94,7 @@ func Pages(s *site.Site) iter.Seq[*Data] {
 		for _, p := range site.Paginate(s.Articles, s.PageSize, s.URL("/")) {
 			d := page(KindHome, "", p.URL)
 			d.Pager = p
-			if s.HomeIssue && p.Number == 1 && len(s.Issues) > 0 {
+			if s.HomeIssue && p.Front() && len(s.Issues) > 0 {
 				d.Issue = s.Issues[0]
 			}
 			if !yield(d) {

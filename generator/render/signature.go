@@ -215,16 +215,25 @@ func (g *Signer) signature(global uint64, d *Data) uint64 {
 		str(h, d.Page.URL)
 		num(h, d.Page.Sum)
 	}
+	// A list's numbered pages keep their bytes while the list grows (see
+	// site.Pager), so they show neither its count nor its number of pages:
+	// only how far the front is, up to the three pages pagination.html's
+	// gap tells apart.
+	front := d.Pager == nil || d.Pager.Front()
 	if d.Tag != nil {
 		str(h, d.Tag.Name, d.Tag.URL)
-		num(h, uint64(d.Tag.Count()))
+		if front {
+			num(h, uint64(d.Tag.Count()))
+		}
 	}
 	if d.Source != nil {
 		str(h, d.Source.Name, d.Source.URL)
-		num(h, uint64(d.Source.Count()))
+		if front {
+			num(h, uint64(d.Source.Count()))
+		}
 	}
 	if p := d.Pager; p != nil {
-		num(h, uint64(p.Number), uint64(p.Total))
+		num(h, uint64(p.Number), uint64(min(p.Total-p.Number, 3)))
 		str(h, p.URL, p.PrevURL, p.NextURL, p.First)
 		for _, a := range p.Items {
 			g.writeArticle(h, a)
@@ -413,7 +422,7 @@ var signed = map[string]map[string]string{
 	"page":         withFields(content.Page{}, "*", map[string]string{"URL": "", "Summary": "*", "Body": "*"}),
 	"list":         {"Name": "", "URL": "", "Count": ""},
 	"list-item":    {"Name": "", "URL": ""},
-	"pager":        {"Number": "", "Total": "", "URL": "", "PrevURL": "", "NextURL": "", "First": "", "Items": "article", "Issues": "issue"},
+	"pager":        {"Number": "", "Total": "", "Front": "", "URL": "", "PrevURL": "", "NextURL": "", "First": "", "Items": "article", "Issues": "issue"},
 	// issue: an issue whole, as writeIssue hashes it; issue-link: what a
 	// link to one shows, as writeIssueLink hashes it.
 	"issue": withFields(content.Issue{}, "*", map[string]string{

@@ -456,7 +456,7 @@ func fullSite(t *testing.T) (*site.Site, *Data) {
 		Years: []*site.Year{year()}, Pages: []*site.Page{page()}}
 	a := article()
 	a.Related = articles()
-	pager := &site.Pager{Number: 1, Total: 2, URL: "/", NextURL: "/page/2/", First: "/", Items: articles()}
+	pager := &site.Pager{Number: 2, Total: 2, URL: "/", NextURL: "/page/1/", First: "/", Items: articles()}
 	d := &Data{Site: s, Title: "T", URL: "/x/", Target: "/y/", Article: a, Page: page(), Tag: tag(), Source: src(),
 		Edition: edition(), Month: month(), Year: year(), Pager: pager,
 		NewerEdition: edition(), OlderEdition: edition(), NewerArticle: article(), OlderArticle: article()}

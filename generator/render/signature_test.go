@@ -165,7 +165,7 @@ func TestSignFollowsWhatThePageShows(t *testing.T) {
 		{"the tag's count", KindTag, func(s *site.Site, d *Data) { d.Tag.Articles = append(d.Tag.Articles, d.Article) }, true},
 		{"the source's URL", KindSource, func(s *site.Site, d *Data) { d.Source.URL += "x/" }, true},
 		{"an article of the pager", KindHome, func(s *site.Site, d *Data) { d.Pager.Items[1].Sum++ }, true},
-		{"the pager's number", KindHome, func(s *site.Site, d *Data) { d.Pager.Number++ }, true},
+		{"the pager's number", KindHome, func(s *site.Site, d *Data) { d.Pager.Number, d.Pager.Total = 3, 3 }, true},
 		{"the pager's next page", KindTag, func(s *site.Site, d *Data) { d.Pager.NextURL = "" }, true},
 		{"an article of the edition", KindEdition, func(s *site.Site, d *Data) { d.Edition.Articles[0].Sum++ }, true},
 		{"an article of the month", KindMonth, func(s *site.Site, d *Data) { d.Month.Editions[0].Articles[1].Sum++ }, true},
@@ -198,6 +198,49 @@ func TestSignFollowsWhatThePageShows(t *testing.T) {
 				t.Errorf("%s page: signature changed: %v; want %v", tt.kind, changed, tt.changes)
 			}
 		})
+	}
+}
+
+// TestSignNumberedPages checks that a numbered page of a list keeps its
+// signature as the list grows, which it must show nothing of but how far
+// its front is when that is less than three pages (see site.Pager), and
+// that the front follows the list's count.
+func TestSignNumberedPages(t *testing.T) {
+	grow := func(d *Data) {
+		d.Tag.Articles = append(d.Tag.Articles, d.Article)
+		d.Source.Articles = append(d.Source.Articles, d.Article)
+	}
+	counted := []Kind{KindTag, KindSource}
+	lists := []Kind{KindHome, KindTag, KindSource, KindIssues}
+	tests := []struct {
+		name    string
+		number  int // of the page signed, of a list of total pages
+		total   int
+		kinds   []Kind
+		edit    func(d *Data)
+		changes bool
+	}{
+		{"the count, on the front", 2, 2, counted, grow, true},
+		{"the count, on a numbered page", 1, 2, counted, grow, false},
+		{"a page more, on the front", 2, 2, lists, func(d *Data) { d.Pager.Number, d.Pager.Total = 3, 3 }, true},
+		{"a page more, next to the front", 1, 2, lists, func(d *Data) { d.Pager.Total++ }, true},
+		{"a page more, two from the front", 1, 3, lists, func(d *Data) { d.Pager.Total++ }, true},
+		{"a page more, three from the front", 1, 4, lists, func(d *Data) { d.Pager.Total++ }, false},
+	}
+	tmpl := loadSigned(t, nil, signTheme(nil))
+	for _, tt := range tests {
+		for _, kind := range tt.kinds {
+			t.Run(tt.name+"/"+string(kind), func(t *testing.T) {
+				s, d := fullSite(t)
+				d.Pager.Number, d.Pager.Total = tt.number, tt.total
+				before := signAll(s, tmpl, d)[kind]
+				tt.edit(d)
+				after := signAll(s, tmpl, d)[kind]
+				if changed := after != before; changed != tt.changes {
+					t.Errorf("%s page %d of %d: signature changed: %v; want %v", kind, tt.number, tt.total, changed, tt.changes)
+				}
+			})
+		}
 	}
 }
 

@@ -1,6 +1,9 @@
 package site
 
 import (
+	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -140,31 +143,80 @@ func TestDraftsAndFuture(t *testing.T) {
 	}
 }
 
+// TestPaginate splits lists of n items into pages numbered from the
+// oldest. Items are named by their place from the oldest, 0 first; each
+// page is written "number URL [items, newest first] newer older".
 func TestPaginate(t *testing.T) {
-	articles := make([]*Article, 5)
 	tests := []struct {
 		n, size int
-		want    string
+		want    []string
 	}{
-		{0, 2, "/:0"},
-		{2, 2, "/:2"},
-		{5, 2, "/:2 /page/2/:2 /page/3/:1"},
+		{0, 3, []string{"1/1 / [] - -"}},
+		{1, 3, []string{"1/1 / [0] - -"}},
+		{2, 3, []string{"1/1 / [1 0] - -"}},
+		{3, 3, []string{"1/1 / [2 1 0] - -"}},
+		{4, 3, []string{"1/1 / [3 2 1 0] - -"}},
+		{5, 3, []string{"1/1 / [4 3 2 1 0] - -"}},
+		{6, 3, []string{"2/2 / [5 4 3] - /page/1/", "1/2 /page/1/ [2 1 0] / -"}},
+		{7, 3, []string{"2/2 / [6 5 4 3] - /page/1/", "1/2 /page/1/ [2 1 0] / -"}},
+		{18, 3, []string{
+			"6/6 / [17 16 15] - /page/5/",
+			"5/6 /page/5/ [14 13 12] / /page/4/",
+			"4/6 /page/4/ [11 10 9] /page/5/ /page/3/",
+			"3/6 /page/3/ [8 7 6] /page/4/ /page/2/",
+			"2/6 /page/2/ [5 4 3] /page/3/ /page/1/",
+			"1/6 /page/1/ [2 1 0] /page/2/ -",
+		}},
+		{0, 1, []string{"1/1 / [] - -"}},
+		{1, 1, []string{"1/1 / [0] - -"}},
+		{2, 1, []string{"2/2 / [1] - /page/1/", "1/2 /page/1/ [0] / -"}},
+		{3, 1, []string{"3/3 / [2] - /page/2/", "2/3 /page/2/ [1] / /page/1/", "1/3 /page/1/ [0] /page/2/ -"}},
+	}
+	or := func(s string) string {
+		if s == "" {
+			return "-"
+		}
+		return s
 	}
 	for _, tt := range tests {
+		articles := make([]*Article, tt.n)
+		for i := range articles {
+			articles[i] = &Article{URL: strconv.Itoa(tt.n - 1 - i)}
+		}
 		var got []string
-		pagers := Paginate(articles[:tt.n], tt.size, "/")
-		for i, p := range pagers {
-			got = append(got, p.URL+":"+string(rune('0'+len(p.Items))))
-			if p.Number != i+1 || p.Total != len(pagers) {
-				t.Errorf("page %d: Number %d Total %d", i, p.Number, p.Total)
+		for _, p := range Paginate(articles, tt.size, "/") {
+			var items []string
+			for _, a := range p.Items {
+				items = append(items, a.URL)
 			}
-			if (i == 0) != (p.PrevURL == "") || (i == len(pagers)-1) != (p.NextURL == "") {
-				t.Errorf("page %d: prev %q next %q", i+1, p.PrevURL, p.NextURL)
+			got = append(got, fmt.Sprintf("%d/%d %s [%s] %s %s", p.Number, p.Total, p.URL, strings.Join(items, " "), or(p.PrevURL), or(p.NextURL)))
+			if p.First != "/" || p.Front() != (p.URL == "/") {
+				t.Errorf("Paginate(%d, %d): page %d: First %q, Front %v", tt.n, tt.size, p.Number, p.First, p.Front())
 			}
 		}
-		if g := strings.Join(got, " "); g != tt.want {
-			t.Errorf("Paginate(%d, %d) = %q; want %q", tt.n, tt.size, g, tt.want)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("Paginate(%d, %d) =\n\t%s\nwant\n\t%s", tt.n, tt.size, strings.Join(got, "\n\t"), strings.Join(tt.want, "\n\t"))
 		}
+	}
+}
+
+// TestPaginateIssues splits the list of issues as Paginate does articles.
+func TestPaginateIssues(t *testing.T) {
+	issues := make([]*Issue, 5)
+	for i := range issues {
+		issues[i] = &Issue{URL: fmt.Sprintf("/issues/%d/", 5-i)}
+	}
+	var got []string
+	for _, p := range PaginateIssues(issues, 2, "/issues/") {
+		var urls []string
+		for _, is := range p.Issues {
+			urls = append(urls, is.URL)
+		}
+		got = append(got, fmt.Sprintf("%s %v", p.URL, urls))
+	}
+	want := []string{"/issues/ [/issues/5/ /issues/4/ /issues/3/]", "/issues/page/1/ [/issues/2/ /issues/1/]"}
+	if !slices.Equal(got, want) {
+		t.Errorf("PaginateIssues = %q; want %q", got, want)
 	}
 }
 
