@@ -37,7 +37,7 @@ func TestLanguages(t *testing.T) {
 		{"ar", "rtl", "الأرشيف", "الجمعة، 30 يونيو 2017", "نتيجة واحدة"},
 	} {
 		t.Run(tt.lang, func(t *testing.T) {
-			s := buildIn(t, tt.lang)
+			s := buildWith(t, "language", tt.lang)
 			tb := s.newTab(t)
 			for _, width := range []int64{phone, desktop} {
 				tb.viewport(width)
@@ -90,9 +90,10 @@ func TestLanguages(t *testing.T) {
 	}
 }
 
-// buildIn builds the example digest with language: lang in its site.yaml
-// and serves it, sharing the suite's browser.
-func buildIn(t *testing.T, lang string) *suite {
+// buildWith builds the example digest with one setting of its site.yaml
+// changed, such as its language, and serves it, sharing the suite's
+// browser.
+func buildWith(t *testing.T, key, value string) *suite {
 	t.Helper()
 	shared := setup(t)
 	root := testkit.Root()
@@ -100,16 +101,17 @@ func buildIn(t *testing.T, lang string) *suite {
 	if err != nil {
 		t.Fatal(err)
 	}
-	yaml = regexp.MustCompile(`(?m)^language: .*$`).ReplaceAll(yaml, []byte("language: "+lang))
-	if !bytes.Contains(yaml, []byte("language: "+lang)) {
-		t.Fatal("site.yaml has no language line to change")
+	line := []byte(key + ": " + value)
+	yaml = regexp.MustCompile(`(?m)^`+regexp.QuoteMeta(key)+`: .*$`).ReplaceAll(yaml, line)
+	if !bytes.Contains(yaml, line) {
+		t.Fatalf("site.yaml has no %s line to change", key)
 	}
 	s := &suite{dir: filepath.Join(t.TempDir(), "public"), browser: shared.browser, shots: shared.shots}
 	s.srv = httptest.NewServer(s.handler())
 	t.Cleanup(s.srv.Close)
 	s.host = strings.TrimPrefix(s.srv.URL, "http://")
 	if err := buildExample(withFile{os.DirFS(root), "site.yaml", yaml}, s.dir, s.srv.URL+"/"); err != nil {
-		t.Fatalf("building the example digest in %s: %v", lang, err)
+		t.Fatalf("building the example digest with %s: %v", line, err)
 	}
 	if s.kinds, err = findKinds(s.dir); err != nil {
 		t.Fatal(err)
