@@ -954,7 +954,11 @@ func bodyOnlyWord(t *testing.T, dir string) (word, articlePath string) {
 }
 
 // TestHomePageWeight measures the home page as the browser loads it: HTML,
-// CSS and JavaScript together must stay under 60 KB before compression.
+// CSS and JavaScript together must stay under 80 KB before compression.
+// The home page is the front of a list paginated from the oldest, which
+// holds page_size to 2×page_size−1 articles: the budget is for the
+// example's fullest front, 39 cards and its latest issue (some 60 KB of
+// HTML beside the stylesheet).
 func TestHomePageWeight(t *testing.T) {
 	t.Parallel()
 	s := setup(t)
@@ -979,8 +983,8 @@ func TestHomePageWeight(t *testing.T) {
 		}
 	}
 	t.Logf("home page: %.0f bytes of HTML, CSS and JavaScript (%s)", total, strings.Join(parts, ", "))
-	if total == 0 || total > 60*1024 {
-		t.Errorf("home page weighs %.0f bytes; the budget is 60 KB", total)
+	if total == 0 || total > 80*1024 {
+		t.Errorf("home page weighs %.0f bytes; the budget is 80 KB", total)
 	}
 	if n := eval[int](tb, `document.fonts.size`); n != 0 {
 		t.Errorf("home page loads %d web fonts; want none", n)
