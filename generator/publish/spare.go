@@ -145,13 +145,16 @@ func (o *Output) unstage(name string) error {
 }
 
 // writeStage writes a file of the new site into the stage. In a spare,
-// whatever is at its name (the old site's file, a hard link to the
-// output's, or a folder) is removed first, and so is a file where one of
-// its folders goes.
+// a file at its name that is the spare's alone is written over in place;
+// whatever else is there (a hard link to the output's file, a folder) is
+// removed first, and so is a file where one of its folders goes.
 func (o *Output) writeStage(name string, data []byte) error {
 	p := filepath.Join(o.stage, filepath.FromSlash(name))
 	if !o.spare {
 		return os.WriteFile(p, data, 0o644)
+	}
+	if done, err := rewrite(p, data); done || err != nil {
+		return err
 	}
 	o.touch(path.Dir(name))
 	if err := os.RemoveAll(p); err != nil && !errors.Is(err, syscall.ENOTDIR) {
@@ -174,6 +177,32 @@ func (o *Output) writeStage(name string, data []byte) error {
 		return err
 	}
 	return os.WriteFile(p, data, 0o644)
+}
+
+// rewrite writes data over the file p of the spare, in place, when the
+// file is the spare's alone (see soleFile): the files the last build
+// wrote, which the spare holds as the site before it. It reports whether
+// it did. Making a file costs the file system far more than writing one
+// it has (a new inode: some tenths of a millisecond on ext4, where the
+// write itself takes a few hundredths), and a build that adds an article
+// writes most of the files the last one did (the home pages, shifted by
+// one). The folder keeps its entries, so its stamp stays good.
+func rewrite(p string, data []byte) (bool, error) {
+	if !soleFile(p) {
+		return false, nil
+	}
+	f, err := os.OpenFile(p, os.O_WRONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return false, nil // the slow way tells what is wrong
+	}
+	_, err = f.WriteAt(data, 0)
+	if err == nil {
+		err = f.Truncate(int64(len(data)))
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return true, err
 }
 
 // refill completes an adopted spare as fill completes an empty stage. The

@@ -4,7 +4,9 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/digest/digest/internal/testkit"
@@ -170,5 +172,39 @@ func TestSpareDamaged(t *testing.T) {
 			}
 			b.wantSite(site)
 		})
+	}
+}
+
+// TestSpareRewrittenInPlace checks that a build writes a file over the
+// spare's own copy, in place, when no other name links to it, and makes
+// a new file where the spare shares it with the output.
+func TestSpareRewrittenInPlace(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("only Linux stages in a spare")
+	}
+	b := newSiteBuilder(t)
+	b.build(map[string]string{"index.html": "home 1", "a/index.html": "a"})
+	b.build(map[string]string{"index.html": "home 2", "a/index.html": "a"})
+	spare := b.spare()
+	inode := func(p string) uint64 {
+		t.Helper()
+		info, err := os.Lstat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return info.Sys().(*syscall.Stat_t).Ino
+	}
+	home, a := inode(filepath.Join(spare, "index.html")), inode(filepath.Join(spare, "a", "index.html"))
+	if a != inode(filepath.Join(b.out, "a", "index.html")) {
+		t.Fatal("the spare does not share a/index.html with the output")
+	}
+	site := map[string]string{"index.html": "home 3", "a/index.html": "a 2"}
+	b.build(site)
+	b.wantSite(site)
+	if got := inode(filepath.Join(b.out, "index.html")); got != home {
+		t.Errorf("index.html has inode %d; want the spare's own, %d, written over", got, home)
+	}
+	if got := inode(filepath.Join(b.out, "a", "index.html")); got == a {
+		t.Error("a/index.html, which the spare shared with the output, was written over")
 	}
 }

@@ -80,3 +80,11 @@ func changeTime(p string) (int64, bool) {
 	}
 	return st.Ctim.Nano(), true
 }
+
+// soleFile reports whether p is a regular file that no other name links
+// to, with the mode digest gives its files: one a write in place changes
+// for no one else, neither the output nor a file the curator linked.
+func soleFile(p string) bool {
+	var st unix.Stat_t
+	return unix.Lstat(p, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFREG && st.Nlink == 1 && st.Mode&0o7777 == 0o644
+}

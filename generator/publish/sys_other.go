@@ -19,3 +19,6 @@ func folderStamp(*os.File, string) (stamp, bool) { return stamp{}, false }
 
 // changeTime tells no time elsewhere than Linux.
 func changeTime(string) (int64, bool) { return 0, false }
+
+// soleFile says no elsewhere than Linux, where no build stages in a spare.
+func soleFile(string) bool { return false }
