@@ -25,7 +25,8 @@ func (o *Output) Commit() (Stats, error) {
 	stats := Stats{Written: len(o.changed), Unchanged: len(o.files) - len(o.changed)}
 	if o.exists && len(o.changed) == 0 && maps.Equal(o.files, o.old) && o.outputWhole() {
 		// The spare, if any, is what it was.
-		o.rec.spare, o.rec.differs, o.rec.carried, o.rec.folders = o.last.spare, o.last.differs, o.last.carried, o.last.folders
+		o.rec.spare, o.rec.differs, o.rec.carried = o.last.spare, o.last.differs, o.last.carried
+		o.rec.outStamps, o.rec.spareStamps = o.last.outStamps, o.last.spareStamps
 		if o.rec.equal(o.last) {
 			return stats, nil // the output is the last build's, and so is its state
 		}
@@ -40,7 +41,7 @@ func (o *Output) Commit() (Stats, error) {
 			return stats, err
 		}
 	}
-	id, err := writeState(o.state, o.dir, o.files, o.rec)
+	id, now, err := writeState(o.state, o.dir, o.files, o.rec, o.prev, true)
 	if err != nil {
 		return stats, err
 	}
@@ -52,7 +53,7 @@ func (o *Output) Commit() (Stats, error) {
 			return stats, err
 		}
 		o.stage = ""
-		return stats, removeStates(o.state, id)
+		return stats, removeStates(o.state, id, now)
 	}
 	oneStep, err := o.swap()
 	if err != nil {
@@ -62,7 +63,7 @@ func (o *Output) Commit() (Stats, error) {
 		// The stage holds the old site now: it stays as the spare.
 		o.keepSpare(id)
 	} // else Abort removes the old site
-	return stats, removeStates(o.state, id)
+	return stats, removeStates(o.state, id, now)
 }
 
 // keepSpare turns the stage, which holds the old site after a swap, into
@@ -102,7 +103,7 @@ func (o *Output) outputWhole() bool {
 // wrote the same files as the last one and noted other things about
 // itself: renaming the marker is the one step that switches states.
 func (o *Output) remark() error {
-	id, err := writeState(o.state, o.dir, o.files, o.rec)
+	id, now, err := writeState(o.state, o.dir, o.files, o.rec, o.prev, false)
 	if err != nil {
 		return err
 	}
@@ -119,7 +120,7 @@ func (o *Output) remark() error {
 			return err
 		}
 	}
-	return removeStates(o.state, id)
+	return removeStates(o.state, id, now)
 }
 
 // fill completes the stage with the files of the output the new site
@@ -183,10 +184,7 @@ func (o *Output) fill(stats *Stats) error {
 	}
 	slices.Sort(stats.Unknown)
 	o.noteSpare(differs, carried)
-	o.rec.folders = make(map[string]folderStamps, len(stamps))
-	for dir, st := range stamps {
-		o.rec.folders[dir] = folderStamps{spare: st}
-	}
+	o.rec.outStamps, o.rec.spareStamps = nil, stamps
 	if placed == stats.Unchanged {
 		return nil
 	}

@@ -63,6 +63,16 @@ func (b *siteBuilder) states() []string {
 	return m
 }
 
+// part returns the path of the one part of the output's state.
+func (b *siteBuilder) part() string {
+	b.t.Helper()
+	m, err := filepath.Glob(filepath.Join(b.site, StateDir, "build", "*", partPrefix+"*"))
+	if err != nil || len(m) != 1 {
+		b.t.Fatalf("parts = %v, %v; want one", m, err)
+	}
+	return m[0]
+}
+
 // wantSite checks that the output holds exactly files, the marker and
 // extra.
 func (b *siteBuilder) wantSite(files map[string]string, extra ...string) {
@@ -106,8 +116,9 @@ func TestStateOutsideOutput(t *testing.T) {
 	if len(states) != 1 {
 		t.Fatalf("states = %v; want one", states)
 	}
-	if state := read(t, states[0]); !strings.Contains(state, " tags/a/index.html\n") || !strings.Contains(state, stateHeader+b.out+"\n") {
-		t.Errorf("the state does not list the files of %s:\n%s", b.out, state)
+	st, _, _, strays := readState(b.out, filepath.Dir(states[0]))
+	if state := read(t, states[0]); strays || st.files["tags/a/index.html"].size != 1 || !strings.Contains(state, stateHeader+b.out+"\n") {
+		t.Errorf("the state does not list the files of %s: %v\n%s", b.out, st.files, state)
 	}
 	site["b.html"] = "b"
 	b.build(site)
@@ -133,6 +144,27 @@ func TestStateLost(t *testing.T) {
 		},
 		"marker without state": func(b *siteBuilder) {
 			testkit.WriteFile(t, filepath.Join(b.out, Marker), markerHeader+"\n")
+		},
+		"part removed": func(b *siteBuilder) {
+			if err := os.Remove(b.part()); err != nil {
+				t.Fatal(err)
+			}
+		},
+		"part truncated": func(b *siteBuilder) {
+			if err := os.Truncate(b.part(), 10); err != nil {
+				t.Fatal(err)
+			}
+		},
+		"part garbled": func(b *siteBuilder) {
+			p := b.part()
+			data := []byte(read(t, p))
+			data[len(data)/2] ^= 0x55
+			testkit.WriteFile(t, p, string(data))
+		},
+		"part of another site": func(b *siteBuilder) {
+			other := newSiteBuilder(t)
+			other.build(map[string]string{"index.html": "home", "gone/index.html": "other", "same.html": "other"})
+			testkit.WriteFile(t, b.part(), read(t, other.part()))
 		},
 	}
 	for name, damage := range damage {

@@ -59,7 +59,6 @@ package publish
 
 import (
 	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -92,6 +91,7 @@ type Output struct {
 	old    map[string]file // the files of the last build
 	last   record          // what the last build recorded about itself
 	oldID  string          // the state the output's marker names
+	prev   stored          // that state as read
 	strays bool            // whether the output may hold files no state describes
 
 	// spare is set when the stage is the spare the last build left,
@@ -113,8 +113,9 @@ type Output struct {
 
 // file is what the state says of one file.
 type file struct {
-	hash string // of the bytes
-	sig  uint64 // the file's signature: what the build said it is made from; 0: nothing
+	hash [16]byte // of the bytes: the first half of their SHA-256
+	sig  uint64   // the file's signature: what the build said it is made from; 0: nothing
+	size int64    // in bytes; 0 where a state before sizes gave none
 }
 
 // record is what a build notes about itself in its state.
@@ -128,16 +129,16 @@ type record struct {
 	// output held (a folder's name ends in a slash).
 	spare            string
 	differs, carried []string
-	// folders are the stamps of the output's and the spare's folders
-	// (see stamp.go).
-	folders map[string]folderStamps
+	// outStamps and spareStamps are the stamps of the output's and the
+	// spare's folders (see stamp.go); an unknown stamp is left out.
+	outStamps, spareStamps map[string]stamp
 }
 
 // equal reports whether r and q would write the same state lines.
 func (r record) equal(q record) bool {
 	return r.inputs == q.inputs && r.validUntil.Equal(q.validUntil) && slices.Equal(r.warnings, q.warnings) &&
 		r.spare == q.spare && slices.Equal(r.differs, q.differs) && slices.Equal(r.carried, q.carried) &&
-		maps.Equal(r.folders, q.folders)
+		maps.Equal(r.outStamps, q.outStamps) && maps.Equal(r.spareStamps, q.spareStamps)
 }
 
 // Stats count what a commit did.
@@ -187,11 +188,15 @@ func (o *Output) open() error {
 		if err := checkMount(o.dir); err != nil {
 			return err
 		}
-		o.old, o.last, o.oldID, o.strays = readState(o.dir, o.state)
+		o.prev, o.last, o.oldID, o.strays = readState(o.dir, o.state)
 	case !errors.Is(err, fs.ErrNotExist):
 		return err
 	}
-	if err := removeStates(o.state, o.oldID); err != nil {
+	o.old = o.prev.files
+	if o.old == nil {
+		o.old = map[string]file{}
+	}
+	if err := removeStates(o.state, o.oldID, o.prev); err != nil {
 		return err
 	}
 	if o.exists && o.adoptSpare() {
@@ -313,13 +318,15 @@ func (o *Output) WriteSigned(name string, data []byte, sig uint64) error {
 		return err
 	}
 	sum := sha256.Sum256(data)
-	hash := hex.EncodeToString(sum[:16])
+	f := file{sig: sig, size: int64(len(data))}
+	copy(f.hash[:], sum[:])
+	hash := f.hash
 	o.mu.Lock()
 	if _, dup := o.files[clean]; dup {
 		o.mu.Unlock()
 		return fmt.Errorf("output file %s is written twice", clean)
 	}
-	o.files[clean] = file{hash, sig}
+	o.files[clean] = f
 	same := o.old[clean].hash == hash
 	o.mu.Unlock()
 	if same && o.has(clean) {

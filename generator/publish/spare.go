@@ -279,7 +279,7 @@ func (o *Output) refill(stats *Stats) error {
 	for _, name := range o.last.carried {
 		was.add(name)
 	}
-	trusted, stamps, err := o.look(o.last.folders, was, func(name string) error {
+	trusted, stamps, err := o.look(o.last.outStamps, was, func(name string) error {
 		mu.Lock()
 		seen[name] = true
 		mu.Unlock()
@@ -392,9 +392,9 @@ func (o *Output) noteFolders(stamps map[string]stamp) error {
 	if err != nil {
 		return err
 	}
-	o.rec.folders = make(map[string]folderStamps, len(site.all))
+	o.rec.outStamps = make(map[string]stamp, len(site.all))
 	for dir := range site.all {
-		st := o.last.folders[dir].spare
+		st := o.last.spareStamps[dir]
 		if o.touched[dir] {
 			st = stamp{}
 			if now, ok := stage.stamp(dir); ok && now.ctime < since {
@@ -402,14 +402,10 @@ func (o *Output) noteFolders(stamps map[string]stamp) error {
 			}
 		}
 		if st.known() {
-			o.rec.folders[dir] = folderStamps{out: st}
+			o.rec.outStamps[dir] = st
 		}
 	}
-	for dir, st := range stamps {
-		f := o.rec.folders[dir]
-		f.spare = st
-		o.rec.folders[dir] = f
-	}
+	o.rec.spareStamps = stamps
 	return nil
 }
 

@@ -58,10 +58,6 @@ type stamp struct {
 
 func (s stamp) known() bool { return s != stamp{} }
 
-// folderStamps are the stamps the state keeps for one folder: in the
-// output, and in the spare.
-type folderStamps struct{ out, spare stamp }
-
 // grain is the tick, in nanoseconds, to which stamps and the clock are
 // cut. It is 1 on a real system; tests make it coarse to play a file
 // system whose clock ticks slowly.
@@ -124,13 +120,13 @@ func (o *Output) touch(dir string) {
 }
 
 // look walks the folders of the output from the top. It reads a folder
-// unless its stamp is the one kept[dir].out (then it is trusted, and not
+// unless its stamp is the one kept[dir] (then it is trusted, and not
 // read), and calls file for each file of the folders it reads and empty
 // for each empty folder below the top. subs lists the subfolders of each
 // folder, as the state describes the output. It returns the trusted
 // folders, and the stamps it took that the state may keep for the
 // output, once it is the spare.
-func (o *Output) look(kept map[string]folderStamps, subs *tree, file, empty func(name string) error) (trusted map[string]bool, stamps map[string]stamp, err error) {
+func (o *Output) look(kept map[string]stamp, subs *tree, file, empty func(name string) error) (trusted map[string]bool, stamps map[string]stamp, err error) {
 	top, err := newStamper(o.dir)
 	if err != nil {
 		return nil, nil, err
@@ -149,7 +145,7 @@ func (o *Output) look(kept map[string]folderStamps, subs *tree, file, empty func
 	walk = func(dir string) error {
 		if dir != "." {
 			if st, ok := top.stamp(dir); ok {
-				same := kept[dir].out.known() && kept[dir].out == st && subs != nil
+				same := kept[dir].known() && kept[dir] == st && subs != nil
 				mu.Lock()
 				if same || st.ctime < since {
 					stamps[dir] = st

@@ -141,19 +141,13 @@ func TestStampsLost(t *testing.T) {
 	}
 	tests := []struct {
 		name   string
-		damage func(map[string]folderStamps) map[string]folderStamps
+		damage func(map[string]stamp) map[string]stamp
 	}{
-		{"none", func(map[string]folderStamps) map[string]folderStamps { return nil }},
-		{"of other folders", func(m map[string]folderStamps) map[string]folderStamps {
-			for dir, f := range m {
-				f.out.ino++
-				m[dir] = f
-			}
-			return m
-		}},
-		{"unreadable", func(m map[string]folderStamps) map[string]folderStamps {
-			for dir := range m {
-				m[dir] = folderStamps{parseStamp("zz:1"), parseStamp("1")}
+		{"none", func(map[string]stamp) map[string]stamp { return nil }},
+		{"of other folders", func(m map[string]stamp) map[string]stamp {
+			for dir, st := range m {
+				st.ino++
+				m[dir] = st
 			}
 			return m
 		}},
@@ -168,10 +162,10 @@ func TestStampsLost(t *testing.T) {
 			testkit.WriteFile(t, filepath.Join(b.out, "2024/05/deep/er/notes.txt"), "mine")
 			// The state as the last build wrote it, but for its stamps.
 			o := b.open()
-			files, rec := o.old, o.last
+			files, rec, prev := o.old, o.last, o.prev
 			o.Abort()
-			rec.folders = tt.damage(rec.folders)
-			id, err := writeState(o.state, o.dir, files, rec)
+			rec.outStamps = tt.damage(maps.Clone(rec.outStamps))
+			id, _, err := writeState(o.state, o.dir, files, rec, prev, false)
 			if err != nil {
 				t.Fatal(err)
 			}

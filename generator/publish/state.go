@@ -6,8 +6,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io/fs"
-	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,15 +17,19 @@ import (
 )
 
 // The marker holds a header and the name of the state that describes the
-// folder; the state holds one line per fact. Both share the line format of
-// the manifest that digest kept in the output folder before it had a state
-// folder, which readState still reads.
+// folder. A state is an index, one line per fact, and the parts of its
+// tables (table.go): the files digest wrote, and the stamps of the
+// output's and the spare's folders. The index and the marker share the
+// line format of the manifest that digest kept in the output folder
+// before it had a state folder, which readState still reads, as it reads
+// the states that listed every file in the index before the tables.
 const (
 	markerHeader = "# this folder is written by digest build, which only ever deletes what it wrote here"
 	stateHeader  = "# digest build state of "
 	// markerTmp is where the marker is written before it replaces the old one.
 	markerTmp = Marker + ".tmp"
-	// manifestPrefix starts the name of a state file; its hash follows.
+	// manifestPrefix starts the name of a state's index; its hash
+	// follows.
 	manifestPrefix = "manifest-"
 )
 
@@ -51,39 +55,75 @@ func marker(id string) []byte {
 // names, in the state folder. A marker or state that is missing, corrupt or
 // does not match makes an empty state with strays set: the output may hold
 // files no state describes.
-func readState(dir, state string) (files map[string]file, rec record, id string, strays bool) {
+func readState(dir, state string) (st stored, rec record, id string, strays bool) {
 	data, err := os.ReadFile(filepath.Join(dir, Marker))
 	if err != nil {
-		return map[string]file{}, record{}, "", !errors.Is(err, fs.ErrNotExist)
+		return stored{}, record{}, "", !errors.Is(err, fs.ErrNotExist)
 	}
-	files, rec, id = parseState(data)
-	if len(files) > 0 {
-		return files, rec, "", false // a manifest from before the state folder
+	ix := parseIndex(data)
+	if len(ix.files) > 0 {
+		// A manifest from before the state folder: its files are in the
+		// marker, and no table holds them.
+		return stored{files: ix.files}, ix.rec, "", false
 	}
-	if id == "" {
-		return files, record{}, "", true
+	if ix.id == "" {
+		return stored{}, record{}, "", true
 	}
+	id = ix.id
 	data, err = os.ReadFile(filepath.Join(state, manifestPrefix+id))
 	if err != nil || stateID(data) != id {
-		return map[string]file{}, record{}, "", true
+		return stored{}, record{}, "", true
 	}
-	files, rec, _ = parseState(data)
-	return files, rec, id, false
+	ix = parseIndex(data)
+	st, ok := readTables(state, ix)
+	if !ok {
+		return stored{}, record{}, "", true
+	}
+	// A state written before the tables keeps its files and stamps in
+	// its index; then they are the records, and no table holds them.
+	files, out, spare := st.files, st.out, st.spare
+	if len(ix.files) > 0 || len(ix.rec.outStamps) > 0 || len(ix.rec.spareStamps) > 0 {
+		files, out, spare = ix.files, ix.rec.outStamps, ix.rec.spareStamps
+		st = stored{}
+	}
+	rec = ix.rec
+	rec.outStamps, rec.spareStamps = out, spare
+	if files == nil {
+		files = map[string]file{}
+	}
+	st.files = files
+	return st, rec, id, false
 }
 
-// parseState reads the lines of a state or marker. An unreadable line is
-// skipped: at worst a file is made again.
-func parseState(data []byte) (map[string]file, record, string) {
-	var rec record
-	var id string
-	files := map[string]file{}
+// index is what the lines of a state's index (or a marker) say.
+type index struct {
+	id    string // the state a marker names
+	rec   record
+	files map[string]file // listed in the index itself, as states before the tables did
+	parts []partRef
+}
+
+// partRef is an index's line for one part: which table it belongs to,
+// its file, and its size and CRC-32C, which tell a whole part from a
+// damaged one.
+type partRef struct {
+	table, file string
+	size        int
+	crc         uint32
+}
+
+// parseIndex reads the lines of a state's index or a marker. An
+// unreadable line is skipped: at worst a file is made again.
+func parseIndex(data []byte) index {
+	ix := index{files: map[string]file{}}
+	rec := &ix.rec
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
 		key, value, _ := strings.Cut(sc.Text(), " ")
 		switch key {
 		case "state":
-			id = value
+			ix.id = value
 		case "inputs":
 			rec.inputs = value
 		case "valid-until":
@@ -96,39 +136,53 @@ func parseState(data []byte) (map[string]file, record, string) {
 			rec.differs = append(rec.differs, value)
 		case "carried":
 			rec.carried = append(rec.carried, value)
+		case "part":
+			f := strings.Fields(value)
+			if len(f) != 4 {
+				continue
+			}
+			size, err1 := strconv.Atoi(f[2])
+			crc, err2 := strconv.ParseUint(f[3], 16, 32)
+			if err1 == nil && err2 == nil {
+				ix.parts = append(ix.parts, partRef{f[0], f[1], size, uint32(crc)})
+			}
 		case "folder":
 			out, rest, _ := strings.Cut(value, " ")
 			spare, name, _ := strings.Cut(rest, " ")
 			if fs.ValidPath(name) && name != "." {
-				if rec.folders == nil {
-					rec.folders = map[string]folderStamps{}
+				if st := parseStamp(out); st.known() {
+					rec.outStamps = setStamp(rec.outStamps, name, st)
 				}
-				rec.folders[name] = folderStamps{parseStamp(out), parseStamp(spare)}
+				if st := parseStamp(spare); st.known() {
+					rec.spareStamps = setStamp(rec.spareStamps, name, st)
+				}
 			}
 		case "file":
 			sums, name, ok := strings.Cut(value, " ")
 			if ok && fs.ValidPath(name) {
 				hash, sig, _ := strings.Cut(sums, "+")
-				n, _ := strconv.ParseUint(sig, 16, 64) // none or unreadable: 0, never kept unmade
-				files[name] = file{hash, n}
+				var f file
+				if _, err := hex.Decode(f.hash[:], []byte(hash)); err != nil || len(hash) != 2*len(f.hash) {
+					continue // made again
+				}
+				f.sig, _ = strconv.ParseUint(sig, 16, 64) // none or unreadable: 0, never kept unmade
+				ix.files[name] = f
 			}
 		}
 	}
-	return files, rec, id
+	return ix
 }
 
-// appendStamp writes a folder's stamp for the state: its inode and
-// change time in hexadecimal, or "-" when it is unknown.
-func appendStamp(data []byte, s stamp) []byte {
-	if !s.known() {
-		return append(data, '-')
+func setStamp(m map[string]stamp, name string, st stamp) map[string]stamp {
+	if m == nil {
+		m = map[string]stamp{}
 	}
-	data = strconv.AppendUint(data, s.ino, 16)
-	data = append(data, ':')
-	return strconv.AppendInt(data, s.ctime, 16)
+	m[name] = st
+	return m
 }
 
-// parseStamp reads what appendStamp wrote; anything else is unknown,
+// parseStamp reads a folder's stamp as states before the tables wrote
+// it, its inode and change time in hexadecimal; anything else is unknown,
 // which only costs a folder read.
 func parseStamp(s string) stamp {
 	ino, ctime, ok := strings.Cut(s, ":")
@@ -143,17 +197,41 @@ func parseStamp(s string) stamp {
 	return stamp{i, c}
 }
 
-// stateID names a state by the hash of its bytes, which also tells a whole
-// state from a damaged one.
+// stateID names a state by the hash of its index's bytes, which also
+// tells a whole index from a damaged one; the index names each part by
+// the hash of its bytes and gives its CRC.
 func stateID(data []byte) string {
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:16])
 }
 
 // writeState writes the state of the output folder dir into the state
-// folder, through a temporary file so it is never half-written, and
-// returns its id.
-func writeState(state, dir string, files map[string]file, rec record) (string, error) {
+// folder: the parts of its tables that changed since prev, the state
+// read, and its index. Each goes through a temporary file, so none is
+// ever half-written. It returns the index's id and what the state
+// holds now. The stamps of the output and of the spare trade places at
+// a swap (the output becomes the spare), so each table of stamps starts
+// from the one that holds the same tree's.
+func writeState(state, dir string, files map[string]file, rec record, prev stored, swapped bool) (string, stored, error) {
+	now := stored{files: files, out: rec.outStamps, spare: rec.spareStamps}
+	baseOut, baseSpare := prev.tabs.out, prev.tabs.spare
+	outOf, spareOf := prev.out, prev.spare
+	if swapped {
+		baseOut, baseSpare, outOf, spareOf = baseSpare, baseOut, spareOf, outOf
+	}
+	var err error
+	if now.tabs.files, err = prev.tabs.files.update(state, changedNames(prev.files, files), func(name string) bool {
+		_, ok := files[name]
+		return ok
+	}, func(b []byte, name string) []byte { return appendFile(b, name, files[name]) }); err != nil {
+		return "", stored{}, err
+	}
+	if now.tabs.out, err = updateStamps(state, baseOut, outOf, rec.outStamps); err != nil {
+		return "", stored{}, err
+	}
+	if now.tabs.spare, err = updateStamps(state, baseSpare, spareOf, rec.spareStamps); err != nil {
+		return "", stored{}, err
+	}
 	var b strings.Builder
 	b.WriteString(stateHeader + dir + "\n")
 	if rec.inputs != "" {
@@ -174,49 +252,58 @@ func writeState(state, dir string, files map[string]file, rec record) (string, e
 	for _, name := range rec.carried {
 		b.WriteString("carried " + name + "\n")
 	}
+	for _, t := range []struct {
+		name string
+		t    table
+	}{{tableFiles, now.tabs.files}, {tableOut, now.tabs.out}, {tableSpare, now.tabs.spare}} {
+		for _, p := range t.t {
+			fmt.Fprintf(&b, "part %s %s %d %x\n", t.name, p.file, p.size, p.crc)
+		}
+	}
 	data := []byte(b.String())
-	for _, name := range slices.Sorted(maps.Keys(rec.folders)) {
-		f := rec.folders[name]
-		if f.out.known() || f.spare.known() {
-			data = append(data, "folder "...)
-			data = appendStamp(data, f.out)
-			data = append(data, ' ')
-			data = appendStamp(data, f.spare)
-			data = append(data, ' ')
-			data = append(data, name...)
-			data = append(data, '\n')
-		}
-	}
-	for _, name := range slices.Sorted(maps.Keys(files)) {
-		f := files[name]
-		data = append(data, "file "...)
-		data = append(data, f.hash...)
-		if f.sig != 0 {
-			data = append(data, '+')
-			data = strconv.AppendUint(data, f.sig, 16)
-		}
-		data = append(data, ' ')
-		data = append(data, name...)
-		data = append(data, '\n')
-	}
 	id := stateID(data)
-	name := filepath.Join(state, manifestPrefix+id)
-	if err := os.WriteFile(name+".tmp", data, 0o644); err != nil {
-		return "", err
+	if err := writeNew(filepath.Join(state, manifestPrefix+id), data); err != nil {
+		return "", stored{}, err
 	}
-	return id, os.Rename(name+".tmp", name)
+	return id, now, nil
 }
 
-// removeStates removes the states in the state folder other than keep:
-// those of earlier builds and any a killed build left half-written.
-func removeStates(state, keep string) error {
+// updateStamps is writeState's update of one table of folder stamps.
+func updateStamps(state string, t table, before, now map[string]stamp) (table, error) {
+	return t.update(state, changedNames(before, now), func(name string) bool {
+		_, ok := now[name]
+		return ok
+	}, func(b []byte, name string) []byte { return appendStamp(b, name, now[name]) })
+}
+
+// writeNew writes data to the file name through a temporary file.
+func writeNew(name string, data []byte) error {
+	if err := os.WriteFile(name+".tmp", data, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(name+".tmp", name)
+}
+
+// removeStates removes the indexes and parts in the state folder other
+// than the index keep and the parts of st: those of earlier builds and
+// any a killed build left half-written.
+func removeStates(state, keep string, st stored) error {
 	entries, err := os.ReadDir(state)
 	if err != nil {
 		return err
 	}
+	parts := map[string]bool{}
+	for _, t := range []table{st.tabs.files, st.tabs.out, st.tabs.spare} {
+		for _, p := range t {
+			parts[p.file] = true
+		}
+	}
 	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), manifestPrefix) && e.Name() != manifestPrefix+keep {
-			if err := os.Remove(filepath.Join(state, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		name := e.Name()
+		stale := strings.HasPrefix(name, manifestPrefix) && name != manifestPrefix+keep ||
+			strings.HasPrefix(name, partPrefix) && !parts[name]
+		if stale {
+			if err := os.Remove(filepath.Join(state, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return err
 			}
 		}
