@@ -156,7 +156,7 @@ func (b *buildCmd) run(e *env, _ []string) int {
 		return exitContent
 	}
 	printUnknown(e, b.out, b.site, written.Unknown)
-	if w := hostWarning(b.out, stats.Outputs, e.limits); w != "" {
+	if w := hostWarning(o.Size, stats.Outputs, e.limits); w != "" {
 		fmt.Fprintf(e.stderr, "warning: %s\n", w)
 	}
 	switch {

@@ -1,22 +1,18 @@
 package cli
 
 import (
-	"os"
-	"path/filepath"
-
 	"github.com/digest/digest/generator/hosts"
 )
 
-// hostWarning measures a build's files in the output folder dir and
-// returns the warning for the host limits they pass, or "". A file it
-// cannot measure counts as empty: the warning is advice, not a check.
-func hostWarning(dir string, files []hosts.File, limits []hosts.Limit) string {
+// hostWarning returns the warning for the host limits a build's files
+// pass, or "", measuring each file with size: the size the build state
+// records for it, which the build wrote or kept, so that no file is
+// stat'ed.
+func hostWarning(size func(name string) int64, files []hosts.File, limits []hosts.Limit) string {
 	sized := make([]hosts.File, len(files))
 	for i, f := range files {
 		sized[i] = f
-		if fi, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(f.Path))); err == nil {
-			sized[i].Size = fi.Size()
-		}
+		sized[i].Size = size(f.Path)
 	}
 	return hosts.Check(sized, limits)
 }

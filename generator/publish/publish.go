@@ -494,6 +494,15 @@ func (o *Output) Record(inputs string, validUntil time.Time, warnings []string) 
 	o.rec = record{inputs: inputs, validUntil: validUntil, warnings: warnings}
 }
 
+// Size is the size of the file name (slash-separated, clean) as this
+// build wrote or kept it, or 0 when it has no such file. It is safe once
+// the build has written its files.
+func (o *Output) Size(name string) int64 {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.files[name].size
+}
+
 // Warnings are the warnings the last build recorded.
 func (o *Output) Warnings() []string { return o.last.warnings }
 
