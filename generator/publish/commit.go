@@ -91,12 +91,7 @@ func (o *Output) outputWhole() bool {
 	if !o.spare {
 		return true // has looked
 	}
-	for name := range o.old {
-		if _, err := os.Lstat(filepath.Join(o.dir, filepath.FromSlash(name))); err != nil {
-			return false
-		}
-	}
-	return true
+	return o.whole()
 }
 
 // remark points the output's marker at a new state, for a build that

@@ -102,6 +102,9 @@ type Output struct {
 	claimErr  error
 	claimed   bool // the spare is being changed: it is no longer the old site
 
+	wholeOnce sync.Once
+	isWhole   bool // see whole
+
 	mu      sync.Mutex
 	made    map[string]bool // folders already created under stage
 	touched map[string]bool // folders of the spare this build changed
@@ -480,12 +483,7 @@ func (o *Output) Unchanged(inputs string, now time.Time) bool {
 	if !o.last.validUntil.IsZero() && !now.Before(o.last.validUntil) {
 		return false
 	}
-	for name := range o.old {
-		if _, err := os.Lstat(filepath.Join(o.dir, filepath.FromSlash(name))); err != nil {
-			return false
-		}
-	}
-	return true
+	return o.whole()
 }
 
 // Record notes this build's input fingerprint, how long its output stays

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/digest/digest/generator/internal/work"
 )
@@ -199,6 +200,56 @@ func (o *Output) look(kept map[string]stamp, subs *tree, file, empty func(name s
 		return nil, nil, err
 	}
 	return trusted, stamps, nil
+}
+
+// whole reports whether the output holds every file of the last build.
+// A folder whose stamp is the one the state keeps for it holds the files
+// the state lists there; the files of the others are looked for one by
+// one. So a build whose inputs did not change costs a stat per folder,
+// not per file, and a file the curator removed since is still missed. It
+// looks once per build.
+func (o *Output) whole() bool {
+	o.wholeOnce.Do(func() { o.isWhole = o.lookWhole() })
+	return o.isWhole
+}
+
+func (o *Output) lookWhole() bool {
+	kept := o.last.outStamps
+	trusted := make(map[string]bool, len(kept))
+	if len(kept) > 0 {
+		top, err := newStamper(o.dir)
+		if err != nil {
+			return false
+		}
+		defer top.close()
+		dirs := make([]string, 0, len(kept))
+		for dir := range kept {
+			dirs = append(dirs, dir)
+		}
+		same := make([]bool, len(dirs))
+		work.Spread(fsWorkers, len(dirs), func(_, i int) {
+			st, ok := top.stamp(dirs[i])
+			same[i] = ok && st == kept[dirs[i]]
+		})
+		for i, dir := range dirs {
+			if same[i] {
+				trusted[dir] = true
+			}
+		}
+	}
+	var check []string
+	for name := range o.old {
+		if !trusted[parentDir(name)] {
+			check = append(check, name)
+		}
+	}
+	var missing atomic.Bool
+	work.Spread(fsWorkers, len(check), func(_, i int) {
+		if _, err := os.Lstat(filepath.Join(o.dir, filepath.FromSlash(check[i]))); err != nil {
+			missing.Store(true)
+		}
+	})
+	return !missing.Load()
 }
 
 // tree is the folders of a site below its top, each with its

@@ -193,3 +193,74 @@ func TestStampsLost(t *testing.T) {
 		})
 	}
 }
+
+// TestUnchangedFindsCuratorChanges checks that a build whose inputs did
+// not change, which looks at the output by its folders' stamps, still
+// finds a file of digest's that the curator removed from the output
+// (and then makes the site again), and keeps one the curator replaced,
+// as it always did.
+func TestUnchangedFindsCuratorChanges(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("folder stamps are kept on Linux only")
+	}
+	tests := []struct {
+		name      string
+		curator   func(out string)
+		unchanged bool
+	}{
+		{"nothing", func(string) {}, true},
+		{"a page removed", func(out string) { os.Remove(filepath.Join(out, "2024/05/deep/er/index.html")) }, false},
+		{"a page at the top removed", func(out string) { os.Remove(filepath.Join(out, "index.html")) }, false},
+		{"a folder removed", func(out string) { os.RemoveAll(filepath.Join(out, "2024/07")) }, false},
+		{"a page replaced", func(out string) {
+			p := filepath.Join(out, "2024/05/deep/er/index.html")
+			testkit.WriteFile(t, p+".new", "the curator's")
+			if err := os.Rename(p+".new", p); err != nil {
+				t.Fatal(err)
+			}
+		}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := newSiteBuilder(t)
+			build := func(n int) {
+				o := b.open()
+				for name, data := range stampSite(n) {
+					if err := o.WriteSigned(name, []byte(data), 1); err != nil {
+						t.Fatal(err)
+					}
+				}
+				o.Record("fp", time.Time{}, nil)
+				if _, err := o.Commit(); err != nil {
+					t.Fatal(err)
+				}
+				tick()
+			}
+			for n := range 4 {
+				build(n)
+			}
+			build(3) // the state keeps the output's stamps now
+			before := testkit.ReadTree(t, b.out)
+			tt.curator(b.out)
+			tick()
+			o := b.open()
+			if got := o.Unchanged("fp", time.Time{}); got != tt.unchanged {
+				t.Fatalf("Unchanged = %v; want %v", got, tt.unchanged)
+			}
+			if !tt.unchanged {
+				o.Abort()
+				build(3)
+				b.wantSite(stampSite(3))
+				return
+			}
+			want := testkit.ReadTree(t, b.out)
+			o.ReuseAll()
+			if _, err := o.Commit(); err != nil {
+				t.Fatal(err)
+			}
+			if got := testkit.ReadTree(t, b.out); !maps.Equal(got, want) {
+				t.Errorf("output = %v; want %v, as it was (before the curator: %v)", got, want, before)
+			}
+		})
+	}
+}
