@@ -367,22 +367,25 @@ func (o *Output) refill(stats *Stats) error {
 		}
 	}
 	o.noteSpare(differs, carries)
-	return o.noteFolders(stamps)
+	// The folders of the new site: those of the last one, with those of
+	// the files this build wrote and the files it carried. Folders the
+	// new site no longer has are among them too, and cost a stat each.
+	for _, name := range o.changed {
+		was.add(name)
+	}
+	for _, name := range o.rec.carried {
+		was.add(name)
+	}
+	return o.noteFolders(was, stamps)
 }
 
 // noteFolders records in the state the stamps of the folders of the new
-// site, as the stage holds it, and those of the output, which stamps
-// holds, for when it is the spare. A folder of the stage that this build
-// did not change keeps the stamp it had as the output; the others are
-// stamped now, and kept only if old enough (see stamp.go).
-func (o *Output) noteFolders(stamps map[string]stamp) error {
-	site := newTree()
-	for name := range o.files {
-		site.add(name)
-	}
-	for _, name := range o.rec.carried {
-		site.add(name)
-	}
+// site (site holds them, and may hold more), as the stage holds it, and
+// those of the output, which stamps holds, for when it is the spare. A
+// folder of the stage that this build did not change keeps the stamp it
+// had as the output; the others are stamped now, and kept only if old
+// enough (see stamp.go).
+func (o *Output) noteFolders(site *tree, stamps map[string]stamp) error {
 	stage, err := newStamper(o.stage)
 	if err != nil {
 		return err
