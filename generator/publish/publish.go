@@ -30,7 +30,7 @@
 //   - A file the last build wrote and this one did not is removed. Files
 //     digest never wrote are carried over to the new site. A file this
 //     build writes replaces whatever was at its name.
-//   - The build state (the list of files digest wrote, their hashes and
+//   - The build state (the list of files digest wrote, their hashes, sizes and
 //     signatures, the fingerprint of the inputs, the warnings) is not
 //     published: it lives in the site folder, under
 //     .digest/build/<hash of the output folder's path>/. The output holds
