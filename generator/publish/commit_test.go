@@ -116,9 +116,9 @@ func TestStateOutsideOutput(t *testing.T) {
 	if len(states) != 1 {
 		t.Fatalf("states = %v; want one", states)
 	}
-	st, _, _, strays := readState(b.out, filepath.Dir(states[0]))
-	if state := read(t, states[0]); strays || st.files["tags/a/index.html"].size != 1 || !strings.Contains(state, stateHeader+b.out+"\n") {
-		t.Errorf("the state does not list the files of %s: %v\n%s", b.out, st.files, state)
+	_, files, _, _, strays := readState(b.out, filepath.Dir(states[0]))
+	if state := read(t, states[0]); strays || files["tags/a/index.html"].size != 1 || !strings.Contains(state, stateHeader+b.out+"\n") {
+		t.Errorf("the state does not list the files of %s: %v\n%s", b.out, files, state)
 	}
 	site["b.html"] = "b"
 	b.build(site)
@@ -457,4 +457,34 @@ func TestLock(t *testing.T) {
 	o := b.open() // the lock is free again
 	o.Abort()
 	b.wantSite(map[string]string{"a.html": "a"})
+}
+
+// A state written before the tables lists its files in its index, which
+// the marker names by "state": it is read as it was, and the next state
+// has tables.
+func TestStateBeforeTables(t *testing.T) {
+	b := newSiteBuilder(t)
+	b.build(map[string]string{"a.html": "a"})
+	o := b.open()
+	state := o.state
+	o.Abort()
+	index := stateHeader + b.out + "\nfile " + hashOf("a") + "+7 a.html\nfile " + hashOf("old") + " old.html\n"
+	id := stateID([]byte(index))
+	testkit.WriteFile(t, filepath.Join(state, manifestPrefix+id), index)
+	testkit.WriteFile(t, filepath.Join(b.out, Marker), markerHeader+"\nstate "+id+"\n")
+	testkit.WriteFile(t, filepath.Join(b.out, "old.html"), "old")
+	for range 2 {
+		o = b.open()
+		if kept, err := o.Reuse("a.html", 7); !kept || err != nil {
+			t.Errorf("Reuse(a.html) = %v, %v; want it kept on the word of the state", kept, err)
+		}
+		stats, err := o.Commit()
+		if err != nil || counts(stats) != [3]int{0, 1, 1} && counts(stats) != [3]int{0, 1, 0} || stats.Unknown != nil {
+			t.Errorf("Commit = %+v, %v; want a.html unchanged, old.html removed once, nothing unknown", stats, err)
+		}
+		b.wantSite(map[string]string{"a.html": "a"})
+	}
+	if len(b.states()) != 1 || len(read(t, b.part())) == 0 {
+		t.Errorf("states %v; want one, with a part", b.states())
+	}
 }

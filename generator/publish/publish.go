@@ -191,11 +191,10 @@ func (o *Output) open() error {
 		if err := checkMount(o.dir); err != nil {
 			return err
 		}
-		o.prev, o.last, o.oldID, o.strays = readState(o.dir, o.state)
+		o.prev, o.old, o.last, o.oldID, o.strays = readState(o.dir, o.state)
 	case !errors.Is(err, fs.ErrNotExist):
 		return err
 	}
-	o.old = o.prev.files
 	if o.old == nil {
 		o.old = map[string]file{}
 	}

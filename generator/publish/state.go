@@ -48,51 +48,47 @@ func stateFolder(site, out string) string {
 
 // marker is the content of the Marker file for the state id.
 func marker(id string) []byte {
-	return []byte(markerHeader + "\nstate " + id + "\n")
+	return []byte(markerHeader + "\nindex " + id + "\n")
 }
 
 // readState reads the state that the marker of the output folder dir
-// names, in the state folder. A marker or state that is missing, corrupt or
-// does not match makes an empty state with strays set: the output may hold
-// files no state describes.
-func readState(dir, state string) (st stored, rec record, id string, strays bool) {
+// names, in the state folder: the files of the last build, its record,
+// and what its tables hold (st, whose records are those of files and rec
+// unless the state is one from before the tables). A marker or state
+// that is missing, corrupt or does not match makes an empty state with
+// strays set: the output may hold files no state describes.
+func readState(dir, state string) (st stored, files map[string]file, rec record, id string, strays bool) {
 	data, err := os.ReadFile(filepath.Join(dir, Marker))
 	if err != nil {
-		return stored{}, record{}, "", !errors.Is(err, fs.ErrNotExist)
+		return stored{}, map[string]file{}, record{}, "", !errors.Is(err, fs.ErrNotExist)
 	}
 	ix := parseIndex(data)
 	if len(ix.files) > 0 {
 		// A manifest from before the state folder: its files are in the
 		// marker, and no table holds them.
-		return stored{files: ix.files}, ix.rec, "", false
+		return stored{}, ix.files, ix.rec, "", false
 	}
 	if ix.id == "" {
-		return stored{}, record{}, "", true
+		return stored{}, map[string]file{}, record{}, "", true
 	}
 	id = ix.id
 	data, err = os.ReadFile(filepath.Join(state, manifestPrefix+id))
 	if err != nil || stateID(data) != id {
-		return stored{}, record{}, "", true
+		return stored{}, map[string]file{}, record{}, "", true
 	}
 	ix = parseIndex(data)
 	st, ok := readTables(state, ix)
 	if !ok {
-		return stored{}, record{}, "", true
-	}
-	// A state written before the tables keeps its files and stamps in
-	// its index; then they are the records, and no table holds them.
-	files, out, spare := st.files, st.out, st.spare
-	if len(ix.files) > 0 || len(ix.rec.outStamps) > 0 || len(ix.rec.spareStamps) > 0 {
-		files, out, spare = ix.files, ix.rec.outStamps, ix.rec.spareStamps
-		st = stored{}
+		return stored{}, map[string]file{}, record{}, "", true
 	}
 	rec = ix.rec
-	rec.outStamps, rec.spareStamps = out, spare
-	if files == nil {
-		files = map[string]file{}
+	if len(ix.files) > 0 || len(rec.outStamps) > 0 || len(rec.spareStamps) > 0 {
+		// A state from before the tables: its files and stamps are in
+		// its index, and no table holds them.
+		return stored{}, ix.files, rec, id, false
 	}
-	st.files = files
-	return st, rec, id, false
+	rec.outStamps, rec.spareStamps = st.out, st.spare
+	return st, st.files, rec, id, false
 }
 
 // index is what the lines of a state's index (or a marker) say.
@@ -122,7 +118,11 @@ func parseIndex(data []byte) index {
 	for sc.Scan() {
 		key, value, _ := strings.Cut(sc.Text(), " ")
 		switch key {
-		case "state":
+		case "index", "state":
+			// A marker names the state by "index" since the states have
+			// tables: a digest from before them finds no state it knows,
+			// and then keeps the output's files and makes all of its own,
+			// rather than read a state without files as an empty site.
 			ix.id = value
 		case "inputs":
 			rec.inputs = value
