@@ -132,11 +132,19 @@ func (b *buildCmd) run(e *env, _ []string) int {
 		fmt.Fprintf(e.stderr, "digest build: %v\n", err)
 		return exitContent
 	}
+	opened := time.Now()
 	o, err := publish.Open(b.out, b.site)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "digest build: %v\n", err)
 		return exitContent
 	}
+	// The steps around the build's, for --verbose: reading the build
+	// state, the commit, and measuring the output for the host warning.
+	var phases []generator.Phase
+	phase := func(name string, since time.Time) {
+		phases = append(phases, generator.Phase{Name: name, Duration: time.Since(since)})
+	}
+	phase("open", opened)
 	opts := e.options(b.siteFlags, b.baseURL)
 	opts.Scratch, opts.Cache = o.Scratch(), o.Cache()
 	if !b.quiet {
@@ -150,15 +158,20 @@ func (b *buildCmd) run(e *env, _ []string) int {
 		o.Abort()
 		return e.failed("build", err)
 	}
+	committed := time.Now()
 	written, err := o.Commit()
 	if err != nil {
 		fmt.Fprintf(e.stderr, "digest build: %v\n", err)
 		return exitContent
 	}
+	phase("commit", committed)
 	printUnknown(e, b.out, b.site, written.Unknown)
+	measured := time.Now()
 	if w := hostWarning(o.Size, stats.Outputs, e.limits); w != "" {
 		fmt.Fprintf(e.stderr, "warning: %s\n", w)
 	}
+	phase("hosts", measured)
+	b.printPhases(e, &generator.Stats{Phases: phases})
 	switch {
 	case b.quiet:
 	case stats.Skipped:

@@ -222,10 +222,16 @@ func readStamps(s string, into map[string]stamp) ([]string, error) {
 // now, or that only one of them has.
 func changedNames[V comparable](before, now map[string]V) []string {
 	var names []string
+	same := 0
 	for name, v := range now {
 		if w, ok := before[name]; !ok || w != v {
 			names = append(names, name)
+		} else {
+			same++
 		}
+	}
+	if same == len(before) {
+		return names // now has every name of before's
 	}
 	for name := range before {
 		if _, ok := now[name]; !ok {
