@@ -15,6 +15,19 @@ import (
 // folders, 20,000 files): Open, a Reuse or write for every file, and the
 // Commit, staging in the spare. Compare the CPU time per build.
 func BenchmarkCommitEditOne(b *testing.B) {
+	benchmarkCommit(b, func(int) int { return 0 })
+}
+
+// BenchmarkCommitAddOne is BenchmarkCommitEditOne for a build that adds
+// an article: the home page and the 500 pages after it change, as they
+// all shift by one.
+func BenchmarkCommitAddOne(b *testing.B) {
+	benchmarkCommit(b, func(int) int { return 500 })
+}
+
+// benchmarkCommit times builds of the bench site that each write the
+// home page and shifted(n) list pages anew, and keep the other files.
+func benchmarkCommit(b *testing.B, shifted func(n int) int) {
 	root := b.TempDir()
 	out, site := filepath.Join(root, "public"), filepath.Join(root, "site")
 	var names []string
@@ -31,6 +44,10 @@ func BenchmarkCommitEditOne(b *testing.B) {
 	for i := range 2000 {
 		names = append(names, fmt.Sprintf("tags/tag-%d/index.html", i), fmt.Sprintf("tags/tag-%d/feed.xml", i))
 	}
+	var lists []string
+	for i := range 500 {
+		lists = append(lists, fmt.Sprintf("page/%d/index.html", i+2))
+	}
 	page := []byte("<!doctype html><title>a page</title>")
 	build := func(n int) {
 		o, err := Open(out, site)
@@ -39,6 +56,16 @@ func BenchmarkCommitEditOne(b *testing.B) {
 		}
 		if err := o.WriteSigned("index.html", fmt.Appendf(nil, "home %d", n), uint64(n+1)); err != nil {
 			b.Fatal(err)
+		}
+		for i, name := range lists {
+			if i < shifted(n) {
+				err = o.WriteSigned(name, fmt.Appendf(nil, "list %d %d", i, n), uint64(n+1))
+			} else if ok, rerr := o.Reuse(name, 1); rerr != nil || !ok {
+				err = o.WriteSigned(name, page, 1)
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
 		}
 		for _, name := range names {
 			if ok, err := o.Reuse(name, 1); err != nil {
