@@ -211,9 +211,11 @@ func (d *document) key() (uint64, error) {
 	h.AddUint64(uint64(len(d.tags)))
 	for _, t := range d.tags {
 		str(t.Name)
+		str(t.Slug) // for the filters
 	}
 	str(d.summary)
 	str(d.source)
+	str(d.sourceKey)
 	if d.sum == 0 {
 		body, err := d.body()
 		if err != nil {

@@ -58,8 +58,14 @@ type Cache struct {
 	order   []uint64
 	stems   []int32
 	df      []int32
-	groups  map[int32]group
-	parts   map[partID]part // the files the groups were read from
+	groups  map[int32]group // read from the parts when a patch needs them
+	parts   map[partID]part // the files the groups are read from
+	read1   sync.Once
+	whole   bool // the parts were read whole
+	// The main index's shards (see tailFrom), and the terms of its that
+	// the tail makes stems (see indexer.forced); nil when unknown.
+	layout *layout
+	forced []int32
 	// What this build made, kept by save. The records it made are kept
 	// in memory only while it patches (see keepMade): a build that makes
 	// the index in full reads none of them again, and at 10,000 articles
@@ -85,7 +91,7 @@ const (
 	recordsName = "records"
 	tmpSuffix   = ".tmp"
 	// cacheMagic starts the index; a new layout of the cache changes it.
-	cacheMagic = "digest search cache 4\n"
+	cacheMagic = "digest search cache 5\n"
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -103,9 +109,6 @@ func OpenCache(dir, settings string) *Cache {
 	c.records = diskcache.Open(filepath.Join(dir, recordsName), settings)
 	if data, err := os.ReadFile(c.file); err == nil {
 		c.read(data)
-	}
-	if c.indexed && !c.readParts() {
-		c.indexed, c.groups, c.parts = false, map[int32]group{}, map[partID]part{}
 	}
 	if c.vocabID == 0 {
 		c.vocabID = rand.Uint64() | 1 // a vocabulary no record is numbered in
@@ -196,6 +199,8 @@ func (c *Cache) read(data []byte) {
 	var stems, df []int32
 	var lang string
 	parts := map[partID]part{}
+	var forced []int32
+	var l *layout
 	if indexed {
 		lang = r.str(r.uvarint())
 		order = make([]uint64, 0, min(r.uvarint(), len(data)/8))
@@ -211,17 +216,51 @@ func (c *Cache) read(data []byte) {
 			p.key, p.size, p.crc = r.u64(), r.num(math.MaxInt32), r.u32()
 			parts[p.id] = p
 		}
+		for n := r.uvarint(); n > 0 && r.ok(); n-- {
+			forced = append(forced, int32(r.num(len(terms)-1)))
+		}
+		l = &layout{}
+		l.keys, l.kb = r.shards()
+		l.posKeys, l.posKB = r.shards()
 	}
 	if !r.check(start) {
 		return
 	}
 	c.vocabID, c.terms, c.files = id, terms, files
 	c.indexed, c.lang, c.order, c.stems, c.df, c.parts = indexed, lang, order, stems, df, parts
+	c.forced, c.layout = forced, l
+}
+
+// shards reads the keys and sizes of shards appendShards wrote.
+func (r *reader) shards() (keys []string, kb []int) {
+	n := r.uvarint()
+	keys, kb = make([]string, 0, min(n, 1<<16)), make([]int, 0, min(n, 1<<16))
+	for ; n > 0 && r.ok(); n-- {
+		keys = append(keys, r.str(r.uvarint()))
+		kb = append(kb, r.uvarint())
+	}
+	return keys, kb
+}
+
+// appendShards appends the keys of shards and their sizes.
+func appendShards(b []byte, keys []string, kb []int) []byte {
+	b = binary.AppendUvarint(b, uint64(len(keys)))
+	for i, k := range keys {
+		b = binary.AppendUvarint(b, uint64(len(k)))
+		b = append(b, k...)
+		b = binary.AppendUvarint(b, uint64(kb[i]))
+	}
+	return b
 }
 
 // readParts reads the targets' entries from the part files the index
-// names, and tells whether all were whole.
+// names, once, and tells whether all were whole.
 func (c *Cache) readParts() bool {
+	c.read1.Do(func() { c.whole = c.indexed && c.readAll() })
+	return c.whole
+}
+
+func (c *Cache) readAll() bool {
 	ids := slices.SortedFunc(maps.Keys(c.parts), comparePartIDs)
 	groups := map[int32]group{}
 	for _, id := range ids {
@@ -382,18 +421,22 @@ func (c *Cache) keepChunk(name string, key, s uint64) {
 	c.newFiles[name] = chunkSum{key, s}
 }
 
-// save writes what this build used for the next build: x's vocabulary
-// and entries, and the records of the documents with keys, in order. Its
+// save writes what this build used for the next build: the vocabulary,
+// the entries of x, the main index, and the records of the documents
+// with keys, in order, of which the main index has those before base and
+// the tail the others, whose terms' numbers of documents are tailDF. Its
 // errors only cost the next build time, so it returns none.
-func (c *Cache) save(x *indexer, keys []uint64) {
+func (c *Cache) save(x *indexer, tailDF []int32, keys []uint64, base int) {
 	c.stats.Hits = len(keys) - c.stats.Misses
 	if c.file == "" {
 		return
 	}
 	terms, indexed := x.vocab.terms, true
+	used := make([]bool, len(terms))
 	live := 0
-	for _, n := range x.df {
-		if n > 0 {
+	for id := range used {
+		used[id] = id < len(x.df) && x.df[id] > 0 || id < len(tailDF) && tailDF[id] > 0
+		if used[id] {
 			live++
 		}
 	}
@@ -403,7 +446,7 @@ func (c *Cache) save(x *indexer, keys []uint64) {
 	// the next build. That needs every record; without, the vocabulary is
 	// kept as it is.
 	if len(terms) > 2*live+1024 {
-		if kept, ok := c.renumber(x, keys, live); ok {
+		if kept, ok := c.renumber(x, used, keys, live); ok {
 			terms, indexed = kept, false
 		}
 	}
@@ -444,8 +487,8 @@ func (c *Cache) save(x *indexer, keys []uint64) {
 		b = append(b, 1)
 		b = binary.AppendUvarint(b, uint64(len(x.lang)))
 		b = append(b, x.lang...)
-		b = binary.AppendUvarint(b, uint64(len(keys)))
-		for _, k := range keys {
+		b = binary.AppendUvarint(b, uint64(base))
+		for _, k := range keys[:base] {
 			b = le.AppendUint64(b, k)
 		}
 		for id := range terms {
@@ -460,6 +503,12 @@ func (c *Cache) save(x *indexer, keys []uint64) {
 			b = binary.AppendUvarint(b, uint64(p.size))
 			b = le.AppendUint32(b, p.crc)
 		}
+		b = binary.AppendUvarint(b, uint64(len(c.forced)))
+		for _, id := range c.forced {
+			b = binary.AppendUvarint(b, uint64(id))
+		}
+		b = appendShards(b, c.layout.keys, c.layout.kb)
+		b = appendShards(b, c.layout.posKeys, c.layout.posKB)
 	} else {
 		b = append(b, 0)
 	}
@@ -477,15 +526,15 @@ func (c *Cache) save(x *indexer, keys []uint64) {
 	_ = c.records.Close()
 }
 
-// renumber numbers the live terms of x, those documents have, again in
-// a vocabulary of a new name, and puts the records of the documents with
-// keys in it; it returns the new vocabulary. It fails, changing nothing,
-// when it cannot read a record.
-func (c *Cache) renumber(x *indexer, keys []uint64, live int) ([]string, bool) {
+// renumber numbers the live terms of x, those documents have (used),
+// again in a vocabulary of a new name, and puts the records of the
+// documents with keys in it; it returns the new vocabulary. It fails,
+// changing nothing, when it cannot read a record.
+func (c *Cache) renumber(x *indexer, used []bool, keys []uint64, live int) ([]string, bool) {
 	renum := make([]int, len(x.vocab.terms))
 	kept := make([]string, 0, live)
-	for id, n := range x.df {
-		if n > 0 {
+	for id, u := range used {
+		if u {
 			renum[id] = len(kept)
 			kept = append(kept, x.vocab.terms[id])
 		}

@@ -2,6 +2,7 @@ package search
 
 import (
 	"errors"
+	"math"
 	"slices"
 	"strings"
 
@@ -65,7 +66,7 @@ func newIndexer(c *Cache, lang string) *indexer {
 		c.indexed = false
 	}
 	if c.indexed {
-		x.stems, x.df, x.groups = c.stems, c.df, c.groups
+		x.stems, x.df = c.stems, c.df
 	}
 	return x
 }
@@ -148,16 +149,40 @@ func (x *indexer) stemAll() {
 	x.df = append(x.df, make([]int32, len(x.vocab.terms)-len(x.df))...)
 }
 
-// targets returns, by term, where the postings of each term documents
-// have go: to the term itself when it is some such term's stem (so that
-// no reference leads to another), else to its stem; -1 for the others.
-func (x *indexer) targets(df []int32) []int32 {
+// stemMarks returns, by term, whether it is the stem of a term the
+// documents of df have, or extra (nil: none) marks it.
+func (x *indexer) stemMarks(df []int32, extra []bool) []bool {
 	isStem := make([]bool, len(df))
+	copy(isStem, extra)
 	for id, n := range df {
 		if n > 0 {
 			isStem[x.stems[id]] = true
 		}
 	}
+	return isStem
+}
+
+// forced returns, in order, the terms the documents of df have that none
+// of their terms makes a stem and byTail does: the tail's terms make
+// them stems, and their postings their own (see targets).
+func (x *indexer) forced(df []int32, byTail []bool) []int32 {
+	isStem := x.stemMarks(df, nil)
+	var out []int32
+	for id, n := range df {
+		if n > 0 && !isStem[id] && id < len(byTail) && byTail[id] {
+			out = append(out, int32(id))
+		}
+	}
+	return out
+}
+
+// targets returns, by term, where the postings of each term documents
+// have go: to the term itself when it is some such term's stem, or
+// extra marks it (the stems of the other index's terms: see Write), so
+// that no reference leads to another; else to its stem; -1 for the
+// others.
+func (x *indexer) targets(df []int32, extra []bool) []int32 {
+	isStem := x.stemMarks(df, extra)
 	t := make([]int32, len(df))
 	for id, n := range df {
 		switch {
@@ -172,8 +197,9 @@ func (x *indexer) targets(df []int32) []int32 {
 	return t
 }
 
-// full makes every target's entry from the postings.
-func (x *indexer) full(docs int) {
+// full makes every target's entry from the postings of documents
+// numbered below docs, extra marking the other index's stems.
+func (x *indexer) full(docs int, extra []bool) {
 	x.stemAll()
 	x.df = make([]int32, len(x.vocab.terms))
 	for id, p := range x.postings {
@@ -181,7 +207,7 @@ func (x *indexer) full(docs int) {
 			x.df[id] = int32(len(p.pos.docs))
 		}
 	}
-	x.target = x.targets(x.df)
+	x.target = x.targets(x.df, extra)
 	x.groups, x.changes = map[int32]group{}, nil
 	forms := map[int32][]*posting{}
 	for id, t := range x.target {
@@ -200,11 +226,15 @@ func (x *indexer) full(docs int) {
 
 // patch makes the entries from the cache's where the documents numbered
 // dirty changed, fresh being the analyses of this build's documents of
-// those numbers. It fails, and leaves the index to be made in full, when
-// a term of an unchanged document changes target, or the cache does not
-// have what it needs.
-func (x *indexer) patch(dirty []int32, fresh map[int32]*analysis) bool {
+// those numbers, and byTail the stems of the tail's terms. It fails, and
+// leaves the index to be made in full, when a term of an unchanged
+// document changes target, or the cache does not have what it needs.
+func (x *indexer) patch(dirty []int32, fresh map[int32]*analysis, byTail []bool) bool {
 	c := x.c
+	if !c.readParts() {
+		return false
+	}
+	x.groups = c.groups
 	stale := map[int32]*analysis{}
 	for _, i := range dirty {
 		if int(i) >= len(c.order) {
@@ -234,7 +264,11 @@ func (x *indexer) patch(dirty []int32, fresh map[int32]*analysis) bool {
 			in[id]++
 		}
 	}
-	before, after := x.targets(oldDF), x.targets(x.df)
+	was := make([]bool, len(oldDF))
+	for _, id := range c.forced {
+		was[id] = true
+	}
+	before, after := x.targets(oldDF, was), x.targets(x.df, byTail)
 	touched := map[int32]bool{}
 	for id := range after {
 		if x.df[id] < 0 {
@@ -284,9 +318,13 @@ func (x *indexer) patch(dirty []int32, fresh map[int32]*analysis) bool {
 	delete(touched, -1)
 	dirtyDoc := func(d int32) bool { return int(d) < len(isDirty) && isDirty[d] }
 	x.changes = map[partID]bool{}
+	first := int32(math.MaxInt32) // the first document changed
+	if len(dirty) > 0 {
+		first = dirty[0]
+	}
 	for t := range touched {
 		old := x.groups[t]
-		g, ok := splice(old, dirty[0], dirtyDoc, added[t])
+		g, ok := splice(old, first, dirtyDoc, added[t])
 		switch {
 		case !ok:
 			return false

@@ -23,13 +23,8 @@ const script = `
 const fs = require('fs'), path = require('path');
 const input = JSON.parse(fs.readFileSync(0, 'utf8')), s = require(input.js);
 const read = n => JSON.parse(fs.readFileSync(path.join(input.dir, n), 'utf8'));
-const meta = input.dir && fs.existsSync(path.join(input.dir, 'meta.json')) ? read('meta.json') : { keys: [], pkeys: [] }, x = {
-  meta, keys: new Map(meta.keys.map((k, i) => [k, i])), pkeys: new Map(meta.pkeys.map((k, i) => [k, i])),
-  shards: [], pshards: [], loads: [],
-  load: async (dir, into, is) => is.forEach(i => {
-    if (!into[i]) into[i] = new Map(Object.entries(read(dir + '/' + i + '.json'))), x.loads.push(dir + '/' + i);
-  }),
-};
+const meta = input.dir && fs.existsSync(path.join(input.dir, 'meta.json')) ? read('meta.json') : { keys: [], pkeys: [] },
+  x = s.open(meta, async f => read(f));
 (async () => {
   const out = { terms: (input.strings || []).map(s.terms), found: [], snippet: [], marked: [],
     parsed: (input.parses || []).map(q => { const p = s.parse(q); return { words: p.words, pre: [...p.pre], phrases: p.phrases }; }),
@@ -235,21 +230,44 @@ func TestJSSearch(t *testing.T) {
 	for _, tt := range tests {
 		queries = append(queries, tt.q)
 	}
+	defer func(target, tail int) { shardTarget, tailDocs = target, tail }(shardTarget, tailDocs)
 	for _, target := range []int{32 << 10, 60} {
-		defer func(old int) { shardTarget = old }(shardTarget)
 		shardTarget = target
-		s := testSite(t)
-		out := runJS(t, written(t, s), nil, queries)
-		for i, tt := range tests {
-			var got []int
-			for _, d := range out.Found[i] {
-				got = append(got, len(s.Articles)-1-d)
+		var whole jsResult
+		// No tail, then tails of one, four and two documents: the
+		// results are those of one index, but for a typo when the
+		// shards are small.
+		for _, tail := range []int{1 << 20, 4, 5, 7} {
+			tailDocs = tail
+			s := testSite(t)
+			files := written(t, s)
+			if _, ok := files[Dir+"/t/n0.json"]; ok == (tail > len(s.Articles)) {
+				t.Fatalf("a tail of %d: t/n0.json written: %v", tail, ok)
 			}
-			if !slices.Equal(got, tt.want) && !(tt.typo && target < 1000) {
-				t.Errorf("shards of %d bytes: %s: %+v finds %v; want %v", target, tt.why, tt.q, got, tt.want)
+			out := runJS(t, files, nil, queries)
+			if tail > len(s.Articles) {
+				whole = out
 			}
-			if len(got) > 0 && tt.q.Q != "" && len(out.Marked[i]) == 0 {
-				t.Errorf("shards of %d bytes: %s: %+v marks nothing in %q", target, tt.why, tt.q, out.Snippet[i])
+			for i, tt := range tests {
+				var got []int
+				for _, d := range out.Found[i] {
+					got = append(got, len(s.Articles)-1-d)
+				}
+				if !slices.Equal(got, tt.want) && !(tt.typo && target < 1000) {
+					t.Errorf("shards of %d bytes, tail of %d: %s: %+v finds %v; want %v", target, tail, tt.why, tt.q, got, tt.want)
+				}
+				if len(got) > 0 && tt.q.Q != "" && len(out.Marked[i]) == 0 {
+					t.Errorf("shards of %d bytes, tail of %d: %s: %+v marks nothing in %q", target, tail, tt.why, tt.q, out.Snippet[i])
+				}
+				// Typos are looked for in the shards loaded, which
+				// the split moves.
+				if tt.typo && target < 1000 {
+					continue
+				}
+				if !slices.Equal(out.Found[i], whole.Found[i]) || out.Snippet[i] != whole.Snippet[i] || !slices.Equal(out.Marked[i], whole.Marked[i]) {
+					t.Errorf("shards of %d bytes, tail of %d: %s: %+v finds %v, %q, %q; without a tail %v, %q, %q", target, tail, tt.why, tt.q,
+						out.Found[i], out.Snippet[i], out.Marked[i], whole.Found[i], whole.Snippet[i], whole.Marked[i])
+				}
 			}
 		}
 	}

@@ -117,9 +117,11 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"maps"
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -219,7 +221,7 @@ func Write(s *site.Site, c *Cache, write func(name string, sum uint64, make func
 	if c == nil {
 		c = newCache("", 0)
 	}
-	w := &writer{write: write, cache: c, hash: sha256.New(), date: func(t time.Time) string { return t.Format("2 January 2006") }}
+	w := &writer{write: write, cache: c, site: s, hash: sha256.New(), date: func(t time.Time) string { return t.Format("2 January 2006") }}
 	if loc := s.Locale; loc != nil {
 		w.date = func(t time.Time) string { return loc.Date(":date_long", t) }
 		w.dates = loc.Sum()
@@ -231,10 +233,12 @@ func Write(s *site.Site, c *Cache, write func(name string, sum uint64, make func
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
+	base := tailFrom(len(docs))
 	x := newIndexer(c, s.Language)
-	dirty, patch := x.changed(keys)
+	dirty, patch := x.changed(keys[:base])
 	c.keepMade = patch
-	fresh := map[int32]*analysis{} // the changed documents', when patching
+	fresh := map[int32]*analysis{}             // the changed documents', when patching
+	newest := make([]analysis, len(docs)-base) // the tail's
 	workers := make([]*analyser, work.Workers(len(docs)))
 	for i := range workers {
 		workers[i] = newAnalyser(x.vocab)
@@ -249,11 +253,12 @@ func Write(s *site.Site, c *Cache, write func(name string, sum uint64, make func
 			_, cached := c.chunk(bodyName(lo/bodyChunk+j), bodySums[j])
 			made[j] = !cached
 		}
-		// Patching needs the analyses of the changed documents only.
+		// Patching needs the analyses of the changed documents only,
+		// and the tail's, which is made in full.
 		need := make([]bool, len(part))
 		for i := range need {
 			_, changed := slices.BinarySearch(dirty, int32(lo+i))
-			need[i] = !patch || changed
+			need[i] = !patch || changed || lo+i >= base
 		}
 		found := make([]analysis, len(part))
 		snippets := make([]string, len(part))
@@ -289,14 +294,16 @@ func Write(s *site.Site, c *Cache, write func(name string, sum uint64, make func
 			return err
 		}
 		for i := range found {
-			switch {
+			switch n := lo + i; {
+			case n >= base:
+				newest[n-base] = found[i]
 			case !need[i]:
 			case patch:
-				fresh[int32(lo+i)] = &found[i]
+				fresh[int32(n)] = &found[i]
 			default:
 				// Documents are added in increasing order, so the lists
 				// stay sorted.
-				x.add(int32(lo+i), &found[i])
+				x.add(int32(n), &found[i])
 				found[i] = analysis{} // the postings hold it
 			}
 		}
@@ -304,32 +311,75 @@ func Write(s *site.Site, c *Cache, write func(name string, sum uint64, make func
 			return err
 		}
 	}
-	if patch && !x.patch(dirty, fresh) {
-		if err := x.addAll(docs, keys, workers); err != nil {
-			return err
+	// The stems the tail's terms make, which the main index's terms
+	// must know of, as the tail's must know the main index's: the
+	// postings of a term go where one index over every document would
+	// put them.
+	x.stemAll()
+	tail := &indexer{vocab: x.vocab, stem: x.stem, lang: x.lang, stems: x.stems, groups: map[int32]group{}}
+	byTail := make([]bool, len(x.vocab.terms))
+	for i := range newest {
+		tail.add(int32(base+i), &newest[i])
+		for _, id := range newest[i].ids {
+			byTail[x.stems[id]] = true
 		}
-		patch = false
+	}
+	clean := false
+	if patch {
+		switch {
+		case len(dirty) == 0 && c.layout != nil && slices.Equal(x.forced(x.df, byTail), c.forced):
+			// The main index is the last build's: its files are kept
+			// unread.
+			clean = true
+			x.changes = map[partID]bool{}
+		case !x.patch(dirty, fresh, byTail):
+			if err := x.addAll(docs[:base], keys[:base], workers); err != nil {
+				return err
+			}
+			patch = false
+		}
 	}
 	if !patch {
-		x.full(len(docs))
+		x.full(base, byTail)
 	}
-	entries := x.entries()
-	entries = append(entries, filters(docs)...)
-	slices.SortFunc(entries, func(a, b entry) int { return strings.Compare(a.term, b.term) })
-	var pos []entry
-	for i, e := range entries {
-		if len(e.pos) > 0 {
-			pos = append(pos, entry{term: e.term, pos: e.pos})
-			entries[i].pos = nil
+	tail.full(len(docs), x.stemMarks(x.df, nil))
+	m := meta{Docs: len(docs), DocChunk: docChunk, BodyChunk: bodyChunk}
+	if clean {
+		l := c.layout
+		m.Keys, m.KB, m.PosKeys, m.PosKB = l.keys, l.kb, l.posKeys, l.posKB
+		for i := range l.keys {
+			if err := w.kept(fmt.Sprintf("t/%d.json", i)); err != nil {
+				return err
+			}
+		}
+		for i := range l.posKeys {
+			if err := w.kept(fmt.Sprintf("p/%d.json", i)); err != nil {
+				return err
+			}
+		}
+	} else {
+		es, pos := sortEntries(append(x.entries(), filters(docs[:base], 0)...))
+		var err error
+		if m.Keys, m.KB, err = w.shards("t", es, nil); err != nil {
+			return err
+		}
+		if m.PosKeys, m.PosKB, err = w.shards("p", pos, nil); err != nil {
+			return err
 		}
 	}
-	m := meta{Docs: len(docs), DocChunk: docChunk, BodyChunk: bodyChunk}
-	var err error
-	if m.Keys, m.KB, err = w.shards("t", entries); err != nil {
-		return err
-	}
-	if m.PosKeys, m.PosKB, err = w.shards("p", pos); err != nil {
-		return err
+	c.layout = &layout{m.Keys, m.KB, m.PosKeys, m.PosKB}
+	c.forced = x.forced(x.df, byTail)
+	if base < len(docs) {
+		es, pos := sortEntries(append(tail.entries(), filters(docs[base:], base)...))
+		t := &tailMeta{From: base}
+		var err error
+		if t.Keys, t.KB, err = w.shards("t", es, m.Keys); err != nil {
+			return err
+		}
+		if t.PosKeys, t.PosKB, err = w.shards("p", pos, m.PosKeys); err != nil {
+			return err
+		}
+		m.Tail = t
 	}
 	data, err := json.Marshal(facets(docs, s.Location))
 	if err != nil {
@@ -347,34 +397,94 @@ func Write(s *site.Site, c *Cache, write func(name string, sum uint64, make func
 	if err := write(Dir+"/meta.json", sum.Bytes(data), func() ([]byte, error) { return data, nil }); err != nil {
 		return err
 	}
-	c.save(x, keys)
+	c.save(x, tail.df, keys, base)
 	return nil
 }
 
+// tailDocs bounds the tail: the newest documents, indexed apart from the
+// others so that adding today's article rewrites the tail's few shards
+// and leaves the main index's as they were. A variable so that tests
+// can make a small site's tail.
+var tailDocs = 128
+
+// tailFrom is the number of the tail's first document in a site of n
+// documents: a multiple of tailDocs, so that the split is a function of
+// the documents alone, whatever builds came before, and the main index
+// is made again once every tailDocs documents added. A site of fewer has
+// no tail.
+func tailFrom(n int) int {
+	if n < tailDocs {
+		return n
+	}
+	return n - n%tailDocs
+}
+
+// sortEntries sorts es by term, and returns them without their
+// positions, and the entries of the positions apart.
+func sortEntries(es []entry) (terms, pos []entry) {
+	slices.SortFunc(es, func(a, b entry) int { return strings.Compare(a.term, b.term) })
+	for i, e := range es {
+		if len(e.pos) > 0 {
+			pos = append(pos, entry{term: e.term, pos: e.pos})
+			es[i].pos = nil
+		}
+	}
+	return es, pos
+}
+
 type meta struct {
-	Version   string   `json:"v"`
-	Docs      int      `json:"docs"`
-	DocChunk  int      `json:"dchunk"`
-	BodyChunk int      `json:"bchunk"`
-	Keys      []string `json:"keys"`
-	KB        []int    `json:"kb"`
-	PosKeys   []string `json:"pkeys"`
-	PosKB     []int    `json:"pkb"`
+	Version   string    `json:"v"`
+	Docs      int       `json:"docs"`
+	DocChunk  int       `json:"dchunk"`
+	BodyChunk int       `json:"bchunk"`
+	Keys      []string  `json:"keys"`
+	KB        []int     `json:"kb"`
+	PosKeys   []string  `json:"pkeys"`
+	PosKB     []int     `json:"pkb"`
+	Tail      *tailMeta `json:"tail,omitempty"`
+}
+
+// tailMeta is the tail's part of meta.json: its first document and its
+// shards, t/n<i>.json and p/n<i>.json.
+type tailMeta struct {
+	From    int      `json:"from"`
+	Keys    []string `json:"keys"`
+	KB      []int    `json:"kb"`
+	PosKeys []string `json:"pkeys"`
+	PosKB   []int    `json:"pkb"`
+}
+
+// layout is what meta.json says of the main index's shards.
+type layout struct {
+	keys    []string
+	kb      []int
+	posKeys []string
+	posKB   []int
 }
 
 // shards hands on the sorted entries es as shards dir/<i>.json, and
 // returns their keys and sizes in KiB. A shard is made again only when
 // its entries changed since the cache's build.
-func (w *writer) shards(dir string, es []entry) (keys []string, kb []int, err error) {
+//
+// The tail's shards, dir/n<i>.json, are split at keys of the main
+// index's (main) or at "": the split of the tail's entries, each key cut
+// to its longest prefix among those. Then every term's shard in the tail
+// is that of its shard's key in the main index, and search.js can merge
+// each tail shard into the main index's shards it holds terms of.
+func (w *writer) shards(dir string, es []entry, main []string) (keys []string, kb []int, err error) {
 	var shards []shard
 	if len(es) > 0 {
 		split("", es, &shards)
 	}
+	name := func(i int) string { return fmt.Sprintf("%s/%d.json", dir, i) }
+	if main != nil {
+		shards = snap(shards, es, main)
+		name = func(i int) string { return fmt.Sprintf("%s/n%d.json", dir, i) }
+	}
 	slices.SortFunc(shards, func(a, b shard) int { return strings.Compare(a.key, b.key) })
 	keys, kb = []string{}, []int{}
 	for i, sh := range shards {
-		name := fmt.Sprintf("%s/%d.json", dir, i)
-		if err := w.chunk(name, shardKey(sh.entries), func() ([]byte, error) { return encodeShard(sh.entries), nil }); err != nil {
+		if err := w.chunk(name(i), shardKey(sh.entries), func() ([]byte, error) { return encodeShard(sh.entries), nil }); err != nil {
 			return nil, nil, err
 		}
 		keys = append(keys, sh.key)
@@ -383,6 +493,64 @@ func (w *writer) shards(dir string, es []entry) (keys []string, kb []int, err er
 		kb = append(kb, (sizeOf(sh.entries)+3+1023)/1024)
 	}
 	return keys, kb, nil
+}
+
+// snap returns the shards of the sorted entries es at the keys of
+// shards cut to their longest prefix among main and "".
+func snap(shards []shard, es []entry, main []string) []shard {
+	isMain := map[string]bool{"": true}
+	for _, k := range main {
+		isMain[k] = true
+	}
+	at := map[string]int{} // key → its shard in out
+	for _, sh := range shards {
+		at[longestPrefix(sh.key, isMain)] = 0
+	}
+	out := make([]shard, 0, len(at))
+	for _, k := range slices.Sorted(maps.Keys(at)) {
+		at[k] = len(out)
+		out = append(out, shard{key: k})
+	}
+	for _, e := range es {
+		sh := &out[at[longestPrefix(e.term, at)]]
+		sh.entries = append(sh.entries, e)
+	}
+	return out
+}
+
+// longestPrefix is the longest prefix of t that is a key of m.
+func longestPrefix[V any](t string, m map[string]V) string {
+	for n := len(t); n > 0; n-- {
+		if _, ok := m[t[:n]]; ok {
+			return t[:n]
+		}
+	}
+	return ""
+}
+
+// kept hands on the main index's shard name as the last build made it,
+// made again only when asked for, which takes a fresh index.
+func (w *writer) kept(name string) error {
+	f := w.cache.files[name]
+	w.cache.keepChunk(name, f.key, f.sum)
+	return w.put(name, f.sum, func() ([]byte, error) { return w.fresh(name) })
+}
+
+// fresh returns the bytes of the index file name as a Write without a
+// cache makes them, which it runs once, for whatever file asks first.
+func (w *writer) fresh(name string) ([]byte, error) {
+	w.once.Do(func() {
+		w.files = map[string][]byte{}
+		w.err = Write(w.site, nil, func(name string, _ uint64, make func() ([]byte, error)) error {
+			data, err := make()
+			w.files[name] = data
+			return err
+		})
+	})
+	if data, ok := w.files[Dir+"/"+name]; ok || w.err != nil {
+		return data, w.err
+	}
+	return nil, fmt.Errorf("search: the index has no file %s", name)
 }
 
 // shardKey is a hash of what the shard of the entries es is made from:
@@ -427,18 +595,18 @@ func encodeShard(es []entry) []byte {
 }
 
 // filters are the entries that list the documents of each tag ("#slug")
-// and each source ("@slug").
-func filters(docs []document) []entry {
+// and each source ("@slug"), docs being numbered from from on.
+func filters(docs []document, from int) []entry {
 	lists := map[string][]int32{}
 	for i, d := range docs {
 		for _, t := range d.tags {
 			k := "#" + t.Slug
-			if l := lists[k]; len(l) == 0 || l[len(l)-1] != int32(i) {
-				lists[k] = append(l, int32(i))
+			if l := lists[k]; len(l) == 0 || l[len(l)-1] != int32(from+i) {
+				lists[k] = append(l, int32(from+i))
 			}
 		}
 		if d.sourceKey != "" {
-			lists["@"+d.sourceKey] = append(lists["@"+d.sourceKey], int32(i))
+			lists["@"+d.sourceKey] = append(lists["@"+d.sourceKey], int32(from+i))
 		}
 	}
 	entries := make([]entry, 0, len(lists))
@@ -526,11 +694,17 @@ func facets(docs []document, loc *time.Location) facetFile {
 type writer struct {
 	write func(name string, sum uint64, make func() ([]byte, error)) error
 	cache *Cache
+	site  *site.Site
 	hash  hash.Hash
 	// date writes a result's date as the site's cards do, in the language
 	// dates sums up.
 	date  func(time.Time) string
 	dates uint64
+	// The files of a fresh index, made once when a kept file is asked
+	// for (see kept).
+	once  sync.Once
+	files map[string][]byte
+	err   error
 }
 
 // file hands on a file made now.

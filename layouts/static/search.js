@@ -55,9 +55,11 @@ function varints(s) {
   return out;
 }
 
-// decode reads one list of document numbers: gaps or a "~" bitmap.
+// decode reads one list of document numbers: gaps or a "~" bitmap, or
+// the lists of the main index and of the tail joined with ",".
 function decode(s) {
   const out = [];
+  if (s.includes(',')) return s.split(',').flatMap(decode);
   if (s[0] == '~') {
     for (let i = 1; i < s.length; i++) {
       const c = VAL[s.charCodeAt(i)];
@@ -102,14 +104,56 @@ function near(a, b) {
   return r(i + 1, i + 1) || r(i + 1, i) || r(i, i + 1) || a[i] == b[i + 1] && a[i + 1] == b[i] && r(i + 2, i + 2);
 }
 
-// plan picks the shards that hold p's words and, for each word that may
-// be a prefix, the longer terms it starts. A prefix whose shards not
-// loaded yet add up to over budget KiB matches exactly instead.
-function plan(meta, keys, p, loaded, budget) {
-  const need = new Set(p.words.map(w => shardOf(keys, w)));
+// side is one kind of shard of index m, t (terms) or p (positions): a
+// shard for each key of the main index and of its tail, made of the main
+// index's file of that key and the tail's file of its longest prefix
+// among the tail's keys, those of the tail's terms that are the shard's.
+function side(m, dir, k, kb) {
+  const t = m.tail || { [k]: [] }, list = [...new Set([...m[k], ...t[k]])],
+    main = new Map(m[k].map((x, i) => [x, i])), tail = new Map(t[k].map((x, i) => [x, i]));
+  return {
+    dir, list, keys: new Map(list.map((x, i) => [x, i])), files: list.map(x => {
+      const i = main.get(x), j = shardOf(tail, x);
+      return [...i === undefined ? [] : [[`${dir}/${i}.json`, m[kb][i]]], ...j < 0 ? [] : [[`${dir}/n${j}.json`, t[kb][j], 1]]];
+    }),
+  };
+}
+
+// join is the value of a key in the main index, a, with its value in the
+// tail, b: the same stem, or each list of postings, or the positions, of
+// both.
+const join = (a, b, pos) => pos ? a + b : a[0] == '=' ? a :
+  b.split('.').reduce((o, l, t) => (o[t] = o[t] && l ? o[t] + ',' + l : o[t] || l, o), a.split('.')).join('.');
+
+// open gives the index of meta.json m, whose other files read(path)
+// fetches (a promise of their JSON), for find and filter.
+function open(m, read) {
+  const x = {
+    meta: m, t: side(m, 't', 'keys', 'kb'), p: side(m, 'p', 'pkeys', 'pkb'), shards: [], pshards: [], got: new Set(),
+    // load fills into with the shards is of side s, as maps.
+    load: (s, into, is) => Promise.all(is.map(async i => {
+      if (into[i]) return;
+      const fs = s.files[i], os = await Promise.all(fs.map(([f]) => (x.got.add(f), read(f)))), sh = new Map();
+      fs.forEach(([, , tail], n) => {
+        for (const [k, v] of Object.entries(os[n])) if (!tail || shardOf(s.keys, k) == i) sh.set(k, sh.has(k) ? join(sh.get(k), v, s.dir == 'p') : v);
+      });
+      into[i] = sh;
+    })),
+  };
+  return x;
+}
+
+// cost is the KiB of the files of side s's shards is not fetched yet.
+const cost = (s, is, got) => [...new Map(is.flatMap(i => s.files[i]).filter(([f]) => !got.has(f)))].reduce((n, [, kb]) => n + kb, 0);
+
+// plan picks the shards of side t that hold p's words and, for each word
+// that may be a prefix, the longer terms it starts. A prefix whose files
+// not fetched yet (got) add up to over budget KiB matches exactly instead.
+function plan(t, p, got, budget) {
+  const need = new Set(p.words.map(w => shardOf(t.keys, w)));
   for (const w of p.pre) {
-    const wide = meta.keys.flatMap((k, i) => k.length > w.length && k.startsWith(w) ? [i] : []);
-    if (wide.reduce((n, i) => n + (loaded[i] ? 0 : meta.kb[i]), 0) > budget) p.pre.delete(w);
+    const wide = t.list.flatMap((k, i) => k.length > w.length && k.startsWith(w) ? [i] : []);
+    if (cost(t, wide, got) > budget) p.pre.delete(w);
     else wide.forEach(i => need.add(i));
   }
   need.delete(-1);
@@ -236,26 +280,25 @@ function days(f) {
   return d => starts[Math.max(0, Math.min(starts.length - 1, Math.floor((Date.parse(d) - Date.parse(f.day0)) / 864e5)))];
 }
 
-// find runs query p on index x ({meta, keys, pkeys, shards, pshards} and
-// load(dir, into, shard numbers), which fills shards or pshards); keep
+// find runs query p on index x (see open); keep
 // filters documents. It gives the documents found, ranked (see rank), or
 // all those keep takes, newest first, when p has no words; and the
 // query's forms and prefixes, to mark in the results.
 async function find(x, p, keep) {
-  const { meta, keys, pkeys, shards, pshards } = x,
+  const { meta, t, shards, pshards } = x, keys = t.keys, pkeys = x.p.keys,
     lookup = k => (shards[shardOf(keys, k)] || new Map()).get(k);
   if (keep === null || !p.words.length) return {
     found: keep ? Array.from({ length: meta.docs }, (_, d) => [d]).filter(([d]) => keep(d)).reverse() : [],
     forms: new Set(), pre: new Set(),
   };
-  await x.load('t', shards, plan(meta, keys, p, shards, BUDGET));
+  await x.load(t, shards, plan(t, p, x.got, BUDGET));
   let m = match(p, keys, shards);
-  if (m.need.length) await x.load('t', shards, m.need), m = match(p, keys, shards);
+  if (m.need.length) await x.load(t, shards, m.need), m = match(p, keys, shards);
   // The positions of each word's own key, for phrases and nearness,
   // unless their shards are large.
   const own = m.ms.map(x => [...x].find(([, how]) => how == 3)),
     pis = [...new Set(own.map(o => o ? shardOf(pkeys, o[0]) : -1))].filter(i => i >= 0);
-  if (p.words.length > 1 && pis.reduce((n, i) => n + (pshards[i] ? 0 : meta.pkb[i]), 0) <= PBUDGET) await x.load('p', pshards, pis);
+  if (p.words.length > 1 && cost(x.p, pis, x.got) <= PBUDGET) await x.load(x.p, pshards, pis);
   const pos = own.map(o => {
     const s = o && pshards[shardOf(pkeys, o[0])];
     return s && s.has(o[0]) ? positions(lookup(o[0]), s.get(o[0])) : null;
@@ -280,8 +323,8 @@ async function filter(x, f, v) {
   for (const [name, sign] of [['tag', '#'], ['source', '@']]) if (v[name]) {
     const want = fold(v[name].trim()), hit = f[name + 's'].find(([n, s]) => s == want || fold(n) == want);
     if (!hit) return null;
-    const k = sign + hit[1], i = shardOf(x.keys, k);
-    await x.load('t', x.shards, [i]);
+    const k = sign + hit[1], i = shardOf(x.t.keys, k);
+    await x.load(x.t, x.shards, [i]);
     const docs = new Set(decode(x.shards[i] && x.shards[i].get(k) || ''));
     tests.push(d => docs.has(d));
   }
@@ -290,7 +333,7 @@ async function filter(x, f, v) {
 }
 
 if (typeof document == 'undefined') {
-  module.exports = { terms, parse, decode, positions, shardOf, near, plan, match, rank, phrase, span, marks, excerpt, days, find, filter };
+  module.exports = { terms, parse, decode, positions, shardOf, near, open, plan, match, rank, phrase, span, marks, excerpt, days, find, filter };
   return;
 }
 
@@ -302,9 +345,8 @@ if (!form) return;
 const words = JSON.parse(($('words') || {}).textContent || 0) ||
   { results: {}, none: '', failed: '', tags: '' }, rules = new Intl.PluralRules(document.documentElement.lang);
 const base = new URL('search/', document.currentScript.src).href, title = document.title,
-  PAGE = 10, cache = new Map(), ix = { shards: [], pshards: [], load: (dir, into, is) => Promise.all(is.map(i => into[i] ||
-    get(`${dir}/${i}.json`).then(o => { into[i] = new Map(Object.entries(o)); }))) };
-let meta, keys, seq = 0, timer, found = [], shown = 0, forms = new Set(), pre = new Set(), said = '';
+  PAGE = 10, cache = new Map();
+let meta, ix, seq = 0, timer, found = [], shown = 0, forms = new Set(), pre = new Set(), said = '';
 
 function get(path) {
   let p = cache.get(path);
@@ -316,9 +358,7 @@ function get(path) {
   }
   return p;
 }
-const load = () => get('meta.json').then(m => {
-  meta = ix.meta = m, keys = ix.keys = new Map(m.keys.map((k, i) => [k, i])), ix.pkeys = new Map(m.pkeys.map((k, i) => [k, i]));
-});
+const load = () => get('meta.json').then(m => { meta = m, ix = open(m, get); });
 let ready = load();
 
 async function search(v) {
