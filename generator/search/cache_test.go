@@ -82,25 +82,30 @@ func TestCacheEqualsFresh(t *testing.T) {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			if n < 100 {
 				// Blocks of positions of two documents: every edit
-				// rewrites one among several.
-				defer func(n int32) { blockDocs = n }(blockDocs)
-				blockDocs = 2
+				// rewrites one among several. A tail of the newest
+				// documents after each fourth: edits go to either
+				// side, and adding moves the split.
+				defer func(n int32, tail int) { blockDocs, tailDocs = n, tail }(blockDocs, tailDocs)
+				blockDocs, tailDocs = 2, 4
 			}
 			dir := t.TempDir()
 			steps := []struct {
 				name     string
 				edit     func()
 				analysed int // -1: any number
+				// kept: the main index is the last build's, its
+				// files kept and its entries not read
+				kept bool
 			}{
-				{"first", func() {}, -1},
-				{"nothing changed", func() {}, 0},
+				{"first", func() {}, -1, false},
+				{"nothing changed", func() {}, 0, true},
 				{"newest added", func() {
 					a := edited(s.Articles[0], func(a *site.Article, c *content.Article) {
 						c.Title, c.Date = "Zeppelin lands at dawn", c.Date.Add(1)
 						a.URL, a.HTML = "/zeppelin/", spool.Mem("<p>A zeppelin lands; budgets fly.</p>\n")
 					})
 					s.Articles = append([]*site.Article{a}, s.Articles...)
-				}, 1},
+				}, 1, true},
 				// Every term of the copy is in the newest block already:
 				// the blocks change, none is added.
 				{"a copy of the newest added", func() {
@@ -109,15 +114,15 @@ func TestCacheEqualsFresh(t *testing.T) {
 						a.URL = "/zeppelin-again/"
 					})
 					s.Articles = append([]*site.Article{a}, s.Articles...)
-				}, 0},
+				}, 0, true},
 				{"body edited", func() {
 					s.Articles[n/2] = edited(s.Articles[n/2], func(a *site.Article, _ *content.Article) {
 						a.HTML = spool.Mem("<p>Corrected: the talks resume on Friday.</p>\n")
 					})
-				}, 1},
+				}, 1, false},
 				{"headline edited", func() {
 					s.Articles[1] = edited(s.Articles[1], func(_ *site.Article, c *content.Article) { c.Title = "Budgeting anew" })
-				}, 1},
+				}, 1, false},
 				// The same terms in another order: only their positions
 				// change.
 				{"summary's words reversed", func() {
@@ -126,20 +131,20 @@ func TestCacheEqualsFresh(t *testing.T) {
 						slices.Reverse(words)
 						a.Summary = strings.Join(words, " ")
 					})
-				}, 1},
+				}, 1, false},
 				{"tag renamed", func() {
 					s.Articles[2] = edited(s.Articles[2], func(a *site.Article, _ *content.Article) {
 						a.Tags = []*site.Tag{{Name: "Renamed", Slug: "renamed", URL: "/tags/renamed/"}}
 					})
-				}, 1},
-				{"one deleted", func() { s.Articles = slices.Delete(s.Articles, n/3, n/3+1) }, 0},
+				}, 1, false},
+				{"one deleted", func() { s.Articles = slices.Delete(s.Articles, n/3, n/3+1) }, 0, false},
 				{"older added", func() {
 					a := edited(s.Articles[n/4], func(a *site.Article, c *content.Article) {
 						c.Title, a.URL = "An older story", "/older/"
 					})
 					s.Articles = slices.Insert(s.Articles, n/4, a)
-				}, 1},
-				{"newest removed", func() { s.Articles = s.Articles[1:] }, 0},
+				}, 1, false},
+				{"newest removed", func() { s.Articles = s.Articles[1:] }, 0, false},
 				// "earli" is the stem of "early" and stems to "ear": once
 				// "early" is in a document, "earli" of an unchanged one
 				// holds its own postings, and the entries of "ear" and
@@ -150,19 +155,19 @@ func TestCacheEqualsFresh(t *testing.T) {
 						a.URL, a.HTML = "/earli/", spool.Mem("<p>Earli is a name.</p>\n")
 					})
 					s.Articles = append([]*site.Article{a}, s.Articles...)
-				}, 1},
+				}, 1, false},
 				{"a word that stems to it added", func() {
 					s.Articles[5] = edited(s.Articles[5], func(a *site.Article, _ *content.Article) { a.Summary = "An early start." })
-				}, 1},
+				}, 1, false},
 				{"that word removed", func() {
 					s.Articles[5] = edited(s.Articles[5], func(a *site.Article, _ *content.Article) { a.Summary = "A late start." })
-				}, 1},
+				}, 1, false},
 				// The stems are the language's.
-				{"language changed", func() { s.Language = "fr" }, 0},
-				{"language changed back", func() { s.Language = "en" }, 0},
+				{"language changed", func() { s.Language = "fr" }, 0, false},
+				{"language changed back", func() { s.Language = "en" }, 0, false},
 				// The results' dates are written in the locale's words.
-				{"dates in French", func() { s.Locale = locale(t, "fr") }, 0},
-				{"dates in English", func() { s.Locale = locale(t, "en") }, 0},
+				{"dates in French", func() { s.Locale = locale(t, "fr") }, 0, false},
+				{"dates in English", func() { s.Locale = locale(t, "en") }, 0, false},
 				// Most of the vocabulary gone: the big site's terms are
 				// numbered again, with every record. The edited one's is
 				// made while the index is made in full, and not kept in
@@ -174,9 +179,9 @@ func TestCacheEqualsFresh(t *testing.T) {
 					s.Articles[1] = edited(s.Articles[1], func(a *site.Article, _ *content.Article) {
 						a.HTML = spool.Mem("<p>Nothing is left of the talks.</p>\n")
 					})
-				}, 1},
-				{"nothing changed again", func() {}, 0},
-				{"nothing changed once more", func() {}, 0},
+				}, 1, false},
+				{"nothing changed again", func() {}, 0, false},
+				{"nothing changed once more", func() {}, 0, false},
 			}
 			compared := 0
 			for _, step := range steps {
@@ -186,6 +191,9 @@ func TestCacheEqualsFresh(t *testing.T) {
 				sameFiles(t, step.name, got, written(t, s))
 				if st := c.Stats(); step.analysed >= 0 && st.Misses != step.analysed {
 					t.Errorf("%s: %d documents analysed, want %d", step.name, st.Misses, step.analysed)
+				}
+				if step.kept && len(c.groups) > 0 {
+					t.Errorf("%s: the main index's entries were read", step.name)
 				}
 				// The entries the cache keeps for the next build are a
 				// fresh cache's, where it keeps them at all.

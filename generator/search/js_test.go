@@ -12,6 +12,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/digest/digest/generator/content"
+	"github.com/digest/digest/generator/site"
+	"github.com/digest/digest/generator/spool"
 	"github.com/digest/digest/internal/testkit"
 )
 
@@ -293,4 +296,32 @@ func sampleStrings() []string {
 		strs = append(strs, b.String())
 	}
 	return strs
+}
+
+// TestJSTailStems checks that the main index and its tail agree on which
+// terms are stems: "earli", a name in an old article, stems to "ear", but
+// "early", in the tail's article only, makes it a stem that holds its own
+// postings, in the main index too.
+func TestJSTailStems(t *testing.T) {
+	defer func(tail int) { tailDocs = tail }(tailDocs)
+	queries := []query{{Q: "earli"}, {Q: "early"}, {Q: "ear"}, {Q: "earl"}, {Q: `"an early"`}}
+	var results []jsResult
+	for _, tail := range []int{1 << 20, 4} {
+		tailDocs = tail
+		s := testSite(t)
+		s.Articles[7] = edited(s.Articles[7], func(a *site.Article, _ *content.Article) { a.Summary = "Polls open." })
+		s.Articles[8] = edited(s.Articles[8], func(a *site.Article, _ *content.Article) {
+			a.HTML = spool.Mem("<p>Earli, a herder, and his ears.</p>\n")
+		})
+		s.Articles[0] = edited(s.Articles[0], func(a *site.Article, _ *content.Article) { a.Summary = "An early start." })
+		results = append(results, runJS(t, written(t, s), nil, queries))
+	}
+	for i, q := range queries {
+		if len(results[0].Found[i]) == 0 {
+			t.Errorf("%+v finds nothing", q)
+		}
+		if !slices.Equal(results[1].Found[i], results[0].Found[i]) {
+			t.Errorf("%+v finds %v with a tail; %v without", q, results[1].Found[i], results[0].Found[i])
+		}
+	}
 }
