@@ -131,12 +131,13 @@ type index struct {
 	files  map[string][]byte
 	meta   meta
 	shards map[int]map[string]string
-	loaded int // bytes of the files read
+	loaded int             // bytes of the files read
+	got    map[string]bool // the files read
 }
 
 func openIndex(t testing.TB, files map[string][]byte) *index {
 	t.Helper()
-	x := &index{t: t, files: files, shards: map[int]map[string]string{}}
+	x := &index{t: t, files: files, shards: map[int]map[string]string{}, got: map[string]bool{}}
 	x.read("meta.json", &x.meta)
 	return x
 }
@@ -147,7 +148,10 @@ func (x *index) read(name string, v any) {
 	if !ok {
 		x.t.Fatalf("no file %s/%s", Dir, name)
 	}
-	x.loaded += len(data)
+	if !x.got[name] { // fetched once, as the page does
+		x.loaded += len(data)
+	}
+	x.got[name] = true
 	if err := json.Unmarshal(data, v); err != nil {
 		x.t.Fatalf("%s: %v", name, err)
 	}
@@ -171,9 +175,54 @@ func (x *index) shard(i int) map[string]string {
 	if x.shards[i] == nil {
 		var m map[string]string
 		x.read(fmt.Sprintf("t/%d.json", i), &m)
+		// The tail's terms of the shard, from the tail's shard of the
+		// key's longest prefix, their lists after the main index's.
+		if j := x.tailOf(x.meta.Keys[i], false); j >= 0 {
+			var tail map[string]string
+			x.read(fmt.Sprintf("t/n%d.json", j), &tail)
+			for term, v := range tail {
+				if x.shardOf(term) != i {
+					continue
+				}
+				if old, ok := m[term]; ok && !strings.HasPrefix(old, "=") {
+					a, b := strings.Split(old, "."), strings.Split(v, ".")
+					for t, l := range b {
+						switch {
+						case t == len(a):
+							a = append(a, l)
+						case l != "" && a[t] != "":
+							a[t] += "," + l
+						case l != "":
+							a[t] = l
+						}
+					}
+					v = strings.Join(a, ".")
+				}
+				m[term] = v
+			}
+		}
 		x.shards[i] = m
 	}
 	return x.shards[i]
+}
+
+// tailOf is the tail's shard of terms (or of positions) whose key is
+// key's longest prefix, or -1.
+func (x *index) tailOf(key string, pos bool) int {
+	if x.meta.Tail == nil {
+		return -1
+	}
+	keys := x.meta.Tail.Keys
+	if pos {
+		keys = x.meta.Tail.PosKeys
+	}
+	best := -1
+	for i, k := range keys {
+		if strings.HasPrefix(key, k) && (best < 0 || len(k) > len(keys[best])) {
+			best = i
+		}
+	}
+	return best
 }
 
 // prefixBudget and posBudget are search.js's BUDGET and PBUDGET, in KiB.
@@ -225,17 +274,21 @@ func (x *index) load(q string) []int {
 		found = docs
 	}
 	if len(words) > 1 {
-		kb, need := 0, map[int]bool{}
+		kb, need := 0, map[string]bool{}
 		for _, k := range own {
-			if i := x.posShardOf(k); i >= 0 && !need[i] {
-				need[i] = true
+			if i := x.posShardOf(k); i >= 0 && !need[fmt.Sprintf("p/%d.json", i)] {
+				need[fmt.Sprintf("p/%d.json", i)] = true
 				kb += x.meta.PosKB[i]
+				if j := x.tailOf(x.meta.PosKeys[i], true); j >= 0 && !need[fmt.Sprintf("p/n%d.json", j)] {
+					need[fmt.Sprintf("p/n%d.json", j)] = true
+					kb += x.meta.Tail.PosKB[j]
+				}
 			}
 		}
 		if kb <= posBudget {
-			for i := range need {
+			for name := range need {
 				var m map[string]string
-				x.read(fmt.Sprintf("p/%d.json", i), &m)
+				x.read(name, &m)
 			}
 		}
 	}
@@ -255,6 +308,9 @@ func (x *index) posShardOf(term string) int {
 
 func decodeList(t testing.TB, s string) []int {
 	t.Helper()
+	if main, tail, ok := strings.Cut(s, ","); ok {
+		return append(decodeList(t, main), decodeList(t, tail)...)
+	}
 	var docs []int
 	if bitmap, ok := strings.CutPrefix(s, "~"); ok {
 		for i := range len(bitmap) {
@@ -578,8 +634,17 @@ func TestSizeAt100k(t *testing.T) {
 }
 
 // TestAddKeepsOlderFiles adds today's article to a site and checks that
-// only the files it belongs in change, so a rebuild uploads little.
+// only the files it belongs in change, so a rebuild uploads little: with
+// no tail, the shards of its terms; with a tail, the tail's shards only.
 func TestAddKeepsOlderFiles(t *testing.T) {
+	defer func(n int) { tailDocs = n }(tailDocs)
+	for _, tail := range []int{1 << 20, 16} {
+		tailDocs = tail
+		t.Run(fmt.Sprint("tail of ", tail), func(t *testing.T) { testAddKeepsOlderFiles(t, tail < 1<<20) })
+	}
+}
+
+func testAddKeepsOlderFiles(t *testing.T, tail bool) {
 	s := testSite(t)
 	oldest := s.Articles[len(s.Articles)-1]
 	for i := range 100 {
@@ -619,14 +684,21 @@ func TestAddKeepsOlderFiles(t *testing.T) {
 		fmt.Sscanf(strings.TrimPrefix(name, Dir+"/"), "t/%d.json", &shard)
 		fmt.Sscanf(strings.TrimPrefix(name, Dir+"/"), "p/%d.json", &pos)
 		// f.json counts the new day's documents.
-		ok := name == Dir+"/meta.json" || name == Dir+"/f.json" || name == Dir+"/"+lastDocs || name == Dir+"/"+lastBodies ||
-			shard >= 0 && slices.ContainsFunc(terms, func(term string) bool { return x.shardOf(term) == shard }) ||
-			pos >= 0 && slices.ContainsFunc(terms, func(term string) bool { return x.posShardOf(term) == pos })
+		ok := name == Dir+"/meta.json" || name == Dir+"/f.json" || name == Dir+"/"+lastDocs || name == Dir+"/"+lastBodies
+		if tail {
+			ok = ok || strings.HasPrefix(name, Dir+"/t/n") || strings.HasPrefix(name, Dir+"/p/n")
+		} else {
+			ok = ok || shard >= 0 && slices.ContainsFunc(terms, func(term string) bool { return x.shardOf(term) == shard }) ||
+				pos >= 0 && slices.ContainsFunc(terms, func(term string) bool { return x.posShardOf(term) == pos })
+		}
 		if !ok {
 			t.Errorf("adding the newest article changed %s", name)
 		}
 	}
 	if changed == 0 || changed > 4+2*len(terms) {
 		t.Errorf("adding the newest article changed %d files of %d", changed, len(after))
+	}
+	if tail && x.meta.Tail == nil {
+		t.Errorf("no tail")
 	}
 }
