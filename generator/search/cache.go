@@ -413,6 +413,22 @@ func (c *Cache) chunk(name string, key uint64) (uint64, bool) {
 	return f.sum, ok && f.key == key
 }
 
+// knows tells whether the cache has the sums of the main index's shards
+// of layout l.
+func (c *Cache) knows(l *layout) bool {
+	if l == nil {
+		return false
+	}
+	for dir, keys := range map[string][]string{"t": l.keys, "p": l.posKeys} {
+		for i := range keys {
+			if _, ok := c.files[fmt.Sprintf("%s/%d.json", dir, i)]; !ok {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // keepChunk records that this build's chunk file name is made from what
 // hashes to key and sums to s.
 func (c *Cache) keepChunk(name string, key, s uint64) {

@@ -215,9 +215,17 @@ func TestCacheEqualsFresh(t *testing.T) {
 // missing, cut short, garbled or kept under other settings: the index must
 // be a fresh one, and the cache whole again for the next build.
 func TestCacheDamaged(t *testing.T) {
-	// Several blocks of positions, so several parts of them.
-	defer func(n int32) { blockDocs = n }(blockDocs)
+	// Several blocks of positions, so several parts of them; and a tail
+	// of the newest documents, or none.
+	defer func(n int32, tail int) { blockDocs, tailDocs = n, tail }(blockDocs, tailDocs)
 	blockDocs = 2
+	for _, tail := range []int{1 << 20, 4} {
+		tailDocs = tail
+		t.Run(fmt.Sprint("tail of ", tail), testCacheDamaged)
+	}
+}
+
+func testCacheDamaged(t *testing.T) {
 	s := testSite(t)
 	want := written(t, s)
 	docs := len(documents(s))

@@ -29,17 +29,35 @@
 // All paths are under Dir, /search/ on the site. Documents are numbered
 // oldest first, so a larger number is a newer document, and adding today's
 // article appends a document: the files of the older ones keep their
-// bytes, and a rebuild rewrites only the last chunks and the shards of
-// the new article's terms.
+// bytes.
+//
+// The terms of the newest documents, from the last multiple of tailDocs
+// on (see tailFrom), are in a tail index of their own, t/n<i>.json and
+// p/n<i>.json, and the others in the main index, t/<i>.json and
+// p/<i>.json, so that adding today's article rewrites the last chunks and
+// the tail's few shards, and the main index's only once every tailDocs
+// articles. The split is a rule on the number of documents, so the files
+// are a function of the site, whatever builds came before. search.js
+// merges the two: the shard of a key is the main index's file of that key
+// with the terms of the tail's file of its longest prefix that are the
+// shard's (the tail's keys are main keys or ""), a term's lists in the
+// tail joined to its lists in the main index with "," ("Bc,Ju" are
+// documents of both), and its positions in the tail after those in the
+// main index. Both sides follow one index's stems: a term is a stem
+// where any document makes it one (see indexer.targets).
 //
 //	meta.json    {"v": version, "docs": N, "dchunk": 16, "bchunk": 6,
 //	              "keys": [shard keys, sorted], "kb": [shard sizes in KiB],
-//	              "pkeys": [positions shard keys], "pkb": [their sizes]}
+//	              "pkeys": [positions shard keys], "pkb": [their sizes],
+//	              "tail": {"from": the tail's first document, "keys",
+//	              "kb", "pkeys", "pkb": its shards}, when there is one}
 //	t/<i>.json   shard i of the inverted index: {"term": "postings", …},
 //	             {"form": "=stem", …} and the filters {"#tag-slug":
 //	             "documents", "@source-slug": "documents"}
 //	p/<i>.json   shard i of the positions: {"term": "positions", …}, read
 //	             for queries of several words, while they are small
+//	t/n<i>.json  the tail's shards, alike, their document numbers the
+//	p/n<i>.json  site's
 //	d/<n>.json   documents n·dchunk … as [title, url, RFC 3339 date,
 //	             "2 January 2006" date, source, summary cut at 600 bytes,
 //	             [tag name, tag url, …], kind ("article" or "issue")]
@@ -52,7 +70,8 @@
 // their URLs (?v=…) so a browser never mixes two builds' files. The
 // script loads meta.json first, then only the shards of the query's terms
 // (and of the stems they lead to), then the document chunks of the
-// results it shows.
+// results it shows. Its budgets count the KiB of the files not fetched
+// yet, of both indexes.
 //
 // # Shards
 //
@@ -327,7 +346,7 @@ func Write(s *site.Site, c *Cache, write func(name string, sum uint64, make func
 	clean := false
 	if patch {
 		switch {
-		case len(dirty) == 0 && c.layout != nil && slices.Equal(x.forced(x.df, byTail), c.forced):
+		case len(dirty) == 0 && c.knows(c.layout) && slices.Equal(x.forced(x.df, byTail), c.forced):
 			// The main index is the last build's: its files are kept
 			// unread.
 			clean = true
