@@ -38,10 +38,11 @@
 // the tail's few shards, and the main index's only once every tailDocs
 // articles. The split is a rule on the number of documents, so the files
 // are a function of the site, whatever builds came before. search.js
-// merges the two: the shard of a key is the main index's file of that key
-// with the terms of the tail's file of its longest prefix that are the
-// shard's (the tail's keys are main keys or ""), a term's lists in the
-// tail joined to its lists in the main index with "," ("Bc,Ju" are
+// merges the two: it takes the keys of both as one index's, the shard of
+// a key being the terms that are that shard's in the main index's file
+// of the key's longest prefix among the main index's keys and in the
+// tail's file of its longest prefix among the tail's, a term's lists in
+// the tail joined to its lists in the main index with "," ("Bc,Ju" are
 // documents of both), and its positions in the tail after those in the
 // main index. Both sides follow one index's stems: a term is a stem
 // where any document makes it one (see indexer.targets).
@@ -136,7 +137,6 @@ import (
 	"errors"
 	"fmt"
 	"hash"
-	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -379,10 +379,10 @@ func Write(s *site.Site, c *Cache, write func(name string, sum uint64, make func
 	} else {
 		es, pos := sortEntries(append(x.entries(), filters(docs[:base], 0)...))
 		var err error
-		if m.Keys, m.KB, err = w.shards("t", es, nil); err != nil {
+		if m.Keys, m.KB, err = w.shards("t", es, false); err != nil {
 			return err
 		}
-		if m.PosKeys, m.PosKB, err = w.shards("p", pos, nil); err != nil {
+		if m.PosKeys, m.PosKB, err = w.shards("p", pos, false); err != nil {
 			return err
 		}
 	}
@@ -392,10 +392,10 @@ func Write(s *site.Site, c *Cache, write func(name string, sum uint64, make func
 		es, pos := sortEntries(append(tail.entries(), filters(docs[base:], base)...))
 		t := &tailMeta{From: base}
 		var err error
-		if t.Keys, t.KB, err = w.shards("t", es, m.Keys); err != nil {
+		if t.Keys, t.KB, err = w.shards("t", es, true); err != nil {
 			return err
 		}
-		if t.PosKeys, t.PosKB, err = w.shards("p", pos, m.PosKeys); err != nil {
+		if t.PosKeys, t.PosKB, err = w.shards("p", pos, true); err != nil {
 			return err
 		}
 		m.Tail = t
@@ -481,23 +481,16 @@ type layout struct {
 	posKB   []int
 }
 
-// shards hands on the sorted entries es as shards dir/<i>.json, and
-// returns their keys and sizes in KiB. A shard is made again only when
-// its entries changed since the cache's build.
-//
-// The tail's shards, dir/n<i>.json, are split at keys of the main
-// index's (main) or at "": the split of the tail's entries, each key cut
-// to its longest prefix among those. Then every term's shard in the tail
-// is that of its shard's key in the main index, and search.js can merge
-// each tail shard into the main index's shards it holds terms of.
-func (w *writer) shards(dir string, es []entry, main []string) (keys []string, kb []int, err error) {
+// shards hands on the sorted entries es as shards dir/<i>.json, or the
+// tail's dir/n<i>.json, and returns their keys and sizes in KiB. A shard
+// is made again only when its entries changed since the cache's build.
+func (w *writer) shards(dir string, es []entry, tail bool) (keys []string, kb []int, err error) {
 	var shards []shard
 	if len(es) > 0 {
 		split("", es, &shards)
 	}
 	name := func(i int) string { return fmt.Sprintf("%s/%d.json", dir, i) }
-	if main != nil {
-		shards = snap(shards, es, main)
+	if tail {
 		name = func(i int) string { return fmt.Sprintf("%s/n%d.json", dir, i) }
 	}
 	slices.SortFunc(shards, func(a, b shard) int { return strings.Compare(a.key, b.key) })
@@ -512,39 +505,6 @@ func (w *writer) shards(dir string, es []entry, main []string) (keys []string, k
 		kb = append(kb, (sizeOf(sh.entries)+3+1023)/1024)
 	}
 	return keys, kb, nil
-}
-
-// snap returns the shards of the sorted entries es at the keys of
-// shards cut to their longest prefix among main and "".
-func snap(shards []shard, es []entry, main []string) []shard {
-	isMain := map[string]bool{"": true}
-	for _, k := range main {
-		isMain[k] = true
-	}
-	at := map[string]int{} // key → its shard in out
-	for _, sh := range shards {
-		at[longestPrefix(sh.key, isMain)] = 0
-	}
-	out := make([]shard, 0, len(at))
-	for _, k := range slices.Sorted(maps.Keys(at)) {
-		at[k] = len(out)
-		out = append(out, shard{key: k})
-	}
-	for _, e := range es {
-		sh := &out[at[longestPrefix(e.term, at)]]
-		sh.entries = append(sh.entries, e)
-	}
-	return out
-}
-
-// longestPrefix is the longest prefix of t that is a key of m.
-func longestPrefix[V any](t string, m map[string]V) string {
-	for n := len(t); n > 0; n-- {
-		if _, ok := m[t[:n]]; ok {
-			return t[:n]
-		}
-	}
-	return ""
 }
 
 // kept hands on the main index's shard name as the last build made it,

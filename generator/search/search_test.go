@@ -130,6 +130,7 @@ type index struct {
 	t      testing.TB
 	files  map[string][]byte
 	meta   meta
+	keys   []string // of the main index and of the tail (see Write)
 	shards map[int]map[string]string
 	loaded int             // bytes of the files read
 	got    map[string]bool // the files read
@@ -139,6 +140,10 @@ func openIndex(t testing.TB, files map[string][]byte) *index {
 	t.Helper()
 	x := &index{t: t, files: files, shards: map[int]map[string]string{}, got: map[string]bool{}}
 	x.read("meta.json", &x.meta)
+	x.keys = x.meta.Keys
+	if x.meta.Tail != nil {
+		x.keys = slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(x.keys), x.meta.Tail.Keys...))))
+	}
 	return x
 }
 
@@ -159,13 +164,33 @@ func (x *index) read(name string, v any) {
 
 // shardOf is the shard whose key is t's longest prefix, or -1.
 func (x *index) shardOf(term string) int {
+	return longest(x.keys, term)
+}
+
+// longest is the key of keys that is t's longest prefix, or -1.
+func longest(keys []string, t string) int {
 	best := -1
-	for i, k := range x.meta.Keys {
-		if strings.HasPrefix(term, k) && (best < 0 || len(k) > len(x.meta.Keys[best])) {
+	for i, k := range keys {
+		if strings.HasPrefix(t, k) && (best < 0 || len(k) > len(keys[best])) {
 			best = i
 		}
 	}
 	return best
+}
+
+// filesOf are the files of shard i, and their sizes in KiB: the main
+// index's of its key's longest prefix among its keys, and the tail's.
+func (x *index) filesOf(i int) map[string]int {
+	fs := map[string]int{}
+	if j := longest(x.meta.Keys, x.keys[i]); j >= 0 {
+		fs[fmt.Sprintf("t/%d.json", j)] = x.meta.KB[j]
+	}
+	if x.meta.Tail != nil {
+		if j := longest(x.meta.Tail.Keys, x.keys[i]); j >= 0 {
+			fs[fmt.Sprintf("t/n%d.json", j)] = x.meta.Tail.KB[j]
+		}
+	}
+	return fs
 }
 
 func (x *index) shard(i int) map[string]string {
@@ -173,14 +198,14 @@ func (x *index) shard(i int) map[string]string {
 		return nil
 	}
 	if x.shards[i] == nil {
-		var m map[string]string
-		x.read(fmt.Sprintf("t/%d.json", i), &m)
-		// The tail's terms of the shard, from the tail's shard of the
-		// key's longest prefix, their lists after the main index's.
-		if j := x.tailOf(x.meta.Keys[i], false); j >= 0 {
-			var tail map[string]string
-			x.read(fmt.Sprintf("t/n%d.json", j), &tail)
-			for term, v := range tail {
+		// The terms of the shard in its files, those of the tail after
+		// the main index's, their lists joined.
+		m := map[string]string{}
+		names := slices.Sorted(maps.Keys(x.filesOf(i)))
+		for _, name := range names {
+			var f map[string]string
+			x.read(name, &f)
+			for term, v := range f {
 				if x.shardOf(term) != i {
 					continue
 				}
@@ -206,25 +231,6 @@ func (x *index) shard(i int) map[string]string {
 	return x.shards[i]
 }
 
-// tailOf is the tail's shard of terms (or of positions) whose key is
-// key's longest prefix, or -1.
-func (x *index) tailOf(key string, pos bool) int {
-	if x.meta.Tail == nil {
-		return -1
-	}
-	keys := x.meta.Tail.Keys
-	if pos {
-		keys = x.meta.Tail.PosKeys
-	}
-	best := -1
-	for i, k := range keys {
-		if strings.HasPrefix(key, k) && (best < 0 || len(k) > len(keys[best])) {
-			best = i
-		}
-	}
-	return best
-}
-
 // prefixBudget and posBudget are search.js's BUDGET and PBUDGET, in KiB.
 const prefixBudget, posBudget = 200, 160
 
@@ -245,10 +251,15 @@ func (x *index) load(q string) []int {
 			}
 			return k
 		}
-		kb, wide := 0, []int{}
-		for i, k := range x.meta.Keys {
-			if len(k) > len(w) && strings.HasPrefix(k, w) && x.shards[i] == nil {
-				kb += x.meta.KB[i]
+		kb, wide, counted := 0, []int{}, map[string]bool{}
+		for i, k := range x.keys {
+			if len(k) > len(w) && strings.HasPrefix(k, w) {
+				for name, n := range x.filesOf(i) {
+					if !x.got[name] && !counted[name] {
+						counted[name] = true
+						kb += n
+					}
+				}
 				wide = append(wide, i)
 			}
 		}
@@ -275,13 +286,19 @@ func (x *index) load(q string) []int {
 	}
 	if len(words) > 1 {
 		kb, need := 0, map[string]bool{}
+		add := func(name string, n int) {
+			if !need[name] {
+				need[name] = true
+				kb += n
+			}
+		}
 		for _, k := range own {
-			if i := x.posShardOf(k); i >= 0 && !need[fmt.Sprintf("p/%d.json", i)] {
-				need[fmt.Sprintf("p/%d.json", i)] = true
-				kb += x.meta.PosKB[i]
-				if j := x.tailOf(x.meta.PosKeys[i], true); j >= 0 && !need[fmt.Sprintf("p/n%d.json", j)] {
-					need[fmt.Sprintf("p/n%d.json", j)] = true
-					kb += x.meta.Tail.PosKB[j]
+			if i := x.posShardOf(k); i >= 0 {
+				add(fmt.Sprintf("p/%d.json", i), x.meta.PosKB[i])
+			}
+			if x.meta.Tail != nil {
+				if j := longest(x.meta.Tail.PosKeys, k); j >= 0 {
+					add(fmt.Sprintf("p/n%d.json", j), x.meta.Tail.PosKB[j])
 				}
 			}
 		}

@@ -105,16 +105,16 @@ function near(a, b) {
 }
 
 // side is one kind of shard of index m, t (terms) or p (positions): a
-// shard for each key of the main index and of its tail, made of the main
-// index's file of that key and the tail's file of its longest prefix
-// among the tail's keys, those of the tail's terms that are the shard's.
+// shard for each key of the main index and of its tail, made of the terms
+// that are the shard's in the main index's file of the key's longest
+// prefix among its keys, and in the tail's likewise.
 function side(m, dir, k, kb) {
   const t = m.tail || { [k]: [] }, list = [...new Set([...m[k], ...t[k]])],
     main = new Map(m[k].map((x, i) => [x, i])), tail = new Map(t[k].map((x, i) => [x, i]));
   return {
     dir, list, keys: new Map(list.map((x, i) => [x, i])), files: list.map(x => {
-      const i = main.get(x), j = shardOf(tail, x);
-      return [...i === undefined ? [] : [[`${dir}/${i}.json`, m[kb][i]]], ...j < 0 ? [] : [[`${dir}/n${j}.json`, t[kb][j], 1]]];
+      const i = shardOf(main, x), j = shardOf(tail, x);
+      return [...i < 0 ? [] : [[`${dir}/${i}.json`, m[kb][i]]], ...j < 0 ? [] : [[`${dir}/n${j}.json`, t[kb][j]]]];
     }),
   };
 }
@@ -134,9 +134,7 @@ function open(m, read) {
     load: (s, into, is) => Promise.all(is.map(async i => {
       if (into[i]) return;
       const fs = s.files[i], os = await Promise.all(fs.map(([f]) => (x.got.add(f), read(f)))), sh = new Map();
-      fs.forEach(([, , tail], n) => {
-        for (const [k, v] of Object.entries(os[n])) if (!tail || shardOf(s.keys, k) == i) sh.set(k, sh.has(k) ? join(sh.get(k), v, s.dir == 'p') : v);
-      });
+      for (const o of os) for (const [k, v] of Object.entries(o)) if (shardOf(s.keys, k) == i) sh.set(k, sh.has(k) ? join(sh.get(k), v, s.dir == 'p') : v);
       into[i] = sh;
     })),
   };
