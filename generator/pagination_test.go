@@ -1,10 +1,7 @@
 package generator
 
 import (
-	"bytes"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -15,6 +12,7 @@ import (
 	"time"
 
 	"github.com/digest/digest/generator/publish"
+	"github.com/digest/digest/internal/testkit"
 )
 
 // TestStablePagination adds the newest article to a site, again and
@@ -34,7 +32,7 @@ func TestStablePagination(t *testing.T) {
 	root := t.TempDir()
 	out := filepath.Join(root, "public")
 	rebuild(t, fsys, root, now, "the first build")
-	before := readTree(t, out)
+	before := testkit.ReadTree(t, out)
 	// lists are the URLs of the lists each added article is on.
 	lists := []string{"", "tags/tag-0/", "tags/tag-1/", "sources/the-ledger/"}
 	splits := 0
@@ -49,7 +47,7 @@ func TestStablePagination(t *testing.T) {
 			i, i, date.Format(time.RFC3339))), ModTime: now.Add(-time.Hour).Add(time.Duration(i) * time.Second)}
 		what := fmt.Sprintf("adding %s", url)
 		rebuild(t, fsys, root, now, what)
-		after := readTree(t, out)
+		after := testkit.ReadTree(t, out)
 		changed := changedFiles(before, after)
 		for _, list := range lists {
 			oldK, newK := pageCount(before, list), pageCount(after, list)
@@ -72,10 +70,10 @@ func TestStablePagination(t *testing.T) {
 		for _, name := range changed {
 			switch {
 			case stableChange(name, lists, edition):
-			case bytes.Contains(after[name], []byte(`"/`+url+`"`)), bytes.Contains(after[name], []byte(`"/`+edition+`"`)):
+			case strings.Contains(after[name], `"/`+url+`"`), strings.Contains(after[name], `"/`+edition+`"`):
 				// It links to the article or its day: its neighbours,
 				// and the pages it is a related story on.
-			case bytes.Equal(related.ReplaceAll(before[name], nil), related.ReplaceAll(after[name], nil)):
+			case related.ReplaceAllString(before[name], "") == related.ReplaceAllString(after[name], ""):
 				// Related stories weigh each tag by how many articles
 				// have it, which the article changed.
 			default:
@@ -115,31 +113,12 @@ func stableChange(name string, lists []string, edition string) bool {
 	return false
 }
 
-// readTree reads every file under dir, by slash-separated name.
-func readTree(t *testing.T, dir string) map[string][]byte {
-	t.Helper()
-	files := map[string][]byte{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		rel, _ := filepath.Rel(dir, p)
-		files[filepath.ToSlash(rel)] = data
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
-}
-
 // changedFiles lists the files that are new in after, or hold other bytes
 // than in before, sorted.
-func changedFiles(before, after map[string][]byte) []string {
+func changedFiles(before, after map[string]string) []string {
 	var names []string
 	for name, data := range after {
-		if old, ok := before[name]; !ok || !bytes.Equal(old, data) {
+		if old, ok := before[name]; !ok || old != data {
 			names = append(names, name)
 		}
 	}
@@ -149,7 +128,7 @@ func changedFiles(before, after map[string][]byte) []string {
 
 // pageCount is how many pages the list at URL list has in files: the
 // front and its numbered pages.
-func pageCount(files map[string][]byte, list string) int {
+func pageCount(files map[string]string, list string) int {
 	numbered := regexp.MustCompile(`^` + regexp.QuoteMeta(list) + `page/(\d+)/index\.html$`)
 	n := 1
 	for name := range files {
