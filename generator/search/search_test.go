@@ -415,16 +415,23 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// randomList is a sorted list of documents below a random bound under
+// limit, each in it with probability density.
+func randomList(r *rand.Rand, limit int, density float64) []int32 {
+	var docs []int32
+	for d := range int32(r.IntN(limit)) {
+		if r.Float64() < density {
+			docs = append(docs, d)
+		}
+	}
+	return docs
+}
+
 func TestEncodeList(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, density := range []float64{0.001, 0.05, 0.2, 0.5, 1} {
 		for range 20 {
-			var docs []int32
-			for d := range int32(r.IntN(3000)) {
-				if r.Float64() < density {
-					docs = append(docs, d)
-				}
-			}
+			docs := randomList(r, 3000, density)
 			enc := encodeList(docs)
 			got := decodeList(t, enc)
 			if len(got) != len(docs) || !slices.EqualFunc(got, docs, func(a int, b int32) bool { return a == int(b) }) {
@@ -448,12 +455,7 @@ func TestAppendList(t *testing.T) {
 	changed := map[[2]bool]int{} // by bitmap before and after
 	for _, density := range []float64{0, 0.001, 0.05, 0.15, 0.2, 0.5, 1} {
 		for range 200 {
-			var docs []int32
-			for d := range int32(r.IntN(300)) {
-				if r.Float64() < density {
-					docs = append(docs, d)
-				}
-			}
+			docs := randomList(r, 300, density)
 			old := encodeList(docs)
 			e, ok := endOf(old)
 			if want := encodeList(docs); !ok || e.last != lastOf(docs) || e.gaps != gapsLen(docs) {
