@@ -230,7 +230,7 @@ func feedKind(of feed.Of, typ string) *hosts.Kind {
 func (b *builder) sitemap() iter.Seq[output] {
 	s := b.site
 	return func(yield func(output) bool) {
-		files := feed.SitemapFiles(s, b.sitemapURLs)
+		files := feed.SitemapFiles(s, b.sitemapURLs, sitemapSize)
 		signer := b.signer()
 		sums := make([]uint64, len(files))
 		for i, f := range files {
@@ -263,6 +263,10 @@ func (b *builder) sitemap() iter.Seq[output] {
 	}
 }
 
+// sitemapSize is how many URLs a file of the sitemap lists at most: a
+// test makes it small to see a small site's sitemap split.
+var sitemapSize = feed.MaxSitemapURLs
+
 // sitemapSum summarises what a file of the sitemap lists: its URL and
 // each of its URLs with its date, as far as the sitemap shows it (to the
 // second, with its offset from UTC). The absolute URLs follow from these
@@ -293,6 +297,7 @@ func sitemapURL(d *render.Data) (feed.URL, bool) {
 	case d.PageKind == render.KindNotFound:
 		return u, false
 	case d.Article != nil:
+		u.Article = true
 		u.LastMod = d.Article.Date
 		if !d.Article.Updated.IsZero() {
 			u.LastMod = d.Article.Updated

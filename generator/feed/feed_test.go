@@ -557,7 +557,7 @@ func TestSitemapIndex(t *testing.T) {
 	for i := range urls {
 		urls[i] = URL{Loc: fmt.Sprintf("/a/%d/", i), LastMod: time.Date(2017, 1, 1+i%28, 0, 0, 0, 0, time.UTC)}
 	}
-	files := SitemapFiles(s, urls)
+	files := SitemapFiles(s, urls, MaxSitemapURLs)
 	if len(files) != 4 || files[0].URL != "/news/sitemap.xml" || files[3].URL != "/news/sitemap-3.xml" || len(files[3].URLs) != 3 {
 		t.Fatalf("SitemapFiles(%d URLs) = %d files", len(urls), len(files))
 	}
@@ -586,7 +586,7 @@ func TestSitemapIndex(t *testing.T) {
 			t.Errorf("%s lists %d URLs; at most %d allowed", f.URL, n, MaxSitemapURLs)
 		}
 	}
-	if files := SitemapFiles(s, urls[:10]); len(files) != 1 || len(files[0].URLs) != 10 {
+	if files := SitemapFiles(s, urls[:10], MaxSitemapURLs); len(files) != 1 || len(files[0].URLs) != 10 {
 		t.Errorf("a small site has %d sitemap files", len(files))
 	}
 }
@@ -649,5 +649,62 @@ func TestExpect(t *testing.T) {
 			t.Errorf("the item of %q is kept after its last feed", a.(*site.Article).Title)
 			return true
 		})
+	}
+}
+
+// TestSitemapPartsStayPut adds an article (and with it a new page of
+// another kind, its day's) to sites of several sizes past one sitemap, and
+// counts the parts that change: at most the last two, so a crawler and a
+// rebuild leave the rest alone.
+func TestSitemapPartsStayPut(t *testing.T) {
+	s := testSite(t)
+	// urls lists a site of articles and others as the clash walk does:
+	// the fronts, the articles newest first, then the other pages.
+	urls := func(articles, others int) []URL {
+		var list []URL
+		for i := range 5 {
+			list = append(list, URL{Loc: fmt.Sprintf("/page/%d/", i)})
+		}
+		for i := articles - 1; i >= 0; i-- {
+			list = append(list, URL{Loc: fmt.Sprintf("/a/%d/", i), LastMod: time.Unix(int64(i)*3600, 0).UTC(), Article: true})
+		}
+		for i := range others - 5 {
+			list = append(list, URL{Loc: fmt.Sprintf("/other/%d/", 2*i)})
+		}
+		return list
+	}
+	for _, tc := range []struct{ articles, others int }{
+		{50000, 1000}, {60000, 20000}, {120000, 30000}, {149999, 30000}, {149999, 49000}, {200000, 5},
+	} {
+		before := SitemapFiles(s, urls(tc.articles, tc.others), MaxSitemapURLs)
+		grown := urls(tc.articles+1, tc.others)
+		// The new article's day, among the other pages.
+		at := 5 + tc.articles + 1 + (tc.others-5)/2
+		grown = slices.Insert(grown, at, URL{Loc: "/other/new/"})
+		after := SitemapFiles(s, grown, MaxSitemapURLs)
+		listed := map[string]bool{}
+		for _, f := range after[1:] {
+			if len(f.URLs) > MaxSitemapURLs {
+				t.Errorf("%d+%d: %s lists %d URLs", tc.articles, tc.others, f.URL, len(f.URLs))
+			}
+			for _, u := range f.URLs {
+				if listed[u.Loc] {
+					t.Errorf("%d+%d: %s listed twice", tc.articles, tc.others, u.Loc)
+				}
+				listed[u.Loc] = true
+			}
+		}
+		if len(listed) != len(grown) {
+			t.Errorf("%d+%d: the parts list %d URLs of %d", tc.articles, tc.others, len(listed), len(grown))
+		}
+		changed := 0
+		for i, f := range after[1:] {
+			if i+1 >= len(before) || !slices.Equal(before[i+1].URLs, f.URLs) {
+				changed++
+			}
+		}
+		if changed > 2 || len(after) > len(before)+1 {
+			t.Errorf("%d articles, %d others: an added article changed %d of %d parts (%d before)", tc.articles, tc.others, changed, len(after)-1, len(before)-1)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/digest/digest/generator/site"
@@ -13,6 +14,9 @@ import (
 type URL struct {
 	Loc     string    // root-relative, with the site's path
 	LastMod time.Time // zero: omitted
+	// Article marks an article's page, which a sitemap of several files
+	// lists in parts that stay put as the site grows (see SitemapFiles).
+	Article bool
 }
 
 // MaxSitemapURLs is how many URLs one sitemap may list, by the protocol.
@@ -51,18 +55,37 @@ type SitemapFile struct {
 }
 
 // SitemapFiles splits urls into the files of s's sitemap: /sitemap.xml
-// alone when it can list them all, else /sitemap.xml as a sitemap index
-// over /sitemap-1.xml, /sitemap-2.xml, … of at most MaxSitemapURLs each.
-func SitemapFiles(s *site.Site, urls []URL) []SitemapFile {
-	if len(urls) <= MaxSitemapURLs {
+// alone, listing urls in the order given, when it can list them all; else
+// /sitemap.xml as a sitemap index over /sitemap-1.xml, /sitemap-2.xml, …
+// of at most size each (MaxSitemapURLs, or fewer in tests). urls lists the articles' pages newest
+// first, as the site orders them.
+//
+// The parts stay put as the site grows, as a list's numbered pages do:
+// the articles' pages, oldest first, fill the first parts, size to each,
+// as long as there are that many left; the other URLs, in the
+// order given, then the articles left over, oldest first, fill the last
+// parts. A new article goes at the end of the last part and a new page of
+// another kind (a day, a tag) somewhere among the other URLs, so while
+// those number fewer than size, an added article changes the
+// index and at most the last two parts.
+func SitemapFiles(s *site.Site, urls []URL, size int) []SitemapFile {
+	if len(urls) <= size {
 		return []SitemapFile{{URL: s.URL("/sitemap.xml"), URLs: urls}}
 	}
+	var articles, rest []URL
+	for _, u := range urls {
+		if u.Article {
+			articles = append(articles, u)
+		} else {
+			rest = append(rest, u)
+		}
+	}
+	slices.Reverse(articles)
+	full := len(articles) / size * size
+	ordered := slices.Concat(articles[:full], rest, articles[full:])
 	files := []SitemapFile{{URL: s.URL("/sitemap.xml")}}
-	for i := 0; i < len(urls); i += MaxSitemapURLs {
-		files = append(files, SitemapFile{
-			URL:  s.URL(fmt.Sprintf("/sitemap-%d.xml", i/MaxSitemapURLs+1)),
-			URLs: urls[i:min(len(urls), i+MaxSitemapURLs)],
-		})
+	for part := range slices.Chunk(ordered, size) {
+		files = append(files, SitemapFile{URL: s.URL(fmt.Sprintf("/sitemap-%d.xml", len(files))), URLs: part})
 	}
 	return files
 }
