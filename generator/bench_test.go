@@ -18,7 +18,11 @@ import (
 // generateSite makes a site of n articles shaped like the benchmark corpus
 // of ../shared/bench/gencorpus.py: 2-8 Zipf-distributed tags out of
 // max(20, n/10), five years of dates, a few hundred words of Markdown.
-func generateSite(n int) fstest.MapFS {
+func generateSite(n int) fstest.MapFS { return generateSiteOf(n, 4, 6) }
+
+// generateSiteOf is generateSite with bodies of paragraphs to
+// paragraphs+more-1 paragraphs.
+func generateSiteOf(n, paragraphs, more int) fstest.MapFS {
 	r := rand.New(rand.NewPCG(1, uint64(n)))
 	words := strings.Fields("the minister said talks would resume after the summit while markets " +
 		"rallied on hopes of a deal and officials in the capital warned of delays to the port " +
@@ -38,7 +42,7 @@ func generateSite(n int) fstest.MapFS {
 			fmt.Fprintf(&b, "  - \"Tag %d\"\n", zipf.Uint64())
 		}
 		fmt.Fprintf(&b, "source: \"The Ledger\"\nsource_url: \"https://ledger.example/%d\"\n---\n", i)
-		for p := range 4 + r.IntN(6) {
+		for p := range paragraphs + r.IntN(more) {
 			if p == 2 {
 				b.WriteString("> A quoted line from an official, paraphrased.\n\n- one point\n- another point\n\n")
 			}

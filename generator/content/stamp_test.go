@@ -1,10 +1,12 @@
 package content
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -163,5 +165,73 @@ func TestChangedWhileBuilt(t *testing.T) {
 	md, err := c.Articles[0].Markdown.Get()
 	if err == nil || !strings.HasPrefix(err.Error(), file+": ") {
 		t.Errorf("the body changed since the load: %q, %v; want an error naming %s", md, err, file)
+	}
+}
+
+// notOS is a file system on disk whose files are not *os.File, so that
+// a Scan stats them one by one by path.
+type notOS struct{ fs.FS }
+
+func (n notOS) Open(name string) (fs.File, error) {
+	f, err := n.FS.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	return notOSFile{f}, nil
+}
+
+type notOSFile struct{ fs.File }
+
+func (f notOSFile) ReadDir(n int) ([]fs.DirEntry, error) {
+	return f.File.(fs.ReadDirFile).ReadDir(n)
+}
+
+// TestScanStatsInFolders checks that a Scan of a folder on disk, which
+// stats each file by its name in its open folder, gives every file the
+// Stamp a stat of its path gives, in folders of more files than one
+// worker stats at a time, through symbolic links too; and none to a
+// link that leads nowhere.
+func TestScanStatsInFolders(t *testing.T) {
+	site := t.TempDir()
+	var want []string
+	for i := range statRun + 3 {
+		want = append(want, fmt.Sprintf("content/2017/%04d.md", i))
+	}
+	want = append(want, "content/2017/06/story.md", "content/2017/06/story/index.md", "content/2017/06/story/map.png", "content/about.md")
+	for i, f := range want {
+		testkit.WriteFile(t, filepath.Join(site, filepath.FromSlash(f)), strings.Repeat("x", i))
+	}
+	testkit.WriteFile(t, filepath.Join(site, "content", ".swap.md"), "hidden")
+	if err := os.Symlink(filepath.Join(site, "content", "about.md"), filepath.Join(site, "content", "linked.md")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(site, "nowhere.md"), filepath.Join(site, "content", "lost.md")); err != nil {
+		t.Fatal(err)
+	}
+	want = append(want, "content/linked.md", "content/lost.md")
+	slices.Sort(want)
+	fast, err := Scan(os.DirFS(site), time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slow, err := Scan(notOS{os.DirFS(site)}, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(fast.all, want) {
+		t.Fatalf("listed %q; want %q", fast.all, want)
+	}
+	for _, f := range want {
+		got, ok := fast.stamps[f]
+		byPath, okByPath := slow.stamps[f]
+		if ok != okByPath || got != byPath {
+			t.Errorf("%s: Stamp %+v (%t); a stat of its path gives %+v (%t)", f, got, ok, byPath, okByPath)
+		}
+		if wantOK := f != "content/lost.md"; ok != wantOK || ok && got.Inode == 0 && runtime.GOOS == "linux" {
+			t.Errorf("%s: Stamp %+v (%t); want one with an inode: %t", f, got, ok, wantOK)
+		}
+	}
+	if fast.stamps["content/linked.md"] != fast.stamps["content/about.md"] {
+		t.Errorf("a link's Stamp is not that of the file it leads to")
 	}
 }
