@@ -85,6 +85,9 @@ func issueEnd(is *content.Issue) time.Time {
 // are errors; a gap in the numbers, or an article left out for being a
 // draft or in the future, is only a warning.
 func (s *Site) buildIssues(issues []*content.Issue, all []*content.Article, opts Options) (errs, warnings diag.List) {
+	if len(issues) == 0 {
+		return nil, nil
+	}
 	byNumber := map[int]*content.Issue{}
 	sorted := slices.Clone(issues)
 	slices.SortFunc(sorted, func(a, b *content.Issue) int {
@@ -159,20 +162,30 @@ func (s *Site) buildIssues(issues []*content.Issue, all []*content.Article, opts
 }
 
 // refIndex finds the article a curator names, by its file or its URL.
+// It is made when an issue first names one: most issues collect their
+// articles by date, and a large site has many articles to index.
 type refIndex struct {
 	cfg    *config.Config
+	all    []*content.Article
 	byName map[string]*content.Article
 	files  []string // for suggestions
 }
 
 func newRefIndex(cfg *config.Config, all []*content.Article) *refIndex {
-	x := &refIndex{cfg: cfg, byName: make(map[string]*content.Article, 2*len(all))}
-	for _, a := range all {
+	return &refIndex{cfg: cfg, all: all}
+}
+
+// index makes the index on first use.
+func (x *refIndex) index() {
+	if x.byName != nil {
+		return
+	}
+	x.byName = make(map[string]*content.Article, 2*len(x.all))
+	for _, a := range x.all {
 		x.byName[a.File] = a
-		x.byName[cfg.URL(cfg.ArticlePath(a.Slug, a.Date))] = a
+		x.byName[x.cfg.URL(x.cfg.ArticlePath(a.Slug, a.Date))] = a
 		x.files = append(x.files, strings.TrimPrefix(a.File, content.Dir+"/"))
 	}
-	return x
 }
 
 // find returns the article name names: a file under content/, with or
@@ -182,6 +195,7 @@ func (x *refIndex) find(name string) *content.Article {
 	if u, err := url.Parse(name); err == nil && u.Host != "" {
 		name = u.Path
 	}
+	x.index()
 	candidates := []string{name, content.Dir + "/" + name}
 	if strings.HasPrefix(name, "/") {
 		u := strings.TrimSuffix(name, "/") + "/"

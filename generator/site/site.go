@@ -21,6 +21,7 @@ import (
 	"github.com/digest/digest/generator/config"
 	"github.com/digest/digest/generator/content"
 	"github.com/digest/digest/generator/diag"
+	"github.com/digest/digest/generator/internal/work"
 	"github.com/digest/digest/generator/spool"
 )
 
@@ -182,6 +183,7 @@ type Renderer = func(md spool.Text, sum uint64) (Body, error)
 // with the issues, or the first body that could not be read or kept.
 func New(cfg *config.Config, c *content.Content, opts Options, render Renderer) (*Site, error) {
 	s := &Site{Config: cfg}
+	var published []*content.Article
 	for _, a := range c.Articles {
 		switch {
 		case a.Draft && !opts.Drafts:
@@ -192,24 +194,30 @@ func New(cfg *config.Config, c *content.Content, opts Options, render Renderer) 
 				s.Skipped.NextFuture = a.Date
 			}
 		default:
-			s.Articles = append(s.Articles, &Article{Article: a})
+			published = append(published, a)
 			continue
 		}
 		if opts.Consume {
 			a.Markdown = spool.Text{} // left out, so never rendered
 		}
 	}
-	sortArticles(s.Articles)
+	sortArticles(published)
+	// The articles are made in one block, in their order: every pass
+	// below walks them in that order, and on a large site reading them
+	// one after the other in memory is what keeps the passes fast.
+	block := make([]Article, len(published))
+	s.Articles = make([]*Article, len(published))
+	work.Each(len(published), func(i int) {
+		a := &block[i]
+		a.Article, a.index = published[i], i
+		a.URL = cfg.URL(cfg.ArticlePath(a.Slug, a.Date))
+		a.Image = imageURL(cfg, a.URL, a.Article.Image)
+		s.Articles[i] = a
+	})
 	for _, p := range c.Pages {
 		s.Pages = append(s.Pages, &Page{Page: p, URL: cfg.URL("/" + p.Name + "/")})
 	}
 	slices.SortFunc(s.Pages, func(a, b *Page) int { return cmp.Compare(a.URL, b.URL) })
-
-	for i, a := range s.Articles {
-		a.URL = cfg.URL(cfg.ArticlePath(a.Slug, a.Date))
-		a.Image = imageURL(cfg, a.URL, a.Article.Image)
-		a.index = i
-	}
 	// These steps fill different fields of the articles, so they run side
 	// by side; the dev server rebuilds the model after every edit.
 	var wg sync.WaitGroup
@@ -258,11 +266,11 @@ func New(cfg *config.Config, c *content.Content, opts Options, render Renderer) 
 // sortArticles sorts articles newest first, and those of one time by
 // file. The times are taken out of the articles first: a large site's
 // sort then compares numbers side by side, not through two pointers each.
-func sortArticles(articles []*Article) {
+func sortArticles(articles []*content.Article) {
 	type byTime struct {
 		sec  int64
 		nsec int
-		a    *Article
+		a    *content.Article
 	}
 	keys := make([]byTime, len(articles))
 	for i, a := range articles {

@@ -45,11 +45,25 @@ func buildSources(articles []*Article, index string) []*Source {
 		spellings spellings // first seen: the oldest article's
 	}
 	bySlug := map[string]*tally{}
+	// The same few sources recur on many articles: each spelling of a
+	// source is trimmed and slugged once.
+	type named struct{ name, slug string }
+	bySource := map[string]named{}
 	var order []*tally
 	for i := len(articles) - 1; i >= 0; i-- {
 		a := articles[i]
-		name := sourceName(a)
-		s := slug.Make(name)
+		var name, s string
+		if n, ok := bySource[a.Article.Source]; ok {
+			name, s = n.name, n.slug
+		} else {
+			name = sourceName(a)
+			s = slug.Make(name)
+			// Only a name the source gave stands for every article of that
+			// source; one from a source URL is the article's own.
+			if s != "" && name == strings.TrimSpace(a.Article.Source) {
+				bySource[a.Article.Source] = named{name, s}
+			}
+		}
 		if s == "" {
 			continue
 		}

@@ -22,6 +22,8 @@ func TestSources(t *testing.T) {
 		{"source wins over host", []item{{"AP", "https://apnews.com/1"}}, "ap=AP:1"},
 		{"punctuation alone is no source", []item{{"—", "https://Example.ORG/x"}}, "example-org=example.org:1"},
 		{"nothing at all", []item{{"", ""}, {"", "not a url"}}, ""},
+		{"nothing, then a host", []item{{"", ""}, {"", "https://apnews.com/1"}}, "apnews-com=apnews.com:1"},
+		{"one punctuation, two hosts", []item{{"—", "https://a.example/1"}, {"—", "https://b.example/2"}}, "a-example=a.example:1 b-example=b.example:1"},
 		{"A to Z", []item{{"b", ""}, {"A", ""}, {"c", ""}}, "a=A:1 b=b:1 c=c:1"},
 	}
 	for _, tt := range tests {
