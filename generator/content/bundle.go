@@ -27,18 +27,22 @@ const BundleIndex = "index.md"
 // publishes, and with Scan, their Stamps.
 type Listing struct {
 	markdown []string // the Markdown files to parse, sorted
+	// at is, with Scan, the place of each of markdown in all.
+	at []int
 	// files maps an article folder's index.md to the other files of the
 	// folder, sorted slash paths from the site folder.
 	files map[string][]string
 	// errs are Markdown files inside an article folder, which could be
 	// meant as articles or as files to publish.
 	errs diag.List
-	// all are the files listed, sorted; stamps their Stamps, by name,
-	// when the walk took them (but a file whose stat failed: a read will
-	// tell why); since is the file system's clock before it did.
-	all    []string
-	stamps map[string]Stamp
-	since  time.Time
+	// all are the files listed, sorted; stamps their Stamps, by place,
+	// when the walk took them, and stamped says which it took (not a
+	// file whose stat failed: a read will tell why); since is the file
+	// system's clock before it did.
+	all     []string
+	stamps  []Stamp
+	stamped []bool
+	since   time.Time
 }
 
 // Scan walks content/ in fsys as Load does, and stats every file it
@@ -54,12 +58,30 @@ func Scan(fsys fs.FS, since time.Time) (*Listing, error) {
 // Stamp; the zero Stamp when it has none.
 func (l *Listing) Stamps() iter.Seq2[string, Stamp] {
 	return func(yield func(string, Stamp) bool) {
-		for _, name := range l.all {
-			if !yield(name, l.stamps[name]) {
+		for i, name := range l.all {
+			st, _ := l.stamp(i)
+			if !yield(name, st) {
 				return
 			}
 		}
 	}
+}
+
+// stamp is the Stamp of all[i], and whether the walk took it.
+func (l *Listing) stamp(i int) (Stamp, bool) {
+	if l.stamps == nil || !l.stamped[i] {
+		return Stamp{}, false
+	}
+	return l.stamps[i], true
+}
+
+// markdownStamp is the Stamp of markdown[i], and whether the walk took
+// it.
+func (l *Listing) markdownStamp(i int) (Stamp, bool) {
+	if l.at == nil {
+		return Stamp{}, false
+	}
+	return l.stamp(l.at[i])
 }
 
 // list walks content/ in fsys, skipping hidden files and folders (editors'
@@ -98,22 +120,25 @@ func list(fsys fs.FS, since time.Time, stat bool) (*Listing, error) {
 		}
 		return nil, err
 	}
-	var stamps map[string]Stamp
+	l := &Listing{files: map[string][]string{}, since: since}
 	if stat {
-		stamps = stampAll(fsys, all, entries)
+		stamps, stamped := stampAll(fsys, all, entries)
+		l.all, l.stamps, l.stamped = sortStamped(all, stamps, stamped)
+	} else {
+		sort.Strings(all)
+		l.all = all
 	}
-	sort.Strings(all)
-	l := &Listing{files: map[string][]string{}, all: all, stamps: stamps, since: since}
-	for _, p := range all {
+	for i, p := range l.all {
 		dir := bundleOf(p, bundles)
 		md := path.Ext(p) == ".md"
 		switch {
-		case dir == "" && md:
+		case dir == "" && md, p == dir+"/"+BundleIndex:
 			l.markdown = append(l.markdown, p)
+			if stat {
+				l.at = append(l.at, i)
+			}
 		case dir == "":
 			// Other files outside article folders are not published.
-		case p == dir+"/"+BundleIndex:
-			l.markdown = append(l.markdown, p)
 		case md && path.Base(p) == BundleIndex:
 			l.errs = append(l.errs, diag.Errorf(p, 0, 0, "an article folder inside the article folder %s/: its files would belong to both; move the folder out of %s/ to make it an article of its own", dir, dir))
 		case md:
@@ -130,13 +155,29 @@ func list(fsys fs.FS, since time.Time, stat bool) (*Listing, error) {
 // at a time.
 const statRun = 512
 
+// sortStamped sorts the files a walk found, and their stamps with them:
+// the Stamp of each and whether it has one. A walk lists each folder's
+// files by name, so the files are nearly sorted already.
+func sortStamped(files []string, stamps []Stamp, stamped []bool) ([]string, []Stamp, []bool) {
+	order := make([]int, len(files))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(i, j int) int { return strings.Compare(files[i], files[j]) })
+	sorted, sortedStamps, sortedStamped := make([]string, len(files)), make([]Stamp, len(files)), make([]bool, len(files))
+	for i, j := range order {
+		sorted[i], sortedStamps[i], sortedStamped[i] = files[j], stamps[j], stamped[j]
+	}
+	return sorted, sortedStamps, sortedStamped
+}
+
 // stampAll returns the Stamps of the files, found by a walk in this
-// order with these entries, that a stat can tell. The files of a folder
+// order with these entries, and whether a stat told each. The files of a folder
 // on disk are stat'ed by their names in the open folder, rather than by
 // paths the system walks again from the site's folder (a third of the
 // time, on Linux), in runs of statRun on every core: a site of 100,000
 // articles has as many files.
-func stampAll(fsys fs.FS, files []string, entries []fs.DirEntry) map[string]Stamp {
+func stampAll(fsys fs.FS, files []string, entries []fs.DirEntry) ([]Stamp, []bool) {
 	// Runs of files of one folder, which a walk lists one after the
 	// other but for those of its sub-folders.
 	var runs [][2]int
@@ -186,13 +227,7 @@ func stampAll(fsys fs.FS, files []string, entries []fs.DirEntry) map[string]Stam
 			}
 		}
 	})
-	byName := make(map[string]Stamp, len(files))
-	for i, f := range files {
-		if known[i] {
-			byName[f] = stamps[i]
-		}
-	}
-	return byName
+	return stamps, known
 }
 
 // bundleOf returns the outermost article folder that holds file p, or "".

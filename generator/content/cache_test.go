@@ -317,7 +317,8 @@ func TestCacheDamage(t *testing.T) {
 		}
 		for i, file := range l.markdown {
 			next := l.markdown[(i+1)%len(l.markdown)]
-			c.Put(stampKey(file, l.stamps[file]), encodeKey(cacheKey(next, fsys[next].Data)))
+			st, _ := l.markdownStamp(i)
+			c.Put(stampKey(file, st), encodeKey(cacheKey(next, fsys[next].Data)))
 		}
 		if err := c.Close(); err != nil {
 			t.Fatal(err)

@@ -237,7 +237,7 @@ func load(fsys fs.FS, loc *time.Location, cache *Cache, sp *spool.Spool, disk *D
 	}
 	work.Each(len(todo), func(k int) {
 		n := todo[k]
-		loadFile(&results[n], fsys, files[n], loc, sp, disk, l)
+		loadFile(&results[n], fsys, n, loc, sp, disk, l)
 	})
 	if cache != nil {
 		cache.mu.Lock()
@@ -277,11 +277,12 @@ func load(fsys fs.FS, loc *time.Location, cache *Cache, sp *spool.Spool, disk *D
 	return c, errs.Err()
 }
 
-// loadFile loads file, of the listing l, into r: from disk without
-// reading it when l's Stamp of it is one disk kept, or else by reading it
-// and taking what disk kept of its bytes, or parsing them.
-func loadFile(r *result, fsys fs.FS, file string, loc *time.Location, sp *spool.Spool, disk *DiskCache, l *Listing) {
-	st, stamped := l.stamps[file]
+// loadFile loads the i-th Markdown file of the listing l into r: from
+// disk without reading it when l's Stamp of it is one disk kept, or else
+// by reading it and taking what disk kept of its bytes, or parsing them.
+func loadFile(r *result, fsys fs.FS, i int, loc *time.Location, sp *spool.Spool, disk *DiskCache, l *Listing) {
+	file := l.markdown[i]
+	st, stamped := l.markdownStamp(i)
 	stamped = stamped && disk != nil
 	var sk diskcache.Key
 	found := false // a stamp, which may name bytes the cache lost
