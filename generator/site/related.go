@@ -44,23 +44,32 @@ func buildRelated(articles []*Article, tags []*Tag, window int) {
 		members: make([][]int32, len(tags)),
 		date:    make([]int64, n),
 		tagsOf:  make([][]int32, n),
+		placeIn: make([][]int32, n),
 	}
 	for i, t := range tags {
 		t.id = i
+	}
+	total := 0
+	for _, a := range articles {
+		total += len(a.Tags)
+	}
+	ids, places := make([]int32, total), make([]int32, total)
+	for i, a := range articles {
+		m.date[i] = a.Date.Unix()
+		k := len(a.Tags)
+		m.tagsOf[i], m.placeIn[i] = ids[:k:k], places[:k:k]
+		ids, places = ids[k:], places[k:]
+		for j, t := range a.Tags {
+			m.tagsOf[i][j] = int32(t.id)
+		}
+	}
+	for i, t := range tags {
 		m.weight[i] = int64(math.Round(math.Log1p(float64(n)/float64(len(t.Articles))) * weightScale))
 		m.members[i] = make([]int32, len(t.Articles))
 		for j, a := range t.Articles {
 			m.members[i][j] = int32(a.index)
+			m.placeIn[a.index][slices.Index(a.Tags, t)] = int32(j)
 		}
-	}
-	ids := make([]int32, 0, n*4)
-	for i, a := range articles {
-		m.date[i] = a.Date.Unix()
-		start := len(ids)
-		for _, t := range a.Tags {
-			ids = append(ids, int32(t.id))
-		}
-		m.tagsOf[i] = ids[start:len(ids):len(ids)]
 	}
 	// A worker's scratch space is as long as the site, so a small site
 	// gets fewer workers than there are cores.
@@ -81,6 +90,7 @@ type relatedModel struct {
 	members [][]int32 // by tag id: its articles' indexes, newest first
 	date    []int64   // by article index: Unix seconds
 	tagsOf  [][]int32 // by article index: its tags' ids
+	placeIn [][]int32 // by article index: its place in each tag's members
 }
 
 // relater finds related articles for one worker, reusing its scratch
@@ -121,12 +131,11 @@ func (r *relater) related(a int32) []*Article {
 	stamp := a + 1
 	r.tally[a].stamp = stamp
 	r.cands = r.cands[:0]
-	for _, t := range r.tagsOf[a] {
+	for k, t := range r.tagsOf[a] {
 		w, list := r.weight[t], r.members[t]
 		lo, hi := 0, len(list)
 		if len(list) > 2*r.window+1 {
-			// The list is newest first, which is the order of Site.Articles.
-			pos, _ := slices.BinarySearch(list, a)
+			pos := int(r.placeIn[a][k])
 			lo, hi = max(0, pos-r.window), min(len(list), pos+r.window+1)
 		}
 		for _, c := range list[lo:hi] {
