@@ -14,19 +14,14 @@ import (
 type vocabulary struct {
 	mu    sync.Mutex
 	terms []string         // a term's number is its index
-	ids   map[string]int32 // made on first use: most builds add few terms
+	ids   map[string]int32 // see index
 }
 
 // id returns t's number, adding t when it is new.
 func (v *vocabulary) id(t string) int32 {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if v.ids == nil {
-		v.ids = make(map[string]int32, len(v.terms))
-		for i, t := range v.terms {
-			v.ids[t] = int32(i)
-		}
-	}
+	v.index()
 	id, ok := v.ids[t]
 	if !ok {
 		t = strings.Clone(t)
@@ -35,6 +30,26 @@ func (v *vocabulary) id(t string) int32 {
 		v.ids[t] = id
 	}
 	return id
+}
+
+// index makes ids, on first use: most builds add few terms; v.mu is
+// held.
+func (v *vocabulary) index() {
+	if v.ids == nil {
+		v.ids = make(map[string]int32, len(v.terms))
+		for i, t := range v.terms {
+			v.ids[t] = int32(i)
+		}
+	}
+}
+
+// find returns t's number, if t is in the vocabulary.
+func (v *vocabulary) find(t string) (int32, bool) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.index()
+	id, ok := v.ids[t]
+	return id, ok
 }
 
 // analysis is what one document brings to the index: its terms, each

@@ -1,17 +1,12 @@
 package search
 
 import (
-	"cmp"
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
-	"maps"
-	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"slices"
-	"strings"
 	"sync"
 
 	"github.com/digest/digest/generator/diskcache"
@@ -20,10 +15,10 @@ import (
 
 // Cache keeps, from one build of an output folder to the next, what
 // indexing a document found (its terms, the tier each reaches and their
-// positions), the last build's entries, and the sums of the document and
+// positions), the main index's shards, and the sums of the document and
 // body chunk files, so that a rebuild analyses only the documents that
-// changed, encodes only the entries of their terms and makes only the
-// chunks they are in.
+// changed, and reads, makes and writes only the shards whose entries
+// they changed, and the chunks they are in.
 //
 // The contract:
 //
@@ -32,49 +27,56 @@ import (
 //     the executable and whatever else changes a body's HTML. A cache kept
 //     under other settings is not used.
 //   - The documents' records are values of a diskcache.Cache (records/),
-//     which checks each one's checksum (CRC-32C) as it reads it. The
-//     entries are in part files, each checked against the size and
-//     CRC-32C the index keeps of it, and written only when they changed.
-//     The rest is one file (index), in sections that each end with their
-//     CRC-32C, written whole through a temporary file and a rename by the
-//     Write it was given to. A missing, truncated, garbled or foreign
-//     cache costs the analysis of the documents it no longer answers for,
-//     or the making of the entries from the records, never a wrong index.
+//     and so are the main index's shards (shards/), each under the hash
+//     of what it holds (shardKey); diskcache checks each value's checksum
+//     (CRC-32C) as it reads it, and a shard's hash is checked again once
+//     it is read. The rest is one file (index), in sections that each end
+//     with their CRC-32C, written whole through a temporary file and a
+//     rename by the Write it was given to. A missing, truncated, garbled
+//     or foreign cache costs the analysis of the documents it no longer
+//     answers for, or the making of the entries from the records, never
+//     a wrong index.
 //   - One build at a time uses a folder: the caller holds a lock (publish
 //     does, for the build state the folder is part of).
 type Cache struct {
 	file     string // "": kept in memory only
 	settings uint64
 	records  *diskcache.Cache // nil: in memory only
+	shards   *diskcache.Cache // nil: in memory only
 	// What the last build kept; read-only once open.
 	vocabID uint64   // names the vocabulary the records are numbered in
 	terms   []string // the vocabulary: a term's number is its index
 	files   map[string]chunkSum
-	// The last build's entries, when it kept them: its documents' keys in
-	// order, and by term, its stem, how many documents have it and its
-	// entry when it is a target (see indexer).
+	// What the last build kept of its main index, when it kept it: its
+	// documents' keys in order, and by term, its stem and how many
+	// documents have it; its shards (see tailFrom), and their entries
+	// in order, by kind (see kindOf), with the filters' sums; and the
+	// terms of its that the tail makes stems (see indexer.forced).
 	indexed bool
 	lang    string // the language of the stems
 	order   []uint64
 	stems   []int32
 	df      []int32
-	groups  map[int32]group // read from the parts when a patch needs them
-	parts   map[partID]part // the files the groups are read from
-	read1   sync.Once
-	whole   bool // the parts were read whole
-	// The main index's shards (see tailFrom), and the terms of its that
-	// the tail makes stems (see indexer.forced); nil when unknown.
-	layout *layout
-	forced []int32
+	layout  *layout
+	tables  [2][]sized
+	filters map[string]uint64
+	forced  []int32
 	// What this build made, kept by save. The records it made are kept
 	// in memory only while it patches (see keepMade): a build that makes
 	// the index in full reads none of them again, and at 10,000 articles
 	// they weigh 20 MB at the build's peak.
-	mu       sync.Mutex
-	keepMade bool
-	newDocs  map[uint64][]byte
-	newFiles map[string]chunkSum
-	stats    CacheStats
+	mu         sync.Mutex
+	keepMade   bool
+	newDocs    map[uint64][]byte
+	newFiles   map[string]chunkSum
+	newTables  [2][]sized
+	newFilters map[string]uint64
+	damaged    bool // a shard read was not whole
+	stats      CacheStats
+	// For tests: the last build's shards read, and whether the main
+	// index was patched.
+	shardsRead int
+	patched    bool
 }
 
 // CacheStats count the documents found in the cache and those analysed.
@@ -89,9 +91,10 @@ type chunkSum struct{ key, sum uint64 }
 const (
 	indexName   = "index"
 	recordsName = "records"
+	shardsName  = "shards"
 	tmpSuffix   = ".tmp"
 	// cacheMagic starts the index; a new layout of the cache changes it.
-	cacheMagic = "digest search cache 5\n"
+	cacheMagic = "digest search cache 6\n"
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -107,6 +110,7 @@ func OpenCache(dir, settings string) *Cache {
 		return c
 	}
 	c.records = diskcache.Open(filepath.Join(dir, recordsName), settings)
+	c.shards = diskcache.Open(filepath.Join(dir, shardsName), settings)
 	if data, err := os.ReadFile(c.file); err == nil {
 		c.read(data)
 	}
@@ -119,8 +123,8 @@ func OpenCache(dir, settings string) *Cache {
 func newCache(file string, settings uint64) *Cache {
 	return &Cache{
 		file: file, settings: settings,
-		files: map[string]chunkSum{}, groups: map[int32]group{}, parts: map[partID]part{},
-		newDocs: map[uint64][]byte{}, newFiles: map[string]chunkSum{},
+		files: map[string]chunkSum{}, filters: map[string]uint64{},
+		newDocs: map[uint64][]byte{}, newFiles: map[string]chunkSum{}, newFilters: map[string]uint64{},
 	}
 }
 
@@ -142,23 +146,20 @@ func (c *Cache) Stats() CacheStats {
 //	            CRC-32C of the section from its count on (4 bytes)
 //	chunks      each file's name (length and bytes), key and sum (8 bytes
 //	            each); then the section's CRC-32C
-//	entries     1 when the last build's entries follow, else 0; then the
-//	            language of the stems (length and bytes), the documents'
-//	            keys in order (8 bytes each), the stem and the number of
-//	            documents of each term (uvarints), and the parts (a
-//	            count, then each one's kind (a byte), number (uvarint),
-//	            key (8 bytes), size (uvarint) and CRC-32C of its file);
-//	            then the section's CRC-32C
+//	entries     1 when the last build's main index follows, else 0; then
+//	            the language of the stems (length and bytes), the
+//	            documents' keys in order (8 bytes each), the stem and the
+//	            number of documents of each term (uvarints), the terms the
+//	            tail makes stems (a count and their numbers), the keys and
+//	            sizes of the shards of terms and of positions (see
+//	            appendShards), and the entries of each of the two in
+//	            order (see appendTable); then the section's CRC-32C
 //
-// The targets' entries are in part files beside the index, each written
-// only when what it holds changed (see part), so that a rebuild writes the
-// blocks of positions it changed rather than the whole index: adding
-// today's article rewrites the last block of each of its terms. A part
-// file is a list of values, in the order of their targets, each the
-// target's number (uvarint), the value's length (uvarint), bytes and sum
-// (8 bytes): postings, or blocks of positions. A part that is missing or
-// does not match its size and CRC-32C leaves the entries to be made again
-// from the records.
+// A shard of the main index is kept in shards/ under its shardKey, its
+// kind's letter the Tag (see shardValue), so that a rebuild reads the
+// shards whose entries changed and no other: the index's tables of the
+// entries' sizes split them as a fresh index would (see cuts), so the
+// shards an edit leaves as they were are found without reading them.
 //
 // A document's record is its analysis (see analysis.encode), with terms
 // as their numbers in the vocabulary, kept under its key and the
@@ -198,9 +199,10 @@ func (c *Cache) read(data []byte) {
 	var order []uint64
 	var stems, df []int32
 	var lang string
-	parts := map[partID]part{}
 	var forced []int32
 	var l *layout
+	var tables [2][]sized
+	filters := map[string]uint64{}
 	if indexed {
 		lang = r.str(r.uvarint())
 		order = make([]uint64, 0, min(r.uvarint(), len(data)/8))
@@ -212,23 +214,21 @@ func (c *Cache) read(data []byte) {
 			stems[i], df[i] = int32(r.num(len(terms)-1)), int32(r.uvarint())
 		}
 		for n := r.uvarint(); n > 0 && r.ok(); n-- {
-			p := part{id: partID{r.byte(), int32(r.num(math.MaxInt32))}}
-			p.key, p.size, p.crc = r.u64(), r.num(math.MaxInt32), r.u32()
-			parts[p.id] = p
-		}
-		for n := r.uvarint(); n > 0 && r.ok(); n-- {
 			forced = append(forced, int32(r.num(len(terms)-1)))
 		}
 		l = &layout{}
 		l.keys, l.kb = r.shards()
 		l.posKeys, l.posKB = r.shards()
+		for k := range tables {
+			tables[k] = r.table(terms, filters)
+		}
 	}
 	if !r.check(start) {
 		return
 	}
 	c.vocabID, c.terms, c.files = id, terms, files
-	c.indexed, c.lang, c.order, c.stems, c.df, c.parts = indexed, lang, order, stems, df, parts
-	c.forced, c.layout = forced, l
+	c.indexed, c.lang, c.order, c.stems, c.df = indexed, lang, order, stems, df
+	c.forced, c.layout, c.tables, c.filters = forced, l, tables, filters
 }
 
 // shards reads the keys and sizes of shards appendShards wrote.
@@ -253,46 +253,43 @@ func appendShards(b []byte, keys []string, kb []int) []byte {
 	return b
 }
 
-// readParts reads the targets' entries from the part files the index
-// names, once, and tells whether all were whole.
-func (c *Cache) readParts() bool {
-	c.read1.Do(func() { c.whole = c.indexed && c.readAll() })
-	return c.whole
+// appendTable appends the sorted entries es: their number, then each
+// one's term and size (uvarint). A term is its number in the vocabulary
+// ids gives, plus one; a filter, which is not in the vocabulary, is 0,
+// its length and bytes, and the sum of its value (8 bytes), from sums.
+func appendTable(b []byte, es []sized, ids func(string) (int32, bool), sums map[string]uint64) []byte {
+	b = binary.AppendUvarint(b, uint64(len(es)))
+	for _, e := range es {
+		if id, ok := ids(e.term); ok {
+			b = binary.AppendUvarint(b, uint64(id)+1)
+		} else {
+			b = append(b, 0)
+			b = binary.AppendUvarint(b, uint64(len(e.term)))
+			b = append(b, e.term...)
+			b = binary.LittleEndian.AppendUint64(b, sums[e.term])
+		}
+		b = binary.AppendUvarint(b, uint64(e.size))
+	}
+	return b
 }
 
-func (c *Cache) readAll() bool {
-	ids := slices.SortedFunc(maps.Keys(c.parts), comparePartIDs)
-	groups := map[int32]group{}
-	for _, id := range ids {
-		p := c.parts[id]
-		data, err := os.ReadFile(filepath.Join(filepath.Dir(c.file), p.name()))
-		if err != nil || len(data) != p.size || crc32.Checksum(data, castagnoli) != p.crc {
-			return false
+// table reads a table appendTable wrote of the vocabulary terms, and the
+// filters' sums into sums.
+func (r *reader) table(terms []string, sums map[string]uint64) []sized {
+	n := r.uvarint()
+	es := make([]sized, 0, min(n, 1<<16))
+	for ; n > 0 && r.ok(); n-- {
+		var e sized
+		if id := r.num(len(terms)); id > 0 {
+			e.term = terms[id-1]
+		} else {
+			e.term = r.str(r.uvarint())
+			sums[e.term] = r.u64()
 		}
-		r := reader{data: data}
-		for last := int32(-1); r.at < len(data) && r.ok(); {
-			t := int32(r.num(len(c.terms) - 1))
-			val, sum := r.str(r.uvarint()), r.u64()
-			if t <= last {
-				return false
-			}
-			last = t
-			switch g, ok := groups[t]; {
-			case id.kind == kindPostings && t/valPart == id.n:
-				groups[t] = group{val: val, sum: sum}
-			case id.kind == kindPositions && ok && (len(g.pos) == 0 || g.pos[len(g.pos)-1].n < id.n):
-				g.pos = append(g.pos, posBlock{id.n, val, sum})
-				groups[t] = g
-			default:
-				return false
-			}
-		}
-		if !r.ok() {
-			return false
-		}
+		e.size = r.uvarint()
+		es = append(es, e)
 	}
-	c.groups = groups
-	return true
+	return es
 }
 
 // reader reads the cache file; past the end or on a bad number it stops
@@ -413,15 +410,17 @@ func (c *Cache) chunk(name string, key uint64) (uint64, bool) {
 	return f.sum, ok && f.key == key
 }
 
-// knows tells whether the cache has the sums of the main index's shards
-// of layout l.
-func (c *Cache) knows(l *layout) bool {
-	if l == nil {
+// keepShards keeps the main index's shards of layout l for the next
+// build, unread, and tells whether the cache has the sum and the bytes
+// of every one.
+func (c *Cache) keepShards(l *layout) bool {
+	if l == nil || c.shards == nil {
 		return false
 	}
 	for dir, keys := range map[string][]string{"t": l.keys, "p": l.posKeys} {
 		for i := range keys {
-			if _, ok := c.files[fmt.Sprintf("%s/%d.json", dir, i)]; !ok {
+			f, ok := c.files[fmt.Sprintf("%s/%d.json", dir, i)]
+			if !ok || !c.shards.Keep(shardValue(dir, f.key)) {
 				return false
 			}
 		}
@@ -466,12 +465,8 @@ func (c *Cache) save(x *indexer, tailDF []int32, keys []uint64, base int) {
 			terms, indexed = kept, false
 		}
 	}
-	var parts []part
-	if indexed {
-		parts = c.writeParts(x, len(terms))
-	}
 	le := binary.LittleEndian
-	size := len(cacheMagic) + 8*len(keys) + 64 + 24*len(parts)
+	size := len(cacheMagic) + 8*len(keys) + 64 + 4*(len(c.newTables[0])+len(c.newTables[1]))
 	for _, t := range terms {
 		size += len(t) + 8
 	}
@@ -511,20 +506,15 @@ func (c *Cache) save(x *indexer, tailDF []int32, keys []uint64, base int) {
 			b = binary.AppendUvarint(b, uint64(x.stems[id]))
 			b = binary.AppendUvarint(b, uint64(x.df[id]))
 		}
-		b = binary.AppendUvarint(b, uint64(len(parts)))
-		for _, p := range parts {
-			b = append(b, p.id.kind)
-			b = binary.AppendUvarint(b, uint64(p.id.n))
-			b = le.AppendUint64(b, p.key)
-			b = binary.AppendUvarint(b, uint64(p.size))
-			b = le.AppendUint32(b, p.crc)
-		}
 		b = binary.AppendUvarint(b, uint64(len(c.forced)))
 		for _, id := range c.forced {
 			b = binary.AppendUvarint(b, uint64(id))
 		}
 		b = appendShards(b, c.layout.keys, c.layout.kb)
 		b = appendShards(b, c.layout.posKeys, c.layout.posKB)
+		for _, t := range c.newTables {
+			b = appendTable(b, t, x.vocab.find, c.newFilters)
+		}
 	} else {
 		b = append(b, 0)
 	}
@@ -538,8 +528,9 @@ func (c *Cache) save(x *indexer, tailDF []int32, keys []uint64, base int) {
 		_ = os.Remove(c.file + tmpSuffix) // left for the next build to overwrite
 		return
 	}
-	c.removeParts(parts)
 	_ = c.records.Close()
+	_ = c.shards.Close()
+	c.removeOthers()
 }
 
 // renumber numbers the live terms of x, those documents have (used),
@@ -570,134 +561,15 @@ func (c *Cache) renumber(x *indexer, used []bool, keys []uint64, live int) ([]st
 	return kept, true
 }
 
-// part is one file of the targets' entries: one of kind kindPostings
-// holds the postings of the targets numbered n·valPart to
-// (n+1)·valPart-1, one of kind kindPositions every target's block n of
-// positions. The terms most documents have come first in the vocabulary,
-// so an edit rewrites few parts of postings, and a part of positions for
-// each block of documents it changed. A part's file is named by its key,
-// a hash of its targets' numbers and their values' sums, so a part that
-// changes is a new file and the index never names a half-written one.
-type part struct {
-	id   partID
-	key  uint64
-	size int
-	crc  uint32
-}
-
-type partID struct {
-	kind byte
-	n    int32
-}
-
-// The kinds of part, which start their files' names.
-const (
-	kindPostings  = 'v'
-	kindPositions = 'p'
-)
-
-// valPart is how many targets' postings a part of postings holds.
-const valPart = 1024
-
-func (p part) name() string { return fmt.Sprintf("%c%d-%016x", p.id.kind, p.id.n, p.key) }
-
-// comparePartIDs orders the parts of postings before those of positions,
-// each by number: the order the index lists them in and readParts needs.
-func comparePartIDs(a, b partID) int {
-	return cmp.Or(-cmp.Compare(a.kind, b.kind), cmp.Compare(a.n, b.n))
-}
-
-// writeParts writes the parts of x's entries that changed since the
-// cache's build (every one, when the entries were made in full), and
-// returns them all, in order. A part it cannot write is left out, which
-// leaves the next build to make the entries again.
-func (c *Cache) writeParts(x *indexer, terms int) []part {
-	// The parts to write, as flags by number.
-	var dirty [2][]bool // postings, positions
-	all := x.changes == nil
-	mark := func(k int, n int32) {
-		if int(n) >= len(dirty[k]) {
-			dirty[k] = append(dirty[k], make([]bool, int(n)+1-len(dirty[k]))...)
-		}
-		dirty[k][n] = true
-	}
-	for id := range x.changes {
-		mark(kindIndex(id.kind), id.n)
-	}
-	isDirty := func(k int, n int32) bool { return all || int(n) < len(dirty[k]) && dirty[k][n] }
-	type item struct {
-		id  int32
-		val string
-		sum uint64
-	}
-	items := map[partID][]item{}
-	for id, g := range x.groups {
-		if int(id) >= terms {
-			continue // not in the vocabulary kept
-		}
-		if isDirty(0, id/valPart) {
-			p := partID{kindPostings, id / valPart}
-			items[p] = append(items[p], item{id, g.val, g.sum})
-		}
-		for _, b := range g.pos {
-			if isDirty(1, b.n) {
-				p := partID{kindPositions, b.n}
-				items[p] = append(items[p], item{id, b.s, b.sum})
-			}
-		}
-	}
-	var parts []part
-	for id, p := range c.parts {
-		if !isDirty(kindIndex(id.kind), id.n) {
-			parts = append(parts, p)
-		}
-	}
-	dir := filepath.Dir(c.file)
-	for id, its := range items {
-		slices.SortFunc(its, func(a, b item) int { return cmp.Compare(a.id, b.id) })
-		h, size := sum.New(), 0
-		for _, it := range its {
-			h.AddUint64(uint64(it.id))
-			h.AddUint64(it.sum)
-			h.AddUint64(uint64(len(it.val)))
-			size += 2*binary.MaxVarintLen32 + len(it.val) + 8
-		}
-		b := make([]byte, 0, size)
-		for _, it := range its {
-			b = binary.AppendUvarint(b, uint64(it.id))
-			b = binary.AppendUvarint(b, uint64(len(it.val)))
-			b = append(b, it.val...)
-			b = binary.LittleEndian.AppendUint64(b, it.sum)
-		}
-		p := part{id: id, key: h.Sum64(), size: len(b), crc: crc32.Checksum(b, castagnoli)}
-		if os.WriteFile(filepath.Join(dir, p.name()), b, 0o644) == nil {
-			parts = append(parts, p)
-		}
-	}
-	slices.SortFunc(parts, func(a, b part) int { return comparePartIDs(a.id, b.id) })
-	return parts
-}
-
-// kindIndex numbers the kinds of part: 0 postings, 1 positions.
-func kindIndex(kind byte) int {
-	if kind == kindPostings {
-		return 0
-	}
-	return 1
-}
-
-// removeParts removes the part files other than those of parts, once the
-// index that names them is written.
-func (c *Cache) removeParts(parts []part) {
-	keep := map[string]bool{}
-	for _, p := range parts {
-		keep[p.name()] = true
-	}
+// removeOthers removes the files of the cache's folder that are not its
+// own, such as those of an older layout of the cache.
+func (c *Cache) removeOthers() {
 	dir := filepath.Dir(c.file)
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
-		n := e.Name()
-		if isPart := len(n) > 0 && (n[0] == kindPostings || n[0] == kindPositions) && strings.Contains(n, "-"); isPart && !keep[n] {
+		switch n := e.Name(); n {
+		case indexName, recordsName, shardsName:
+		default:
 			_ = os.Remove(filepath.Join(dir, n)) // left for the next build to try
 		}
 	}

@@ -32,24 +32,28 @@ func sameFiles(t *testing.T, what string, got, want map[string][]byte) {
 	}
 }
 
-// sameEntries reports every term whose entry the cache got keeps
-// otherwise than want.
+// sameEntries reports where the main index the cache got keeps for the
+// next build differs from the one want keeps: its entries' sizes, its
+// filters' sums, its shards and their entries.
 func sameEntries(t *testing.T, what string, got, want *Cache) {
 	t.Helper()
-	byTerm := func(c *Cache) map[string]group {
-		m := map[string]group{}
-		for id, g := range c.groups {
-			m[c.terms[id]] = g
-		}
-		return m
+	if !reflect.DeepEqual(got.tables, want.tables) {
+		t.Errorf("%s: the cache keeps other entries' sizes than a fresh one", what)
 	}
-	g, w := byTerm(got), byTerm(want)
-	if len(g) != len(w) {
-		t.Errorf("%s: the cache keeps %d entries, a fresh one %d", what, len(g), len(w))
+	if !maps.Equal(got.filters, want.filters) {
+		t.Errorf("%s: the cache keeps the filters' sums %v, a fresh one %v", what, got.filters, want.filters)
 	}
-	for term, e := range w {
-		if !reflect.DeepEqual(g[term], e) {
-			t.Errorf("%s: the cache keeps %q as %+v, a fresh one as %+v", what, term, g[term], e)
+	if !reflect.DeepEqual(got.layout, want.layout) {
+		t.Errorf("%s: the cache keeps the shards %+v, a fresh one %+v", what, got.layout, want.layout)
+		return
+	}
+	for k, keys := range [2][]string{want.layout.keys, want.layout.posKeys} {
+		for i := range keys {
+			g, gok := got.shard(dirs[k], i)
+			w, wok := want.shard(dirs[k], i)
+			if !gok || !wok || !reflect.DeepEqual(g, w) {
+				t.Errorf("%s: the cache keeps %s/%d.json otherwise than a fresh one (found %v, %v)", what, dirs[k], i, gok, wok)
+			}
 		}
 	}
 }
@@ -89,23 +93,31 @@ func TestCacheEqualsFresh(t *testing.T) {
 				blockDocs, tailDocs = 2, 4
 			}
 			dir := t.TempDir()
+			const (
+				any = iota
+				kept
+				patched
+			)
 			steps := []struct {
 				name     string
 				edit     func()
 				analysed int // -1: any number
-				// kept: the main index is the last build's, its
-				// files kept and its entries not read
-				kept bool
+				// main: how the main index is made: kept, its files
+				// the last build's and its entries not read; patched,
+				// from the last build's shards that held the entries
+				// that changed, at most reads of them (0: any); or any
+				// way.
+				main, reads int
 			}{
-				{"first", func() {}, -1, false},
-				{"nothing changed", func() {}, 0, true},
+				{"first", func() {}, -1, any, 0},
+				{"nothing changed", func() {}, 0, kept, 0},
 				{"newest added", func() {
 					a := edited(s.Articles[0], func(a *site.Article, c *content.Article) {
 						c.Title, c.Date = "Zeppelin lands at dawn", c.Date.Add(1)
 						a.URL, a.HTML = "/zeppelin/", spool.Mem("<p>A zeppelin lands; budgets fly.</p>\n")
 					})
 					s.Articles = append([]*site.Article{a}, s.Articles...)
-				}, 1, true},
+				}, 1, kept, 0},
 				// Every term of the copy is in the newest block already:
 				// the blocks change, none is added.
 				{"a copy of the newest added", func() {
@@ -114,15 +126,23 @@ func TestCacheEqualsFresh(t *testing.T) {
 						a.URL = "/zeppelin-again/"
 					})
 					s.Articles = append([]*site.Article{a}, s.Articles...)
-				}, 0, true},
+				}, 0, kept, 0},
 				{"body edited", func() {
 					s.Articles[n/2] = edited(s.Articles[n/2], func(a *site.Article, _ *content.Article) {
 						a.HTML = spool.Mem("<p>Corrected: the talks resume on Friday.</p>\n")
 					})
-				}, 1, false},
+				}, 1, patched, 0},
+				// Words the body has, at new positions, and two new
+				// ones: a few shards change, and only they, and those
+				// of the entries of any shard split anew, are read.
+				{"a sentence appended", func() {
+					s.Articles[n/2] = edited(s.Articles[n/2], func(a *site.Article, _ *content.Article) {
+						a.HTML = spool.Mem("<p>Corrected: the talks resume on Friday.</p>\n<p>The talks resume; zebrafish follow.</p>\n")
+					})
+				}, 1, patched, 16},
 				{"headline edited", func() {
 					s.Articles[1] = edited(s.Articles[1], func(_ *site.Article, c *content.Article) { c.Title = "Budgeting anew" })
-				}, 1, false},
+				}, 1, any, 0},
 				// The same terms in another order: only their positions
 				// change.
 				{"summary's words reversed", func() {
@@ -131,20 +151,20 @@ func TestCacheEqualsFresh(t *testing.T) {
 						slices.Reverse(words)
 						a.Summary = strings.Join(words, " ")
 					})
-				}, 1, false},
+				}, 1, any, 0},
 				{"tag renamed", func() {
 					s.Articles[2] = edited(s.Articles[2], func(a *site.Article, _ *content.Article) {
 						a.Tags = []*site.Tag{{Name: "Renamed", Slug: "renamed", URL: "/tags/renamed/"}}
 					})
-				}, 1, false},
-				{"one deleted", func() { s.Articles = slices.Delete(s.Articles, n/3, n/3+1) }, 0, false},
+				}, 1, any, 0},
+				{"one deleted", func() { s.Articles = slices.Delete(s.Articles, n/3, n/3+1) }, 0, any, 0},
 				{"older added", func() {
 					a := edited(s.Articles[n/4], func(a *site.Article, c *content.Article) {
 						c.Title, a.URL = "An older story", "/older/"
 					})
 					s.Articles = slices.Insert(s.Articles, n/4, a)
-				}, 1, false},
-				{"newest removed", func() { s.Articles = s.Articles[1:] }, 0, false},
+				}, 1, any, 0},
+				{"newest removed", func() { s.Articles = s.Articles[1:] }, 0, any, 0},
 				// "earli" is the stem of "early" and stems to "ear": once
 				// "early" is in a document, "earli" of an unchanged one
 				// holds its own postings, and the entries of "ear" and
@@ -155,19 +175,19 @@ func TestCacheEqualsFresh(t *testing.T) {
 						a.URL, a.HTML = "/earli/", spool.Mem("<p>Earli is a name.</p>\n")
 					})
 					s.Articles = append([]*site.Article{a}, s.Articles...)
-				}, 1, false},
+				}, 1, any, 0},
 				{"a word that stems to it added", func() {
 					s.Articles[5] = edited(s.Articles[5], func(a *site.Article, _ *content.Article) { a.Summary = "An early start." })
-				}, 1, false},
+				}, 1, any, 0},
 				{"that word removed", func() {
 					s.Articles[5] = edited(s.Articles[5], func(a *site.Article, _ *content.Article) { a.Summary = "A late start." })
-				}, 1, false},
+				}, 1, any, 0},
 				// The stems are the language's.
-				{"language changed", func() { s.Language = "fr" }, 0, false},
-				{"language changed back", func() { s.Language = "en" }, 0, false},
+				{"language changed", func() { s.Language = "fr" }, 0, any, 0},
+				{"language changed back", func() { s.Language = "en" }, 0, any, 0},
 				// The results' dates are written in the locale's words.
-				{"dates in French", func() { s.Locale = locale(t, "fr") }, 0, false},
-				{"dates in English", func() { s.Locale = locale(t, "en") }, 0, false},
+				{"dates in French", func() { s.Locale = locale(t, "fr") }, 0, any, 0},
+				{"dates in English", func() { s.Locale = locale(t, "en") }, 0, any, 0},
 				// Most of the vocabulary gone: the big site's terms are
 				// numbered again, with every record. The edited one's is
 				// made while the index is made in full, and not kept in
@@ -179,9 +199,9 @@ func TestCacheEqualsFresh(t *testing.T) {
 					s.Articles[1] = edited(s.Articles[1], func(a *site.Article, _ *content.Article) {
 						a.HTML = spool.Mem("<p>Nothing is left of the talks.</p>\n")
 					})
-				}, 1, false},
-				{"nothing changed again", func() {}, 0, false},
-				{"nothing changed once more", func() {}, 0, false},
+				}, 1, any, 0},
+				{"nothing changed again", func() {}, 0, any, 0},
+				{"nothing changed once more", func() {}, 0, any, 0},
 			}
 			compared := 0
 			for _, step := range steps {
@@ -192,8 +212,13 @@ func TestCacheEqualsFresh(t *testing.T) {
 				if st := c.Stats(); step.analysed >= 0 && st.Misses != step.analysed {
 					t.Errorf("%s: %d documents analysed, want %d", step.name, st.Misses, step.analysed)
 				}
-				if step.kept && len(c.groups) > 0 {
-					t.Errorf("%s: the main index's entries were read", step.name)
+				switch {
+				case step.main == kept && (c.shardsRead > 0 || c.patched):
+					t.Errorf("%s: the main index was made again, %d of its shards read", step.name, c.shardsRead)
+				case step.main == patched && !c.patched:
+					t.Errorf("%s: the main index was not patched", step.name)
+				case step.main == patched && step.reads > 0 && c.shardsRead > step.reads:
+					t.Errorf("%s: %d of the main index's shards read, want at most %d", step.name, c.shardsRead, step.reads)
 				}
 				// The entries the cache keeps for the next build are a
 				// fresh cache's, where it keeps them at all.
@@ -215,10 +240,12 @@ func TestCacheEqualsFresh(t *testing.T) {
 // missing, cut short, garbled or kept under other settings: the index must
 // be a fresh one, and the cache whole again for the next build.
 func TestCacheDamaged(t *testing.T) {
-	// Several blocks of positions, so several parts of them; and a tail
-	// of the newest documents, or none.
-	defer func(n int32, tail int) { blockDocs, tailDocs = n, tail }(blockDocs, tailDocs)
-	blockDocs = 2
+	// Several blocks of positions; and a tail of the newest documents, or
+	// none.
+	defer func(n int32, tail, target int) { blockDocs, tailDocs, shardTarget = n, tail, target }(blockDocs, tailDocs, shardTarget)
+	// Many shards: an edit changes some, and reads the last build's of
+	// those only.
+	blockDocs, shardTarget = 2, 512
 	for _, tail := range []int{1 << 20, 4} {
 		tailDocs = tail
 		t.Run(fmt.Sprint("tail of ", tail), testCacheDamaged)
@@ -257,74 +284,72 @@ func testCacheDamaged(t *testing.T) {
 		t.Fatal(err)
 	}
 	head := len(cacheMagic) + 16
-	// partFile returns the name of a part of kind and number n.
-	partFile := func(t *testing.T, dir string, kind byte, n int) string {
-		t.Helper()
-		names, _ := filepath.Glob(filepath.Join(dir, fmt.Sprintf("%c%d-*", kind, n)))
-		if len(names) != 1 {
-			t.Fatalf("%d parts %c%d in %s", len(names), kind, n, dir)
-		}
-		return names[0]
-	}
-	damage := func(kind byte, n int, edit func([]byte) []byte) func(t *testing.T, dir string) {
+	// shards damages the data file of the shards' values with edit (nil:
+	// the shards' index goes).
+	shards := func(edit func([]byte) []byte) func(t *testing.T, dir string) {
 		return func(t *testing.T, dir string) {
-			name := partFile(t, dir, kind, n)
-			data, err := os.ReadFile(name)
-			if err != nil {
-				t.Fatal(err)
+			if edit == nil {
+				if err := os.Remove(filepath.Join(dir, shardsName, "index")); err != nil {
+					t.Fatal(err)
+				}
+				return
 			}
-			if data = edit(data); data == nil {
-				err = os.Remove(name)
-			} else {
-				err = os.WriteFile(name, data, 0o644)
+			names, _ := filepath.Glob(filepath.Join(dir, shardsName, "data-*"))
+			if len(names) != 1 {
+				t.Fatalf("%d data files of shards", len(names))
+			}
+			data, err := os.ReadFile(names[0])
+			if err == nil {
+				err = os.WriteFile(names[0], edit(data), 0o644)
 			}
 			if err != nil {
 				t.Fatal(err)
 			}
 		}
+	}
+	// How a case changes the site before it builds.
+	const (
+		unchanged  = iota
+		renumbered // the oldest document gone: every record is read
+		bodyEdited // a body edited: the main index is patched
+	)
+	edit := func(s *site.Site, i int, body string) {
+		s.Articles[i] = edited(s.Articles[i], func(a *site.Article, _ *content.Article) { a.HTML = spool.Mem(body) })
 	}
 	cases := []struct {
 		name          string
 		index, data   []byte // nil: no file
 		settings      string
-		edit          bool // the site changes first: its records are read
+		edit          int // how the site changes first: see the consts
 		analysed, max int  // documents analysed, at least and at most
 		parts         func(t *testing.T, dir string)
 	}{
-		{"no index", nil, data, "settings", false, docs, docs, nil},
-		{"empty index", []byte{}, data, "settings", false, docs, docs, nil},
-		{"index cut in the header", index[:10], data, "settings", false, docs, docs, nil},
-		{"index cut in the vocabulary", index[:head+20], data, "settings", false, docs, docs, nil},
-		{"index cut in the entries", index[:len(index)-30], data, "settings", false, 0, docs, nil},
-		{"garbled settings", garble(index, len(cacheMagic)+1), data, "settings", false, docs, docs, nil},
-		{"garbled vocabulary's name", garble(index, len(cacheMagic)+9), data, "settings", false, docs, docs, nil},
-		{"garbled vocabulary", garble(index, head+5), data, "settings", false, docs, docs, nil},
-		{"garbled entries", garble(index, len(index)-10), data, "settings", false, 0, docs, nil},
-		{"no records", index, nil, "settings", false, docs, docs, nil},
-		{"records cut", index, data[:len(data)/2], "settings", true, 1, docs, nil},
-		{"records garbled", index, garbleFrom(data, len(data)/2), "settings", true, 1, docs, nil},
-		{"foreign", index, data, "other settings", false, docs, docs, nil},
-		{"whole", index, data, "settings", false, 0, 0, nil},
-		// The entries are made again from the records: nothing is
-		// analysed.
-		{"a part of positions missing", index, data, "settings", false, 0, 0,
-			damage(kindPositions, 1, func([]byte) []byte { return nil })},
-		{"a part of positions cut", index, data, "settings", true, 0, 0,
-			damage(kindPositions, 2, func(d []byte) []byte { return d[:len(d)-3] })},
-		{"a part of positions garbled", index, data, "settings", false, 0, 0,
-			damage(kindPositions, 0, func(d []byte) []byte { return garble(d, len(d)/2) })},
-		{"a part of postings garbled", index, data, "settings", false, 0, 0,
-			damage(kindPostings, 0, func(d []byte) []byte { return garble(d, 3) })},
-		{"a part of postings empty", index, data, "settings", false, 0, 0,
-			damage(kindPostings, 0, func([]byte) []byte { return []byte{} })},
-		{"another part's bytes", index, data, "settings", false, 0, 0, func(t *testing.T, dir string) {
-			other, err := os.ReadFile(partFile(t, dir, kindPositions, 1))
-			if err != nil {
+		{"no index", nil, data, "settings", unchanged, docs, docs, nil},
+		{"empty index", []byte{}, data, "settings", unchanged, docs, docs, nil},
+		{"index cut in the header", index[:10], data, "settings", unchanged, docs, docs, nil},
+		{"index cut in the vocabulary", index[:head+20], data, "settings", unchanged, docs, docs, nil},
+		{"index cut in the entries", index[:len(index)-30], data, "settings", unchanged, 0, docs, nil},
+		{"garbled settings", garble(index, len(cacheMagic)+1), data, "settings", unchanged, docs, docs, nil},
+		{"garbled vocabulary's name", garble(index, len(cacheMagic)+9), data, "settings", unchanged, docs, docs, nil},
+		{"garbled vocabulary", garble(index, head+5), data, "settings", unchanged, docs, docs, nil},
+		{"garbled entries", garble(index, len(index)-10), data, "settings", unchanged, 0, docs, nil},
+		{"no records", index, nil, "settings", unchanged, docs, docs, nil},
+		{"records cut", index, data[:len(data)/2], "settings", renumbered, 1, docs, nil},
+		{"records garbled", index, garbleFrom(data, len(data)/2), "settings", renumbered, 1, docs, nil},
+		{"foreign", index, data, "other settings", unchanged, docs, docs, nil},
+		{"whole", index, data, "settings", unchanged, 0, 0, nil},
+		// A body edited: the shards it changed are read, found wanting,
+		// and the entries made again from the records.
+		{"the shards' index missing", index, data, "settings", bodyEdited, 1, 1, shards(nil)},
+		{"the shards cut", index, data, "settings", bodyEdited, 1, 1, shards(func(d []byte) []byte { return d[:len(d)/2] })},
+		{"the shards garbled", index, data, "settings", bodyEdited, 1, 1, shards(func(d []byte) []byte { return garbleFrom(d, 0) })},
+		{"half the shards garbled", index, data, "settings", bodyEdited, 1, 1, shards(func(d []byte) []byte { return garbleFrom(d, len(d)/2) })},
+		{"no shards", index, data, "settings", bodyEdited, 1, 1, func(t *testing.T, dir string) {
+			if err := os.RemoveAll(filepath.Join(dir, shardsName)); err != nil {
 				t.Fatal(err)
 			}
-			damage(kindPositions, 3, func([]byte) []byte { return other })(t, dir)
 		}},
-		{"a killed build's part left", index, data, "settings", false, 0, 0, func(t *testing.T, dir string) {
+		{"an older cache's part left", index, data, "settings", unchanged, 0, 0, func(t *testing.T, dir string) {
 			if err := os.WriteFile(filepath.Join(dir, "p9-0123456789abcdef"), []byte("left"), 0o644); err != nil {
 				t.Fatal(err)
 			}
@@ -352,12 +377,13 @@ func testCacheDamaged(t *testing.T) {
 			if tc.parts != nil {
 				tc.parts(t, dir)
 			}
-			s, want := s, want
-			if tc.edit {
-				// The oldest document gone, every other is numbered
-				// anew: every record is read.
-				s = testSite(t)
+			s, want := testSite(t), want
+			switch tc.edit {
+			case renumbered:
 				s.Articles = s.Articles[:len(s.Articles)-1]
+				want = written(t, s)
+			case bodyEdited:
+				edit(s, 4, "<p>Corrected: the talks resume on Friday.</p>\n")
 				want = written(t, s)
 			}
 			c := OpenCache(dir, tc.settings)
@@ -375,6 +401,13 @@ func testCacheDamaged(t *testing.T) {
 			}
 			if left, _ := filepath.Glob(filepath.Join(dir, "p9-*")); len(left) > 0 {
 				t.Errorf("%s left in the cache", left)
+			}
+			// The cache is whole again: an edit patches the main index.
+			edit(s, 5, "<p>The talks resume on Monday, and the wage rises.</p>\n")
+			c = OpenCache(dir, tc.settings)
+			sameFiles(t, "edited after", writtenWith(t, s, c), written(t, s))
+			if st := c.Stats(); st.Misses != 1 || !c.patched {
+				t.Errorf("an edit after: %d documents analysed, the main index patched: %v; want 1, true", st.Misses, c.patched)
 			}
 		})
 	}

@@ -1,7 +1,9 @@
 package search
 
 import (
+	"cmp"
 	"errors"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -25,9 +27,6 @@ type indexer struct {
 	target   []int32
 	groups   map[int32]group // by target: its encoded postings and positions
 	postings []*posting      // by term, while the index is made in full
-	// changes are the parts of the cache (see part) whose entries a patch
-	// changed; nil when the entries were made in full.
-	changes map[partID]bool
 }
 
 // group is the entry of a target: its postings as they are written, and
@@ -208,7 +207,7 @@ func (x *indexer) full(docs int, extra []bool) {
 		}
 	}
 	x.target = x.targets(x.df, extra)
-	x.groups, x.changes = map[int32]group{}, nil
+	x.groups = map[int32]group{}
 	forms := map[int32][]*posting{}
 	for id, t := range x.target {
 		if t >= 0 {
@@ -224,17 +223,15 @@ func (x *indexer) full(docs int, extra []bool) {
 	}
 }
 
-// patch makes the entries from the cache's where the documents numbered
-// dirty changed, fresh being the analyses of this build's documents of
-// those numbers, and byTail the stems of the tail's terms. It fails, and
-// leaves the index to be made in full, when a term of an unchanged
-// document changes target, or the cache does not have what it needs.
-func (x *indexer) patch(dirty []int32, fresh map[int32]*analysis, byTail []bool) bool {
+// patch makes the entries of the targets whose postings changed where
+// the documents numbered dirty did, from the last build's, which old
+// returns (the zero group: none); fresh are the analyses of this build's
+// documents of those numbers, and byTail the stems of the tail's terms.
+// It returns the terms whose entries changed. It fails, and leaves the
+// index to be made in full, when a term of an unchanged document changes
+// target, or the cache does not have what it needs.
+func (x *indexer) patch(dirty []int32, fresh map[int32]*analysis, byTail []bool, old func(int32) group) ([]int32, bool) {
 	c := x.c
-	if !c.readParts() {
-		return false
-	}
-	x.groups = c.groups
 	stale := map[int32]*analysis{}
 	for _, i := range dirty {
 		if int(i) >= len(c.order) {
@@ -242,11 +239,11 @@ func (x *indexer) patch(dirty []int32, fresh map[int32]*analysis, byTail []bool)
 		}
 		rec, ok := c.record(c.order[i])
 		if !ok {
-			return false
+			return nil, false
 		}
 		a, ok := decodeAnalysis(rec, len(c.terms))
 		if !ok {
-			return false
+			return nil, false
 		}
 		stale[i] = &a
 	}
@@ -269,45 +266,26 @@ func (x *indexer) patch(dirty []int32, fresh map[int32]*analysis, byTail []bool)
 		was[id] = true
 	}
 	before, after := x.targets(oldDF, was), x.targets(x.df, byTail)
-	touched := map[int32]bool{}
+	var changed []int32
 	for id := range after {
 		if x.df[id] < 0 {
-			return false
+			return nil, false
 		}
 		if before[id] != after[id] {
 			if x.df[id]-in[int32(id)] > 0 {
-				return false // its postings in unchanged documents move
+				return nil, false // its postings in unchanged documents move
 			}
-			touched[before[id]], touched[after[id]] = true, true
+			changed = append(changed, int32(id))
 		}
 	}
-	for _, a := range stale {
-		for _, id := range a.ids {
-			touched[before[id]] = true
+	gone, added := rowsOf(stale, dirty, before), rowsOf(fresh, dirty, after)
+	targets := slices.Collect(maps.Keys(gone))
+	for t := range added {
+		if _, ok := gone[t]; !ok {
+			targets = append(targets, t)
 		}
 	}
-	// The rows the fresh documents add, by target, in increasing order.
-	added := map[int32][]row{}
-	for _, n := range dirty {
-		a := fresh[n]
-		if a == nil {
-			continue
-		}
-		at := map[int32]int{} // target → its row's index in added
-		for k, id := range a.ids {
-			t := after[id]
-			touched[t] = true
-			rows := added[t]
-			if j, ok := at[t]; ok {
-				r := &rows[j]
-				r.tier = max(r.tier, a.tiers[k])
-				r.at = mergePositions(r.at, a.positions(k))
-				continue
-			}
-			at[t] = len(rows)
-			added[t] = append(rows, row{n, a.tiers[k], slices.Clone(a.positions(k))})
-		}
-	}
+	slices.Sort(targets)
 	var isDirty []bool
 	if len(dirty) > 0 {
 		isDirty = make([]bool, dirty[len(dirty)-1]+1)
@@ -315,52 +293,140 @@ func (x *indexer) patch(dirty []int32, fresh map[int32]*analysis, byTail []bool)
 	for _, i := range dirty {
 		isDirty[i] = true
 	}
-	delete(touched, -1)
 	dirtyDoc := func(d int32) bool { return int(d) < len(isDirty) && isDirty[d] }
-	x.changes = map[partID]bool{}
 	first := int32(math.MaxInt32) // the first document changed
 	if len(dirty) > 0 {
 		first = dirty[0]
 	}
-	for t := range touched {
-		old := x.groups[t]
-		g, ok := splice(old, first, dirtyDoc, added[t])
-		switch {
-		case !ok:
-			return false
-		case g.val == "":
-			delete(x.groups, t)
-		default:
-			x.groups[t] = g
+	x.groups = map[int32]group{}
+	for _, t := range targets {
+		a, b := gone[t], added[t]
+		if sameRows(a, b, true) {
+			continue
 		}
-		x.note(t, old, g)
+		var g group
+		var ok bool
+		if sameRows(a, b, false) {
+			g, ok = splicePositions(old(t), b)
+		} else {
+			g, ok = splice(old(t), first, dirtyDoc, b)
+		}
+		if !ok {
+			return nil, false
+		}
+		x.groups[t] = g
+		changed = append(changed, t)
 	}
 	x.target = after
-	return true
+	return changed, true
 }
 
-// note notes the parts in which target t's entry differs between old
-// and g (zero: none).
-func (x *indexer) note(t int32, old, g group) {
-	if old.val != g.val {
-		x.changes[partID{kindPostings, t / valPart}] = true
-	}
-	a, b := old.pos, g.pos
-	for len(a) > 0 || len(b) > 0 {
-		switch {
-		case len(b) == 0 || len(a) > 0 && a[0].n < b[0].n:
-			x.changes[partID{kindPositions, a[0].n}] = true
-			a = a[1:]
-		case len(a) == 0 || b[0].n < a[0].n:
-			x.changes[partID{kindPositions, b[0].n}] = true
-			b = b[1:]
-		default:
-			if a[0].s != b[0].s {
-				x.changes[partID{kindPositions, a[0].n}] = true
+// rowsOf returns, by target, the rows of the documents numbered dirty
+// that analyses has, in increasing order, target giving each term's.
+func rowsOf(analyses map[int32]*analysis, dirty []int32, target []int32) map[int32][]row {
+	rows := map[int32][]row{}
+	for _, n := range dirty {
+		a := analyses[n]
+		if a == nil {
+			continue
+		}
+		at := map[int32]int{} // target → its row's index in rows
+		for k, id := range a.ids {
+			t := target[id]
+			if t < 0 {
+				continue
 			}
-			a, b = a[1:], b[1:]
+			rs := rows[t]
+			if j, ok := at[t]; ok {
+				r := &rs[j]
+				r.tier = max(r.tier, a.tiers[k])
+				r.at = mergePositions(r.at, a.positions(k))
+				continue
+			}
+			at[t] = len(rs)
+			rows[t] = append(rs, row{n, a.tiers[k], slices.Clone(a.positions(k))})
 		}
 	}
+	return rows
+}
+
+// sameRows tells whether the rows a and b have the same documents in the
+// same tiers, and, when positions is true, the same positions.
+func sameRows(a, b []row, positions bool) bool {
+	return slices.EqualFunc(a, b, func(r, s row) bool {
+		return r.doc == s.doc && r.tier == s.tier && (!positions || slices.Equal(r.at, s.at))
+	})
+}
+
+// splicePositions returns entry g with the positions of the rows, whose
+// documents it has in their tiers already: only their blocks change.
+func splicePositions(g group, rows []row) (group, bool) {
+	pos := slices.Clone(g.pos)
+	for len(rows) > 0 {
+		b := rows[0].doc / blockDocs
+		n := 1
+		for n < len(rows) && rows[n].doc/blockDocs == b {
+			n++
+		}
+		in := rows[:n]
+		rows = rows[n:]
+		k, found := slices.BinarySearchFunc(pos, b, func(p posBlock, b int32) int { return cmp.Compare(p.n, b) })
+		docs, ok := docsInBlock(g.val, b)
+		if !found || !ok {
+			return group{}, false
+		}
+		mine := func(d int32) bool {
+			_, found := slices.BinarySearchFunc(in, d, func(r row, d int32) int { return cmp.Compare(r.doc, d) })
+			return found
+		}
+		s, ok := spliceBlock(pos[k].s, docs, mine, in)
+		if !ok {
+			return group{}, false
+		}
+		pos[k] = newBlock(b, s)
+	}
+	return group{g.val, g.sum, pos}, true
+}
+
+// docsInBlock returns the documents of block b that the lists val have,
+// in increasing order, reading no more of the lists than it must.
+func docsInBlock(val string, b int32) ([]int32, bool) {
+	lo, hi := b*blockDocs, (b+1)*blockDocs
+	var docs []int32
+	for list := range strings.SplitSeq(val, ".") {
+		if bm, ok := strings.CutPrefix(list, "~"); ok {
+			for i := lo / 6; i < int32(len(bm)) && 6*i < hi; i++ {
+				d := digits[bm[i]]
+				if d < 0 {
+					return nil, false
+				}
+				for bit := range int32(6) {
+					if doc := 6*i + bit; d&(1<<bit) != 0 && doc >= lo && doc < hi {
+						docs = append(docs, doc)
+					}
+				}
+			}
+			continue
+		}
+		var v uint32
+		prev := int32(-1)
+		for i := 0; i < len(list) && prev < hi; i++ {
+			d := digits[list[i]]
+			if d < 0 || v > 1<<26 {
+				return nil, false
+			}
+			v = v<<5 | uint32(d&31)
+			if d < 32 {
+				prev += int32(v) + 1
+				v = 0
+				if prev >= lo && prev < hi {
+					docs = append(docs, prev)
+				}
+			}
+		}
+	}
+	slices.Sort(docs)
+	return docs, true
 }
 
 // splice returns entry g (zero: none) without the rows of the documents

@@ -344,18 +344,20 @@ func Write(s *site.Site, c *Cache, write func(name string, sum uint64, make func
 		}
 	}
 	clean := false
+	var main *patched
 	if patch {
-		switch {
-		case len(dirty) == 0 && c.knows(c.layout) && slices.Equal(x.forced(x.df, byTail), c.forced):
+		if len(dirty) == 0 && slices.Equal(x.forced(x.df, byTail), c.forced) {
 			// The main index is the last build's: its files are kept
-			// unread.
-			clean = true
-			x.changes = map[partID]bool{}
-		case !x.patch(dirty, fresh, byTail):
+			// unread, when the cache has them all.
+			clean = c.keepShards(c.layout)
+			patch = clean
+		} else {
+			main, patch = w.patchMain(x, dirty, fresh, byTail, docs[:base])
+		}
+		if !patch {
 			if err := x.addAll(docs[:base], keys[:base], workers); err != nil {
 				return err
 			}
-			patch = false
 		}
 	}
 	if !patch {
@@ -363,7 +365,8 @@ func Write(s *site.Site, c *Cache, write func(name string, sum uint64, make func
 	}
 	tail.full(len(docs), x.stemMarks(x.df, nil))
 	m := meta{Docs: len(docs), DocChunk: docChunk, BodyChunk: bodyChunk}
-	if clean {
+	switch {
+	case clean:
 		l := c.layout
 		m.Keys, m.KB, m.PosKeys, m.PosKB = l.keys, l.kb, l.posKeys, l.posKB
 		for i := range l.keys {
@@ -376,8 +379,22 @@ func Write(s *site.Site, c *Cache, write func(name string, sum uint64, make func
 				return err
 			}
 		}
-	} else {
-		es, pos := sortEntries(append(x.entries(), filters(docs[:base], 0)...))
+		c.newTables, c.newFilters = c.tables, c.filters
+	case main != nil:
+		var err error
+		if m.Keys, m.KB, err = w.emit(main, kindTerms); err != nil {
+			return err
+		}
+		if m.PosKeys, m.PosKB, err = w.emit(main, kindPositions); err != nil {
+			return err
+		}
+		c.newFilters, c.patched = main.filters, true
+	default:
+		fs := filters(docs[:base], 0)
+		for _, f := range fs {
+			c.newFilters[f.term] = f.sum
+		}
+		es, pos := sortEntries(append(x.entries(), fs...))
 		var err error
 		if m.Keys, m.KB, err = w.shards("t", es, false); err != nil {
 			return err
@@ -484,25 +501,35 @@ type layout struct {
 // shards hands on the sorted entries es as shards dir/<i>.json, or the
 // tail's dir/n<i>.json, and returns their keys and sizes in KiB. A shard
 // is made again only when its entries changed since the cache's build.
+// The main index's shards, and its entries' sizes, are kept in the cache
+// for a later build to patch.
 func (w *writer) shards(dir string, es []entry, tail bool) (keys []string, kb []int, err error) {
-	var shards []shard
-	if len(es) > 0 {
-		split("", es, &shards)
-	}
 	name := func(i int) string { return fmt.Sprintf("%s/%d.json", dir, i) }
 	if tail {
 		name = func(i int) string { return fmt.Sprintf("%s/n%d.json", dir, i) }
 	}
-	slices.SortFunc(shards, func(a, b shard) int { return strings.Compare(a.key, b.key) })
+	table := sizes(es)
 	keys, kb = []string{}, []int{}
-	for i, sh := range shards {
-		if err := w.chunk(name(i), shardKey(sh.entries), func() ([]byte, error) { return encodeShard(sh.entries), nil }); err != nil {
+	for i, c := range cuts(table) {
+		mine := es[c.spans[0][0]:c.spans[0][1]]
+		if len(c.spans) > 1 {
+			mine = nil
+			for _, s := range c.spans {
+				mine = append(mine, es[s[0]:s[1]]...)
+			}
+		}
+		key := shardKey(mine)
+		if err := w.chunk(name(i), key, func() ([]byte, error) { return encodeShard(mine), nil }); err != nil {
 			return nil, nil, err
 		}
-		keys = append(keys, sh.key)
-		// The braces and the last line's end, less the comma the first
-		// entry goes without: see encodeShard.
-		kb = append(kb, (sizeOf(sh.entries)+3+1023)/1024)
+		if !tail {
+			w.cache.putShard(dir, key, mine)
+		}
+		keys = append(keys, c.key)
+		kb = append(kb, c.kb())
+	}
+	if !tail {
+		w.cache.newTables[kindOf(dir)] = table
 	}
 	return keys, kb, nil
 }
@@ -956,11 +983,6 @@ func (e entry) size() int {
 	return n
 }
 
-type shard struct {
-	key     string
-	entries []entry // sorted
-}
-
 func sizeOf(es []entry) int {
 	n := 0
 	for _, e := range es {
@@ -969,58 +991,110 @@ func sizeOf(es []entry) int {
 	return n
 }
 
+// sized is an entry as split sees it: its term and its share of its
+// shard file (see entry.size).
+type sized struct {
+	term string
+	size int
+}
+
+// sizes are the terms and sizes of the entries es.
+func sizes(es []entry) []sized {
+	out := make([]sized, len(es))
+	for i, e := range es {
+		out[i] = sized{e.term, e.size()}
+	}
+	return out
+}
+
+// cut is one shard of a sorted list of entries: its key, the ranges
+// [lo, hi) of the list it holds, in order, and their size.
+type cut struct {
+	key   string
+	spans [][2]int
+	size  int
+}
+
+// kb is the size of the shard's file in KiB: the entries, the braces and
+// the last line's end, less the comma the first entry goes without (see
+// encodeShard).
+func (c *cut) kb() int { return (c.size + 3 + 1023) / 1024 }
+
+// cuts splits the sorted entries es into shards (see split), in order of
+// their keys.
+func cuts(es []sized) []cut {
+	if len(es) == 0 {
+		return nil
+	}
+	sums := make([]int, len(es)+1)
+	for i, e := range es {
+		sums[i+1] = sums[i] + e.size
+	}
+	var out []cut
+	split("", es, 0, sums, &out)
+	slices.SortFunc(out, func(a, b cut) int { return strings.Compare(a.key, b.key) })
+	return out
+}
+
 // split cuts es, the sorted terms that start with key, into shards of at
 // most shardTarget bytes where it can: the terms are grouped by their next
 // character, the smallest groups stay in key's own shard while it has
-// room, and the others are split again under their longer keys.
-func split(key string, es []entry, out *[]shard) {
-	if len(es) == 1 || sizeOf(es) <= shardTarget {
-		*out = append(*out, shard{key, es})
+// room, and the others are split again under their longer keys. The
+// entries es start at lo in the list whose sizes sum to sums[i] before
+// its i-th.
+func split(key string, es []sized, lo int, sums []int, out *[]cut) {
+	size := func(i, j int) int { return sums[lo+j] - sums[lo+i] }
+	if len(es) == 1 || size(0, len(es)) <= shardTarget {
+		*out = append(*out, cut{key, [][2]int{{lo, lo + len(es)}}, size(0, len(es))})
 		return
 	}
-	var own []entry
+	own := 0
 	if es[0].term == key { // sorted: key itself comes first
-		own, es = es[:1], es[1:]
+		own = 1
 	}
 	type group struct {
-		key     string
-		entries []entry
-		size    int
+		key        string
+		i, j, size int
 	}
 	var groups []group
-	for len(es) > 0 {
-		_, n := utf8.DecodeRuneInString(es[0].term[len(key):])
-		k := es[0].term[:len(key)+n]
-		j := 1
+	for i := own; i < len(es); {
+		_, n := utf8.DecodeRuneInString(es[i].term[len(key):])
+		k := es[i].term[:len(key)+n]
+		j := i + 1
 		for j < len(es) && strings.HasPrefix(es[j].term, k) {
 			j++
 		}
-		groups = append(groups, group{k, es[:j], sizeOf(es[:j])})
-		es = es[j:]
+		groups = append(groups, group{k, i, j, size(i, j)})
+		i = j
 	}
 	bySize := make([]int, len(groups))
 	for i := range bySize {
 		bySize[i] = i
 	}
 	slices.SortStableFunc(bySize, func(a, b int) int { return groups[a].size - groups[b].size })
-	size := sizeOf(own)
+	mine := cut{key: key, size: size(0, own)}
 	keep := make([]bool, len(groups))
 	for _, g := range bySize {
-		if size+groups[g].size <= shardTarget {
+		if mine.size+groups[g].size <= shardTarget {
 			keep[g] = true
-			size += groups[g].size
+			mine.size += groups[g].size
 		}
 	}
-	mine := slices.Clip(own)
+	if own > 0 {
+		mine.spans = append(mine.spans, [2]int{lo, lo + 1})
+	}
 	for i, g := range groups {
-		if keep[i] {
-			mine = append(mine, g.entries...)
-		} else {
-			split(g.key, g.entries, out)
+		switch n := len(mine.spans); {
+		case !keep[i]:
+			split(g.key, es[g.i:g.j], lo+g.i, sums, out)
+		case n > 0 && mine.spans[n-1][1] == lo+g.i:
+			mine.spans[n-1][1] = lo + g.j
+		default:
+			mine.spans = append(mine.spans, [2]int{lo + g.i, lo + g.j})
 		}
 	}
-	if len(mine) > 0 {
-		*out = append(*out, shard{key, mine})
+	if len(mine.spans) > 0 {
+		*out = append(*out, mine)
 	}
 }
 
