@@ -321,7 +321,7 @@ func testCacheDamaged(t *testing.T) {
 		index, data   []byte // nil: no file
 		settings      string
 		edit          int // how the site changes first: see the consts
-		analysed, max int  // documents analysed, at least and at most
+		analysed, max int // documents analysed, at least and at most
 		parts         func(t *testing.T, dir string)
 	}{
 		{"no index", nil, data, "settings", unchanged, docs, docs, nil},
