@@ -705,8 +705,7 @@ func spliceAppend(g group, first int32, added []row) (group, bool) {
 	for n > 1 && lists[n-1] == "" {
 		n--
 	}
-	// A new slice: g's blocks are the cache's, which the save compares
-	// with these (see note).
+	// A new slice: g's blocks are the last build's shard's.
 	pos := append(make([]posBlock, 0, len(g.pos)+1), g.pos...)
 	for len(added) > 0 {
 		b := added[0].doc / blockDocs
