@@ -94,7 +94,7 @@ func benchmarkEditOne(b *testing.B, n int) {
 				if kind == "add" {
 					a := edited(base[0], func(a *site.Article, c *content.Article) {
 						c.Title, c.Date = fmt.Sprintf("Zeppelin %d lands", i), c.Date.Add(1)
-						a.URL, a.Sum = fmt.Sprintf("/zeppelin/%d/", i), uint64(n+i+1)
+						a.URL, c.Sum = fmt.Sprintf("/zeppelin/%d/", i), uint64(n+i+1)
 						a.HTML = spool.Mem(fmt.Sprintf("<p>Zeppelin %d lands; budgets fly.</p>\n", i))
 					})
 					s.Articles = append([]*site.Article{a}, base...)
@@ -103,7 +103,7 @@ func benchmarkEditOne(b *testing.B, n int) {
 					continue
 				}
 				s.Articles[at] = edited(old, func(a *site.Article, c *content.Article) {
-					a.Sum = uint64(n + i + 1)
+					c.Sum = uint64(n + i + 1)
 					if kind == "append" {
 						a.HTML = spool.Mem(fmt.Sprintf("%s<p>Edit %d brought zebrafish%d and the %s into the story.</p>\n", body, i, i, s.Articles[0].Source))
 					} else {

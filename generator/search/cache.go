@@ -73,11 +73,20 @@ type Cache struct {
 	newFilters map[string]uint64
 	damaged    bool // a shard read was not whole
 	stats      CacheStats
-	// For tests: the last build's shards read, and whether the main
-	// index was patched.
+	// For tests: the last build's shards read, and how the main index
+	// was made.
 	shardsRead int
-	patched    bool
+	made       made
 }
+
+// made is how a build made the main index.
+type made int
+
+const (
+	madeFull    made = iota
+	madeKept         // the last build's, its files and shards kept unread
+	madePatched      // the last build's, patched
+)
 
 // CacheStats count the documents found in the cache and those analysed.
 type CacheStats struct {

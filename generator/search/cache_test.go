@@ -213,9 +213,9 @@ func TestCacheEqualsFresh(t *testing.T) {
 					t.Errorf("%s: %d documents analysed, want %d", step.name, st.Misses, step.analysed)
 				}
 				switch {
-				case step.main == kept && (c.shardsRead > 0 || c.patched):
+				case step.main == kept && (c.shardsRead > 0 || c.made != madeKept):
 					t.Errorf("%s: the main index was made again, %d of its shards read", step.name, c.shardsRead)
-				case step.main == patched && !c.patched:
+				case step.main == patched && c.made != madePatched:
 					t.Errorf("%s: the main index was not patched", step.name)
 				case step.main == patched && step.reads > 0 && c.shardsRead > step.reads:
 					t.Errorf("%s: %d of the main index's shards read, want at most %d", step.name, c.shardsRead, step.reads)
@@ -406,8 +406,8 @@ func testCacheDamaged(t *testing.T) {
 			edit(s, 5, "<p>The talks resume on Monday, and the wage rises.</p>\n")
 			c = OpenCache(dir, tc.settings)
 			sameFiles(t, "edited after", writtenWith(t, s, c), written(t, s))
-			if st := c.Stats(); st.Misses != 1 || !c.patched {
-				t.Errorf("an edit after: %d documents analysed, the main index patched: %v; want 1, true", st.Misses, c.patched)
+			if st := c.Stats(); st.Misses != 1 || c.made != madePatched {
+				t.Errorf("an edit after: %d documents analysed, the main index made %d ways; want 1, %d", st.Misses, c.made, madePatched)
 			}
 		})
 	}

@@ -379,7 +379,7 @@ func Write(s *site.Site, c *Cache, write func(name string, sum uint64, make func
 				return err
 			}
 		}
-		c.newTables, c.newFilters = c.tables, c.filters
+		c.newTables, c.newFilters, c.made = c.tables, c.filters, madeKept
 	case main != nil:
 		var err error
 		if m.Keys, m.KB, err = w.emit(main, kindTerms); err != nil {
@@ -388,7 +388,7 @@ func Write(s *site.Site, c *Cache, write func(name string, sum uint64, make func
 		if m.PosKeys, m.PosKB, err = w.emit(main, kindPositions); err != nil {
 			return err
 		}
-		c.newFilters, c.patched = main.filters, true
+		c.newFilters, c.made = main.filters, madePatched
 	default:
 		fs := filters(docs[:base], 0)
 		for _, f := range fs {
