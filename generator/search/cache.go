@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -295,7 +296,7 @@ func (r *reader) table(terms []string, sums map[string]uint64) []sized {
 			e.term = r.str(r.uvarint())
 			sums[e.term] = r.u64()
 		}
-		e.size = r.uvarint()
+		e.size = r.num(math.MaxInt32) // one entry may outweigh the index
 		es = append(es, e)
 	}
 	return es

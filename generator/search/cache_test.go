@@ -412,3 +412,25 @@ func testCacheDamaged(t *testing.T) {
 		})
 	}
 }
+
+// TestTable reads back the table appendTable writes: terms of the
+// vocabulary, filters with their sums, and sizes larger than the table,
+// as the positions of a common term are.
+func TestTable(t *testing.T) {
+	terms := []string{"budget", "the", "zeppelin"}
+	ids := func(term string) (int32, bool) {
+		i := slices.Index(terms, term)
+		return int32(i), i >= 0
+	}
+	want := []sized{{"#china", 12}, {"@wire", 30}, {"budget", 1 << 20}, {"the", 7}, {"zeppelin", 1 << 24}}
+	sums := map[string]uint64{"#china": 1, "@wire": 1 << 60}
+	data := appendTable(nil, want, ids, sums)
+	r := reader{data: data}
+	got := map[string]uint64{}
+	if es := r.table(terms, got); !r.ok() || r.at != len(data) || !slices.Equal(es, want) {
+		t.Errorf("table read back as %v (whole: %v); want %v", es, r.ok() && r.at == len(data), want)
+	}
+	if !maps.Equal(got, sums) {
+		t.Errorf("filters' sums read back as %v; want %v", got, sums)
+	}
+}
