@@ -425,16 +425,38 @@ func (c *Config) AbsURL(path string) string {
 	if strings.HasPrefix(path, "/") {
 		base = c.origin
 	}
+	// Most paths need no escape, and every page's permalink is made
+	// from one: at 100,000 articles, some 140,000 a build.
+	i := 0
+	for i < len(path) && uriSafe[path[i]] {
+		i++
+	}
+	if i == len(path) {
+		return base + path
+	}
 	var b strings.Builder
-	b.Grow(len(base) + len(path))
+	b.Grow(len(base) + len(path) + 16)
 	b.WriteString(base)
-	for i := 0; i < len(path); i++ {
+	b.WriteString(path[:i])
+	for ; i < len(path); i++ {
 		ch := path[i]
-		if ch > ' ' && ch < 0x7f && strings.IndexByte("\"<>\\^`{|}", ch) < 0 {
+		if uriSafe[ch] {
 			b.WriteByte(ch)
 			continue
 		}
-		fmt.Fprintf(&b, "%%%02X", ch)
+		const hex = "0123456789ABCDEF"
+		b.WriteByte('%')
+		b.WriteByte(hex[ch>>4])
+		b.WriteByte(hex[ch&15])
 	}
 	return b.String()
 }
+
+// uriSafe holds the bytes AbsURL writes as they are: printable ASCII but
+// for the ones a URI may not hold.
+var uriSafe = func() (safe [256]bool) {
+	for ch := '!'; ch < 0x7f; ch++ {
+		safe[ch] = !strings.ContainsRune("\"<>\\^`{|}", ch)
+	}
+	return safe
+}()
