@@ -158,6 +158,9 @@ type builder struct {
 	// sitemapURLs are the pages the sitemap lists, in order, which the
 	// clash check's walk of the pages found.
 	sitemapURLs []feed.URL
+	// walk holds the pages of that walk, for the pages step, which would
+	// otherwise walk them again; it forgets them.
+	walk []*render.Data
 }
 
 // errSkip ends a build early with success: the output is current.
@@ -265,6 +268,7 @@ func (b *builder) putPages() error {
 	}
 	b.mem.parts(b.tmpl, b.signer())
 	err := b.put(b.pages())
+	b.walk = nil
 	if err == nil {
 		b.tmpl.KeepCached(b.site)
 	}

@@ -174,8 +174,9 @@ func blame(x, y claim) bool {
 // claims lists every output of the build: what pages, emails, feeds,
 // sitemap, searchIndex, articleFiles and static write, in the same words as they do.
 // TestClaimsCoverOutputs holds the two lists together. From the same walk
-// of the pages, it lists the URLs the sitemap lists, in order: at 100,000
-// articles, one walk of the pages takes a quarter of a second.
+// of the pages, it lists the URLs the sitemap lists, in order, and keeps
+// the pages for the pages step (builder.walk): at 100,000 articles, one
+// walk of the pages takes a quarter of a second.
 func (b *builder) claims() ([]claim, []feed.URL) {
 	s := b.site
 	claims := make([]claim, 0, 2*len(s.Articles))
@@ -183,7 +184,9 @@ func (b *builder) claims() ([]claim, []feed.URL) {
 		claims = append(claims, claim{path: render.FilePath(s.Config, url), what: what, file: file, line: line})
 	}
 	var urls []feed.URL
+	b.walk = b.walk[:0]
 	for d := range render.Pages(s) {
+		b.walk = append(b.walk, d)
 		claims = append(claims, claim{path: render.FilePath(s.Config, d.URL), page: d})
 		if u, ok := sitemapURL(d); ok {
 			urls = append(urls, u)

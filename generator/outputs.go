@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"iter"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -81,11 +82,16 @@ func (b *builder) signer() *render.Signer {
 	return b.signs
 }
 
-// pages are the HTML pages and the redirect pages of aliases.
+// pages are the HTML pages and the redirect pages of aliases: the pages
+// the clash check's walk kept, or when it did not run, a walk of its own.
 func (b *builder) pages() iter.Seq[output] {
+	pages := render.Pages(b.site)
+	if b.walk != nil {
+		pages = slices.Values(b.walk)
+	}
 	return func(yield func(output) bool) {
 		signer := b.signer()
-		for d := range render.Pages(b.site) {
+		for d := range pages {
 			o := output{path: render.FilePath(b.cfg, d.URL), sign: func() uint64 { return signer.Sign(d) }, make: func(buf *bytes.Buffer) ([]byte, error) {
 				err := b.tmpl.Execute(buf, d)
 				return buf.Bytes(), err
