@@ -40,7 +40,7 @@ const origin = "https://example.org"
 // testSite is a small digest built by hand, so that the feeds depend on
 // nothing but this package. Its articles are newest first, as the caller
 // gives them.
-func testSite(t *testing.T) *site.Site {
+func testSite(t testing.TB) *site.Site {
 	t.Helper()
 	cfg, err := config.Parse([]byte("title: T\nbase_url: https://example.org/news/\ntimezone: Asia/Manila\n"))
 	if err != nil {
@@ -705,6 +705,63 @@ func TestSitemapPartsStayPut(t *testing.T) {
 		}
 		if changed > 2 || len(after) > len(before)+1 {
 			t.Errorf("%d articles, %d others: an added article changed %d of %d parts (%d before)", tc.articles, tc.others, changed, len(after)-1, len(before)-1)
+		}
+	}
+}
+
+// TestSitemapAsEncodingXML holds Sitemap, written by hand, to what
+// encoding/xml writes for the same urlset, indented, for URLs that need
+// escapes and dates in and out of UTC.
+func TestSitemapAsEncodingXML(t *testing.T) {
+	s := testSite(t)
+	manila := time.FixedZone("PHT", 8*3600)
+	for _, urls := range [][]URL{
+		nil,
+		{{Loc: "/news/"}},
+		{{Loc: "/news/a&b/?q='x'"}, {Loc: "/news/café/", LastMod: time.Date(2017, 5, 16, 9, 30, 0, 0, manila)},
+			{Loc: "/news/<tag>/", LastMod: time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)}, {Loc: "/news/\"q\"\t/"}},
+	} {
+		type loc struct {
+			Loc     string `xml:"loc"`
+			LastMod string `xml:"lastmod,omitempty"`
+		}
+		set := struct {
+			XMLName xml.Name `xml:"urlset"`
+			Xmlns   string   `xml:"xmlns,attr"`
+			URLs    []loc    `xml:"url"`
+		}{Xmlns: "http://www.sitemaps.org/schemas/sitemap/0.9"}
+		for _, u := range urls {
+			l := loc{Loc: s.AbsURL(u.Loc)}
+			if !u.LastMod.IsZero() {
+				l.LastMod = u.LastMod.Format(time.RFC3339)
+			}
+			set.URLs = append(set.URLs, l)
+		}
+		want, err := marshalXML(new(bytes.Buffer), set, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := Sitemap(s, urls)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("Sitemap(%v) =\n%s\nwant\n%s", urls, got, want)
+		}
+	}
+}
+
+// BenchmarkSitemap makes a full part of the sitemap, as a build that adds
+// an article to a large site makes its last one.
+func BenchmarkSitemap(b *testing.B) {
+	s := testSite(b)
+	urls := make([]URL, MaxSitemapURLs)
+	for i := range urls {
+		urls[i] = URL{Loc: fmt.Sprintf("/news/2019/05/%02d/story-number-%d/", 1+i%28, i), LastMod: time.Date(2019, 5, 1+i%28, 9, 0, 0, 0, time.UTC)}
+	}
+	for b.Loop() {
+		if _, err := Sitemap(s, urls); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
