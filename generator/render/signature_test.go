@@ -339,3 +339,38 @@ func TestList(t *testing.T) {
 		}
 	}
 }
+
+// TestListByPlace checks that a list signs its articles as one by one,
+// however they lie in Site.Articles: in a run, found by place from the
+// first, or apart, backwards, repeated, or not in the site at all.
+func TestListByPlace(t *testing.T) {
+	s, _ := fullSite(t)
+	g := NewSigner(s, loadSigned(t, nil, signTheme(nil)))
+	all := s.Articles
+	if len(all) < 2 {
+		t.Fatalf("the site has %d articles; the test needs 2", len(all))
+	}
+	// A copy of the second article, changed, which the signer finds at
+	// the second's place but must not take for it.
+	outside, file := *all[1], *all[1].Article
+	file.Sum++
+	outside.Article = &file
+	for name, list := range map[string][]*site.Article{
+		"a run":                 all,
+		"a run from the second": all[1:],
+		"backwards":             {all[1], all[0]},
+		"repeated":              {all[0], all[0], all[1], all[1]},
+		"with one outside":      {all[0], &outside, all[1]},
+		"outside first":         {&outside, all[1]},
+	} {
+		h := newHash()
+		num(h, g.global)
+		str(h, "x")
+		for _, a := range list {
+			g.writeArticle(h, a)
+		}
+		if got, want := g.List(list, "x"), h.Sum64(); got != want {
+			t.Errorf("%s: List signs %x; one by one, %x", name, got, want)
+		}
+	}
+}
