@@ -39,6 +39,10 @@ var onDisk = map[string]string{
 	"edition-heading": "edition",
 	"feed-alternates": "feeds",
 	"feed-list":       "feeds",
+	// The archive and the tag index are made again by every build that
+	// adds an article; these keep the years and tags it left as they were.
+	"archive-year":   "year",
+	"tag-index-item": "list",
 }
 
 // Store keeps values from one build to the next; a diskcache.Cache is
@@ -78,7 +82,7 @@ func (t *Templates) FromStore() int {
 }
 
 // KeepCached keeps in the store, for a later build, the values of every
-// article and day of s that the last build kept, rendered by this build or
+// article, day, year and tag of s that the last build kept, rendered by this build or
 // not: a rebuild renders only the pages that changed, and a store drops
 // the values no build asked for.
 func (t *Templates) KeepCached(s *site.Site) {
@@ -99,6 +103,14 @@ func (t *Templates) KeepCached(s *site.Site) {
 		case "edition":
 			for _, e := range s.Editions {
 				keep(e)
+			}
+		case "year":
+			for _, y := range s.Years {
+				keep(y)
+			}
+		case "list":
+			for _, tag := range s.Tags {
+				keep(tag)
 			}
 		}
 	}

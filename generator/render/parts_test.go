@@ -21,6 +21,8 @@ var shapeTypes = map[string]reflect.Type{
 	"article": reflect.TypeFor[*site.Article](),
 	"edition": reflect.TypeFor[*site.Edition](),
 	"feeds":   reflect.TypeFor[*Feeds](),
+	"year":    reflect.TypeFor[*site.Year](),
+	"list":    reflect.TypeFor[*site.Tag](),
 }
 
 // TestPartsCoverTemplates walks each built-in template of onDisk with the

@@ -318,6 +318,17 @@ func (g *Signer) part(shape string, value any) (uint64, bool) {
 		for _, l := range v.Links {
 			str(h, l.Type, l.Title, l.URL)
 		}
+	case *site.Tag:
+		if shape != "list" || v == nil {
+			return 0, false
+		}
+		str(h, v.Name, v.URL)
+		num(h, uint64(v.Count()))
+	case *site.Year:
+		if shape != "year" || v == nil {
+			return 0, false
+		}
+		g.writeYear(h, v)
 	default:
 		return 0, false
 	}
