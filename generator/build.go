@@ -158,9 +158,9 @@ type builder struct {
 	// sitemapURLs are the pages the sitemap lists, in order, which the
 	// clash check's walk of the pages found.
 	sitemapURLs []feed.URL
-	// walk holds the pages of that walk, for the pages step, which would
-	// otherwise walk them again; it forgets them.
-	walk []*render.Data
+	// walk holds the pages of that walk and their files' paths, for the
+	// pages step, which would otherwise walk them again; it forgets them.
+	walk []walked
 }
 
 // errSkip ends a build early with success: the output is current.

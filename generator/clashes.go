@@ -186,8 +186,9 @@ func (b *builder) claims() ([]claim, []feed.URL) {
 	var urls []feed.URL
 	b.walk = b.walk[:0]
 	for d := range render.Pages(s) {
-		b.walk = append(b.walk, d)
-		claims = append(claims, claim{path: render.FilePath(s.Config, d.URL), page: d})
+		p := render.FilePath(s.Config, d.URL)
+		b.walk = append(b.walk, walked{d, p})
+		claims = append(claims, claim{path: p, page: d})
 		if u, ok := sitemapURL(d); ok {
 			urls = append(urls, u)
 		}
@@ -248,6 +249,12 @@ func (b *builder) claims() ([]claim, []feed.URL) {
 		claims = append(claims, claim{path: noJekyll, what: noJekyll + ", which keeps GitHub Pages from running Jekyll"})
 	}
 	return claims, urls
+}
+
+// walked is a page of render.Pages and the path of its file.
+type walked struct {
+	page *render.Data
+	path string
 }
 
 // formatNames names the feed formats.

@@ -85,14 +85,21 @@ func (b *builder) signer() *render.Signer {
 // pages are the HTML pages and the redirect pages of aliases: the pages
 // the clash check's walk kept, or when it did not run, a walk of its own.
 func (b *builder) pages() iter.Seq[output] {
-	pages := render.Pages(b.site)
+	pages := func(yield func(walked) bool) {
+		for d := range render.Pages(b.site) {
+			if !yield(walked{d, render.FilePath(b.cfg, d.URL)}) {
+				return
+			}
+		}
+	}
 	if b.walk != nil {
 		pages = slices.Values(b.walk)
 	}
 	return func(yield func(output) bool) {
 		signer := b.signer()
-		for d := range pages {
-			o := output{path: render.FilePath(b.cfg, d.URL), sign: func() uint64 { return signer.Sign(d) }, make: func(buf *bytes.Buffer) ([]byte, error) {
+		for w := range pages {
+			d := w.page
+			o := output{path: w.path, sign: func() uint64 { return signer.Sign(d) }, make: func(buf *bytes.Buffer) ([]byte, error) {
 				err := b.tmpl.Execute(buf, d)
 				return buf.Bytes(), err
 			}, kind: pageKind(d.PageKind), page: true}
