@@ -21,22 +21,30 @@ import (
 // needs; on the way, the articles left over fill a part of their own.
 func TestSitemapParts(t *testing.T) {
 	defer func(size int) { sitemapSize = size }(sitemapSize)
-	sitemapSize = 150
-	fsys := generateSite(290)
-	fsys["site.yaml"] = &fstest.MapFile{Data: []byte("title: Parts\nbase_url: https://parts.example.org/\n" +
-		"timezone: UTC\npage_size: 1000\ndisable: [days, sources]\n")}
+	sitemapSize = 10
 	now := buildTime.AddDate(10, 0, 0)
+	fsys := fstest.MapFS{"site.yaml": {Data: []byte("title: Parts\nbase_url: https://parts.example.org/\n" +
+		"timezone: UTC\npage_size: 1000\ndisable: [days, sources]\n")}}
+	// article adds article i, on day i of 2020 from 1 January, with one
+	// of two tags: the pages other than articles' stay few.
+	article := func(i int) {
+		date := time.Date(2020, 1, 1, 9, 0, 0, 0, time.UTC).AddDate(0, 0, i)
+		fsys[fmt.Sprintf("content/articles/2020/a-%d.md", i)] = &fstest.MapFile{Data: []byte(fmt.Sprintf(
+			"---\ntitle: Story %d\nslug: a-%d\ndate: %s\ntags: [Tag %d]\n---\nA story.\n",
+			i, i, date.Format(time.RFC3339), i%2)), ModTime: now.Add(-time.Hour).Add(time.Duration(i) * time.Second)}
+	}
+	for i := range 25 {
+		article(i)
+	}
 	root := t.TempDir()
 	out := filepath.Join(root, "public")
 	rebuild(t, fsys, root, now, "the first build")
 	before := testkit.ReadTree(t, out)
 	filled := false // a part of articles was filled
 	loc := regexp.MustCompile(`<loc>https://parts\.example\.org(/[^<]*)</loc>`)
-	for i := range 14 {
-		date := time.Date(2022, 6, 1, 9, i, 0, 0, time.UTC)
-		fsys[fmt.Sprintf("content/articles/2022/added-%d.md", i)] = &fstest.MapFile{Data: []byte(fmt.Sprintf(
-			"---\ntitle: Added %d\nslug: added-%d\ndate: %s\ntags: [Tag %d]\n---\nA new story.\n",
-			i, i, date.Format(time.RFC3339), 30+i)), ModTime: now.Add(-time.Hour).Add(time.Duration(i) * time.Second)}
+	for i := 25; i < 32; i++ {
+		// From the 31st, a new month: a page among the others.
+		article(i)
 		what := fmt.Sprintf("adding article %d", i)
 		rebuild(t, fsys, root, now, what)
 		after := testkit.ReadTree(t, out)
@@ -49,7 +57,7 @@ func TestSitemapParts(t *testing.T) {
 			if strings.HasPrefix(name, "sitemap-") {
 				parts++
 			}
-			filled = filled || name == "sitemap-2.xml"
+			filled = filled || name == "sitemap-3.xml" && strings.Contains(after[name], "/tags/") != strings.Contains(before[name], "/tags/")
 		}
 		for name, data := range after {
 			if !strings.HasPrefix(name, "sitemap-") {
@@ -74,6 +82,6 @@ func TestSitemapParts(t *testing.T) {
 		before = after
 	}
 	if !filled {
-		t.Error("sitemap-2.xml never changed: the articles left over never filled a part")
+		t.Error("sitemap-3.xml never turned from other pages to articles: the articles left over never filled a part")
 	}
 }
