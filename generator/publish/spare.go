@@ -367,25 +367,19 @@ func (o *Output) refill(stats *Stats) error {
 		}
 	}
 	o.noteSpare(differs, carries)
-	// The folders of the new site: those of the last one, with those of
-	// the files this build wrote and the files it carried. Folders the
-	// new site no longer has are among them too, and cost a stat each.
-	for _, name := range o.changed {
-		was.add(name)
-	}
-	for _, name := range o.rec.carried {
-		was.add(name)
-	}
-	return o.noteFolders(was, stamps)
+	return o.noteFolders(stamps)
 }
 
 // noteFolders records in the state the stamps of the folders of the new
-// site (site holds them, and may hold more), as the stage holds it, and
-// those of the output, which stamps holds, for when it is the spare. A
-// folder of the stage that this build did not change keeps the stamp it
-// had as the output; the others are stamped now, and kept only if old
-// enough (see stamp.go).
-func (o *Output) noteFolders(site *tree, stamps map[string]stamp) error {
+// site, as the stage holds it, and those of the output, which stamps
+// holds, for when it is the spare. A folder of the stage that this build
+// did not change keeps the stamp it had as the output, so the stamps are
+// those of the spare, but for the folders the build touched: those are
+// stamped now, and kept only if old enough (see stamp.go). A folder the
+// new site no longer has keeps a stamp only while it is there as it was,
+// which tells the next build nothing it could miss: a folder whose
+// entries were the site's was touched when they went.
+func (o *Output) noteFolders(stamps map[string]stamp) error {
 	stage, err := newStamper(o.stage)
 	if err != nil {
 		return err
@@ -395,20 +389,17 @@ func (o *Output) noteFolders(site *tree, stamps map[string]stamp) error {
 	if err != nil {
 		return err
 	}
-	o.rec.outStamps = make(map[string]stamp, len(site.all))
-	for dir := range site.all {
-		st := o.last.spareStamps[dir]
-		if o.touched[dir] {
-			st = stamp{}
-			if now, ok := stage.stamp(dir); ok && now.ctime < since {
-				st = now
-			}
-		}
-		if st.known() {
-			o.rec.outStamps[dir] = st
+	out := maps.Clone(o.last.spareStamps)
+	if out == nil {
+		out = map[string]stamp{}
+	}
+	for dir := range o.touched {
+		delete(out, dir)
+		if now, ok := stage.stamp(dir); ok && now.ctime < since {
+			out[dir] = now
 		}
 	}
-	o.rec.spareStamps = stamps
+	o.rec.outStamps, o.rec.spareStamps = out, stamps
 	return nil
 }
 
