@@ -3,9 +3,12 @@ package publish
 import (
 	"fmt"
 	"maps"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -262,5 +265,199 @@ func TestUnchangedFindsCuratorChanges(t *testing.T) {
 				t.Errorf("output = %v; want %v, as it was (before the curator: %v)", got, want, before)
 			}
 		})
+	}
+}
+
+// TestStampsRandom runs builds through the spare that add, change and
+// remove pages and folders at random, with the curator adding, replacing
+// and removing files and folders of the output between them. After each
+// build the output must be the site with the curator's files, and every
+// folder whose stamp the state keeps, and still has, must hold what the
+// state says: a stamp kept for a folder that holds anything else would
+// let the next build miss it.
+func TestStampsRandom(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("folder stamps are kept on Linux only")
+	}
+	for seed := range uint64(4) {
+		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) { randomBuilds(t, seed, 30) })
+	}
+	// A file system whose clock ticks once an hour: no stamp taken in
+	// the tick of a change may be kept.
+	defer func(g int64) { grain = g }(grain)
+	grain = time.Hour.Nanoseconds()
+	t.Run("coarse clock", func(t *testing.T) { randomBuilds(t, 4, 30) })
+}
+
+func randomBuilds(t *testing.T, seed uint64, steps int) {
+	r := rand.New(rand.NewPCG(seed, 18))
+	b := newSiteBuilder(t)
+	out := func(name string) string { return filepath.Join(b.out, filepath.FromSlash(name)) }
+	folders := []string{"a", "a/b", "a/b/c", "d", "d/e", "f/g/h", "tags/x", "tags/y"}
+	pick := func(list []string) string { return list[r.IntN(len(list))] }
+	site := map[string]string{"index.html": "home"}
+	for _, dir := range folders {
+		site[dir+"/index.html"] = "page"
+	}
+	curator := map[string]string{} // the curator's files in the output
+	var empty []string             // and folders, empty when made
+	n := 0
+	for step := range steps {
+		// The site: a page changed, added (perhaps in a new folder) or
+		// removed (perhaps the last of its folder, which goes too).
+		for range 1 + r.IntN(3) {
+			n++
+			names := slices.Sorted(maps.Keys(site))
+			switch r.IntN(4) {
+			case 0:
+				site[pick(names)] = fmt.Sprint("changed ", n)
+			case 1:
+				dir := pick(folders)
+				if r.IntN(2) == 0 {
+					dir = fmt.Sprintf("%s/new-%d", dir, n)
+					folders = append(folders, dir)
+				}
+				site[fmt.Sprintf("%s/p-%d.html", dir, n)] = "new"
+			case 2:
+				if name := pick(names); name != "index.html" {
+					delete(site, name)
+				}
+			case 3:
+				dir := pick(folders)
+				for name := range site {
+					if strings.HasPrefix(name, dir+"/") {
+						delete(site, name)
+					}
+				}
+			}
+		}
+		b.build(site)
+		// The curator: a file added to a folder of the output, one of
+		// theirs replaced or removed, an empty folder made or removed,
+		// a page or folder of digest's removed.
+		for range r.IntN(3) {
+			n++
+			switch r.IntN(7) {
+			case 0:
+				dir := pick(folders)
+				if _, err := os.Stat(out(dir)); err != nil {
+					dir = fmt.Sprintf("c-%d", n)
+				}
+				name := fmt.Sprintf("%s/cur-%d.txt", dir, n)
+				testkit.WriteFile(t, out(name), "mine")
+				curator[name] = "mine"
+			case 1:
+				if len(curator) > 0 {
+					name := pick(slices.Sorted(maps.Keys(curator)))
+					testkit.WriteFile(t, out(name)+".new", fmt.Sprint("mine ", n))
+					if err := os.Rename(out(name)+".new", out(name)); err != nil {
+						t.Fatal(err)
+					}
+					curator[name] = fmt.Sprint("mine ", n)
+				}
+			case 2:
+				if len(curator) > 0 {
+					name := pick(slices.Sorted(maps.Keys(curator)))
+					os.Remove(out(name))
+					delete(curator, name)
+				}
+			case 3:
+				dir := fmt.Sprintf("%s/e-%d", pick(folders), n)
+				if os.MkdirAll(out(dir), 0o755) == nil {
+					empty = append(empty, dir)
+				}
+			case 4:
+				if len(empty) > 0 {
+					dir := pick(empty)
+					if os.Remove(out(dir)) == nil {
+						empty = slices.DeleteFunc(empty, func(d string) bool { return d == dir })
+					}
+				}
+			case 5:
+				os.Remove(out(pick(slices.Sorted(maps.Keys(site)))))
+			case 6:
+				dir := pick(folders)
+				os.RemoveAll(out(dir))
+				for name := range curator {
+					if strings.HasPrefix(name, dir+"/") {
+						delete(curator, name)
+					}
+				}
+				empty = slices.DeleteFunc(empty, func(d string) bool { return strings.HasPrefix(d, dir+"/") })
+			}
+		}
+		tick()
+		b.build(site)
+		want := maps.Clone(site)
+		maps.Copy(want, curator)
+		got := testkit.ReadTree(t, b.out)
+		delete(got, Marker)
+		if !maps.Equal(got, want) {
+			t.Fatalf("step %d: output = %v; want %v", step, got, want)
+		}
+		for _, dir := range empty {
+			if info, err := os.Stat(out(dir)); err != nil || !info.IsDir() {
+				t.Fatalf("step %d: the curator's folder %s is gone", step, dir)
+			}
+		}
+		checkStamps(t, b)
+		tick()
+	}
+}
+
+// checkStamps checks that each folder of the output whose stamp is the
+// one the state keeps for it holds what the state says: the files
+// digest wrote there and those it carried, and the folders of those
+// below it.
+func checkStamps(t *testing.T, b *siteBuilder) {
+	t.Helper()
+	o := b.open()
+	defer o.Abort()
+	held := newTree()
+	for name := range o.old {
+		held.add(name)
+	}
+	for _, name := range o.last.carried {
+		held.add(name)
+	}
+	listed := map[string]bool{}
+	for name := range o.old {
+		listed[name] = true
+	}
+	for _, name := range o.last.carried {
+		listed[strings.TrimSuffix(name, "/")] = true
+	}
+	for _, dirs := range held.subs {
+		for _, dir := range dirs {
+			listed[dir] = true
+		}
+	}
+	top, err := newStamper(b.out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer top.close()
+	for dir, kept := range o.last.outStamps {
+		if st, ok := top.stamp(dir); !ok || st != kept {
+			continue // read by the next build
+		}
+		entries, err := os.ReadDir(filepath.Join(b.out, filepath.FromSlash(dir)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, e := range entries {
+			names = append(names, dir+"/"+e.Name())
+		}
+		for _, name := range names {
+			if !listed[name] {
+				t.Errorf("folder %s keeps its stamp but holds %s, which the state does not list", dir, name)
+			}
+		}
+		for name := range listed {
+			if parentDir(name) == dir && !slices.Contains(names, name) {
+				t.Errorf("folder %s keeps its stamp but lacks %s, which the state lists", dir, name)
+			}
+		}
 	}
 }
