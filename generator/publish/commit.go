@@ -23,25 +23,34 @@ import (
 func (o *Output) Commit() (Stats, error) {
 	defer o.Abort()
 	stats := Stats{Written: len(o.changed), Unchanged: len(o.files) - len(o.changed)}
-	if o.exists && len(o.changed) == 0 && maps.Equal(o.files, o.old) && o.outputWhole() {
+	tracked := o.prev.files != nil // the state read has tables, whose records o.old holds
+	if o.exists && len(o.changed) == 0 && o.sameFiles() && o.outputWhole() {
 		// The spare, if any, is what it was.
 		o.rec.spare, o.rec.differs, o.rec.carried = o.last.spare, o.last.differs, o.last.carried
 		o.rec.outStamps, o.rec.spareStamps = o.last.outStamps, o.last.spareStamps
 		if o.rec.equal(o.last) {
 			return stats, nil // the output is the last build's, and so is its state
 		}
+		o.ch.files.known, o.ch.out.known, o.ch.spare.known = tracked, tracked, tracked
 		return stats, o.remark()
 	}
+	gone := o.dropped()
+	if tracked {
+		names := append(append(slices.Clone(o.changed), o.resigned...), gone...)
+		o.ch.files = changed{names: names, known: true}
+	}
 	if o.exists {
-		fill := o.fill
+		var err error
 		if o.spare {
-			fill = o.refill
+			err = o.refill(&stats, gone, tracked)
+		} else {
+			err = o.fill(&stats)
 		}
-		if err := fill(&stats); err != nil {
+		if err != nil {
 			return stats, err
 		}
 	}
-	id, now, err := writeState(o.state, o.dir, o.files, o.rec, o.prev, true)
+	id, now, err := writeState(o.state, o.dir, o.files, o.rec, o.prev, true, o.ch)
 	if err != nil {
 		return stats, err
 	}
@@ -98,7 +107,7 @@ func (o *Output) outputWhole() bool {
 // wrote the same files as the last one and noted other things about
 // itself: renaming the marker is the one step that switches states.
 func (o *Output) remark() error {
-	id, now, err := writeState(o.state, o.dir, o.files, o.rec, o.prev, false)
+	id, now, err := writeState(o.state, o.dir, o.files, o.rec, o.prev, false, o.ch)
 	if err != nil {
 		return err
 	}
@@ -132,7 +141,7 @@ func (o *Output) fill(stats *Stats) error {
 		placed           int
 		differs, carried []string // for the spare: see noteSpare
 	)
-	_, stamps, err := o.look(nil, nil, func(name string) error {
+	seen, err := o.look(nil, nil, func(name string) error {
 		_, ours := o.files[name]
 		_, before := o.old[name]
 		switch {
@@ -179,7 +188,7 @@ func (o *Output) fill(stats *Stats) error {
 	}
 	slices.Sort(stats.Unknown)
 	o.noteSpare(differs, carried)
-	o.rec.outStamps, o.rec.spareStamps = nil, stamps
+	o.rec.outStamps, o.rec.spareStamps = nil, seen.fresh
 	if placed == stats.Unchanged {
 		return nil
 	}

@@ -112,6 +112,14 @@ type Output struct {
 	files   map[string]file // this build's files
 	changed []string        // files staged
 	rec     record
+	// What the commit writes of the state is what changed since the
+	// last, which the build keeps track of rather than compare the
+	// state's tables whole: the files of this build that the last one
+	// had, the files kept as they were under another record (their
+	// signature), and what the commit changes (see changes).
+	fromOld  int
+	resigned []string
+	ch       changes
 }
 
 // file is what the state says of one file.
@@ -329,9 +337,17 @@ func (o *Output) WriteSigned(name string, data []byte, sig uint64) error {
 		return fmt.Errorf("output file %s is written twice", clean)
 	}
 	o.files[clean] = f
-	same := o.old[clean].hash == hash
+	before, had := o.old[clean]
+	if had {
+		o.fromOld++
+	}
 	o.mu.Unlock()
-	if same && o.has(clean) {
+	if had && before.hash == hash && o.has(clean) {
+		if before != f {
+			o.mu.Lock()
+			o.resigned = append(o.resigned, clean)
+			o.mu.Unlock()
+		}
 		return nil // the last build's file is kept
 	}
 	if err := o.mkdirStage(path.Dir(clean)); err != nil {
@@ -426,6 +442,7 @@ func (o *Output) Reuse(name string, sig uint64) (bool, error) {
 		return false, fmt.Errorf("output file %s is written twice", clean)
 	}
 	o.files[clean] = old
+	o.fromOld++
 	return true, nil
 }
 
@@ -508,7 +525,29 @@ func (o *Output) ReuseAll() {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	maps.Copy(o.files, o.old)
+	o.fromOld = len(o.old)
 	o.rec = o.last
+}
+
+// sameFiles reports whether this build's files are the last build's,
+// with the same records, once it staged none.
+func (o *Output) sameFiles() bool {
+	return len(o.files) == len(o.old) && o.fromOld == len(o.old) && len(o.resigned) == 0
+}
+
+// dropped lists the last build's files that this build has not: none,
+// without a look at them, when it has all.
+func (o *Output) dropped() []string {
+	if o.fromOld == len(o.old) {
+		return nil
+	}
+	var names []string
+	for name := range o.old {
+		if _, ok := o.files[name]; !ok {
+			names = append(names, name)
+		}
+	}
+	return names
 }
 
 // Abort throws the staged files away, leaving the output as it was, and

@@ -213,7 +213,11 @@ func rewrite(p string, data []byte) (bool, error) {
 // did not write as the output holds them now. It reads only the folders
 // of the output whose stamps changed since the last build (stamp.go): in
 // the others, the files are those the state lists.
-func (o *Output) refill(stats *Stats) error {
+//
+// gone lists the last build's files that this build dropped, and tracked
+// says whether the commit keeps track of what changes in the state's
+// tables (see changes).
+func (o *Output) refill(stats *Stats, gone []string, tracked bool) error {
 	if err := o.claim(); err != nil {
 		return err
 	}
@@ -272,14 +276,18 @@ func (o *Output) refill(stats *Stats) error {
 		}
 		return nil
 	}
-	was := newTree()
+	was := newTree(len(o.old))
 	for name := range o.old {
 		was.add(name)
 	}
 	for _, name := range o.last.carried {
 		was.add(name)
 	}
-	trusted, stamps, err := o.look(o.last.outStamps, was, func(name string) error {
+	kept := o.last.outStamps
+	if kept == nil {
+		kept = map[string]stamp{}
+	}
+	sight, err := o.look(kept, was, func(name string) error {
 		mu.Lock()
 		seen[name] = true
 		mu.Unlock()
@@ -291,6 +299,7 @@ func (o *Output) refill(stats *Stats) error {
 	if err != nil {
 		return err
 	}
+	trusted := sight.trusted
 	// In a trusted folder, the output holds the files the state lists:
 	// those of the last build and those it carried. Of these, only those
 	// the spare lacks and the carried ones need a look.
@@ -320,10 +329,7 @@ func (o *Output) refill(stats *Stats) error {
 	}
 	// What the new site drops, and what the curator removed from the
 	// output since the spare was made.
-	for name := range o.old {
-		if _, ours := o.files[name]; ours {
-			continue
-		}
+	for _, name := range gone {
 		if present(name) {
 			stats.Removed++
 			differs = append(differs, name)
@@ -367,19 +373,22 @@ func (o *Output) refill(stats *Stats) error {
 		}
 	}
 	o.noteSpare(differs, carries)
-	return o.noteFolders(stamps)
+	spare, names := sight.stamps(kept)
+	o.ch.spare = changed{names: names, known: tracked}
+	return o.noteFolders(spare, tracked)
 }
 
 // noteFolders records in the state the stamps of the folders of the new
-// site, as the stage holds it, and those of the output, which stamps
-// holds, for when it is the spare. A folder of the stage that this build
-// did not change keeps the stamp it had as the output, so the stamps are
-// those of the spare, but for the folders the build touched: those are
-// stamped now, and kept only if old enough (see stamp.go). A folder the
-// new site no longer has keeps a stamp only while it is there as it was,
-// which tells the next build nothing it could miss: a folder whose
-// entries were the site's was touched when they went.
-func (o *Output) noteFolders(stamps map[string]stamp) error {
+// site, as the stage holds it, and those of the output, spare, for when it
+// is the spare. A folder of the stage that this build did not change
+// keeps the stamp it had as the output, so the stamps are those of the
+// spare, but for the folders the build touched: those are stamped now,
+// and kept only if old enough (see stamp.go). A folder the new site no
+// longer has keeps a stamp only while it is there as it was, which tells
+// the next build nothing it could miss: a folder whose entries were the
+// site's was touched when they went. The last state's stamps of the
+// spare, which nothing reads any more, become the new site's.
+func (o *Output) noteFolders(spare map[string]stamp, tracked bool) error {
 	stage, err := newStamper(o.stage)
 	if err != nil {
 		return err
@@ -389,17 +398,20 @@ func (o *Output) noteFolders(stamps map[string]stamp) error {
 	if err != nil {
 		return err
 	}
-	out := maps.Clone(o.last.spareStamps)
+	out := o.last.spareStamps
 	if out == nil {
 		out = map[string]stamp{}
 	}
+	touched := make([]string, 0, len(o.touched))
 	for dir := range o.touched {
+		touched = append(touched, dir)
 		delete(out, dir)
 		if now, ok := stage.stamp(dir); ok && now.ctime < since {
 			out[dir] = now
 		}
 	}
-	o.rec.outStamps, o.rec.spareStamps = out, stamps
+	o.rec.outStamps, o.rec.spareStamps = out, spare
+	o.ch.out = changed{names: touched, known: tracked}
 	return nil
 }
 

@@ -124,45 +124,49 @@ func (o *Output) touch(dir string) {
 // unless its stamp is the one kept[dir] (then it is trusted, and not
 // read), and calls file for each file of the folders it reads and empty
 // for each empty folder below the top. subs lists the subfolders of each
-// folder, as the state describes the output. It returns the trusted
-// folders, and the stamps it took that the state may keep for the
-// output, once it is the spare.
-func (o *Output) look(kept map[string]stamp, subs *tree, file, empty func(name string) error) (trusted map[string]bool, stamps map[string]stamp, err error) {
+// folder, as the state describes the output.
+func (o *Output) look(kept map[string]stamp, subs *tree, file, empty func(name string) error) (*sight, error) {
 	top, err := newStamper(o.dir)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	defer top.close()
 	since, err := o.clock()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	var (
-		mu    sync.Mutex // guards trusted and stamps
+		mu    sync.Mutex // guards seen
 		walks = work.NewLimit(fsWorkers)
+		seen  = &sight{trusted: make(map[string]bool, len(kept)), fresh: map[string]stamp{}}
 	)
-	trusted, stamps = map[string]bool{}, map[string]stamp{}
 	var walk func(dir string) error
 	walk = func(dir string) error {
 		if dir != "." {
-			if st, ok := top.stamp(dir); ok {
-				same := kept[dir].known() && kept[dir] == st && subs != nil
-				mu.Lock()
-				if same || st.ctime < since {
-					stamps[dir] = st
+			k, had := kept[dir]
+			had = had && k.known()
+			st, ok := top.stamp(dir)
+			same := ok && had && k == st && subs != nil
+			mu.Lock()
+			if had {
+				seen.walked++
+				if !same {
+					seen.unsure = append(seen.unsure, dir)
 				}
-				if same {
-					trusted[dir] = true
-				}
-				mu.Unlock()
-				if same {
-					for _, sub := range subs.subs[dir] {
-						if err := walks.Go(func() error { return walk(sub) }); err != nil {
-							return err
-						}
+			}
+			if same {
+				seen.trusted[dir] = true
+			} else if ok && st.ctime < since {
+				seen.fresh[dir] = st
+			}
+			mu.Unlock()
+			if same {
+				for _, sub := range subs.subs[dir] {
+					if err := walks.Go(func() error { return walk(sub) }); err != nil {
+						return err
 					}
-					return nil
 				}
+				return nil
 			}
 		}
 		mu.Lock()
@@ -197,9 +201,44 @@ func (o *Output) look(kept map[string]stamp, subs *tree, file, empty func(name s
 	}
 	err = walk(".")
 	if err := errors.Join(walks.Wait(), err); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return trusted, stamps, nil
+	return seen, nil
+}
+
+// sight is what look saw of the output's folders.
+type sight struct {
+	trusted map[string]bool  // those whose stamp was the one kept
+	fresh   map[string]stamp // the stamps of the others, where old enough to keep
+	unsure  []string         // those that had a kept stamp and were read
+	walked  int              // those that had a kept stamp
+}
+
+// stamps returns the stamps the state may keep for the output's folders,
+// once the output is the spare: those of the trusted folders, as kept,
+// and the fresh ones. It makes them of kept, the map look was given,
+// which it changes, and lists the folders whose stamp is not the one
+// kept: those read and those look did not reach (under a folder that is
+// gone), which only a pass over all of kept finds, when there are any.
+func (s *sight) stamps(kept map[string]stamp) (map[string]stamp, []string) {
+	reached := s.walked == len(kept)
+	changed := s.unsure
+	for _, dir := range s.unsure {
+		delete(kept, dir)
+	}
+	if !reached {
+		for dir := range kept {
+			if !s.trusted[dir] {
+				delete(kept, dir)
+				changed = append(changed, dir)
+			}
+		}
+	}
+	for dir, st := range s.fresh {
+		kept[dir] = st
+		changed = append(changed, dir)
+	}
+	return kept, changed
 }
 
 // whole reports whether the output holds every file of the last build.
@@ -259,7 +298,10 @@ type tree struct {
 	all  map[string]bool
 }
 
-func newTree() *tree { return &tree{subs: map[string][]string{}, all: map[string]bool{}} }
+// newTree makes a tree for the folders of about files files.
+func newTree(files int) *tree {
+	return &tree{subs: make(map[string][]string, files), all: make(map[string]bool, files)}
+}
 
 // add adds the folder that holds the file name, or the folder name when
 // it ends in a slash (an empty folder), and the folders above it.

@@ -211,25 +211,36 @@ func stateID(data []byte) string {
 // ever half-written. It returns the index's id and what the state
 // holds now. The stamps of the output and of the spare trade places at
 // a swap (the output becomes the spare), so each table of stamps starts
-// from the one that holds the same tree's.
-func writeState(state, dir string, files map[string]file, rec record, prev stored, swapped bool) (string, stored, error) {
+// from the one that holds the same tree's. ch lists the records that
+// changed, where the commit kept track; the others are found by comparing
+// the tables whole.
+func writeState(state, dir string, files map[string]file, rec record, prev stored, swapped bool, ch changes) (string, stored, error) {
 	now := stored{files: files, out: rec.outStamps, spare: rec.spareStamps}
 	baseOut, baseSpare := prev.tabs.out, prev.tabs.spare
 	outOf, spareOf := prev.out, prev.spare
 	if swapped {
 		baseOut, baseSpare, outOf, spareOf = baseSpare, baseOut, spareOf, outOf
 	}
+	if !ch.files.known {
+		ch.files.names = changedNames(prev.files, files)
+	}
+	if !ch.out.known {
+		ch.out.names = changedNames(outOf, rec.outStamps)
+	}
+	if !ch.spare.known {
+		ch.spare.names = changedNames(spareOf, rec.spareStamps)
+	}
 	var err error
-	if now.tabs.files, err = prev.tabs.files.update(state, changedNames(prev.files, files), func(name string) bool {
+	if now.tabs.files, err = prev.tabs.files.update(state, ch.files.names, func(name string) bool {
 		_, ok := files[name]
 		return ok
 	}, func(b []byte, name string) []byte { return appendFile(b, name, files[name]) }); err != nil {
 		return "", stored{}, err
 	}
-	if now.tabs.out, err = updateStamps(state, baseOut, outOf, rec.outStamps); err != nil {
+	if now.tabs.out, err = updateStamps(state, baseOut, ch.out.names, rec.outStamps); err != nil {
 		return "", stored{}, err
 	}
-	if now.tabs.spare, err = updateStamps(state, baseSpare, spareOf, rec.spareStamps); err != nil {
+	if now.tabs.spare, err = updateStamps(state, baseSpare, ch.spare.names, rec.spareStamps); err != nil {
 		return "", stored{}, err
 	}
 	var b strings.Builder
@@ -268,9 +279,23 @@ func writeState(state, dir string, files map[string]file, rec record, prev store
 	return id, now, nil
 }
 
+// changes are the names whose records a commit changed, table by table,
+// relative to the state it read (for the stamps: to the table that held
+// the same tree's, see writeState).
+type changes struct {
+	files, out, spare changed
+}
+
+// changed lists the names of one table whose records may have changed;
+// when known is false, the commit did not keep track.
+type changed struct {
+	names []string
+	known bool
+}
+
 // updateStamps is writeState's update of one table of folder stamps.
-func updateStamps(state string, t table, before, now map[string]stamp) (table, error) {
-	return t.update(state, changedNames(before, now), func(name string) bool {
+func updateStamps(state string, t table, changed []string, now map[string]stamp) (table, error) {
+	return t.update(state, changed, func(name string) bool {
 		_, ok := now[name]
 		return ok
 	}, func(b []byte, name string) []byte { return appendStamp(b, name, now[name]) })
