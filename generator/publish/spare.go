@@ -352,7 +352,10 @@ func (o *Output) refill(stats *Stats, gone []string, tracked bool) error {
 		}
 	}
 	for name := range o.files {
-		if staged[name] || present(name) {
+		// A file of this build that it did not stage is one of the last
+		// build's: present in a trusted folder. That one look settles
+		// nearly all.
+		if trusted[parentDir(name)] || staged[name] || present(name) {
 			continue
 		}
 		if differed[name] {

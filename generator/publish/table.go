@@ -80,7 +80,27 @@ var errDamaged = errors.New("damaged part")
 // readTables reads the parts ix lists, or reports that one is missing or
 // damaged.
 func readTables(state string, ix index) (stored, bool) {
-	st := stored{files: map[string]file{}}
+	// The maps are made at about their size, as growing one of a hundred
+	// thousand names costs more than filling it: a file's record takes
+	// some 20 bytes beside its name, a stamp's some 12.
+	var size [3]int
+	for _, ref := range ix.parts {
+		switch ref.table {
+		case tableFiles:
+			size[0] += ref.size
+		case tableOut:
+			size[1] += ref.size
+		case tableSpare:
+			size[2] += ref.size
+		}
+	}
+	st := stored{files: make(map[string]file, size[0]/50)}
+	if size[1] > 0 {
+		st.out = make(map[string]stamp, size[1]/30)
+	}
+	if size[2] > 0 {
+		st.spare = make(map[string]stamp, size[2]/30)
+	}
 	for _, ref := range ix.parts {
 		data, err := os.ReadFile(filepath.Join(state, ref.file))
 		if err != nil || len(data) != ref.size || crc32.Checksum(data, castagnoli) != ref.crc {
