@@ -345,14 +345,6 @@ func (r *reader) num(max int) int {
 // uvarint reads a count or a length, which cannot exceed the data's size.
 func (r *reader) uvarint() int { return r.num(len(r.data)) }
 
-func (r *reader) u32() uint32 {
-	b := r.take(4)
-	if r.bad {
-		return 0
-	}
-	return binary.LittleEndian.Uint32(b)
-}
-
 func (r *reader) byte() byte {
 	b := r.take(1)
 	if r.bad {
