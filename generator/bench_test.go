@@ -94,6 +94,8 @@ func BenchmarkStages(b *testing.B) {
 			}
 			prep := []func() error{bl.checkInputs, bl.load, bl.model}
 			switch stage {
+			case "pages":
+				prep = append(prep, bl.checkClashes)
 			case "load":
 				prep = prep[:1]
 			case "model":

@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"iter"
 	"path"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -83,21 +82,12 @@ func (b *builder) signer() *render.Signer {
 }
 
 // pages are the HTML pages and the redirect pages of aliases: the pages
-// the clash check's walk kept, or when it did not run, a walk of its own.
+// the clash check's walk kept.
 func (b *builder) pages() iter.Seq[output] {
-	pages := func(yield func(walked) bool) {
-		for d := range render.Pages(b.site) {
-			if !yield(walked{d, render.FilePath(b.cfg, d.URL)}) {
-				return
-			}
-		}
-	}
-	if b.walk != nil {
-		pages = slices.Values(b.walk)
-	}
+	walk := b.walk
 	return func(yield func(output) bool) {
 		signer := b.signer()
-		for w := range pages {
+		for _, w := range walk {
 			d := w.page
 			o := output{path: w.path, sign: func() uint64 { return signer.Sign(d) }, make: func(buf *bytes.Buffer) ([]byte, error) {
 				err := b.tmpl.Execute(buf, d)
