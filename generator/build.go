@@ -32,6 +32,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -44,6 +45,7 @@ import (
 	"github.com/digest/digest/generator/internal/sum"
 	"github.com/digest/digest/generator/markdown"
 	"github.com/digest/digest/generator/render"
+	"github.com/digest/digest/generator/search"
 	"github.com/digest/digest/generator/site"
 	"github.com/digest/digest/generator/spool"
 )
@@ -158,6 +160,9 @@ type builder struct {
 	// sitemapURLs are the pages the sitemap lists, in order, which the
 	// clash check's walk of the pages found.
 	sitemapURLs []feed.URL
+	// index is the search index's cache, when indexOpened.
+	index       *search.Cache
+	indexOpened bool
 	// walk holds the pages of that walk and their files' paths, for the
 	// pages step, which would otherwise walk them again; it forgets them.
 	walk []walked
@@ -195,41 +200,82 @@ func newBuilder(opts Options, w Writer) *builder {
 	return b
 }
 
-// run runs the steps of a build, one after the other.
+// step is one step of a build.
+type step struct {
+	name string
+	run  func() error
+}
+
+// run runs the steps of a build, one group after the other, the steps of
+// a group at the same time.
 func (b *builder) run() error {
-	steps := []struct {
-		name string
-		run  func() error
-	}{
-		{"fingerprint", b.checkInputs},
-		{"load", b.load},
-		{"model", b.model},
-		{"clashes", b.checkClashes},
+	for _, st := range []step{{"fingerprint", b.checkInputs}, {"load", b.load}, {"model", b.model}} {
+		if err := b.runGroup(st); err != nil {
+			if err == errSkip {
+				return nil
+			}
+			return err
+		}
+	}
+	// The search index needs only the model, and the clash check walks
+	// the pages on one core: when the index is the last build's, kept or
+	// patched, it is made on the other core meanwhile. An index made in
+	// full holds the most a build holds, so it is made last, once the
+	// feeds and the pages have let go of what they keep.
+	search := step{"search", b.putSearch}
+	beside, last := []step{search}, []step(nil)
+	if !b.searchKept() {
+		beside, last = nil, beside
+	}
+	groups := [][]step{
+		append([]step{{"clashes", b.checkClashes}}, beside...),
 		// Feeds come before pages: the items they keep and the cards the
 		// pages keep are not in memory at the same time.
-		{"feeds", func() error { return b.put(b.feeds()) }},
-		{"pages", b.putPages},
-		{"emails", func() error { return b.put(b.emails()) }},
-		{"sitemap", func() error { return b.put(b.sitemap()) }},
-		{"search", b.putSearch},
-		{"files", func() error { return b.put(b.articleFiles()) }},
-		{"static", func() error { return b.put(b.static()) }},
+		{{"feeds", func() error { return b.put(b.feeds()) }}},
+		{{"pages", b.putPages}},
+		{{"emails", func() error { return b.put(b.emails()) }}},
+		{{"sitemap", func() error { return b.put(b.sitemap()) }}},
+		last,
+		{{"files", func() error { return b.put(b.articleFiles()) }}},
+		{{"static", func() error { return b.put(b.static()) }}},
 	}
-	for _, step := range steps {
-		if p := b.opts.Progress; p != nil {
-			p.phase.Store(step.name)
-		}
-		start := time.Now()
-		err := step.run()
-		b.stats.Phases = append(b.stats.Phases, Phase{step.name, time.Since(start)})
-		if err == errSkip {
-			return nil
-		}
-		if err != nil {
+	for _, group := range groups {
+		if err := b.runGroup(group...); err != nil {
 			return err
 		}
 	}
 	b.mem.remember(b.site)
+	return nil
+}
+
+// runGroup runs steps at the same time, timing each. The first error in
+// the steps' order is the group's, as if they had run one after the
+// other.
+func (b *builder) runGroup(steps ...step) error {
+	if len(steps) == 0 {
+		return nil
+	}
+	if p := b.opts.Progress; p != nil {
+		p.phase.Store(steps[0].name)
+	}
+	phases, errs := make([]Phase, len(steps)), make([]error, len(steps))
+	run := func(i int) {
+		start := time.Now()
+		errs[i] = steps[i].run()
+		phases[i] = Phase{steps[i].name, time.Since(start)}
+	}
+	var wg sync.WaitGroup
+	for i := 1; i < len(steps); i++ {
+		wg.Go(func() { run(i) })
+	}
+	run(0)
+	wg.Wait()
+	b.stats.Phases = append(b.stats.Phases, phases...)
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -277,6 +323,23 @@ func (b *builder) putPages() error {
 		b.tmpl.ForgetCached()
 	}
 	return err
+}
+
+// searchKept reports whether the search index's cache holds the last
+// build's index, for a sink that makes the index now.
+func (b *builder) searchKept() bool {
+	if _, lazy := b.out.(lazySink); lazy || !b.site.Outputs.Search {
+		return false
+	}
+	return b.searchCache().Kept()
+}
+
+// searchCache opens the search index's cache, once.
+func (b *builder) searchCache() *search.Cache {
+	if !b.indexOpened {
+		b.index, b.indexOpened = b.mem.index(b.cfg), true
+	}
+	return b.index
 }
 
 // putSearch hands the search index to the sink. A sink that makes files

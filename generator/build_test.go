@@ -171,6 +171,46 @@ func TestRebuildEqualsBuild(t *testing.T) {
 	}
 }
 
+// TestFailedRebuildKeepsOutput fails a rebuild in the clash check while
+// the search index, which the last build's cache lets it patch, is made
+// beside it: the output stays the last build's, and the next build, the
+// clash mended, makes what a fresh build makes.
+func TestFailedRebuildKeepsOutput(t *testing.T) {
+	fsys := generateSite(30)
+	now := buildTime.AddDate(10, 0, 0)
+	root := t.TempDir()
+	out := filepath.Join(root, "public")
+	rebuild(t, fsys, root, now, "the first build")
+	before := testkit.ReadTree(t, out)
+	name := slices.Sorted(maps.Keys(fsys))[0]
+	file := fsys[name]
+	good := append(slices.Clip(file.Data), "A sentence about the harbour, for the index to patch.\n"...)
+	// An alias onto the tags' index, which the clash check refuses.
+	file.Data = append([]byte("---\naliases: [/tags/]\n"), bytes.TrimPrefix(good, []byte("---\n"))...)
+	file.ModTime = time.Now().Add(-time.Hour)
+	o, err := publish.Open(out, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stats, err := Build(Options{Input: Input{Site: fsys, Theme: testkit.Theme()}, Now: now, Cache: o.Cache()}, o)
+	o.Abort()
+	if err == nil || !strings.Contains(err.Error(), name) {
+		t.Fatalf("a build with an alias onto /tags/ gave %v; want a clash naming %s", err, name)
+	}
+	var phases []string
+	for _, p := range stats.Phases {
+		phases = append(phases, p.Name)
+	}
+	if i := slices.Index(phases, "search"); i < 1 || phases[i-1] != "clashes" {
+		t.Errorf("phases %v: the search index was not made beside the clash check", phases)
+	}
+	if after := testkit.ReadTree(t, out); !maps.Equal(after, before) {
+		t.Error("the failed build changed the output")
+	}
+	file.Data, file.ModTime = good, time.Now().Add(-time.Hour+time.Second)
+	rebuild(t, fsys, root, now, "the build after the failed one")
+}
+
 // rebuild builds fsys into root/public, with the build state and caches
 // the last rebuild left, and checks that the folder then holds what a
 // fresh build makes, byte for byte, and that the build warned as a fresh

@@ -323,7 +323,7 @@ func (b *builder) searchIndex() iter.Seq[output] {
 			return
 		}
 		errStop := errors.New("stopped")
-		err := search.Write(b.site, b.mem.index(b.cfg), func(name string, sig uint64, make func() ([]byte, error)) error {
+		err := search.Write(b.site, b.searchCache(), func(name string, sig uint64, make func() ([]byte, error)) error {
 			if !yield(output{path: name, sign: func() uint64 { return sig }, make: func(*bytes.Buffer) ([]byte, error) { return make() }, kind: kindSearch}) {
 				return errStop
 			}

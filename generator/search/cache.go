@@ -138,6 +138,11 @@ func newCache(file string, settings uint64) *Cache {
 	}
 }
 
+// Kept reports whether the cache holds the last build's main index, which
+// Write keeps or patches rather than makes again, unless most documents
+// changed: then a build's index holds little beside the model.
+func (c *Cache) Kept() bool { return c != nil && c.indexed }
+
 // Stats count the documents found and missed so far.
 func (c *Cache) Stats() CacheStats {
 	if c == nil {
