@@ -139,6 +139,7 @@ type Phase struct {
 // Session's builds run the same steps; they differ only in what the
 // build remembers from the last one (mem) and where its files go (out).
 type builder struct {
+	mu          sync.Mutex // guards stats while steps run at the same time
 	opts        Options
 	mem         memory
 	out         sink
@@ -155,8 +156,9 @@ type builder struct {
 	tmpl    *render.Templates
 	site    *site.Site
 	// spool, when set, holds the bodies (see Options.Scratch).
-	spool *spool.Spool
-	signs *render.Signer // made on first use by signer
+	spool    *spool.Spool
+	signs    *render.Signer // made on first use by signer
+	signOnce sync.Once
 	// sitemapURLs are the pages the sitemap lists, in order, which the
 	// clash check's walk of the pages found.
 	sitemapURLs []feed.URL
@@ -232,9 +234,9 @@ func (b *builder) run() error {
 		// Feeds come before pages: the items they keep and the cards the
 		// pages keep are not in memory at the same time.
 		{{"feeds", func() error { return b.put(b.feeds()) }}},
-		{{"pages", b.putPages}},
+		// The sitemap is made on one core, which the pages leave some of.
+		{{"pages", b.putPages}, {"sitemap", func() error { return b.put(b.sitemap()) }}},
 		{{"emails", func() error { return b.put(b.emails()) }}},
-		{{"sitemap", func() error { return b.put(b.sitemap()) }}},
 		last,
 		{{"files", func() error { return b.put(b.articleFiles()) }}},
 		{{"static", func() error { return b.put(b.static()) }}},
@@ -281,19 +283,29 @@ func (b *builder) runGroup(steps ...step) error {
 
 // put hands a group of files to the sink, counting them for the summary
 // and the hosts' limits as they go.
+// Steps that run at the same time may put at the same time.
 func (b *builder) put(files iter.Seq[output]) error {
-	return b.out.put(func(yield func(output) bool) {
+	var (
+		outputs []hosts.File
+		pages   int
+	)
+	err := b.out.put(func(yield func(output) bool) {
 		for o := range files {
-			b.stats.Files++
 			if o.page {
-				b.stats.Pages++
+				pages++
 			}
-			b.stats.Outputs = append(b.stats.Outputs, hosts.File{Path: o.path, Kind: o.kind})
+			outputs = append(outputs, hosts.File{Path: o.path, Kind: o.kind})
 			if !yield(o) {
 				return
 			}
 		}
 	})
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.stats.Files += len(outputs)
+	b.stats.Pages += pages
+	b.stats.Outputs = append(b.stats.Outputs, outputs...)
+	return err
 }
 
 // bodiesInMemory is how many bytes of Markdown and HTML a build with a

@@ -73,11 +73,9 @@ func pageKind(kind render.Kind) *hosts.Kind {
 }
 
 // signer signs this build's pages and feeds, for the dev server and for
-// the next build.
+// the next build. Steps that run at the same time may ask for it.
 func (b *builder) signer() *render.Signer {
-	if b.signs == nil {
-		b.signs = render.NewSigner(b.site, b.tmpl)
-	}
+	b.signOnce.Do(func() { b.signs = render.NewSigner(b.site, b.tmpl) })
 	return b.signs
 }
 

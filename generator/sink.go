@@ -30,6 +30,7 @@ type lazySink interface {
 // writer is a Build's sink: it makes the files on all cores and writes
 // them to w.
 type writer struct {
+	mu       sync.Mutex // guards stats: groups of files may be put at the same time
 	w        Writer
 	inc      Incremental // w, when it remembers the last build; or nil
 	progress *Progress
@@ -68,6 +69,8 @@ func (wr *writer) put(files iter.Seq[output]) error {
 			mu.Unlock()
 		}
 	})
+	wr.mu.Lock()
+	defer wr.mu.Unlock()
 	wr.stats.Reused += int(reused.Load())
 	return errs.Err()
 }
@@ -104,6 +107,7 @@ func (wr *writer) write(o output, buf *bytes.Buffer) (reused bool, err error) {
 // except that a file that signs as its namesake in prev did takes the
 // bytes prev made.
 type snapshot struct {
+	mu   sync.Mutex // guards snap's files: groups of files may be put at the same time
 	snap *Snapshot
 	prev *Snapshot // the last good snapshot, or nil
 }
@@ -123,6 +127,8 @@ func (sn *snapshot) put(outputs iter.Seq[output]) error {
 			f.sig = f.sign()
 		}
 	})
+	sn.mu.Lock()
+	defer sn.mu.Unlock()
 	for _, f := range files {
 		if old := sn.prev.file(f.path); f.sig != 0 && old != nil && old.sig == f.sig && old.made.Load() {
 			f.data, f.err = old.data, old.err
