@@ -2,7 +2,6 @@ package search
 
 import (
 	"encoding/binary"
-	"fmt"
 	"hash/crc32"
 	"math"
 	"math/rand/v2"
@@ -16,8 +15,8 @@ import (
 
 // Cache keeps, from one build of an output folder to the next, what
 // indexing a document found (its terms, the tier each reaches and their
-// positions), the main index's shards, and the sums of the document and
-// body chunk files, so that a rebuild analyses only the documents that
+// positions), the main index's shards, and the sums of the shard files
+// and of the document and body chunk files, so that a rebuild analyses only the documents that
 // changed, and reads, makes and writes only the shards whose entries
 // they changed, and the chunks they are in.
 //
@@ -48,6 +47,7 @@ type Cache struct {
 	vocabID uint64   // names the vocabulary the records are numbered in
 	terms   []string // the vocabulary: a term's number is its index
 	files   map[string]chunkSum
+	sums    map[diskcache.Key]uint64 // of the shard files, by shardValue
 	// What the last build kept of its main index, when it kept it: its
 	// documents' keys in order, and by term, its stem and how many
 	// documents have it; its shards (see tailFrom), and their entries
@@ -70,6 +70,7 @@ type Cache struct {
 	keepMade   bool
 	newDocs    map[uint64][]byte
 	newFiles   map[string]chunkSum
+	newSums    map[diskcache.Key]uint64
 	newTables  [2][]sized
 	newFilters map[string]uint64
 	damaged    bool // a shard read was not whole
@@ -104,7 +105,7 @@ const (
 	shardsName  = "shards"
 	tmpSuffix   = ".tmp"
 	// cacheMagic starts the index; a new layout of the cache changes it.
-	cacheMagic = "digest search cache 6\n"
+	cacheMagic = "digest search cache 7\n"
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -133,8 +134,9 @@ func OpenCache(dir, settings string) *Cache {
 func newCache(file string, settings uint64) *Cache {
 	return &Cache{
 		file: file, settings: settings,
-		files: map[string]chunkSum{}, filters: map[string]uint64{},
-		newDocs: map[uint64][]byte{}, newFiles: map[string]chunkSum{}, newFilters: map[string]uint64{},
+		files: map[string]chunkSum{}, sums: map[diskcache.Key]uint64{}, filters: map[string]uint64{},
+		newDocs: map[uint64][]byte{}, newFiles: map[string]chunkSum{}, newSums: map[diskcache.Key]uint64{},
+		newFilters: map[string]uint64{},
 	}
 }
 
@@ -154,20 +156,23 @@ func (c *Cache) Stats() CacheStats {
 }
 
 // The index is, after the magic, the settings' hash and the vocabulary's
-// name (8 bytes each, little endian), three sections, each a count
+// name (8 bytes each, little endian), four sections, each a count
 // (uvarint) and its items:
 //
 //	vocabulary  each term as its length (uvarint) and bytes; then a
 //	            CRC-32C of the section from its count on (4 bytes)
 //	chunks      each file's name (length and bytes), key and sum (8 bytes
 //	            each); then the section's CRC-32C
+//	shard sums  each shard file's kind (its folder's letter), what it is
+//	            made from (shardKey) and the sum of its bytes, which
+//	            names it (8 bytes each); then the section's CRC-32C
 //	entries     1 when the last build's main index follows, else 0; then
 //	            the language of the stems (length and bytes), the
 //	            documents' keys in order (8 bytes each), the stem and the
 //	            number of documents of each term (uvarints), the terms the
-//	            tail makes stems (a count and their numbers), the keys and
-//	            sizes of the shards of terms and of positions (see
-//	            appendShards), and the entries of each of the two in
+//	            tail makes stems (a count and their numbers), the keys,
+//	            sizes and what they are made from of the shards of terms
+//	            and of positions (see appendShards), and the entries of each of the two in
 //	            order (see appendTable); then the section's CRC-32C
 //
 // A shard of the main index is kept in shards/ under its shardKey, its
@@ -210,6 +215,16 @@ func (c *Cache) read(data []byte) {
 		return
 	}
 	start = r.at
+	sums := map[diskcache.Key]uint64{}
+	for n := r.uvarint(); n > 0 && r.ok(); n-- {
+		k := diskcache.Key{Tag: uint64(r.byte())}
+		k.Sum = r.u64()
+		sums[k] = r.u64()
+	}
+	if !r.check(start) {
+		return
+	}
+	start = r.at
 	indexed := r.byte() == 1
 	var order []uint64
 	var stems, df []int32
@@ -232,8 +247,9 @@ func (c *Cache) read(data []byte) {
 			forced = append(forced, int32(r.num(len(terms)-1)))
 		}
 		l = &layout{}
-		l.keys, l.kb = r.shards()
-		l.posKeys, l.posKB = r.shards()
+		for k := range l {
+			l[k] = r.shards()
+		}
 		for k := range tables {
 			tables[k] = r.table(terms, filters)
 		}
@@ -241,29 +257,33 @@ func (c *Cache) read(data []byte) {
 	if !r.check(start) {
 		return
 	}
-	c.vocabID, c.terms, c.files = id, terms, files
+	c.vocabID, c.terms, c.files, c.sums = id, terms, files, sums
 	c.indexed, c.lang, c.order, c.stems, c.df = indexed, lang, order, stems, df
 	c.forced, c.layout, c.tables, c.filters = forced, l, tables, filters
 }
 
-// shards reads the keys and sizes of shards appendShards wrote.
-func (r *reader) shards() (keys []string, kb []int) {
+// shards reads the shards appendShards wrote, without their sums.
+func (r *reader) shards() shardList {
+	var l shardList
 	n := r.uvarint()
-	keys, kb = make([]string, 0, min(n, 1<<16)), make([]int, 0, min(n, 1<<16))
+	l.keys, l.kb, l.made = make([]string, 0, min(n, 1<<16)), make([]int, 0, min(n, 1<<16)), make([]uint64, 0, min(n, 1<<16))
 	for ; n > 0 && r.ok(); n-- {
-		keys = append(keys, r.str(r.uvarint()))
-		kb = append(kb, r.uvarint())
+		l.keys = append(l.keys, r.str(r.uvarint()))
+		l.kb = append(l.kb, r.uvarint())
+		l.made = append(l.made, r.u64())
 	}
-	return keys, kb
+	return l
 }
 
-// appendShards appends the keys of shards and their sizes.
-func appendShards(b []byte, keys []string, kb []int) []byte {
-	b = binary.AppendUvarint(b, uint64(len(keys)))
-	for i, k := range keys {
+// appendShards appends the keys of the shards l, their sizes and what
+// they are made from; their sums are in the shard sums' section.
+func appendShards(b []byte, l *shardList) []byte {
+	b = binary.AppendUvarint(b, uint64(len(l.keys)))
+	for i, k := range l.keys {
 		b = binary.AppendUvarint(b, uint64(len(k)))
 		b = append(b, k...)
-		b = binary.AppendUvarint(b, uint64(kb[i]))
+		b = binary.AppendUvarint(b, uint64(l.kb[i]))
+		b = binary.LittleEndian.AppendUint64(b, l.made[i])
 	}
 	return b
 }
@@ -424,15 +444,29 @@ func (c *Cache) keepShards(l *layout) bool {
 	if l == nil || c.shards == nil {
 		return false
 	}
-	for dir, keys := range map[string][]string{"t": l.keys, "p": l.posKeys} {
-		for i := range keys {
-			f, ok := c.files[fmt.Sprintf("%s/%d.json", dir, i)]
-			if !ok || !c.shards.Keep(shardValue(dir, f.key)) {
+	for k := range l {
+		for _, key := range l[k].made {
+			if _, ok := c.shardSum(k, key); !ok || !c.shards.Keep(shardValue(dirs[k], key)) {
 				return false
 			}
 		}
 	}
 	return true
+}
+
+// shardSum returns the sum of the bytes of the last build's shard file
+// of kind k made from what hashes to key, if it made one.
+func (c *Cache) shardSum(k int, key uint64) (uint64, bool) {
+	s, ok := c.sums[shardValue(dirs[k], key)]
+	return s, ok
+}
+
+// keepSum records that this build's shard file of kind k made from what
+// hashes to key sums to s.
+func (c *Cache) keepSum(k int, key, s uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.newSums[shardValue(dirs[k], key)] = s
 }
 
 // keepChunk records that this build's chunk file name is made from what
@@ -480,6 +514,7 @@ func (c *Cache) save(x *indexer, tailDF []int32, keys []uint64, base int) {
 	for name := range c.newFiles {
 		size += len(name) + 18
 	}
+	size += 17 * len(c.newSums)
 	b := make([]byte, 0, size)
 	b = append(b, cacheMagic...)
 	b = le.AppendUint64(b, c.settings)
@@ -501,6 +536,14 @@ func (c *Cache) save(x *indexer, tailDF []int32, keys []uint64, base int) {
 	}
 	b = le.AppendUint32(b, crc32.Checksum(b[start:], castagnoli))
 	start = len(b)
+	b = binary.AppendUvarint(b, uint64(len(c.newSums)))
+	for k, s := range c.newSums {
+		b = append(b, byte(k.Tag))
+		b = le.AppendUint64(b, k.Sum)
+		b = le.AppendUint64(b, s)
+	}
+	b = le.AppendUint32(b, crc32.Checksum(b[start:], castagnoli))
+	start = len(b)
 	if indexed {
 		b = append(b, 1)
 		b = binary.AppendUvarint(b, uint64(len(x.lang)))
@@ -517,8 +560,9 @@ func (c *Cache) save(x *indexer, tailDF []int32, keys []uint64, base int) {
 		for _, id := range c.forced {
 			b = binary.AppendUvarint(b, uint64(id))
 		}
-		b = appendShards(b, c.layout.keys, c.layout.kb)
-		b = appendShards(b, c.layout.posKeys, c.layout.posKB)
+		for k := range c.layout {
+			b = appendShards(b, &c.layout[k])
+		}
 		for _, t := range c.newTables {
 			b = appendTable(b, t, x.vocab.find, c.newFilters)
 		}

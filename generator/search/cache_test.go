@@ -47,12 +47,15 @@ func sameEntries(t *testing.T, what string, got, want *Cache) {
 		t.Errorf("%s: the cache keeps the shards %+v, a fresh one %+v", what, got.layout, want.layout)
 		return
 	}
-	for k, keys := range [2][]string{want.layout.keys, want.layout.posKeys} {
-		for i := range keys {
-			g, gok := got.shard(dirs[k], i)
-			w, wok := want.shard(dirs[k], i)
+	if !maps.Equal(got.sums, want.sums) {
+		t.Errorf("%s: the cache keeps the sums of %d shard files, a fresh one of %d, or others", what, len(got.sums), len(want.sums))
+	}
+	for k := range want.layout {
+		for i, key := range want.layout[k].keys {
+			g, gok := got.shard(k, i)
+			w, wok := want.shard(k, i)
 			if !gok || !wok || !reflect.DeepEqual(g, w) {
-				t.Errorf("%s: the cache keeps %s/%d.json otherwise than a fresh one (found %v, %v)", what, dirs[k], i, gok, wok)
+				t.Errorf("%s: the cache keeps the shard %q of %s otherwise than a fresh one (found %v, %v)", what, key, dirs[k], gok, wok)
 			}
 		}
 	}

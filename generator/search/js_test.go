@@ -244,8 +244,12 @@ func TestJSSearch(t *testing.T) {
 			tailDocs = tail
 			s := testSite(t)
 			files := written(t, s)
-			if _, ok := files[Dir+"/t/n0.json"]; ok == (tail > len(s.Articles)) {
-				t.Fatalf("a tail of %d: t/n0.json written: %v", tail, ok)
+			var m meta
+			if err := json.Unmarshal(files[Dir+"/meta.json"], &m); err != nil {
+				t.Fatal(err)
+			}
+			if (m.Tail != nil) == (tail > len(s.Articles)) {
+				t.Fatalf("a tail of %d: meta.json lists a tail: %v", tail, m.Tail != nil)
 			}
 			out := runJS(t, files, nil, queries)
 			if tail > len(s.Articles) {

@@ -240,7 +240,7 @@ func Write(s *site.Site, c *Cache, write func(name string, sum uint64, make func
 	if c == nil {
 		c = newCache("", 0)
 	}
-	w := &writer{write: write, cache: c, site: s, hash: sha256.New(), date: func(t time.Time) string { return t.Format("2 January 2006") }}
+	w := &writer{write: write, cache: c, site: s, hash: sha256.New(), named: map[string]bool{}, date: func(t time.Time) string { return t.Format("2 January 2006") }}
 	if loc := s.Locale; loc != nil {
 		w.date = func(t time.Time) string { return loc.Date(":date_long", t) }
 		w.dates = loc.Sum()
@@ -345,6 +345,7 @@ func Write(s *site.Site, c *Cache, write func(name string, sum uint64, make func
 	}
 	clean := false
 	var main *patched
+	var err error
 	if patch {
 		if len(dirty) == 0 && slices.Equal(x.forced(x.df, byTail), c.forced) {
 			// The main index is the last build's: its files are kept
@@ -365,28 +366,20 @@ func Write(s *site.Site, c *Cache, write func(name string, sum uint64, make func
 	}
 	tail.full(len(docs), x.stemMarks(x.df, nil))
 	m := meta{Docs: len(docs), DocChunk: docChunk, BodyChunk: bodyChunk}
+	var l layout
 	switch {
 	case clean:
-		l := c.layout
-		m.Keys, m.KB, m.PosKeys, m.PosKB = l.keys, l.kb, l.posKeys, l.posKB
-		for i := range l.keys {
-			if err := w.kept(fmt.Sprintf("t/%d.json", i)); err != nil {
-				return err
-			}
-		}
-		for i := range l.posKeys {
-			if err := w.kept(fmt.Sprintf("p/%d.json", i)); err != nil {
+		for k := range l {
+			if l[k], err = w.keptAll(k, &c.layout[k]); err != nil {
 				return err
 			}
 		}
 		c.newTables, c.newFilters, c.made = c.tables, c.filters, madeKept
 	case main != nil:
-		var err error
-		if m.Keys, m.KB, err = w.emit(main, kindTerms); err != nil {
-			return err
-		}
-		if m.PosKeys, m.PosKB, err = w.emit(main, kindPositions); err != nil {
-			return err
+		for k := range l {
+			if l[k], err = w.emit(main, k); err != nil {
+				return err
+			}
 		}
 		c.newFilters, c.made = main.filters, madePatched
 	default:
@@ -395,27 +388,29 @@ func Write(s *site.Site, c *Cache, write func(name string, sum uint64, make func
 			c.newFilters[f.term] = f.sum
 		}
 		es, pos := sortEntries(append(x.entries(), fs...))
-		var err error
-		if m.Keys, m.KB, err = w.shards("t", es, false); err != nil {
+		if l[kindTerms], err = w.shards(kindTerms, es, false); err != nil {
 			return err
 		}
-		if m.PosKeys, m.PosKB, err = w.shards("p", pos, false); err != nil {
+		if l[kindPositions], err = w.shards(kindPositions, pos, false); err != nil {
 			return err
 		}
 	}
-	c.layout = &layout{m.Keys, m.KB, m.PosKeys, m.PosKB}
+	c.layout = &l
+	m.Keys, m.KB, m.Files = l[kindTerms].published()
+	m.PosKeys, m.PosKB, m.PosFiles = l[kindPositions].published()
 	c.forced = x.forced(x.df, byTail)
 	if base < len(docs) {
 		es, pos := sortEntries(append(tail.entries(), filters(docs[base:], base)...))
-		t := &tailMeta{From: base}
-		var err error
-		if t.Keys, t.KB, err = w.shards("t", es, true); err != nil {
+		var t [2]shardList
+		if t[kindTerms], err = w.shards(kindTerms, es, true); err != nil {
 			return err
 		}
-		if t.PosKeys, t.PosKB, err = w.shards("p", pos, true); err != nil {
+		if t[kindPositions], err = w.shards(kindPositions, pos, true); err != nil {
 			return err
 		}
-		m.Tail = t
+		m.Tail = &tailMeta{From: base}
+		m.Tail.Keys, m.Tail.KB, m.Tail.Files = t[kindTerms].published()
+		m.Tail.PosKeys, m.Tail.PosKB, m.Tail.PosFiles = t[kindPositions].published()
 	}
 	data, err := json.Marshal(facets(docs, s.Location))
 	if err != nil {
@@ -475,42 +470,72 @@ type meta struct {
 	BodyChunk int       `json:"bchunk"`
 	Keys      []string  `json:"keys"`
 	KB        []int     `json:"kb"`
+	Files     []string  `json:"files"`
 	PosKeys   []string  `json:"pkeys"`
 	PosKB     []int     `json:"pkb"`
+	PosFiles  []string  `json:"pfiles"`
 	Tail      *tailMeta `json:"tail,omitempty"`
 }
 
 // tailMeta is the tail's part of meta.json: its first document and its
-// shards, t/n<i>.json and p/n<i>.json.
+// shards.
 type tailMeta struct {
-	From    int      `json:"from"`
-	Keys    []string `json:"keys"`
-	KB      []int    `json:"kb"`
-	PosKeys []string `json:"pkeys"`
-	PosKB   []int    `json:"pkb"`
+	From     int      `json:"from"`
+	Keys     []string `json:"keys"`
+	KB       []int    `json:"kb"`
+	Files    []string `json:"files"`
+	PosKeys  []string `json:"pkeys"`
+	PosKB    []int    `json:"pkb"`
+	PosFiles []string `json:"pfiles"`
 }
 
-// layout is what meta.json says of the main index's shards.
-type layout struct {
-	keys    []string
-	kb      []int
-	posKeys []string
-	posKB   []int
+// shardList is the shards of one kind of one index, in order of their
+// keys.
+type shardList struct {
+	keys []string
+	kb   []int    // the files' sizes in KiB
+	made []uint64 // what each is made from (see shardKey)
+	sums []uint64 // of each file's bytes, which name it (see shardName)
 }
 
-// shards hands on the sorted entries es as shards dir/<i>.json, or the
-// tail's dir/n<i>.json, and returns their keys and sizes in KiB. A shard
-// is made again only when its entries changed since the cache's build.
-// The main index's shards, and its entries' sizes, are kept in the cache
-// for a later build to patch.
-func (w *writer) shards(dir string, es []entry, tail bool) (keys []string, kb []int, err error) {
-	name := func(i int) string { return fmt.Sprintf("%s/%d.json", dir, i) }
-	if tail {
-		name = func(i int) string { return fmt.Sprintf("%s/n%d.json", dir, i) }
+func (l *shardList) add(key string, kb int, made, sum uint64) {
+	l.keys, l.kb = append(l.keys, key), append(l.kb, kb)
+	l.made, l.sums = append(l.made, made), append(l.sums, sum)
+}
+
+// published is what meta.json lists of the shards: their keys, sizes
+// and files' names.
+func (l *shardList) published() (keys []string, kb []int, files []string) {
+	keys, kb, files = []string{}, []int{}, make([]string, len(l.sums))
+	for i, s := range l.sums {
+		files[i] = fileID(s)
 	}
+	return append(keys, l.keys...), append(kb, l.kb...), files
+}
+
+// layout is the main index's shards, by kind.
+type layout [2]shardList
+
+// fileID is the name, without its folder and extension, of the shard
+// file whose bytes sum to s: the name changes with the bytes and only
+// with them, so a shard whose terms an edit did not touch keeps its
+// file whatever moved before it, and a host may cache it for ever.
+// Lowercase hex, for hosts whose file names ignore case.
+func fileID(s uint64) string { return fmt.Sprintf("%016x", s) }
+
+// shardName is the path under Dir of the shard of kind k whose bytes sum
+// to s.
+func shardName(k int, s uint64) string { return dirs[k] + "/" + fileID(s) + ".json" }
+
+// shards hands on the sorted entries es as the shards of kind k of the
+// main index, or of the tail, and returns them. A shard is made again
+// only when the cache does not know the sum of its entries' bytes. The
+// main index's shards, and its entries' sizes, are kept in the cache
+// for a later build to patch.
+func (w *writer) shards(k int, es []entry, tail bool) (shardList, error) {
 	table := sizes(es)
-	keys, kb = []string{}, []int{}
-	for i, c := range cuts(table) {
+	var l shardList
+	for _, c := range cuts(table) {
 		mine := es[c.spans[0][0]:c.spans[0][1]]
 		if len(c.spans) > 1 {
 			mine = nil
@@ -519,27 +544,58 @@ func (w *writer) shards(dir string, es []entry, tail bool) (keys []string, kb []
 			}
 		}
 		key := shardKey(mine)
-		if err := w.chunk(name(i), key, func() ([]byte, error) { return encodeShard(mine), nil }); err != nil {
-			return nil, nil, err
+		s, err := w.shard(k, key, func() []byte { return encodeShard(mine) })
+		if err != nil {
+			return l, err
 		}
 		if !tail {
-			w.cache.putShard(dir, key, mine)
+			w.cache.putShard(dirs[k], key, mine)
 		}
-		keys = append(keys, c.key)
-		kb = append(kb, c.kb())
+		l.add(c.key, c.kb(), key, s)
 	}
 	if !tail {
-		w.cache.newTables[kindOf(dir)] = table
+		w.cache.newTables[k] = table
 	}
-	return keys, kb, nil
+	return l, nil
 }
 
-// kept hands on the main index's shard name as the last build made it,
-// made again only when asked for, which takes a fresh index.
-func (w *writer) kept(name string) error {
-	f := w.cache.files[name]
-	w.cache.keepChunk(name, f.key, f.sum)
-	return w.put(name, f.sum, func() ([]byte, error) { return w.fresh(name) })
+// shard hands on the shard of kind k made from what hashes to key and
+// returns the sum of its bytes. The last build's sum is taken when the
+// cache has one for key, and the file is made only when asked for;
+// otherwise it is made now.
+func (w *writer) shard(k int, key uint64, make func() []byte) (uint64, error) {
+	if s, ok := w.cache.shardSum(k, key); ok {
+		w.cache.keepSum(k, key, s)
+		return s, w.put(shardName(k, s), s, func() ([]byte, error) { return make(), nil })
+	}
+	data := make()
+	s := sum.Bytes(data)
+	w.cache.keepSum(k, key, s)
+	return s, w.file(shardName(k, s), data)
+}
+
+// keptAll hands on the last build's main index's shards of kind k, l,
+// unread; see kept.
+func (w *writer) keptAll(k int, l *shardList) (shardList, error) {
+	var out shardList
+	for i, key := range l.made {
+		s, err := w.kept(k, key)
+		if err != nil {
+			return out, err
+		}
+		out.add(l.keys[i], l.kb[i], key, s)
+	}
+	return out, nil
+}
+
+// kept hands on the last build's main index's shard of kind k made from
+// what hashes to key, and returns its sum. It is made again only when
+// asked for, which takes a fresh index.
+func (w *writer) kept(k int, key uint64) (uint64, error) {
+	s, _ := w.cache.shardSum(k, key)
+	w.cache.keepSum(k, key, s)
+	name := shardName(k, s)
+	return s, w.put(name, s, func() ([]byte, error) { return w.fresh(name) })
 }
 
 // fresh returns the bytes of the index file name as a Write without a
@@ -702,6 +758,7 @@ type writer struct {
 	cache *Cache
 	site  *site.Site
 	hash  hash.Hash
+	named map[string]bool // the files handed on
 	// date writes a result's date as the site's cards do, in the language
 	// dates sums up.
 	date  func(time.Time) string
@@ -718,7 +775,14 @@ func (w *writer) file(name string, data []byte) error {
 	return w.put(name, sum.Bytes(data), func() ([]byte, error) { return data, nil })
 }
 
+// put hands on the file name, whose bytes sum to s, once: a shard of the
+// tail may have the bytes, and so the name, of one of the main index's
+// (positions do not say whose they are), and is then the same file.
 func (w *writer) put(name string, s uint64, make func() ([]byte, error)) error {
+	if w.named[name] {
+		return nil
+	}
+	w.named[name] = true
 	w.hash.Write([]byte(name))
 	w.hash.Write(binary.LittleEndian.AppendUint64([]byte{0}, s))
 	return w.write(Dir+"/"+name, s, make)

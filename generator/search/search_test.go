@@ -178,16 +178,23 @@ func longest(keys []string, t string) int {
 	return best
 }
 
-// filesOf are the files of shard i, and their sizes in KiB: the main
-// index's of its key's longest prefix among its keys, and the tail's.
-func (x *index) filesOf(i int) map[string]int {
-	fs := map[string]int{}
+// shardFile is a file of a shard and its size in KiB.
+type shardFile struct {
+	name string
+	kb   int
+}
+
+// filesOf are the files of shard i: the main index's of its key's
+// longest prefix among its keys, and then the tail's, which may be the
+// same file.
+func (x *index) filesOf(i int) []shardFile {
+	var fs []shardFile
 	if j := longest(x.meta.Keys, x.keys[i]); j >= 0 {
-		fs[fmt.Sprintf("t/%d.json", j)] = x.meta.KB[j]
+		fs = append(fs, shardFile{"t/" + x.meta.Files[j] + ".json", x.meta.KB[j]})
 	}
 	if x.meta.Tail != nil {
 		if j := longest(x.meta.Tail.Keys, x.keys[i]); j >= 0 {
-			fs[fmt.Sprintf("t/n%d.json", j)] = x.meta.Tail.KB[j]
+			fs = append(fs, shardFile{"t/" + x.meta.Tail.Files[j] + ".json", x.meta.Tail.KB[j]})
 		}
 	}
 	return fs
@@ -201,10 +208,9 @@ func (x *index) shard(i int) map[string]string {
 		// The terms of the shard in its files, those of the tail after
 		// the main index's, their lists joined.
 		m := map[string]string{}
-		names := slices.Sorted(maps.Keys(x.filesOf(i)))
-		for _, name := range names {
+		for _, file := range x.filesOf(i) {
 			var f map[string]string
-			x.read(name, &f)
+			x.read(file.name, &f)
 			for term, v := range f {
 				if x.shardOf(term) != i {
 					continue
@@ -254,10 +260,10 @@ func (x *index) load(q string) []int {
 		kb, wide, counted := 0, []int{}, map[string]bool{}
 		for i, k := range x.keys {
 			if len(k) > len(w) && strings.HasPrefix(k, w) {
-				for name, n := range x.filesOf(i) {
-					if !x.got[name] && !counted[name] {
-						counted[name] = true
-						kb += n
+				for _, f := range x.filesOf(i) {
+					if !x.got[f.name] && !counted[f.name] {
+						counted[f.name] = true
+						kb += f.kb
 					}
 				}
 				wide = append(wide, i)
@@ -294,11 +300,11 @@ func (x *index) load(q string) []int {
 		}
 		for _, k := range own {
 			if i := x.posShardOf(k); i >= 0 {
-				add(fmt.Sprintf("p/%d.json", i), x.meta.PosKB[i])
+				add("p/"+x.meta.PosFiles[i]+".json", x.meta.PosKB[i])
 			}
 			if x.meta.Tail != nil {
 				if j := longest(x.meta.Tail.PosKeys, k); j >= 0 {
-					add(fmt.Sprintf("p/n%d.json", j), x.meta.Tail.PosKB[j])
+					add("p/"+x.meta.Tail.PosFiles[j]+".json", x.meta.Tail.PosKB[j])
 				}
 			}
 		}
@@ -699,13 +705,13 @@ func testAddKeepsOlderFiles(t *testing.T, tail bool) {
 			continue
 		}
 		changed++
-		shard, pos := -1, -1
-		fmt.Sscanf(strings.TrimPrefix(name, Dir+"/"), "t/%d.json", &shard)
-		fmt.Sscanf(strings.TrimPrefix(name, Dir+"/"), "p/%d.json", &pos)
+		shard := slices.Index(x.meta.Files, strings.TrimSuffix(strings.TrimPrefix(name, Dir+"/t/"), ".json"))
+		pos := slices.Index(x.meta.PosFiles, strings.TrimSuffix(strings.TrimPrefix(name, Dir+"/p/"), ".json"))
 		// f.json counts the new day's documents.
 		ok := name == Dir+"/meta.json" || name == Dir+"/f.json" || name == Dir+"/"+lastDocs || name == Dir+"/"+lastBodies
 		if tail {
-			ok = ok || strings.HasPrefix(name, Dir+"/t/n") || strings.HasPrefix(name, Dir+"/p/n")
+			ok = ok || x.meta.Tail != nil && (slices.Contains(x.meta.Tail.Files, strings.TrimSuffix(strings.TrimPrefix(name, Dir+"/t/"), ".json")) ||
+				slices.Contains(x.meta.Tail.PosFiles, strings.TrimSuffix(strings.TrimPrefix(name, Dir+"/p/"), ".json")))
 		} else {
 			ok = ok || shard >= 0 && slices.ContainsFunc(terms, func(term string) bool { return x.shardOf(term) == shard }) ||
 				pos >= 0 && slices.ContainsFunc(terms, func(term string) bool { return x.posShardOf(term) == pos })

@@ -2,7 +2,6 @@ package search
 
 import (
 	"encoding/binary"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -96,17 +95,17 @@ func (c *Cache) putShard(dir string, key uint64, es []entry) {
 	}
 }
 
-// shard returns the entries of the last build's main index's shard
-// dir/<i>.json, if the cache has them whole.
-func (c *Cache) shard(dir string, i int) ([]entry, bool) {
-	f, ok := c.files[fmt.Sprintf("%s/%d.json", dir, i)]
-	if !ok || c.shards == nil {
+// shard returns the entries of the last build's main index's shard i of
+// kind k, if the cache has them whole.
+func (c *Cache) shard(k, i int) ([]entry, bool) {
+	if c.shards == nil || c.layout == nil || i >= len(c.layout[k].made) {
 		return nil, false
 	}
-	data, ok := c.shards.Get(shardValue(dir, f.key))
+	key := c.layout[k].made[i]
+	data, ok := c.shards.Get(shardValue(dirs[k], key))
 	var es []entry
 	if ok {
-		es, ok = decodeValue(data, f.key)
+		es, ok = decodeValue(data, key)
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -117,11 +116,13 @@ func (c *Cache) shard(dir string, i int) ([]entry, bool) {
 
 // patched is the main index after a patch: by kind, its entries' sizes
 // in order, its shards, and each shard's entries, or nil for one the
-// last build made with the same number and entries, whose file is kept.
+// last build made with the same key and entries, whose file is kept:
+// kept gives that one's number in the last build.
 type patched struct {
 	tables  [2][]sized
 	cuts    [2][]cut
 	entries [2][][]entry
+	kept    [2][]int
 	filters map[string]uint64
 }
 
@@ -130,7 +131,8 @@ type patched struct {
 type lastIndex struct {
 	c      *Cache
 	cuts   [2][]cut
-	cutOf  [2][]int32 // by kind and place in the table: the entry's shard
+	byKey  [2]map[string]int // by kind and key: the shard's number
+	cutOf  [2][]int32        // by kind and place in the table: the entry's shard
 	loaded [2]map[int][]entry
 }
 
@@ -142,16 +144,19 @@ func newLastIndex(c *Cache) (*lastIndex, bool) {
 	if c.layout == nil {
 		return nil, false
 	}
-	for k, keys := range [2][]string{c.layout.keys, c.layout.posKeys} {
+	for k := range c.layout {
+		keys := c.layout[k].keys
 		l.cuts[k] = cuts(c.tables[k])
 		if len(l.cuts[k]) != len(keys) {
 			return nil, false
 		}
 		l.cutOf[k] = make([]int32, len(c.tables[k]))
+		l.byKey[k] = make(map[string]int, len(keys))
 		for i, cu := range l.cuts[k] {
 			if cu.key != keys[i] {
 				return nil, false
 			}
+			l.byKey[k][cu.key] = i
 			for _, s := range cu.spans {
 				for j := s[0]; j < s[1]; j++ {
 					l.cutOf[k][j] = int32(i)
@@ -168,7 +173,7 @@ func (l *lastIndex) shard(k, i int) ([]entry, bool) {
 	if es, ok := l.loaded[k][i]; ok {
 		return es, true
 	}
-	es, ok := l.c.shard(dirs[k], i)
+	es, ok := l.c.shard(k, i)
 	if ok {
 		l.loaded[k][i] = es
 	}
@@ -262,15 +267,19 @@ func (w *writer) patchMain(x *indexer, dirty []int32, fresh map[int32]*analysis,
 	for k := range changes {
 		table, from := merge(c.tables[k], changes[k])
 		p.tables[k], p.cuts[k] = table, cuts(table)
-		p.entries[k] = make([][]entry, len(p.cuts[k]))
+		p.entries[k], p.kept[k] = make([][]entry, len(p.cuts[k])), make([]int, len(p.cuts[k]))
 		for i, cu := range p.cuts[k] {
-			if i < len(last.cuts[k]) && unchanged(&cu, &last.cuts[k][i], int32(i), from, last.cutOf[k]) {
+			// The last build's shard of the same key, wherever it was
+			// in the list: one split anew before it moves it, not its
+			// file.
+			if j, ok := last.byKey[k][cu.key]; ok && unchanged(&cu, &last.cuts[k][j], int32(j), from, last.cutOf[k]) {
 				// Its file is kept: the cache must have its sum, and its
 				// entries for a later patch.
-				f, ok := c.files[fmt.Sprintf("%s/%d.json", dirs[k], i)]
-				if !ok || !c.shards.Keep(shardValue(dirs[k], f.key)) {
+				made := c.layout[k].made[j]
+				if _, ok := c.shardSum(k, made); !ok || !c.shards.Keep(shardValue(dirs[k], made)) {
 					return nil, false
 				}
+				p.kept[k][i] = j
 				continue
 			}
 			es := make([]entry, 0, cu.size/16)
@@ -360,25 +369,25 @@ func merge(table []sized, changes map[string]*entry) ([]sized, []int) {
 }
 
 // emit hands on the patched main index's shards of kind k, and returns
-// their keys and sizes in KiB.
-func (w *writer) emit(p *patched, k int) (keys []string, kb []int, err error) {
-	dir := dirs[k]
-	keys, kb = []string{}, []int{}
+// them.
+func (w *writer) emit(p *patched, k int) (shardList, error) {
+	var l shardList
 	for i, cu := range p.cuts[k] {
-		name := fmt.Sprintf("%s/%d.json", dir, i)
+		var key, s uint64
+		var err error
 		if es := p.entries[k][i]; es == nil {
-			err = w.kept(name)
+			key = w.cache.layout[k].made[p.kept[k][i]]
+			s, err = w.kept(k, key)
 		} else {
-			key := shardKey(es)
-			err = w.chunk(name, key, func() ([]byte, error) { return encodeShard(es), nil })
-			w.cache.putShard(dir, key, es)
+			key = shardKey(es)
+			s, err = w.shard(k, key, func() []byte { return encodeShard(es) })
+			w.cache.putShard(dirs[k], key, es)
 		}
 		if err != nil {
-			return nil, nil, err
+			return l, err
 		}
-		keys = append(keys, cu.key)
-		kb = append(kb, cu.kb())
+		l.add(cu.key, cu.kb(), key, s)
 	}
 	w.cache.newTables[k] = p.tables[k]
-	return keys, kb, nil
+	return l, nil
 }

@@ -107,14 +107,16 @@ function near(a, b) {
 // side is one kind of shard of index m, t (terms) or p (positions): a
 // shard for each key of the main index and of its tail, made of the terms
 // that are the shard's in the main index's file of the key's longest
-// prefix among its keys, and in the tail's likewise.
-function side(m, dir, k, kb) {
+// prefix among its keys, and in the tail's likewise. A file is named by
+// its bytes, as meta.json lists it (fs): the main index's and the tail's
+// may be one file, read for both.
+function side(m, dir, k, kb, fs) {
   const t = m.tail || { [k]: [] }, list = [...new Set([...m[k], ...t[k]])],
     main = new Map(m[k].map((x, i) => [x, i])), tail = new Map(t[k].map((x, i) => [x, i]));
   return {
     dir, list, keys: new Map(list.map((x, i) => [x, i])), files: list.map(x => {
       const i = shardOf(main, x), j = shardOf(tail, x);
-      return [...i < 0 ? [] : [[`${dir}/${i}.json`, m[kb][i]]], ...j < 0 ? [] : [[`${dir}/n${j}.json`, t[kb][j]]]];
+      return [...i < 0 ? [] : [[`${dir}/${m[fs][i]}.json`, m[kb][i]]], ...j < 0 ? [] : [[`${dir}/${t[fs][j]}.json`, t[kb][j]]]];
     }),
   };
 }
@@ -129,7 +131,7 @@ const join = (a, b, pos) => pos ? a + b : a[0] == '=' ? a :
 // fetches (a promise of their JSON), for find and filter.
 function open(m, read) {
   const x = {
-    meta: m, t: side(m, 't', 'keys', 'kb'), p: side(m, 'p', 'pkeys', 'pkb'), shards: [], pshards: [], got: new Set(),
+    meta: m, t: side(m, 't', 'keys', 'kb', 'files'), p: side(m, 'p', 'pkeys', 'pkb', 'pfiles'), shards: [], pshards: [], got: new Set(),
     // load fills into with the shards is of side s, as maps.
     load: (s, into, is) => Promise.all(is.map(async i => {
       if (into[i]) return;
@@ -346,10 +348,14 @@ const base = new URL('search/', document.currentScript.src).href, title = docume
   PAGE = 10, cache = new Map();
 let meta, ix, seq = 0, timer, found = [], shown = 0, forms = new Set(), pre = new Set(), said = '';
 
+// get fetches an index file: meta.json afresh, a shard by the name of
+// its bytes, any other file with the build's version, so that the page
+// never mixes two builds' files and a shard that did not change is
+// fetched once, whatever builds came since.
 function get(path) {
   let p = cache.get(path);
   if (!p) {
-    p = fetch(base + path + (meta ? '?v=' + meta.v : ''), { cache: meta ? 'default' : 'no-cache' })
+    p = fetch(base + path + (meta && !/^[tp]\//.test(path) ? '?v=' + meta.v : ''), { cache: meta ? 'default' : 'no-cache' })
       .then(r => { if (!r.ok) throw Error(r.status); return r.json(); });
     p.catch(() => cache.delete(path));
     cache.set(path, p);
