@@ -2,6 +2,7 @@ package search
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -436,4 +437,96 @@ func TestTable(t *testing.T) {
 	if !maps.Equal(got, sums) {
 		t.Errorf("filters' sums read back as %v; want %v", got, sums)
 	}
+}
+
+// TestSplitKeepsOtherShards edits an old body so that a shard early in
+// the order of keys splits in two, which moves every later shard's place
+// in meta.json's lists. The files a host must take anew (a name it did
+// not have, or other bytes under a name it had) are to be only the
+// shards whose bytes are new, besides meta.json and the edited
+// document's chunks; the others keep their files, and the patch reads
+// none of them.
+func TestSplitKeepsOtherShards(t *testing.T) {
+	defer func(n int32, target int) { blockDocs, shardTarget = n, target }(blockDocs, shardTarget)
+	blockDocs, shardTarget = 2, 512
+	s := testSite(t)
+	dir := t.TempDir()
+	before := writtenWith(t, s, OpenCache(dir, "settings"))
+	old := len(s.Articles) - 1 // the oldest: document 0
+	// New words that start as some of the site's do, more than a shard
+	// holds: the shard of their prefix splits.
+	var words []string
+	for i := range 60 {
+		words = append(words, fmt.Sprintf("chapter%d", i))
+	}
+	s.Articles[old] = edited(s.Articles[old], func(a *site.Article, _ *content.Article) {
+		body, err := a.Body()
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.HTML = spool.Mem(string(body) + "<p>" + strings.Join(words, " ") + "</p>\n")
+	})
+	c := OpenCache(dir, "settings")
+	after := writtenWith(t, s, c)
+	sameFiles(t, "split", after, written(t, s))
+	if c.made != madePatched {
+		t.Errorf("the main index was not patched")
+	}
+
+	var mb, ma meta
+	for _, m := range []struct {
+		files map[string][]byte
+		meta  *meta
+	}{{before, &mb}, {after, &ma}} {
+		if err := json.Unmarshal(m.files[Dir+"/meta.json"], m.meta); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The split moved the later shards: a key of the last build's is at
+	// another place now.
+	moved := false
+	for i, k := range mb.Keys {
+		if j := slices.Index(ma.Keys, k); j >= 0 && j != i {
+			moved = true
+		}
+	}
+	if !moved || len(ma.Keys) <= len(mb.Keys) {
+		t.Fatalf("the edit split no shard before others: keys %q, then %q", mb.Keys, ma.Keys)
+	}
+
+	// The bytes of every shard the last build wrote.
+	had := map[string]bool{}
+	for name, data := range before {
+		if strings.HasPrefix(name, Dir+"/t/") || strings.HasPrefix(name, Dir+"/p/") {
+			had[string(data)] = true
+		}
+	}
+	taken, shards, fresh := 0, 0, 0
+	for name, data := range after {
+		isShard := strings.HasPrefix(name, Dir+"/t/") || strings.HasPrefix(name, Dir+"/p/")
+		if isShard {
+			shards++
+			if !had[string(data)] {
+				fresh++
+			}
+		}
+		if b, ok := before[name]; ok && bytes.Equal(b, data) {
+			continue
+		}
+		taken++
+		if isShard && had[string(data)] {
+			t.Errorf("%s is taken anew, though the last build wrote its bytes", name)
+		}
+	}
+	// meta.json, the edited document's body chunk and the new shards.
+	if want := 2 + fresh; taken != want {
+		t.Errorf("%d files taken anew of %d; want %d (%d new shards of %d)", taken, len(after), want, fresh, shards)
+	}
+	if fresh == 0 || fresh > shards/2 {
+		t.Errorf("%d shards of %d have new bytes", fresh, shards)
+	}
+	if c.shardsRead > fresh {
+		t.Errorf("%d of the last build's shards read to make %d new ones", c.shardsRead, fresh)
+	}
+	t.Logf("%d files taken anew, %d of %d shards new, %d of the last build's shards read", taken, fresh, shards, c.shardsRead)
 }

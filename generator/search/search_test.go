@@ -727,3 +727,49 @@ func testAddKeepsOlderFiles(t *testing.T, tail bool) {
 		t.Errorf("no tail")
 	}
 }
+
+// TestEqualShards indexes two documents alike in the main index and two
+// more in the tail, the main index's other document without a word: the
+// two indexes' shards of positions, which do not say whose documents
+// they are, have the same bytes, and so one name. The file is handed on
+// once, with or without a cache, and read for both indexes: a phrase
+// finds all four.
+func TestEqualShards(t *testing.T) {
+	defer func(n int) { tailDocs = n }(tailDocs)
+	tailDocs = 3
+	s := testSite(t)
+	first := s.Articles[0]
+	s.Articles = nil
+	for i := range 5 {
+		a := *first
+		a.Article = &content.Article{Title: first.Title, Date: first.Date.Add(-time.Duration(i) * time.Hour), Source: first.Source}
+		a.URL = fmt.Sprintf("/alike/%d/", i)
+		if i == 4 { // the oldest
+			a.Article.Title, a.Article.Source, a.Tags, a.Summary, a.HTML = "", "", nil, "", spool.Mem("")
+		}
+		s.Articles = append(s.Articles, &a)
+	}
+	files := written(t, s) // fails on a file handed on twice
+	var m meta
+	if err := json.Unmarshal(files[Dir+"/meta.json"], &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Tail == nil {
+		t.Fatal("no tail")
+	}
+	if !slices.Equal(m.PosFiles, m.Tail.PosFiles) || slices.Equal(m.Files, m.Tail.Files) {
+		t.Fatalf("meta.json lists the positions %v and %v, the terms %v and %v; want the positions alike, the terms not",
+			m.PosFiles, m.Tail.PosFiles, m.Files, m.Tail.Files)
+	}
+	dir := t.TempDir()
+	for _, step := range []string{"first", "kept"} {
+		sameFiles(t, step, writtenWith(t, s, OpenCache(dir, "settings")), files)
+	}
+	phrase := `"` + strings.Join(Terms(first.Title)[:3], " ") + `"`
+	if got := openIndex(t, files).load(phrase); !slices.Equal(got, []int{1, 2, 3, 4}) {
+		t.Errorf("the index read as search.js does finds %v for %s; want all four", got, phrase)
+	}
+	if got := runJS(t, files, nil, []query{{Q: phrase}}).Found[0]; len(got) != 4 {
+		t.Errorf("search.js finds %v for %s; want all four", got, phrase)
+	}
+}
