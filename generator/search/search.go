@@ -31,14 +31,22 @@
 // article appends a document: the files of the older ones keep their
 // bytes.
 //
+// A shard file is named by the sum of its bytes (see fileID), and
+// meta.json lists the names beside the keys: a shard whose terms an edit
+// did not touch keeps its file, even when a shard split before it moves
+// it in the lists, so a rebuild writes and a host uploads only the
+// shards whose bytes changed. A shard's name stands for its bytes, so a
+// host or a browser may cache it for ever.
+//
 // The terms of the newest documents, from the last multiple of tailDocs
-// on (see tailFrom), are in a tail index of their own, t/n<i>.json and
-// p/n<i>.json, and the others in the main index, t/<i>.json and
-// p/<i>.json, so that adding today's article rewrites the last chunks and
-// the tail's few shards, and the main index's only once every tailDocs
-// articles. The split is a rule on the number of documents, so the files
-// are a function of the site, whatever builds came before. search.js
-// merges the two: it takes the keys of both as one index's, the shard of
+// on (see tailFrom), are in a tail index of their own, and the others in
+// the main index, so that adding today's article rewrites the last
+// chunks and the tail's few shards, and the main index's only once every
+// tailDocs articles. The split is a rule on the number of documents, so
+// the files are a function of the site, whatever builds came before. The
+// two indexes' shards share the folders, and a shard of the tail with
+// the bytes of one of the main index's (positions do not say whose
+// documents they are) is that file. search.js merges the two: it takes the keys of both as one index's, the shard of
 // a key being the terms that are that shard's in the main index's file
 // of the key's longest prefix among the main index's keys and in the
 // tail's file of its longest prefix among the tail's, a term's lists in
@@ -49,16 +57,19 @@
 //
 //	meta.json    {"v": version, "docs": N, "dchunk": 16, "bchunk": 6,
 //	              "keys": [shard keys, sorted], "kb": [shard sizes in KiB],
-//	              "pkeys": [positions shard keys], "pkb": [their sizes],
-//	              "tail": {"from": the tail's first document, "keys",
-//	              "kb", "pkeys", "pkb": its shards}, when there is one}
-//	t/<i>.json   shard i of the inverted index: {"term": "postings", …},
+//	              "files": [shard files' names], "pkeys": [positions
+//	              shard keys], "pkb": [their sizes], "pfiles": [their
+//	              files' names], "tail": {"from": the tail's first
+//	              document, "keys", "kb", "files", "pkeys", "pkb",
+//	              "pfiles": its shards}, when there is one}
+//	t/<h>.json   a shard of the inverted index, h its name in "files"
+//	             (16 lowercase hex digits): {"term": "postings", …},
 //	             {"form": "=stem", …} and the filters {"#tag-slug":
-//	             "documents", "@source-slug": "documents"}
-//	p/<i>.json   shard i of the positions: {"term": "positions", …}, read
-//	             for queries of several words, while they are small
-//	t/n<i>.json  the tail's shards, alike, their document numbers the
-//	p/n<i>.json  site's
+//	             "documents", "@source-slug": "documents"}; the tail's
+//	             alike, their document numbers the site's
+//	p/<h>.json   a shard of the positions, h its name in "pfiles":
+//	             {"term": "positions", …}, read for queries of several
+//	             words, while they are small
 //	d/<n>.json   documents n·dchunk … as [title, url, RFC 3339 date,
 //	             "2 January 2006" date, source, summary cut at 600 bytes,
 //	             [tag name, tag url, …], kind ("article" or "issue")]
@@ -68,10 +79,10 @@
 //	             facetFile
 //
 // The version v is a hash of every other file; search.js appends it to
-// their URLs (?v=…) so a browser never mixes two builds' files. The
-// script loads meta.json first, then only the shards of the query's terms
-// (and of the stems they lead to), then the document chunks of the
-// results it shows. Its budgets count the KiB of the files not fetched
+// the URLs of the files not named by their bytes (?v=…), so a browser
+// never mixes two builds' files. The script loads meta.json first, then
+// only the shards of the query's terms (and of the stems they lead to),
+// then the document chunks of the results it shows. Its budgets count the KiB of the files not fetched
 // yet, of both indexes.
 //
 // # Shards
