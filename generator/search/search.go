@@ -57,17 +57,18 @@
 //
 //	meta.json    {"v": version, "docs": N, "dchunk": 16, "bchunk": 6,
 //	              "keys": [shard keys, sorted], "kb": [shard sizes in KiB],
-//	              "files": [shard files' names], "pkeys": [positions
-//	              shard keys], "pkb": [their sizes], "pfiles": [their
-//	              files' names], "tail": {"from": the tail's first
+//	              "files": "shard files' names", "pkeys": [positions
+//	              shard keys], "pkb": [their sizes], "pfiles": "their
+//	              files' names", "tail": {"from": the tail's first
 //	              document, "keys", "kb", "files", "pkeys", "pkb",
 //	              "pfiles": its shards}, when there is one}
-//	t/<h>.json   a shard of the inverted index, h its name in "files"
-//	             (16 lowercase hex digits): {"term": "postings", …},
+//	t/<h>.json   a shard of the inverted index, h its name: 16 lowercase
+//	             hex digits, the i-th shard's at 16·i in "files", which
+//	             lists them without separators: {"term": "postings", …},
 //	             {"form": "=stem", …} and the filters {"#tag-slug":
 //	             "documents", "@source-slug": "documents"}; the tail's
 //	             alike, their document numbers the site's
-//	p/<h>.json   a shard of the positions, h its name in "pfiles":
+//	p/<h>.json   a shard of the positions, h its name in "pfiles" alike:
 //	             {"term": "positions", …}, read for queries of several
 //	             words, while they are small
 //	d/<n>.json   documents n·dchunk … as [title, url, RFC 3339 date,
@@ -481,10 +482,10 @@ type meta struct {
 	BodyChunk int       `json:"bchunk"`
 	Keys      []string  `json:"keys"`
 	KB        []int     `json:"kb"`
-	Files     []string  `json:"files"`
+	Files     string    `json:"files"`
 	PosKeys   []string  `json:"pkeys"`
 	PosKB     []int     `json:"pkb"`
-	PosFiles  []string  `json:"pfiles"`
+	PosFiles  string    `json:"pfiles"`
 	Tail      *tailMeta `json:"tail,omitempty"`
 }
 
@@ -494,10 +495,10 @@ type tailMeta struct {
 	From     int      `json:"from"`
 	Keys     []string `json:"keys"`
 	KB       []int    `json:"kb"`
-	Files    []string `json:"files"`
+	Files    string   `json:"files"`
 	PosKeys  []string `json:"pkeys"`
 	PosKB    []int    `json:"pkb"`
-	PosFiles []string `json:"pfiles"`
+	PosFiles string   `json:"pfiles"`
 }
 
 // shardList is the shards of one kind of one index, in order of their
@@ -515,13 +516,14 @@ func (l *shardList) add(key string, kb int, made, sum uint64) {
 }
 
 // published is what meta.json lists of the shards: their keys, sizes
-// and files' names.
-func (l *shardList) published() (keys []string, kb []int, files []string) {
-	keys, kb, files = []string{}, []int{}, make([]string, len(l.sums))
-	for i, s := range l.sums {
-		files[i] = fileID(s)
+// and files' names, one after the other in a string (see fileID).
+func (l *shardList) published() (keys []string, kb []int, files string) {
+	var b strings.Builder
+	b.Grow(idLen * len(l.sums))
+	for _, s := range l.sums {
+		b.WriteString(fileID(s))
 	}
-	return append(keys, l.keys...), append(kb, l.kb...), files
+	return append([]string{}, l.keys...), append([]int{}, l.kb...), b.String()
 }
 
 // layout is the main index's shards, by kind.
@@ -531,8 +533,12 @@ type layout [2]shardList
 // file whose bytes sum to s: the name changes with the bytes and only
 // with them, so a shard whose terms an edit did not touch keeps its
 // file whatever moved before it, and a host may cache it for ever.
-// Lowercase hex, for hosts whose file names ignore case.
+// Lowercase hex, for hosts whose file names ignore case, of a fixed
+// length, idLen, so that meta.json lists the names without separators.
 func fileID(s uint64) string { return fmt.Sprintf("%016x", s) }
+
+// idLen is the length of a fileID.
+const idLen = 16
 
 // shardName is the path under Dir of the shard of kind k whose bytes sum
 // to s.

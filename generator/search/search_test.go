@@ -178,6 +178,21 @@ func longest(keys []string, t string) int {
 	return best
 }
 
+// fileOf is the name of the i-th file of meta.json's list of names
+// files, as search.js reads it.
+func fileOf(files string, i int) string { return files[16*i : 16*i+16] }
+
+// indexOfFile is the place of the file name (as "<h>.json") in meta.json's
+// list of names files, or -1.
+func indexOfFile(files, name string) int {
+	for i := range len(files) / 16 {
+		if fileOf(files, i)+".json" == name {
+			return i
+		}
+	}
+	return -1
+}
+
 // shardFile is a file of a shard and its size in KiB.
 type shardFile struct {
 	name string
@@ -190,11 +205,11 @@ type shardFile struct {
 func (x *index) filesOf(i int) []shardFile {
 	var fs []shardFile
 	if j := longest(x.meta.Keys, x.keys[i]); j >= 0 {
-		fs = append(fs, shardFile{"t/" + x.meta.Files[j] + ".json", x.meta.KB[j]})
+		fs = append(fs, shardFile{"t/" + fileOf(x.meta.Files, j) + ".json", x.meta.KB[j]})
 	}
 	if x.meta.Tail != nil {
 		if j := longest(x.meta.Tail.Keys, x.keys[i]); j >= 0 {
-			fs = append(fs, shardFile{"t/" + x.meta.Tail.Files[j] + ".json", x.meta.Tail.KB[j]})
+			fs = append(fs, shardFile{"t/" + fileOf(x.meta.Tail.Files, j) + ".json", x.meta.Tail.KB[j]})
 		}
 	}
 	return fs
@@ -300,11 +315,11 @@ func (x *index) load(q string) []int {
 		}
 		for _, k := range own {
 			if i := x.posShardOf(k); i >= 0 {
-				add("p/"+x.meta.PosFiles[i]+".json", x.meta.PosKB[i])
+				add("p/"+fileOf(x.meta.PosFiles, i)+".json", x.meta.PosKB[i])
 			}
 			if x.meta.Tail != nil {
 				if j := longest(x.meta.Tail.PosKeys, k); j >= 0 {
-					add("p/"+x.meta.Tail.PosFiles[j]+".json", x.meta.Tail.PosKB[j])
+					add("p/"+fileOf(x.meta.Tail.PosFiles, j)+".json", x.meta.Tail.PosKB[j])
 				}
 			}
 		}
@@ -705,13 +720,19 @@ func testAddKeepsOlderFiles(t *testing.T, tail bool) {
 			continue
 		}
 		changed++
-		shard := slices.Index(x.meta.Files, strings.TrimSuffix(strings.TrimPrefix(name, Dir+"/t/"), ".json"))
-		pos := slices.Index(x.meta.PosFiles, strings.TrimSuffix(strings.TrimPrefix(name, Dir+"/p/"), ".json"))
+		shard, pos := -1, -1
+		if id, ok := strings.CutPrefix(name, Dir+"/t/"); ok {
+			shard = indexOfFile(x.meta.Files, id)
+		}
+		if id, ok := strings.CutPrefix(name, Dir+"/p/"); ok {
+			pos = indexOfFile(x.meta.PosFiles, id)
+		}
 		// f.json counts the new day's documents.
 		ok := name == Dir+"/meta.json" || name == Dir+"/f.json" || name == Dir+"/"+lastDocs || name == Dir+"/"+lastBodies
 		if tail {
-			ok = ok || x.meta.Tail != nil && (slices.Contains(x.meta.Tail.Files, strings.TrimSuffix(strings.TrimPrefix(name, Dir+"/t/"), ".json")) ||
-				slices.Contains(x.meta.Tail.PosFiles, strings.TrimSuffix(strings.TrimPrefix(name, Dir+"/p/"), ".json")))
+			tid, inT := strings.CutPrefix(name, Dir+"/t/")
+			pid, inP := strings.CutPrefix(name, Dir+"/p/")
+			ok = ok || x.meta.Tail != nil && (inT && indexOfFile(x.meta.Tail.Files, tid) >= 0 || inP && indexOfFile(x.meta.Tail.PosFiles, pid) >= 0)
 		} else {
 			ok = ok || shard >= 0 && slices.ContainsFunc(terms, func(term string) bool { return x.shardOf(term) == shard }) ||
 				pos >= 0 && slices.ContainsFunc(terms, func(term string) bool { return x.posShardOf(term) == pos })
@@ -757,7 +778,7 @@ func TestEqualShards(t *testing.T) {
 	if m.Tail == nil {
 		t.Fatal("no tail")
 	}
-	if !slices.Equal(m.PosFiles, m.Tail.PosFiles) || slices.Equal(m.Files, m.Tail.Files) {
+	if m.PosFiles != m.Tail.PosFiles || m.Files == m.Tail.Files {
 		t.Fatalf("meta.json lists the positions %v and %v, the terms %v and %v; want the positions alike, the terms not",
 			m.PosFiles, m.Tail.PosFiles, m.Files, m.Tail.Files)
 	}

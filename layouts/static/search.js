@@ -108,15 +108,16 @@ function near(a, b) {
 // shard for each key of the main index and of its tail, made of the terms
 // that are the shard's in the main index's file of the key's longest
 // prefix among its keys, and in the tail's likewise. A file is named by
-// its bytes, as meta.json lists it (fs): the main index's and the tail's
-// may be one file, read for both.
+// its bytes, the i-th shard's the 16 characters at 16·i in meta.json's
+// list fs: the main index's and the tail's may be one file, read for
+// both.
 function side(m, dir, k, kb, fs) {
   const t = m.tail || { [k]: [] }, list = [...new Set([...m[k], ...t[k]])],
     main = new Map(m[k].map((x, i) => [x, i])), tail = new Map(t[k].map((x, i) => [x, i]));
   return {
     dir, list, keys: new Map(list.map((x, i) => [x, i])), files: list.map(x => {
       const i = shardOf(main, x), j = shardOf(tail, x);
-      return [...i < 0 ? [] : [[`${dir}/${m[fs][i]}.json`, m[kb][i]]], ...j < 0 ? [] : [[`${dir}/${t[fs][j]}.json`, t[kb][j]]]];
+      return [...i < 0 ? [] : [[`${dir}/${m[fs].substr(16 * i, 16)}.json`, m[kb][i]]], ...j < 0 ? [] : [[`${dir}/${t[fs].substr(16 * j, 16)}.json`, t[kb][j]]]];
     }),
   };
 }
