@@ -55,8 +55,11 @@ func BenchmarkRebuild(b *testing.B) {
 // `digest build` meets it: each article carries the sum of its file, so
 // its key does not read its body. "append" adds a sentence at the end of
 // the body, as a curator's correction does; "rewrite" replaces the body,
-// which changes most of the document's terms. The sites are news-like:
-// few words, long bodies.
+// which changes most of the document's terms; "split" appends a
+// paragraph of 3,000 new words that start alike, which splits their
+// shard and moves the place of every shard after it. The sites are
+// news-like: few words, long bodies. files/op counts the index files a
+// rebuild's sink makes: those with a new name or a new sum.
 func BenchmarkEditOne(b *testing.B) {
 	for _, n := range []int{10_000, 100_000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) { benchmarkEditOne(b, n) })
@@ -69,8 +72,9 @@ func benchmarkEditOne(b *testing.B, n int) {
 		a.Sum = uint64(i + 1)
 	}
 	dir := b.TempDir()
-	writtenWith(b, s, OpenCache(dir, "settings"))
-	for _, kind := range []string{"add", "append", "rewrite"} {
+	out := &sink{}
+	out.build(b, s, OpenCache(dir, "settings"))
+	for _, kind := range []string{"add", "append", "rewrite", "split"} {
 		b.Run(kind, func(b *testing.B) {
 			at := len(s.Articles) * 3 / 4
 			old := s.Articles[at]
@@ -80,6 +84,7 @@ func benchmarkEditOne(b *testing.B, n int) {
 			}
 			base := s.Articles
 			var cpu cpuTime
+			made := 0
 			for i := 0; b.Loop(); i++ {
 				b.StopTimer()
 				if kind == "add" {
@@ -92,21 +97,29 @@ func benchmarkEditOne(b *testing.B, n int) {
 				} else {
 					s.Articles[at] = edited(old, func(a *site.Article, c *content.Article) {
 						c.Sum = uint64(n + i + 1)
-						if kind == "append" {
+						switch kind {
+						case "append":
 							a.HTML = spool.Mem(fmt.Sprintf("%s<p>Edit %d brought zebrafish%d and the %s into the story.</p>\n", body, i, i, s.Articles[0].Source))
-						} else {
+						case "split":
+							words := make([]string, 3000)
+							for j := range words {
+								words[j] = fmt.Sprintf("aqua%dx%d", j, i)
+							}
+							a.HTML = spool.Mem(fmt.Sprintf("%s<p>%s.</p>\n", body, strings.Join(words, " ")))
+						default:
 							a.HTML = spool.Mem(fmt.Sprintf("<p>Corrected %d: the talks resume on Friday.</p>\n", i))
 						}
 					})
 				}
 				b.StartTimer()
-				cpu.time(func() { discard(b, s, OpenCache(dir, "settings")) })
+				cpu.time(func() { made += out.build(b, s, OpenCache(dir, "settings")) })
 			}
 			b.StopTimer()
 			cpu.report(b)
+			b.ReportMetric(float64(made)/float64(cpu.runs), "files/op")
 			s.Articles = base
 			s.Articles[at] = old
-			discard(b, s, OpenCache(dir, "settings"))
+			out.build(b, s, OpenCache(dir, "settings"))
 		})
 	}
 }
@@ -121,6 +134,33 @@ func discard(b *testing.B, s *site.Site, c *Cache) {
 	if err != nil {
 		b.Fatal(err)
 	}
+}
+
+// sink is an output folder as a rebuild meets it: it makes a file when
+// its name is new or its sum changed since the last build.
+type sink struct {
+	last map[string]uint64
+}
+
+// build runs Write with the cache c and returns the number of files it
+// made.
+func (k *sink) build(b *testing.B, s *site.Site, c *Cache) int {
+	b.Helper()
+	now, made := map[string]uint64{}, 0
+	err := Write(s, c, func(name string, sum uint64, make func() ([]byte, error)) error {
+		now[name] = sum
+		if last, ok := k.last[name]; ok && last == sum {
+			return nil
+		}
+		made++
+		_, err := make()
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	k.last = now
+	return made
 }
 
 // cpuTime sums the CPU time (user and system, of every thread) of the
