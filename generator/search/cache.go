@@ -16,9 +16,9 @@ import (
 // Cache keeps, from one build of an output folder to the next, what
 // indexing a document found (its terms, the tier each reaches and their
 // positions), the main index's shards, and the sums of the shard files
-// and of the document and body chunk files, so that a rebuild analyses only the documents that
-// changed, and reads, makes and writes only the shards whose entries
-// they changed, and the chunks they are in.
+// and of the document and body chunk files, so that a rebuild analyses
+// only the documents that changed, and reads, makes and writes only the
+// shards whose entries they changed, and the chunks they are in.
 //
 // The contract:
 //
@@ -172,8 +172,9 @@ func (c *Cache) Stats() CacheStats {
 //	            number of documents of each term (uvarints), the terms the
 //	            tail makes stems (a count and their numbers), the keys,
 //	            sizes and what they are made from of the shards of terms
-//	            and of positions (see appendShards), and the entries of each of the two in
-//	            order (see appendTable); then the section's CRC-32C
+//	            and of positions (see appendShards), and the entries of
+//	            each of the two in order (see appendTable); then the
+//	            section's CRC-32C
 //
 // A shard of the main index is kept in shards/ under its shardKey, its
 // kind's letter the Tag (see shardValue), so that a rebuild reads the

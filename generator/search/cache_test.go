@@ -2,6 +2,7 @@ package search
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/digest/digest/generator/content"
 	"github.com/digest/digest/generator/i18n"
+	digestsum "github.com/digest/digest/generator/internal/sum"
 	"github.com/digest/digest/generator/site"
 	"github.com/digest/digest/generator/spool"
 	"github.com/digest/digest/internal/testkit"
@@ -279,6 +281,16 @@ func testCacheDamaged(t *testing.T) {
 		}
 		return d
 	}
+	// A shard file's sum, where the index keeps it.
+	sumAt := -1
+	for name, data := range want {
+		if strings.HasPrefix(name, Dir+"/p/") {
+			sumAt = bytes.Index(index, binary.LittleEndian.AppendUint64(nil, digestsum.Bytes(data)))
+		}
+	}
+	if sumAt < 0 {
+		t.Fatal("the index keeps no shard file's sum")
+	}
 	records, _ := filepath.Glob(filepath.Join(good, recordsName, "data-*"))
 	if len(records) != 1 {
 		t.Fatalf("%d data files of records", len(records))
@@ -337,6 +349,7 @@ func testCacheDamaged(t *testing.T) {
 		{"garbled vocabulary's name", garble(index, len(cacheMagic)+9), data, "settings", unchanged, docs, docs, nil},
 		{"garbled vocabulary", garble(index, head+5), data, "settings", unchanged, docs, docs, nil},
 		{"garbled entries", garble(index, len(index)-10), data, "settings", unchanged, 0, docs, nil},
+		{"garbled shard sum", garble(index, sumAt+3), data, "settings", unchanged, docs, docs, nil},
 		{"no records", index, nil, "settings", unchanged, docs, docs, nil},
 		{"records cut", index, data[:len(data)/2], "settings", renumbered, 1, docs, nil},
 		{"records garbled", index, garbleFrom(data, len(data)/2), "settings", renumbered, 1, docs, nil},

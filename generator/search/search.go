@@ -46,14 +46,15 @@
 // the files are a function of the site, whatever builds came before. The
 // two indexes' shards share the folders, and a shard of the tail with
 // the bytes of one of the main index's (positions do not say whose
-// documents they are) is that file. search.js merges the two: it takes the keys of both as one index's, the shard of
-// a key being the terms that are that shard's in the main index's file
-// of the key's longest prefix among the main index's keys and in the
-// tail's file of its longest prefix among the tail's, a term's lists in
-// the tail joined to its lists in the main index with "," ("Bc,Ju" are
-// documents of both), and its positions in the tail after those in the
-// main index. Both sides follow one index's stems: a term is a stem
-// where any document makes it one (see indexer.targets).
+// documents they are) is that file. search.js merges the two: it takes
+// the keys of both as one index's, the shard of a key being the terms
+// that are that shard's in the main index's file of the key's longest
+// prefix among the main index's keys and in the tail's file of its
+// longest prefix among the tail's, a term's lists in the tail joined to
+// its lists in the main index with "," ("Bc,Ju" are documents of both),
+// and its positions in the tail after those in the main index. Both
+// sides follow one index's stems: a term is a stem where any document
+// makes it one (see indexer.targets).
 //
 //	meta.json    {"v": version, "docs": N, "dchunk": 16, "bchunk": 6,
 //	              "keys": [shard keys, sorted], "kb": [shard sizes in KiB],
@@ -83,8 +84,8 @@
 // the URLs of the files not named by their bytes (?v=…), so a browser
 // never mixes two builds' files. The script loads meta.json first, then
 // only the shards of the query's terms (and of the stems they lead to),
-// then the document chunks of the results it shows. Its budgets count the KiB of the files not fetched
-// yet, of both indexes.
+// then the document chunks of the results it shows. Its budgets count
+// the KiB of the files not fetched yet, of both indexes.
 //
 // # Shards
 //
@@ -510,6 +511,8 @@ type shardList struct {
 	sums []uint64 // of each file's bytes, which name it (see shardName)
 }
 
+// add appends a shard: its key, its size in KiB, what it is made from
+// and the sum of its bytes.
 func (l *shardList) add(key string, kb int, made, sum uint64) {
 	l.keys, l.kb = append(l.keys, key), append(l.kb, kb)
 	l.made, l.sums = append(l.made, made), append(l.sums, sum)
