@@ -356,7 +356,8 @@ let meta, ix, seq = 0, timer, found = [], shown = 0, forms = new Set(), pre = ne
 function get(path) {
   let p = cache.get(path);
   if (!p) {
-    p = fetch(base + path + (meta && !/^[tp]\//.test(path) ? '?v=' + meta.v : ''), { cache: meta ? 'default' : 'no-cache' })
+    const first = path == 'meta.json', v = first || /^[tp]\//.test(path) ? '' : '?v=' + meta.v;
+    p = fetch(base + path + v, { cache: first ? 'no-cache' : 'default' })
       .then(r => { if (!r.ok) throw Error(r.status); return r.json(); });
     p.catch(() => cache.delete(path));
     cache.set(path, p);
@@ -366,7 +367,7 @@ function get(path) {
 const load = () => get('meta.json').then(m => { meta = m, ix = open(m, get); });
 let ready = load();
 
-async function search(v) {
+async function search(v, again) {
   const my = ++seq, p = parse(v.q || '');
   if (!p.words.length && !v.tag && !v.source && !v.from && !v.to) {
     found = [];
@@ -383,6 +384,9 @@ async function search(v) {
     shown = 0;
     await show(my, v.q || '');
   } catch (e) {
+    // A newer build may have replaced the shards meta.json named: read
+    // it again, once.
+    if (my == seq && !again) return (cache.clear(), ready = load(), search(v, true));
     if (my == seq) say(words.failed);
   }
 }
