@@ -51,7 +51,7 @@ type Cache struct {
 	// What the last build kept of its main index, when it kept it: its
 	// documents' keys in order, and by term, its stem and how many
 	// documents have it; its shards (see tailFrom), and their entries
-	// in order, by kind (see kindOf), with the filters' sums; and the
+	// in order, by kind (see kindTerms), with the filters' sums; and the
 	// terms of its that the tail makes stems (see indexer.forced).
 	indexed bool
 	lang    string // the language of the stems

@@ -19,14 +19,6 @@ const (
 // dirs are the kinds' folders under Dir.
 var dirs = [2]string{"t", "p"}
 
-// kindOf is the kind of the shards in folder dir.
-func kindOf(dir string) int {
-	if dir == dirs[kindPositions] {
-		return kindPositions
-	}
-	return kindTerms
-}
-
 // shardValue is where the cache keeps a main index's shard of folder dir
 // whose entries hash to key (see shardKey).
 func shardValue(dir string, key uint64) diskcache.Key {
