@@ -16,10 +16,12 @@ import (
 // one page of a site shaped like the bench corpus (at 10,000 articles,
 // 16,000 folders and 18,000 files; at 100,000, ten times that): Open, a
 // Reuse or write for every file, and the Commit, staging in the spare.
-// Compare the CPU time per build, and that of Open and Commit.
+// Compare the CPU time per build, and that of Open and Commit, and the
+// time Open takes (the decode of the state's tables goes on after it, in
+// the background, and waits for the processor with the Reuse calls').
 func BenchmarkCommitEditOne(b *testing.B) {
 	for _, n := range []int{10_000, 100_000} {
-		b.Run(fmt.Sprintf("%dk", n/1000), func(b *testing.B) { benchmarkCommit(b, n, 1, false) })
+		b.Run(fmt.Sprintf("%dk", n/1000), func(b *testing.B) { benchmarkCommit(b, n, 1, false, false) })
 	}
 }
 
@@ -29,7 +31,15 @@ func BenchmarkCommitEditOne(b *testing.B) {
 // related stories change), as stable pagination leaves them.
 func BenchmarkCommitAddOne(b *testing.B) {
 	for _, n := range []int{10_000, 100_000} {
-		b.Run(fmt.Sprintf("%dk", n/1000), func(b *testing.B) { benchmarkCommit(b, n, 40, true) })
+		b.Run(fmt.Sprintf("%dk", n/1000), func(b *testing.B) { benchmarkCommit(b, n, 40, true, false) })
+	}
+}
+
+// BenchmarkOpen times Open alone on the site of BenchmarkCommitAddOne,
+// and until the last state's tables are decoded, in the background.
+func BenchmarkOpen(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprintf("%dk", n/1000), func(b *testing.B) { benchmarkCommit(b, n, 40, true, true) })
 	}
 }
 
@@ -56,8 +66,9 @@ func benchSite(n int) []string {
 
 // benchmarkCommit times builds of the bench site of n articles that each
 // write written of its files anew (spread over the site), and add a
-// page in a new folder when add is set, and keep the other files.
-func benchmarkCommit(b *testing.B, n, written int, add bool) {
+// page in a new folder when add is set, and keep the other files; or,
+// when openOnly is set, only the Open of the next build.
+func benchmarkCommit(b *testing.B, n, written int, add, openOnly bool) {
 	// The first builds of a big site make every file, which takes
 	// minutes on a busy disk: DIGEST_BENCH_DIR keeps the site between
 	// runs, and a count of its builds, which the pages say.
@@ -78,14 +89,15 @@ func benchmarkCommit(b *testing.B, n, written int, add bool) {
 	out, site := filepath.Join(root, "public"), filepath.Join(root, "site")
 	names := benchSite(n)
 	page := []byte("<!doctype html><title>a page</title>")
-	var open, commit time.Duration
+	var open, openWall, commit time.Duration
 	build := func(k int) {
-		t0 := cpuTime(b)
+		t0, w0 := cpuTime(b), time.Now()
 		o, err := Open(out, site)
 		if err != nil {
 			b.Fatal(err)
 		}
 		t1 := cpuTime(b)
+		openWall += time.Since(w0)
 		for i, name := range names {
 			if i%(len(names)/written) == 0 {
 				err = o.WriteSigned(name, fmt.Appendf(nil, "page %d %d", i, k), uint64(k+2))
@@ -117,7 +129,27 @@ func benchmarkCommit(b *testing.B, n, written int, add bool) {
 		build(first)
 		first++
 	}
-	open, commit = 0, 0
+	open, openWall, commit = 0, 0, 0
+	if openOnly {
+		var decoded time.Duration
+		b.ResetTimer()
+		for range b.N {
+			t0, c0 := time.Now(), cpuTime(b)
+			o, err := Open(out, site)
+			if err != nil {
+				b.Fatal(err)
+			}
+			open += cpuTime(b) - c0
+			openWall += time.Since(t0)
+			o.load()
+			decoded += time.Since(t0)
+			o.Abort()
+		}
+		b.ReportMetric(float64(open)/float64(b.N), "open-cpu-ns/op")
+		b.ReportMetric(float64(openWall)/float64(b.N), "open-ns/op")
+		b.ReportMetric(float64(decoded)/float64(b.N), "decoded-ns/op")
+		return
+	}
 	// The machine is shared: the processor time the builds take says
 	// more than the time they wait.
 	before := cpuTime(b)
@@ -129,6 +161,7 @@ func benchmarkCommit(b *testing.B, n, written int, add bool) {
 	b.StopTimer()
 	b.ReportMetric(float64(cpuTime(b)-before)/float64(b.N), "cpu-ns/op")
 	b.ReportMetric(float64(open)/float64(b.N), "open-cpu-ns/op")
+	b.ReportMetric(float64(openWall)/float64(b.N), "open-ns/op")
 	b.ReportMetric(float64(commit)/float64(b.N), "commit-cpu-ns/op")
 }
 

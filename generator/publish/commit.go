@@ -22,6 +22,7 @@ import (
 // new one after it.
 func (o *Output) Commit() (Stats, error) {
 	defer o.Abort()
+	o.load()
 	stats := Stats{Written: len(o.changed), Unchanged: len(o.files) - len(o.changed)}
 	tracked := o.prev.files != nil // the state read has tables, whose records o.old holds
 	if o.exists && len(o.changed) == 0 && o.sameFiles() && o.outputWhole() {
@@ -62,7 +63,7 @@ func (o *Output) Commit() (Stats, error) {
 			return stats, err
 		}
 		o.stage = ""
-		return stats, removeStates(o.state, id, now)
+		return stats, removeStates(o.state, id, now.partFiles())
 	}
 	oneStep, err := o.swap()
 	if err != nil {
@@ -72,7 +73,7 @@ func (o *Output) Commit() (Stats, error) {
 		// The stage holds the old site now: it stays as the spare.
 		o.keepSpare(id)
 	} // else Abort removes the old site
-	return stats, removeStates(o.state, id, now)
+	return stats, removeStates(o.state, id, now.partFiles())
 }
 
 // keepSpare turns the stage, which holds the old site after a swap, into
@@ -124,7 +125,7 @@ func (o *Output) remark() error {
 			return err
 		}
 	}
-	return removeStates(o.state, id, now)
+	return removeStates(o.state, id, now.partFiles())
 }
 
 // fill completes the stage with the files of the output the new site

@@ -88,11 +88,17 @@ type Output struct {
 	state  string // this output's build-state folder
 	lock   *os.File
 
-	old    map[string]file // the files of the last build
-	last   record          // what the last build recorded about itself
-	oldID  string          // the state the output's marker names
-	prev   stored          // that state as read
-	strays bool            // whether the output may hold files no state describes
+	last   record // what the last build recorded about itself
+	oldID  string // the state the output's marker names
+	strays bool   // whether the output may hold files no state describes
+	// What the last state's tables hold, which Open decodes in the
+	// background from the bytes it checked (most of its time on a big
+	// site, and none of what decides the stage): read them only after
+	// load. They are old, prev and the stamps of last. The decode
+	// touches no file, so Abort need not wait for it.
+	loading sync.WaitGroup
+	old     map[string]file // the files of the last build
+	prev    stored          // the last state as read
 
 	// spare is set when the stage is the spare the last build left,
 	// which claim readies for change on first use.
@@ -193,20 +199,29 @@ func (o *Output) open() error {
 		return err
 	}
 	info, err := os.Stat(o.dir)
+	var keep map[string]bool // the parts of the last state
 	switch {
 	case err == nil:
 		o.exists = true
 		if err := checkMount(o.dir); err != nil {
 			return err
 		}
-		o.prev, o.old, o.last, o.oldID, o.strays = readState(o.dir, o.state)
+		last := readState(o.dir, o.state)
+		o.last, o.oldID, o.strays = last.rec, last.id, last.strays
+		keep = last.partFiles()
+		o.loading.Go(func() {
+			decodeStarts()
+			o.prev, o.old = last.decode()
+			if last.tables != nil {
+				o.last.outStamps, o.last.spareStamps = o.prev.out, o.prev.spare
+			}
+		})
 	case !errors.Is(err, fs.ErrNotExist):
 		return err
-	}
-	if o.old == nil {
+	default:
 		o.old = map[string]file{}
 	}
-	if err := removeStates(o.state, o.oldID, o.prev); err != nil {
+	if err := removeStates(o.state, o.oldID, keep); err != nil {
 		return err
 	}
 	if o.exists && o.adoptSpare() {
@@ -312,6 +327,13 @@ func realPath(p string) (string, error) {
 	}
 }
 
+// load waits until the last state's tables are decoded (see Output).
+func (o *Output) load() { o.loading.Wait() }
+
+// decodeStarts is called as Open's decode of the tables starts; tests hold
+// it back, to see that nothing reads them before they are decoded.
+var decodeStarts = func() {}
+
 // WriteFile stages one file of the site; name is slash-separated and
 // relative to the site root. A file with the same bytes as the last
 // build's is only recorded. It is safe for concurrent use.
@@ -337,6 +359,7 @@ func (o *Output) WriteSigned(name string, data []byte, sig uint64) error {
 		return fmt.Errorf("output file %s is written twice", clean)
 	}
 	o.files[clean] = f
+	o.load()
 	before, had := o.old[clean]
 	if had {
 		o.fromOld++
@@ -429,7 +452,8 @@ func (o *Output) Reuse(name string, sig uint64) (bool, error) {
 	if err != nil || sig == 0 {
 		return false, err
 	}
-	old, ok := o.old[clean] // o.old is only read after Open
+	o.load()
+	old, ok := o.old[clean] // o.old is only read once decoded
 	if !ok || old.sig != sig {
 		return false, nil
 	}
@@ -522,6 +546,7 @@ func (o *Output) Warnings() []string { return o.last.warnings }
 
 // ReuseAll records every file of the last build as written by this one.
 func (o *Output) ReuseAll() {
+	o.load()
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	maps.Copy(o.files, o.old)

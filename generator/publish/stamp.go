@@ -248,6 +248,7 @@ func (s *sight) stamps(kept map[string]stamp) (map[string]stamp, []string) {
 // not per file, and a file the curator removed since is still missed. It
 // looks once per build.
 func (o *Output) whole() bool {
+	o.load()
 	o.wholeOnce.Do(func() { o.isWhole = o.lookWhole() })
 	return o.isWhole
 }

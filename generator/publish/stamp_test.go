@@ -165,6 +165,7 @@ func TestStampsLost(t *testing.T) {
 			testkit.WriteFile(t, filepath.Join(b.out, "2024/05/deep/er/notes.txt"), "mine")
 			// The state as the last build wrote it, but for its stamps.
 			o := b.open()
+			o.load()
 			files, rec, prev := o.old, o.last, o.prev
 			o.Abort()
 			rec.outStamps = tt.damage(maps.Clone(rec.outStamps))
@@ -421,6 +422,7 @@ func buildTracked(t *testing.T, b *siteBuilder, site map[string]string, sig uint
 	}
 	again := b.open()
 	defer again.Abort()
+	again.load()
 	if !maps.Equal(again.old, o.files) {
 		t.Errorf("the state holds %d files; the build had %d, not all the same", len(again.old), len(o.files))
 	}
@@ -438,6 +440,7 @@ func checkStamps(t *testing.T, b *siteBuilder) {
 	t.Helper()
 	o := b.open()
 	defer o.Abort()
+	o.load()
 	held := newTree(len(o.old))
 	for name := range o.old {
 		held.add(name)

@@ -51,44 +51,86 @@ func marker(id string) []byte {
 	return []byte(markerHeader + "\nindex " + id + "\n")
 }
 
+// lastState is what readState found of the last build.
+type lastState struct {
+	id     string // the state the marker names; "" for none
+	rec    record // its record, but for the stamps its tables hold
+	strays bool   // whether the output may hold files no state describes
+	// tables holds the checked parts of a state with tables, which decode
+	// reads; files, the files of a state from before them (nil tables).
+	tables []checked
+	files  map[string]file
+}
+
 // readState reads the state that the marker of the output folder dir
-// names, in the state folder: the files of the last build, its record,
-// and what its tables hold (st, whose records are those of files and rec
-// unless the state is one from before the tables). A marker or state
-// that is missing, corrupt or does not match makes an empty state with
-// strays set: the output may hold files no state describes.
-func readState(dir, state string) (st stored, files map[string]file, rec record, id string, strays bool) {
+// names, in the state folder: the last build's record, and its files,
+// or the parts of its tables, checked whole but not yet decoded. A
+// marker or state that is missing, corrupt or does not match makes an
+// empty state with strays set: the output may hold files no state
+// describes.
+func readState(dir, state string) lastState {
 	data, err := os.ReadFile(filepath.Join(dir, Marker))
 	if err != nil {
-		return stored{}, map[string]file{}, record{}, "", !errors.Is(err, fs.ErrNotExist)
+		return lastState{strays: !errors.Is(err, fs.ErrNotExist)}
 	}
 	ix := parseIndex(data)
 	if len(ix.files) > 0 {
 		// A manifest from before the state folder: its files are in the
 		// marker, and no table holds them.
-		return stored{}, ix.files, ix.rec, "", false
+		return lastState{rec: ix.rec, files: ix.files}
 	}
 	if ix.id == "" {
-		return stored{}, map[string]file{}, record{}, "", true
+		return lastState{strays: true}
 	}
-	id = ix.id
+	id := ix.id
 	data, err = os.ReadFile(filepath.Join(state, manifestPrefix+id))
 	if err != nil || stateID(data) != id {
-		return stored{}, map[string]file{}, record{}, "", true
+		return lastState{strays: true}
 	}
 	ix = parseIndex(data)
-	st, ok := readTables(state, ix)
+	tables, ok := readParts(state, ix)
 	if !ok {
-		return stored{}, map[string]file{}, record{}, "", true
+		return lastState{strays: true}
 	}
-	rec = ix.rec
-	if len(ix.files) > 0 || len(rec.outStamps) > 0 || len(rec.spareStamps) > 0 {
+	if len(ix.files) > 0 || len(ix.rec.outStamps) > 0 || len(ix.rec.spareStamps) > 0 {
 		// A state from before the tables: its files and stamps are in
 		// its index, and no table holds them.
-		return stored{}, ix.files, rec, id, false
+		return lastState{id: id, rec: ix.rec, files: ix.files}
 	}
-	rec.outStamps, rec.spareStamps = st.out, st.spare
-	return st, st.files, rec, id, false
+	return lastState{id: id, rec: ix.rec, tables: tables}
+}
+
+// decode returns what the last state holds: its tables and their
+// records (none for a state from before the tables), and its files.
+func (l lastState) decode() (stored, map[string]file) {
+	switch {
+	case l.tables != nil:
+		st := decodeTables(l.tables)
+		return st, st.files
+	case l.files != nil:
+		return stored{}, l.files
+	}
+	return stored{}, map[string]file{}
+}
+
+// partFiles are the files of the parts of the last state's tables.
+func (l lastState) partFiles() map[string]bool {
+	parts := make(map[string]bool, len(l.tables))
+	for _, c := range l.tables {
+		parts[c.ref.file] = true
+	}
+	return parts
+}
+
+// partFiles are the files of the parts of st's tables.
+func (st stored) partFiles() map[string]bool {
+	parts := map[string]bool{}
+	for _, t := range []table{st.tabs.files, st.tabs.out, st.tabs.spare} {
+		for _, p := range t {
+			parts[p.file] = true
+		}
+	}
+	return parts
 }
 
 // index is what the lines of a state's index (or a marker) say.
@@ -310,18 +352,12 @@ func writeNew(name string, data []byte) error {
 }
 
 // removeStates removes the indexes and parts in the state folder other
-// than the index keep and the parts of st: those of earlier builds and
-// any a killed build left half-written.
-func removeStates(state, keep string, st stored) error {
+// than the index keep and the parts it names: those of earlier builds
+// and any a killed build left half-written.
+func removeStates(state, keep string, parts map[string]bool) error {
 	entries, err := os.ReadDir(state)
 	if err != nil {
 		return err
-	}
-	parts := map[string]bool{}
-	for _, t := range []table{st.tabs.files, st.tabs.out, st.tabs.spare} {
-		for _, p := range t {
-			parts[p.file] = true
-		}
 	}
 	for _, e := range entries {
 		name := e.Name()

@@ -11,8 +11,10 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"sync/atomic"
 
 	"github.com/digest/digest/generator/internal/sum"
+	"github.com/digest/digest/generator/internal/work"
 )
 
 // The state's records (a file digest wrote, a folder's stamp) are many:
@@ -39,6 +41,11 @@ import (
 //     account for (Stats.Unknown). It never trusts half a state.
 //   - A part's records are read in full or not at all: a record cut short
 //     or a name that is not a clean path within the output is damage.
+//   - Open checks every part, its size, CRC and records, before it
+//     decides anything on the state's word (where to stage, which files
+//     no state describes); only making the maps of the records, which
+//     cannot fail then, goes on in the background while the build starts
+//     (Output.load waits for it).
 
 const (
 	partPrefix = "part-"
@@ -74,59 +81,91 @@ type stored struct {
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-// errDamaged says that a part of a state is not what its index says.
-var errDamaged = errors.New("damaged part")
+// checked is a part as read, its bytes the index's and its records whole.
+type checked struct {
+	ref     partRef
+	data    string
+	records int
+}
 
-// readTables reads the parts ix lists, or reports that one is missing or
-// damaged.
-func readTables(state string, ix index) (stored, bool) {
-	// The maps are made at about their size, as growing one of a hundred
-	// thousand names costs more than filling it: a file's record takes
-	// some 20 bytes beside its name, a stamp's some 12.
-	var size [3]int
-	for _, ref := range ix.parts {
-		switch ref.table {
-		case tableFiles:
-			size[0] += ref.size
-		case tableOut:
-			size[1] += ref.size
-		case tableSpare:
-			size[2] += ref.size
-		}
-	}
-	st := stored{files: make(map[string]file, size[0]/50)}
-	if size[1] > 0 {
-		st.out = make(map[string]stamp, size[1]/30)
-	}
-	if size[2] > 0 {
-		st.spare = make(map[string]stamp, size[2]/30)
-	}
-	for _, ref := range ix.parts {
+// readParts reads the parts ix lists and checks them, or reports that one
+// is missing or damaged. Checking costs a read of the bytes and a walk
+// over the records; making the maps of them (decodeTables) costs several
+// times that, which Open leaves to the background. The parts are many
+// (a thousand on a site of 100,000 articles), so it reads them in
+// parallel: nothing else of the build is running yet.
+func readParts(state string, ix index) ([]checked, bool) {
+	parts := make([]checked, len(ix.parts))
+	var bad atomic.Bool
+	work.Each(len(parts), func(i int) {
+		ref := ix.parts[i]
 		data, err := os.ReadFile(filepath.Join(state, ref.file))
 		if err != nil || len(data) != ref.size || crc32.Checksum(data, castagnoli) != ref.crc {
-			return stored{}, false
+			bad.Store(true)
+			return
 		}
-		p := part{file: ref.file, size: ref.size, crc: ref.crc}
+		c := checked{ref: ref, data: string(data), records: -1}
 		switch ref.table {
 		case tableFiles:
-			p.names, err = readFiles(string(data), st.files)
+			c.records = eachFile(c.data, nil)
+		case tableOut, tableSpare:
+			c.records = eachStamp(c.data, nil)
+		}
+		if c.records < 0 {
+			bad.Store(true)
+		}
+		parts[i] = c
+	})
+	return parts, !bad.Load()
+}
+
+// decodeTables makes the tables of the parts readParts checked, and the
+// maps of their records.
+func decodeTables(parts []checked) stored {
+	var size [3]int
+	for _, c := range parts {
+		switch c.ref.table {
+		case tableFiles:
+			size[0] += c.records
+		case tableOut:
+			size[1] += c.records
+		case tableSpare:
+			size[2] += c.records
+		}
+	}
+	st := stored{files: make(map[string]file, size[0])}
+	if size[1] > 0 {
+		st.out = make(map[string]stamp, size[1])
+	}
+	if size[2] > 0 {
+		st.spare = make(map[string]stamp, size[2])
+	}
+	for _, c := range parts {
+		p := part{file: c.ref.file, size: c.ref.size, crc: c.ref.crc, names: make([]string, 0, c.records)}
+		switch c.ref.table {
+		case tableFiles:
+			eachFile(c.data, func(name string, f file) {
+				st.files[name] = f
+				p.names = append(p.names, name)
+			})
 			st.tabs.files = append(st.tabs.files, p)
 		case tableOut:
 			st.out = ensure(st.out)
-			p.names, err = readStamps(string(data), st.out)
+			eachStamp(c.data, func(name string, s stamp) {
+				st.out[name] = s
+				p.names = append(p.names, name)
+			})
 			st.tabs.out = append(st.tabs.out, p)
 		case tableSpare:
 			st.spare = ensure(st.spare)
-			p.names, err = readStamps(string(data), st.spare)
+			eachStamp(c.data, func(name string, s stamp) {
+				st.spare[name] = s
+				p.names = append(p.names, name)
+			})
 			st.tabs.spare = append(st.tabs.spare, p)
-		default:
-			err = errDamaged
-		}
-		if err != nil {
-			return stored{}, false
 		}
 	}
-	return st, true
+	return st
 }
 
 func ensure(m map[string]stamp) map[string]stamp {
@@ -200,28 +239,33 @@ func (r *reader) name() string {
 	return name
 }
 
-func readFiles(s string, into map[string]file) ([]string, error) {
+// eachFile calls fn, unless nil, with each file record of the part s in
+// turn, and returns how many there are, or -1 when they are not whole.
+// Open checks a part with fn nil, then decodes it.
+func eachFile(s string, fn func(string, file)) int {
 	r := reader{s: s}
-	var names []string
-	for len(r.s) > 0 && !r.bad {
+	n := 0
+	for ; len(r.s) > 0; n++ {
 		name := r.name()
 		var f file
 		copy(f.hash[:], r.bytes(uint64(len(f.hash))))
 		f.sig = r.uvarint()
 		f.size = int64(r.uvarint())
-		into[name] = f
-		names = append(names, name)
+		if r.bad {
+			return -1
+		}
+		if fn != nil {
+			fn(name, f)
+		}
 	}
-	if r.bad {
-		return nil, errDamaged
-	}
-	return names, nil
+	return n
 }
 
-func readStamps(s string, into map[string]stamp) ([]string, error) {
+// eachStamp is eachFile for a part of stamps.
+func eachStamp(s string, fn func(string, stamp)) int {
 	r := reader{s: s}
-	var names []string
-	for len(r.s) > 0 && !r.bad {
+	n := 0
+	for ; len(r.s) > 0; n++ {
 		name := r.name()
 		ino := r.uvarint()
 		u := r.uvarint()
@@ -229,13 +273,14 @@ func readStamps(s string, into map[string]stamp) ([]string, error) {
 		if u&1 != 0 {
 			ctime = ^ctime
 		}
-		into[name] = stamp{ino, ctime}
-		names = append(names, name)
+		if r.bad {
+			return -1
+		}
+		if fn != nil {
+			fn(name, stamp{ino, ctime})
+		}
 	}
-	if r.bad {
-		return nil, errDamaged
-	}
-	return names, nil
+	return n
 }
 
 // changedNames lists the names whose records differ between before and

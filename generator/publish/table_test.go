@@ -75,8 +75,8 @@ func TestTableUpdate(t *testing.T) {
 		if !slices.IsSorted(names) || !slices.Equal(names, slices.Sorted(maps.Keys(now))) {
 			t.Errorf("%s: the parts hold %d names, in order: %v; want %d", step.name, len(names), slices.IsSorted(names), len(now))
 		}
-		st, ok := readTables(state, index{parts: refs})
-		if !ok || !maps.Equal(st.files, now) {
+		parts, ok := readParts(state, index{parts: refs})
+		if st := decodeTables(parts); !ok || !maps.Equal(st.files, now) {
 			t.Errorf("%s: read back %d records, %v; want %d", step.name, len(st.files), ok, len(now))
 		}
 		before = maps.Clone(now)
