@@ -94,11 +94,12 @@ type Output struct {
 	// What the last state's tables hold, which Open decodes in the
 	// background from the bytes it checked (most of its time on a big
 	// site, and none of what decides the stage): read them only after
-	// load. They are old, prev and the stamps of last. The decode
+	// load. They are old, prev, was and the stamps of last. The decode
 	// touches no file, so Abort need not wait for it.
 	loading sync.WaitGroup
 	old     map[string]file // the files of the last build
 	prev    stored          // the last state as read
+	was     *tree           // the folders of the last site, with a spare
 
 	// spare is set when the stage is the spare the last build left,
 	// which claim readies for change on first use.
@@ -199,32 +200,24 @@ func (o *Output) open() error {
 		return err
 	}
 	info, err := os.Stat(o.dir)
-	var keep map[string]bool // the parts of the last state
+	var last lastState
 	switch {
 	case err == nil:
 		o.exists = true
 		if err := checkMount(o.dir); err != nil {
 			return err
 		}
-		last := readState(o.dir, o.state)
+		last = readState(o.dir, o.state)
 		o.last, o.oldID, o.strays = last.rec, last.id, last.strays
-		keep = last.partFiles()
-		o.loading.Go(func() {
-			decodeStarts()
-			o.prev, o.old = last.decode()
-			if last.tables != nil {
-				o.last.outStamps, o.last.spareStamps = o.prev.out, o.prev.spare
-			}
-		})
 	case !errors.Is(err, fs.ErrNotExist):
 		return err
-	default:
-		o.old = map[string]file{}
 	}
-	if err := removeStates(o.state, o.oldID, keep); err != nil {
+	if err := removeStates(o.state, o.oldID, last.partFiles()); err != nil {
 		return err
 	}
-	if o.exists && o.adoptSpare() {
+	adopted := o.exists && o.adoptSpare()
+	o.loading.Go(func() { o.decode(last) })
+	if adopted {
 		return removeSpares(o.dir, o.stage)
 	}
 	if err := removeSpares(o.dir, ""); err != nil {
@@ -324,6 +317,29 @@ func realPath(p string) (string, error) {
 			return abs, nil
 		}
 		rest = filepath.Join(filepath.Base(cur), rest)
+	}
+}
+
+// decode makes the maps of what the last state holds, and for a build
+// that stages in the spare, the tree of the last site's folders, which
+// refill walks.
+func (o *Output) decode(last lastState) {
+	decodeStarts()
+	o.prev, o.old = last.decode()
+	if last.tables != nil {
+		o.last.outStamps, o.last.spareStamps = o.prev.out, o.prev.spare
+	}
+	if o.spare {
+		// The table holds the names in order; a state from before the
+		// tables, in a map.
+		names := make([]string, 0, len(o.old))
+		for _, p := range o.prev.tabs.files {
+			names = append(names, p.names...)
+		}
+		if last.tables == nil {
+			names = slices.AppendSeq(names, maps.Keys(o.old))
+		}
+		o.was = folderTree(mergeSorted(names, o.last.carried))
 	}
 }
 

@@ -276,18 +276,11 @@ func (o *Output) refill(stats *Stats, gone []string, tracked bool) error {
 		}
 		return nil
 	}
-	was := newTree(len(o.old))
-	for name := range o.old {
-		was.add(name)
-	}
-	for _, name := range o.last.carried {
-		was.add(name)
-	}
 	kept := o.last.outStamps
 	if kept == nil {
 		kept = map[string]stamp{}
 	}
-	sight, err := o.look(kept, was, func(name string) error {
+	sight, err := o.look(kept, o.was, func(name string) error {
 		mu.Lock()
 		seen[name] = true
 		mu.Unlock()

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -296,27 +297,76 @@ func (o *Output) lookWhole() bool {
 // subfolders ("." is the top).
 type tree struct {
 	subs map[string][]string
-	all  map[string]bool
 }
 
-// newTree makes a tree for the folders of about files files.
-func newTree(files int) *tree {
-	return &tree{subs: make(map[string][]string, files), all: make(map[string]bool, files)}
+// folderTree makes the tree of the folders that hold names: the files
+// of a site and its empty folders (ending in a slash), in the order of
+// their names. In that order, the names below a folder come one after
+// another, so a folder that does not hold the name before, nor is above
+// it, is new: the tree costs a look at each name's neighbour, not a
+// look-up per name. Names out of order are sorted first.
+func folderTree(names []string) *tree {
+	if !slices.IsSorted(names) {
+		names = slices.Sorted(slices.Values(names))
+	}
+	t := &tree{subs: map[string][]string{}}
+	last := ""
+	for _, name := range names {
+		dir := ""
+		if i := strings.LastIndexByte(name, '/'); i >= 0 {
+			dir = name[:i]
+		}
+		if dir == last {
+			continue
+		}
+		// The folders of dir below the deepest one it shares with last
+		// are new.
+		start := shared(dir, last)
+		last = dir
+		for start < len(dir) {
+			end := len(dir)
+			if i := strings.IndexByte(dir[start:], '/'); i >= 0 {
+				end = start + i
+			}
+			parent := "."
+			if start > 0 {
+				parent = dir[:start-1]
+			}
+			t.subs[parent] = append(t.subs[parent], dir[:end])
+			start = end + 1
+		}
+	}
+	return t
 }
 
-// add adds the folder that holds the file name, or the folder name when
-// it ends in a slash (an empty folder), and the folders above it.
-func (t *tree) add(name string) {
-	dir, ok := strings.CutSuffix(name, "/")
-	if !ok {
-		dir = parentDir(name)
+// shared returns where the name of the first folder of a that is not
+// also b's or one above b starts: past the deepest folder the two
+// folders share, which is "" for the top, itself included.
+func shared(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
 	}
-	for dir != "." && !t.all[dir] {
-		t.all[dir] = true
-		parent := parentDir(dir)
-		t.subs[parent] = append(t.subs[parent], dir)
-		dir = parent
+	if n == len(a) && (n == len(b) || b[n] == '/') {
+		return n // a is b, or above it
 	}
+	if n == len(b) && a[n] == '/' {
+		return n + 1
+	}
+	return strings.LastIndexByte(a[:n], '/') + 1
+}
+
+// mergeSorted merges two lists of names, each in order.
+func mergeSorted(a, b []string) []string {
+	out := make([]string, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		if b[0] < a[0] {
+			out, b = append(out, b[0]), b[1:]
+		} else {
+			out, a = append(out, a[0]), a[1:]
+		}
+	}
+	return append(append(out, a...), b...)
 }
 
 // parentDir is path.Dir for a clean name, without cleaning it again.

@@ -441,13 +441,7 @@ func checkStamps(t *testing.T, b *siteBuilder) {
 	o := b.open()
 	defer o.Abort()
 	o.load()
-	held := newTree(len(o.old))
-	for name := range o.old {
-		held.add(name)
-	}
-	for _, name := range o.last.carried {
-		held.add(name)
-	}
+	held := folderTree(append(slices.Collect(maps.Keys(o.old)), o.last.carried...))
 	listed := map[string]bool{}
 	for name := range o.old {
 		listed[name] = true
