@@ -344,11 +344,13 @@ func (o *Output) refill(stats *Stats, gone []string, tracked bool) error {
 			}
 		}
 	}
+	// A file of this build that it did not stage is one of the last
+	// build's, in one of the last site's folders: present if that is
+	// trusted, which a look in the few that are not settles, cheaper
+	// than one in all that are.
+	untrusted := sight.untrusted(o.was)
 	for name := range o.files {
-		// A file of this build that it did not stage is one of the last
-		// build's: present in a trusted folder. That one look settles
-		// nearly all.
-		if trusted[parentDir(name)] || staged[name] || present(name) {
+		if staged[name] || !untrusted[parentDir(name)] || seen[name] {
 			continue
 		}
 		if differed[name] {

@@ -172,6 +172,7 @@ func (o *Output) look(kept map[string]stamp, subs *tree, file, empty func(name s
 		}
 		mu.Lock()
 		o.read++
+		seen.read = append(seen.read, dir)
 		mu.Unlock()
 		entries, err := os.ReadDir(filepath.Join(o.dir, filepath.FromSlash(dir)))
 		if errors.Is(err, fs.ErrNotExist) && dir != "." {
@@ -213,6 +214,29 @@ type sight struct {
 	fresh   map[string]stamp // the stamps of the others, where old enough to keep
 	unsure  []string         // those that had a kept stamp and were read
 	walked  int              // those that had a kept stamp
+	read    []string         // those read, the top among them
+}
+
+// untrusted returns the folders of the tree subs (which look was given)
+// that are not trusted: those read, and those below them that look did
+// not reach, as the output no longer has them. Trust is given only below
+// a folder trusted or read, and look walks every subfolder of a trusted
+// one, so these are all the others, and few.
+func (s *sight) untrusted(subs *tree) map[string]bool {
+	out := setOf(s.read)
+	var below func(dir string)
+	below = func(dir string) {
+		for _, sub := range subs.subs[dir] {
+			if !out[sub] && !s.trusted[sub] {
+				out[sub] = true
+				below(sub)
+			}
+		}
+	}
+	for _, dir := range s.read {
+		below(dir)
+	}
+	return out
 }
 
 // stamps returns the stamps the state may keep for the output's folders,

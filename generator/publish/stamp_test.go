@@ -483,3 +483,24 @@ func checkStamps(t *testing.T, b *siteBuilder) {
 		}
 	}
 }
+
+// TestKeptFilesInFolderRemoved checks that a build staging in the spare
+// notes the files it keeps whose folder, and the folder above, the
+// curator removed from the output: look does not reach them, so they are
+// in no folder it trusts, and the next build, staging in that output,
+// must make them again.
+func TestKeptFilesInFolderRemoved(t *testing.T) {
+	b := newSiteBuilder(t)
+	site := map[string]string{"index.html": "home 0", "a/y.html": "y", "a/b/x.html": "x", "c/z.html": "z"}
+	for n := range 4 {
+		site["index.html"] = fmt.Sprint("home ", n)
+		b.build(site)
+		b.wantSite(site)
+		tick()
+		if n == 1 {
+			if err := os.RemoveAll(filepath.Join(b.out, "a")); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
