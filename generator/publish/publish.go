@@ -369,13 +369,13 @@ func (o *Output) WriteSigned(name string, data []byte, sig uint64) error {
 	f := file{sig: sig, size: int64(len(data))}
 	copy(f.hash[:], sum[:])
 	hash := f.hash
+	o.load()
 	o.mu.Lock()
 	if _, dup := o.files[clean]; dup {
 		o.mu.Unlock()
 		return fmt.Errorf("output file %s is written twice", clean)
 	}
 	o.files[clean] = f
-	o.load()
 	before, had := o.old[clean]
 	if had {
 		o.fromOld++
@@ -469,7 +469,7 @@ func (o *Output) Reuse(name string, sig uint64) (bool, error) {
 		return false, err
 	}
 	o.load()
-	old, ok := o.old[clean] // o.old is only read once decoded
+	old, ok := o.old[clean] // o.old is read-only once decoded
 	if !ok || old.sig != sig {
 		return false, nil
 	}
