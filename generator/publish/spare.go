@@ -3,6 +3,7 @@ package publish
 import (
 	"errors"
 	"io/fs"
+	"iter"
 	"maps"
 	"os"
 	"path"
@@ -347,10 +348,15 @@ func (o *Output) refill(stats *Stats, gone []string, tracked bool) error {
 	// A file of this build that it did not stage is one of the last
 	// build's, in one of the last site's folders: present if that is
 	// trusted, which a look in the few that are not settles, cheaper
-	// than one in all that are.
+	// than one in all that are. The last build's names, in the order of
+	// its table, take less time to go through than this build's, in a
+	// map, whose names lie all over memory.
 	untrusted := sight.untrusted(o.was)
-	for name := range o.files {
-		if staged[name] || !untrusted[parentDir(name)] || seen[name] {
+	for name := range o.lastFiles() {
+		if !untrusted[parentDir(name)] || seen[name] || staged[name] {
+			continue
+		}
+		if _, ours := o.files[name]; !ours {
 			continue
 		}
 		if differed[name] {
@@ -374,6 +380,23 @@ func (o *Output) refill(stats *Stats, gone []string, tracked bool) error {
 	spare, names := sight.stamps(kept)
 	o.ch.spare = changed{names: names, known: tracked}
 	return o.noteFolders(spare, tracked)
+}
+
+// lastFiles yields the names of the last build's files: in order, from
+// its table, where it has one.
+func (o *Output) lastFiles() iter.Seq[string] {
+	if o.prev.files == nil {
+		return maps.Keys(o.old)
+	}
+	return func(yield func(string) bool) {
+		for _, p := range o.prev.tabs.files {
+			for _, name := range p.names {
+				if !yield(name) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // noteFolders records in the state the stamps of the folders of the new
