@@ -409,21 +409,18 @@ func Write(s *site.Site, c *Cache, write func(name string, sum uint64, make func
 		}
 	}
 	c.layout = &l
-	m.Keys, m.KB, m.Files = l[kindTerms].published()
-	m.PosKeys, m.PosKB, m.PosFiles = l[kindPositions].published()
+	m.shardsMeta = listShards(&l)
 	c.forced = x.forced(x.df, byTail)
 	if base < len(docs) {
 		es, pos := sortEntries(append(tail.entries(), filters(docs[base:], base)...))
-		var t [2]shardList
+		var t layout
 		if t[kindTerms], err = w.shards(kindTerms, es, true); err != nil {
 			return err
 		}
 		if t[kindPositions], err = w.shards(kindPositions, pos, true); err != nil {
 			return err
 		}
-		m.Tail = &tailMeta{From: base}
-		m.Tail.Keys, m.Tail.KB, m.Tail.Files = t[kindTerms].published()
-		m.Tail.PosKeys, m.Tail.PosKB, m.Tail.PosFiles = t[kindPositions].published()
+		m.Tail = &tailMeta{From: base, shardsMeta: listShards(&t)}
 	}
 	data, err := json.Marshal(facets(docs, s.Location))
 	if err != nil {
@@ -477,29 +474,39 @@ func sortEntries(es []entry) (terms, pos []entry) {
 }
 
 type meta struct {
-	Version   string    `json:"v"`
-	Docs      int       `json:"docs"`
-	DocChunk  int       `json:"dchunk"`
-	BodyChunk int       `json:"bchunk"`
-	Keys      []string  `json:"keys"`
-	KB        []int     `json:"kb"`
-	Files     string    `json:"files"`
-	PosKeys   []string  `json:"pkeys"`
-	PosKB     []int     `json:"pkb"`
-	PosFiles  string    `json:"pfiles"`
-	Tail      *tailMeta `json:"tail,omitempty"`
+	Version   string `json:"v"`
+	Docs      int    `json:"docs"`
+	DocChunk  int    `json:"dchunk"`
+	BodyChunk int    `json:"bchunk"`
+	shardsMeta
+	Tail *tailMeta `json:"tail,omitempty"`
 }
 
 // tailMeta is the tail's part of meta.json: its first document and its
 // shards.
 type tailMeta struct {
-	From     int      `json:"from"`
+	From int `json:"from"`
+	shardsMeta
+}
+
+// shardsMeta lists the shards of the main index or of the tail, in
+// meta.json: of the terms and of the positions, their keys, their sizes
+// in KiB and their files' names.
+type shardsMeta struct {
 	Keys     []string `json:"keys"`
 	KB       []int    `json:"kb"`
 	Files    string   `json:"files"`
 	PosKeys  []string `json:"pkeys"`
 	PosKB    []int    `json:"pkb"`
 	PosFiles string   `json:"pfiles"`
+}
+
+// listShards is what meta.json says of the shards of l.
+func listShards(l *layout) shardsMeta {
+	var m shardsMeta
+	m.Keys, m.KB, m.Files = l[kindTerms].published()
+	m.PosKeys, m.PosKB, m.PosFiles = l[kindPositions].published()
+	return m
 }
 
 // shardList is the shards of one kind of one index, in order of their
