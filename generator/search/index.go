@@ -86,11 +86,15 @@ func (x *indexer) changed(keys []uint64) (dirty []int32, patch bool) {
 	return dirty, len(dirty) <= max(64, len(keys)/8)
 }
 
-// add adds document n's analysis to the postings.
+// add adds document n's analysis to the postings. It reads only what the
+// analysis holds, not the vocabulary, which the next batch's analysers
+// may be adding to meanwhile.
 func (x *indexer) add(n int32, a *analysis) {
-	if m := len(x.vocab.terms); len(x.postings) < m {
-		x.postings = append(x.postings, make([]*posting, m-len(x.postings))...)
+	top := int32(-1)
+	for _, id := range a.ids {
+		top = max(top, id)
 	}
+	x.grow(int(top) + 1)
 	for k, id := range a.ids {
 		p := x.postings[id]
 		if p == nil {
@@ -100,6 +104,13 @@ func (x *indexer) add(n int32, a *analysis) {
 		t := a.tiers[k] - 1
 		p.docs[t] = append(p.docs[t], n)
 		p.pos.put(n, a.positions(k))
+	}
+}
+
+// grow makes the postings at least m terms long.
+func (x *indexer) grow(m int) {
+	if len(x.postings) < m {
+		x.postings = append(x.postings, make([]*posting, m-len(x.postings))...)
 	}
 }
 
@@ -200,6 +211,7 @@ func (x *indexer) targets(df []int32, extra []bool) []int32 {
 // numbered below docs, extra marking the other index's stems.
 func (x *indexer) full(docs int, extra []bool) {
 	x.stemAll()
+	x.grow(len(x.vocab.terms))
 	x.df = make([]int32, len(x.vocab.terms))
 	for id, p := range x.postings {
 		if p != nil {

@@ -275,73 +275,28 @@ func Write(s *site.Site, c *Cache, write func(name string, sum uint64, make func
 	for i := range workers {
 		workers[i] = newAnalyser(x.vocab)
 	}
-	for lo := 0; lo < len(docs); lo += batch {
-		part, keys := docs[lo:min(lo+batch, len(docs))], keys[lo:min(lo+batch, len(docs))]
-		// Only the bodies of the chunks to make are needed for snippets.
-		made := make([]bool, (len(part)+bodyChunk-1)/bodyChunk)
-		bodySums := make([]uint64, len(made))
-		for j := range made {
-			bodySums[j] = bodiesKey(keys[j*bodyChunk : min((j+1)*bodyChunk, len(part))])
-			_, cached := c.chunk(bodyName(lo/bodyChunk+j), bodySums[j])
-			made[j] = !cached
+	// A batch is analysed while the one before is added to the postings
+	// and its chunks are made: the analysis runs on every worker, the
+	// rest on this goroutine alone.
+	var last *batchWork
+	for lo := 0; lo < len(docs) || last != nil; lo += batch {
+		if last != nil {
+			<-last.done // the workers are free for the next batch
 		}
-		// Patching needs the analyses of the changed documents only,
-		// and the tail's, which is made in full.
-		need := make([]bool, len(part))
-		for i := range need {
-			_, changed := slices.BinarySearch(dirty, int32(lo+i))
-			need[i] = !patch || changed || lo+i >= base
+		var next *batchWork
+		if lo < len(docs) {
+			next = prepareBatch(c, docs, keys, lo, dirty, patch, base)
+			next.analyse(c, workers)
 		}
-		found := make([]analysis, len(part))
-		snippets := make([]string, len(part))
-		work.Spread(len(workers), len(part), func(wk, i int) {
-			var hit bool
-			if need[i] {
-				var rec []byte
-				if rec, hit = c.record(keys[i]); hit {
-					found[i], hit = decodeAnalysis(rec, len(c.terms))
+		if last != nil {
+			if err := w.addBatch(last, x, fresh, newest, base, patch); err != nil {
+				if next != nil {
+					<-next.done
 				}
-			} else {
-				hit = c.has(keys[i])
-			}
-			snip := made[i/bodyChunk]
-			if hit && !snip {
-				return
-			}
-			body, err := part[i].body()
-			if err != nil {
-				errs[i] = err
-				return
-			}
-			text := bodyText(body)
-			if snip {
-				snippets[i] = snippet(text, maxBody)
-			}
-			if !hit {
-				found[i] = workers[wk].analyse(&part[i], text)
-				c.keep(keys[i], found[i].encode())
-			}
-		})
-		if err := errors.Join(errs[:len(part)]...); err != nil {
-			return err
-		}
-		for i := range found {
-			switch n := lo + i; {
-			case n >= base:
-				newest[n-base] = found[i]
-			case !need[i]:
-			case patch:
-				fresh[int32(n)] = &found[i]
-			default:
-				// Documents are added in increasing order, so the lists
-				// stay sorted.
-				x.add(int32(n), &found[i])
-				found[i] = analysis{} // the postings hold it
+				return err
 			}
 		}
-		if err := w.docs(lo, part, keys, snippets, made, bodySums); err != nil {
-			return err
-		}
+		last = next
 	}
 	// The stems the tail's terms make, which the main index's terms
 	// must know of, as the tail's must know the main index's: the
@@ -440,6 +395,106 @@ func Write(s *site.Site, c *Cache, write func(name string, sum uint64, make func
 	}
 	c.save(x, tail.df, keys, base)
 	return nil
+}
+
+// batchWork is one batch of documents on their way into the index.
+type batchWork struct {
+	lo       int
+	part     []document
+	keys     []uint64
+	made     []bool   // by body chunk: whether to make it now
+	bodySums []uint64 // by body chunk
+	need     []bool   // whose analysis the index needs
+	found    []analysis
+	snippets []string
+	errs     []error
+	done     chan struct{} // closed when the analysis is over
+}
+
+// prepareBatch sets up the batch of docs from lo: the body chunks that
+// must be made, and the documents whose analyses are needed.
+func prepareBatch(c *Cache, docs []document, keys []uint64, lo int, dirty []int32, patch bool, base int) *batchWork {
+	hi := min(lo+batch, len(docs))
+	b := &batchWork{lo: lo, part: docs[lo:hi], keys: keys[lo:hi], done: make(chan struct{})}
+	// Only the bodies of the chunks to make are needed for snippets.
+	b.made = make([]bool, (len(b.part)+bodyChunk-1)/bodyChunk)
+	b.bodySums = make([]uint64, len(b.made))
+	for j := range b.made {
+		b.bodySums[j] = bodiesKey(b.keys[j*bodyChunk : min((j+1)*bodyChunk, len(b.part))])
+		_, cached := c.chunk(bodyName(lo/bodyChunk+j), b.bodySums[j])
+		b.made[j] = !cached
+	}
+	// Patching needs the analyses of the changed documents only,
+	// and the tail's, which is made in full.
+	b.need = make([]bool, len(b.part))
+	for i := range b.need {
+		_, changed := slices.BinarySearch(dirty, int32(lo+i))
+		b.need[i] = !patch || changed || lo+i >= base
+	}
+	b.found = make([]analysis, len(b.part))
+	b.snippets = make([]string, len(b.part))
+	b.errs = make([]error, len(b.part))
+	return b
+}
+
+// analyse analyses the batch's documents on workers, in the background,
+// and closes b.done when it is over: the analyses that are not in the
+// cache, and the snippets of the body chunks to make.
+func (b *batchWork) analyse(c *Cache, workers []*analyser) {
+	go func() {
+		defer close(b.done)
+		work.Spread(len(workers), len(b.part), func(wk, i int) {
+			var hit bool
+			if b.need[i] {
+				var rec []byte
+				if rec, hit = c.record(b.keys[i]); hit {
+					b.found[i], hit = decodeAnalysis(rec, len(c.terms))
+				}
+			} else {
+				hit = c.has(b.keys[i])
+			}
+			snip := b.made[i/bodyChunk]
+			if hit && !snip {
+				return
+			}
+			body, err := b.part[i].body()
+			if err != nil {
+				b.errs[i] = err
+				return
+			}
+			text := bodyText(body)
+			if snip {
+				b.snippets[i] = snippet(text, maxBody)
+			}
+			if !hit {
+				b.found[i] = workers[wk].analyse(&b.part[i], text)
+				c.keep(b.keys[i], b.found[i].encode())
+			}
+		})
+	}()
+}
+
+// addBatch hands each analysis of b, which is over, to where the index
+// takes it, and writes the batch's chunks.
+func (w *writer) addBatch(b *batchWork, x *indexer, fresh map[int32]*analysis, newest []analysis, base int, patch bool) error {
+	if err := errors.Join(b.errs...); err != nil {
+		return err
+	}
+	for i := range b.found {
+		switch n := b.lo + i; {
+		case n >= base:
+			newest[n-base] = b.found[i]
+		case !b.need[i]:
+		case patch:
+			fresh[int32(n)] = &b.found[i]
+		default:
+			// Documents are added in increasing order, so the lists
+			// stay sorted.
+			x.add(int32(n), &b.found[i])
+			b.found[i] = analysis{} // the postings hold it
+		}
+	}
+	return w.docs(b.lo, b.part, b.keys, b.snippets, b.made, b.bodySums)
 }
 
 // tailDocs bounds the tail: the newest documents, indexed apart from the
