@@ -227,11 +227,24 @@ func (x *indexer) full(docs int, extra []bool) {
 		}
 	}
 	x.postings = nil
-	best := make([]uint8, docs)
+	targets := make([]int32, 0, len(forms))
+	lists := make([][]*posting, 0, len(forms))
 	for k, ps := range forms {
-		p := join(ps, best)
-		x.groups[k] = newGroup(encodePostings(&p.docs), encodeBlocks(&p.pos))
-		delete(forms, k) // encoded, the lists take a third of the space
+		targets, lists = append(targets, k), append(lists, ps)
+	}
+	forms = nil
+	made := make([]group, len(targets))
+	best := make([][]uint8, work.Workers(len(targets))) // by worker
+	work.Spread(len(best), len(targets), func(wk, i int) {
+		if best[wk] == nil {
+			best[wk] = make([]uint8, docs)
+		}
+		p := join(lists[i], best[wk])
+		made[i] = newGroup(encodePostings(&p.docs), encodeBlocks(&p.pos))
+		lists[i] = nil // encoded, the lists take a third of the space
+	})
+	for i, k := range targets {
+		x.groups[k] = made[i]
 	}
 }
 
