@@ -3,6 +3,7 @@ package search
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"maps"
@@ -11,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -792,5 +794,34 @@ func TestEqualShards(t *testing.T) {
 	}
 	if got := runJS(t, files, nil, []query{{Q: phrase}}).Found[0]; len(got) != 4 {
 		t.Errorf("search.js finds %v for %s; want all four", got, phrase)
+	}
+}
+
+// TestBodyErrorStopsWrite fails the oldest document's body, in the first
+// batch, while the next batch is being analysed: Write returns that error,
+// and only once the next batch's analysis is over, so nothing reads a body
+// after Write has returned (a build closes the spool that holds them).
+func TestBodyErrorStopsWrite(t *testing.T) {
+	s, _ := zipfSite(t, 3*batch, 1000, 20)
+	var reads atomic.Int64
+	for i, a := range s.Articles {
+		a.Sum = uint64(i + 1) // a known source: keys do not read bodies
+		html, _ := a.HTML.Get()
+		a.HTML = spool.Lazy(len(html), func() (string, error) {
+			time.Sleep(100 * time.Microsecond)
+			reads.Add(1)
+			return html, nil
+		})
+	}
+	broken := errors.New("the scratch file is gone")
+	s.Articles[len(s.Articles)-1].HTML = spool.Lazy(1, func() (string, error) { return "", broken })
+	err := Write(s, nil, func(string, uint64, func() ([]byte, error)) error { return nil })
+	if !errors.Is(err, broken) {
+		t.Fatalf("Write: %v, want %v", err, broken)
+	}
+	before := reads.Load()
+	time.Sleep(200 * time.Millisecond)
+	if after := reads.Load(); after != before {
+		t.Errorf("%d bodies read after Write returned", after-before)
 	}
 }
