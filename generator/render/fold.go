@@ -66,6 +66,7 @@ func foldList(l *parse.ListNode, funcs template.FuncMap) {
 		switch n := n.(type) {
 		case *parse.ActionNode:
 			foldArgs(n.Pipe, funcs)
+			dropEscaper(n.Pipe, funcs)
 			if text, ok := constant(n.Pipe, funcs); ok {
 				if last, ok := lastText(nodes); ok {
 					last.Text = append(last.Text, text...)
@@ -127,6 +128,37 @@ func foldArgs(pipe *parse.PipeNode, funcs template.FuncMap) {
 				c.Args[i] = &parse.StringNode{NodeType: parse.NodeString, Pos: p.Pos, Quoted: strconv.Quote(s), Text: s}
 			}
 		}
+	}
+}
+
+// safeEscapers maps each escaper that html/template adds to an action and
+// that returns a value of one of its types as it is to that type: a
+// function that returns template.HTML in HTML text, such as cached, or
+// template.JS in a script, such as newsArticle. Half a list page's
+// actions are cached cards; each would otherwise cost a reflected call of
+// the escaper, which copies the card.
+var safeEscapers = map[string]reflect.Type{
+	"_html_template_htmlescaper":  reflect.TypeFor[template.HTML](),
+	"_html_template_jsvalescaper": reflect.TypeFor[template.JS](),
+}
+
+// dropEscaper removes the escaper from the action of pipe when the
+// action calls a function whose value the escaper leaves as it is, so
+// the page's bytes are the same.
+func dropEscaper(pipe *parse.PipeNode, funcs template.FuncMap) {
+	if pipe == nil || len(pipe.Decl) > 0 || len(pipe.Cmds) != 2 {
+		return
+	}
+	fn, ok := pipe.Cmds[0].Args[0].(*parse.IdentifierNode)
+	if !ok || funcs[fn.Ident] == nil {
+		return
+	}
+	esc, ok := pipe.Cmds[1].Args[0].(*parse.IdentifierNode)
+	if !ok || len(pipe.Cmds[1].Args) > 1 || safeEscapers[esc.Ident] == nil {
+		return
+	}
+	if ft := reflect.TypeOf(funcs[fn.Ident]); ft.Kind() == reflect.Func && ft.NumOut() > 0 && ft.Out(0) == safeEscapers[esc.Ident] {
+		pipe.Cmds = pipe.Cmds[:1]
 	}
 }
 

@@ -71,3 +71,58 @@ func calls(l *parse.ListNode) int {
 	})
 	return n
 }
+
+// TestDropEscaper checks that the escaper of an action is dropped only
+// where it would have left the value as it is: a function's typed HTML in
+// HTML text, its typed JS in a script.
+func TestDropEscaper(t *testing.T) {
+	funcs := template.FuncMap{
+		"markup": func() template.HTML { return "<b>bold</b> & more" },
+		"script": func() (template.JS, error) { return `{"a":1}`, nil },
+		"plain":  func() string { return "<b>" },
+	}
+	tests := []struct {
+		name, src string
+		dropped   bool
+	}{
+		{"HTML in text", `<p>{{markup}}</p>`, true},
+		{"HTML in an attribute", `<a title="{{markup}}">x</a>`, false},
+		{"HTML in a title", `<title>{{markup}}</title>`, false},
+		{"HTML in a script", `<script>var x = {{markup}};</script>`, false},
+		{"JS in a script", `<script>var x = {{script}};</script>`, true},
+		{"JS in text", `<p>{{script}}</p>`, false},
+		{"a string", `<p>{{plain}}</p>`, false},
+		{"piped on", `<p>{{markup | printf "%s"}}</p>`, false},
+		{"a variable", `{{$h := markup}}<p>{{$h}}</p>`, false},
+		{"in a branch", `{{with 1}}<p>{{markup}}</p>{{end}}`, true},
+	}
+	newPage := func(src string) *template.Template {
+		return template.Must(template.New("page").Funcs(funcs).Parse(src))
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var want strings.Builder
+			if err := newPage(tt.src).Execute(&want, nil); err != nil {
+				t.Fatal(err)
+			}
+			tmpl := newPage(tt.src)
+			fold(tmpl, funcs, []string{"page"})
+			var got strings.Builder
+			if err := tmpl.Execute(&got, nil); err != nil {
+				t.Fatal(err)
+			}
+			if got.String() != want.String() {
+				t.Errorf("dropped: %q\nwant %q", got.String(), want.String())
+			}
+			escapers := 0
+			eachNode(tmpl.Tree.Root, func(n parse.Node) {
+				if id, ok := n.(*parse.IdentifierNode); ok && strings.HasPrefix(id.Ident, "_html_template_") {
+					escapers++
+				}
+			})
+			if (escapers == 0) != tt.dropped {
+				t.Errorf("dropped %v, want %v: %s", escapers == 0, tt.dropped, tmpl.Tree.Root)
+			}
+		})
+	}
+}
