@@ -44,8 +44,11 @@ func siteURL(cfg *config.Config, p string) string {
 // isFull reports whether p names its scheme ("https://…", "mailto:…") or
 // its host ("//…"), so that it is no path of the site.
 func isFull(p string) bool {
-	if strings.HasPrefix(p, "//") {
-		return true
+	if strings.HasPrefix(p, "/") {
+		// A scheme starts with a letter: a path from the root, such as
+		// every URL of the site that a list page's JSON-LD makes
+		// absolute, needs no parse.
+		return strings.HasPrefix(p, "//")
 	}
 	u, err := url.Parse(p)
 	return err == nil && u.Scheme != ""

@@ -106,6 +106,8 @@ func TestAbsURL(t *testing.T) {
 		{"/news/tags/soci%C3%A9t%C3%A9/", "https://example.org/news/tags/soci%C3%A9t%C3%A9/"},
 		{"https://cdn.example.com/a.jpg", "https://cdn.example.com/a.jpg"},
 		{"//cdn.example.com/a.jpg", "//cdn.example.com/a.jpg"},
+		{"/https://x/", "https://example.org/https://x/"},
+		{"mailto:curator@example.org", "mailto:curator@example.org"},
 	} {
 		if got := absURL(cfg, tt.in); got != tt.want {
 			t.Errorf("absURL(%q) = %q; want %q", tt.in, got, tt.want)
