@@ -77,8 +77,10 @@ func decoded(s string) []string {
 		forms = append(forms, p)
 	}
 	for i, f := range forms {
-		f = strings.NewReplacer("\t", "", "\n", "", "\r", "").Replace(f)
-		forms[i] = strings.TrimFunc(f, func(r rune) bool { return r <= ' ' })
+		forms[i] = strings.TrimFunc(dropBreaks.Replace(f), func(r rune) bool { return r <= ' ' })
 	}
 	return forms
 }
+
+// dropBreaks removes what a browser drops anywhere in a URL.
+var dropBreaks = strings.NewReplacer("\t", "", "\n", "", "\r", "")
