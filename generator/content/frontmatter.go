@@ -202,13 +202,37 @@ func (m *matter) decodeYAML(file string, data []byte, first int) error {
 		if v.Kind == yaml.ScalarNode {
 			f.text = v.Value
 		}
-		if err := v.Decode(&f.val); err != nil {
+		if val, ok := yamlText(v); ok {
+			f.val = val
+		} else if err := v.Decode(&f.val); err != nil {
 			errs = append(errs, diag.Errorf(file, f.line, f.col, "%s: %s", k.Value, yamlValueError(err)))
 			continue
 		}
 		m.fields = append(m.fields, f)
 	}
 	return errs.Err()
+}
+
+// yamlText returns what v.Decode gives a value of type any when v is a
+// string or a list of strings, the values most keys hold, without the
+// reflection Decode goes through. yaml.v3 tags a node with what it
+// resolved to as it parses, so a node tagged !!str decodes to its Value
+// whether it was quoted, plain or tagged.
+func yamlText(v *yaml.Node) (any, bool) {
+	switch {
+	case v.Kind == yaml.ScalarNode && v.Tag == "!!str":
+		return v.Value, true
+	case v.Kind == yaml.SequenceNode && v.Tag == "!!seq":
+		list := make([]any, len(v.Content))
+		for i, e := range v.Content {
+			if e.Kind != yaml.ScalarNode || e.Tag != "!!str" {
+				return nil, false
+			}
+			list[i] = e.Value
+		}
+		return list, true
+	}
+	return nil, false
 }
 
 var tomlErrLine = regexp.MustCompile(`\(line (\d+), column (\d+)\)`)

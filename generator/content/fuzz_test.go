@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"errors"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/digest/digest/generator/chars"
 	"github.com/digest/digest/generator/diag"
@@ -217,5 +220,43 @@ func FuzzParseIssue(f *testing.F) {
 				t.Errorf("reference %q on line %d of %d; want a name on a line of the file", r.Name, r.Line, lines)
 			}
 		}
+	})
+}
+
+// FuzzYAMLText checks that yamlText gives, for every node it takes, what
+// yaml.v3's Decode gives.
+func FuzzYAMLText(f *testing.F) {
+	for _, s := range []string{
+		"a: x\nb: 'x'\nc: \"x\"\nd: !!str 12\ne: 12\nf: true\ng: ~\nh: 2017-05-31\ni: |\n  x\n",
+		"tags:\n  - a\n  - 'b'\n  - 3\nt2: [a, b]\nt3: []\nt4: !!seq [a]\nt5: !x [a]\nt6: [a, [b]]\n",
+		"a: &x y\nb: *x\nc: [*x, z]\nd: !x y\ne: !!binary aGk=\nf: ! 12\ng: !<tag:yaml.org,2002:str> 1\n",
+		"<<: {a: b}\nk: <<\nn: null\no: 0x1F\np: .inf\nq: 1e3\nr: ''\ns: -\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var doc yaml.Node
+		if yaml.Unmarshal(data, &doc) != nil {
+			return
+		}
+		var check func(n *yaml.Node, depth int)
+		check = func(n *yaml.Node, depth int) {
+			if n == nil || depth > 20 {
+				return
+			}
+			if got, ok := yamlText(n); ok {
+				var want any
+				if err := n.Decode(&want); err != nil {
+					t.Fatalf("yamlText(%q) = %#v, but Decode fails: %v", n.Value, got, err)
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("yamlText of node %q (kind %d, tag %s) = %#v; Decode gives %#v", n.Value, n.Kind, n.Tag, got, want)
+				}
+			}
+			for _, c := range n.Content {
+				check(c, depth+1)
+			}
+		}
+		check(&doc, 0)
 	})
 }
