@@ -7,11 +7,10 @@ import "strings"
 // separators or case, or at most one edit away (two for words of six
 // letters or more, and never all of a word's letters).
 func Suggest(word string, known []string) string {
-	norm := func(s string) string {
-		return strings.NewReplacer("_", "", "-", "", " ", "").Replace(strings.ToLower(s))
-	}
+	norm := func(s string) string { return separators.Replace(strings.ToLower(s)) }
+	w := norm(word)
 	for _, k := range known {
-		if norm(k) == norm(word) {
+		if norm(k) == w {
 			return k
 		}
 	}
@@ -28,6 +27,9 @@ func Suggest(word string, known []string) string {
 	}
 	return best
 }
+
+// separators are what Suggest ignores in a key, besides case.
+var separators = strings.NewReplacer("_", "", "-", "", " ", "")
 
 // editDistance is the number of single-byte insertions, deletions,
 // substitutions and swaps of neighbours that turn a into b (the optimal
