@@ -64,7 +64,7 @@ func New(unsafeHTML bool, sitePath string) *Renderer {
 		parserOpts = append(parserOpts, parser.WithASTTransformers(util.Prioritized(sitePaths(sitePath), 100)))
 	}
 	md := goldmark.New(
-		goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.Typographer, highlight),
+		goldmark.WithExtensions(gfm, extension.Footnote, extension.Typographer, highlight),
 		goldmark.WithParserOptions(parserOpts...),
 		goldmark.WithRendererOptions(rendererOpts...),
 	)
