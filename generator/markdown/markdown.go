@@ -27,6 +27,8 @@ import (
 	"html/template"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -114,7 +116,7 @@ func (r *Renderer) Render(src []byte) Result {
 	var buf bytes.Buffer
 	buf.Grow(len(src) + len(src)/4)
 	// Rendering into a bytes.Buffer cannot fail.
-	_ = r.md.Renderer().Render(&buf, src, doc)
+	_ = r.md.Renderer().Render(bufWriter{&buf}, src, doc)
 	// goldmark turns character references such as &#x1b; into the
 	// characters themselves, which no page or feed may hold.
 	return Result{
@@ -122,6 +124,17 @@ func (r *Renderer) Render(src []byte) Result {
 		Summary: chars.Clean(firstParagraph(doc, src)),
 	}
 }
+
+// bufWriter is a bytes.Buffer as goldmark's renderer writes to: given
+// one, the renderer writes straight into it rather than through a
+// bufio.Writer of its own.
+type bufWriter struct{ *bytes.Buffer }
+
+var _ util.BufWriter = bufWriter{}
+
+func (bufWriter) Buffered() int { return 0 }
+
+func (bufWriter) Flush() error { return nil }
 
 // firstParagraph returns the text of the document's first top-level
 // paragraph, with markup dropped and entities decoded.
@@ -150,7 +163,11 @@ func firstParagraph(doc ast.Node, src []byte) string {
 			case *ast.Text:
 				// The source as written: resolve backslash escapes and
 				// entities as the HTML renderer does.
-				b.WriteString(html.UnescapeString(string(util.UnescapePunctuations(n.Segment.Value(src)))))
+				if v := util.UnescapePunctuations(n.Segment.Value(src)); bytes.IndexByte(v, '&') >= 0 {
+					b.WriteString(html.UnescapeString(string(v)))
+				} else {
+					b.Write(v) // no entity
+				}
 				if n.SoftLineBreak() || n.HardLineBreak() {
 					b.WriteByte(' ')
 				}
@@ -161,9 +178,41 @@ func firstParagraph(doc ast.Node, src []byte) string {
 			}
 			return ast.WalkContinue, nil
 		})
-		return strings.Join(strings.Fields(b.String()), " ")
+		return oneLine(b.String())
 	}
 	return ""
+}
+
+// oneLine is strings.Join(strings.Fields(s), " ") without the slice of
+// fields: the words of s, one space between them.
+func oneLine(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	word := -1 // where the word being read starts
+	for i := 0; i < len(s); {
+		r, n := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRuneInString(s[i:])
+		}
+		switch space := unicode.IsSpace(r); {
+		case space && word >= 0:
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(s[word:i])
+			word = -1
+		case !space && word < 0:
+			word = i
+		}
+		i += n
+	}
+	if word >= 0 {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(s[word:])
+	}
+	return b.String()
 }
 
 // headingIDs gives headings IDs by the slug rule of tags and URLs, so a

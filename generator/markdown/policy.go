@@ -51,6 +51,9 @@ type sanitizer struct {
 
 func (s sanitizer) Transform(doc *ast.Document, reader text.Reader, _ parser.Context) {
 	src := reader.Source()
+	if bytes.IndexByte(src, '<') < 0 {
+		return // raw HTML starts with "<"
+	}
 	open := map[string]int{} // element name → how many are open
 	var raws []ast.Node
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
