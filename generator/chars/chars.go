@@ -94,6 +94,18 @@ func find[T string | []byte](s T, decode func(T) (rune, int)) (int, rune, int) {
 
 func firstBad[T string | []byte](s T, decode func(T) (rune, int)) int {
 	for i := 0; i < len(s); {
+		// Most text is printable ASCII: eight bytes at a time.
+		for i+8 <= len(s) {
+			w := s[i : i+8]
+			if !printable(uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+				uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56) {
+				break
+			}
+			i += 8
+		}
+		if i == len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			// The common case, ASCII, without decoding.
@@ -110,4 +122,13 @@ func firstBad[T string | []byte](s T, decode func(T) (rune, int)) int {
 		i += n
 	}
 	return -1
+}
+
+// printable reports whether each byte of w is printable ASCII, 0x20 to
+// 0x7e: none is below 0x20 (the first term sets a byte's top bit when
+// subtracting 0x20 borrows, in a byte below 0x80) and none is above 0x7e
+// (the second sets it when adding 1 carries into it, or it is set).
+func printable(w uint64) bool {
+	const ones, tops = 0x0101010101010101, 0x8080808080808080
+	return ((w-0x20*ones)&^w|(w+ones)|w)&tops == 0
 }

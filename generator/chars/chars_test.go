@@ -76,6 +76,9 @@ func FuzzClean(f *testing.F) {
 			t.Fatalf("Clean(Clean(%q)) = %q; want %q", s, again, got)
 		}
 		i, _, _ := Find(s)
+		if want := firstBadRune(s); i != want {
+			t.Fatalf("Find(%q) = %d; the first bad rune is at %d", s, i, want)
+		}
 		if (i < 0) != (got == s) {
 			t.Fatalf("Find(%q) = %d but Clean gives %q", s, i, got)
 		}
@@ -83,4 +86,46 @@ func FuzzClean(f *testing.F) {
 			t.Fatalf("Clean(%q) = %q changes text before %d", s, got, i)
 		}
 	})
+}
+
+// firstBadRune is where Find should stop, found rune by rune.
+func firstBadRune(s string) int {
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 || Bad(r) {
+			return i
+		}
+		i += n
+	}
+	return -1
+}
+
+// TestPrintable checks printable on words that hold each byte value at
+// each place, among printable bytes.
+func TestPrintable(t *testing.T) {
+	for c := range 256 {
+		for place := range 8 {
+			b := []byte("abcdefgh")
+			b[place] = byte(c)
+			w := uint64(0)
+			for i := range 8 {
+				w |= uint64(b[i]) << (8 * i)
+			}
+			if want := c >= 0x20 && c <= 0x7e; printable(w) != want {
+				t.Errorf("printable(%q) = %v; want %v", b, printable(w), want)
+			}
+		}
+	}
+}
+
+// BenchmarkFind looks through a clean page of news text, mostly ASCII
+// with typographic quotes, as every body and feed item is looked through.
+func BenchmarkFind(b *testing.B) {
+	s := strings.Repeat("Ministers in France signed the subsidy quietly. “We extended the review,” Diego told reporters.\n", 40)
+	b.SetBytes(int64(len(s)))
+	for b.Loop() {
+		if i, _, _ := Find(s); i >= 0 {
+			b.Fatal(i)
+		}
+	}
 }
