@@ -21,19 +21,29 @@ var urlAttrs = map[string]bool{"href": true, "src": true, "poster": true, "srcse
 // into the body itself and are kept. Only the tags that change are written
 // anew; the rest of the body is copied byte for byte.
 func AbsoluteLinks(body string, base *url.URL) string {
-	if !strings.Contains(body, "href=") && !strings.Contains(body, "src=") && !strings.Contains(body, "poster=") && !strings.Contains(body, "srcset=") {
+	if !strings.Contains(body, "href=") && !strings.Contains(body, "src=") && !strings.Contains(body, "poster=") && !strings.Contains(body, "srcset=") || absoluteOnly(body) {
 		return body
 	}
+	return absoluteLinks(body, base)
+}
+
+// absoluteLinks is AbsoluteLinks without the quick looks that find there
+// is nothing to change.
+func absoluteLinks(body string, base *url.URL) string {
 	var out bytes.Buffer
 	out.Grow(len(body) + 256)
 	z := html.NewTokenizer(strings.NewReader(body))
+	read := 0 // bytes of body the tokens so far hold
 	for {
 		tt := z.Next()
 		if tt == html.ErrorToken {
 			// The end of the body; the tokenizer reads a string, so no
-			// other error is possible.
+			// other error is possible. A tag the body ends in the middle
+			// of is no token, and is kept as it is.
+			out.WriteString(body[read:])
 			return out.String()
 		}
+		read += len(z.Raw())
 		if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
 			out.Write(z.Raw())
 			continue
@@ -61,6 +71,45 @@ func AbsoluteLinks(body string, base *url.URL) string {
 			out.WriteString(raw)
 		}
 	}
+}
+
+// absoluteOnly reports whether every URL an attribute of body gives is
+// an absolute http(s) URL already, or no attribute of body gives one, so
+// that AbsoluteLinks changes nothing; it looks at the "=" signs of body
+// rather than tokenizing it, and answers false when unsure. The tokenizer
+// reads an attribute's name up to the spaces and "=" before its value, so
+// an href, src or poster attribute with a value has one of those names,
+// in any case, just before an "=". Such a value that starts with
+// "http://" or "https://" in quotes is absolute, entities and all. A
+// srcset, a list of URLs, is not looked into.
+func absoluteOnly(body string) bool {
+	for i := 0; ; i++ {
+		eq := strings.IndexByte(body[i:], '=')
+		if eq < 0 {
+			return true
+		}
+		i += eq
+		name := strings.TrimRight(body[:i], htmlSpace)
+		switch {
+		case hasSuffixFold(name, "srcset"):
+			return false
+		case hasSuffixFold(name, "href") || hasSuffixFold(name, "src") || hasSuffixFold(name, "poster"):
+			v := strings.TrimLeft(body[i+1:], htmlSpace)
+			if v == "" || v[0] != '"' && v[0] != '\'' {
+				return false
+			}
+			if v = v[1:]; !strings.HasPrefix(v, "https://") && !strings.HasPrefix(v, "http://") {
+				return false
+			}
+		}
+	}
+}
+
+// htmlSpace is what the HTML tokenizer takes for white space.
+const htmlSpace = " \t\n\r\f"
+
+func hasSuffixFold(s, suffix string) bool {
+	return len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix)
 }
 
 // absoluteURL resolves u against base, unless it is absolute already, a

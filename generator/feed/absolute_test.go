@@ -33,6 +33,10 @@ func TestAbsoluteLinks(t *testing.T) {
 		{`<video poster="p.jpg"></video>`, `<video poster="https://example.org/news/2017/05/31/envoy/p.jpg"></video>`},
 		{"<pre><code>&lt;a href=&quot;x.png&quot;&gt;\n</code></pre>", "<pre><code>&lt;a href=&quot;x.png&quot;&gt;\n</code></pre>"},
 		{`<p>src= in text <a href="x">x</a></p>`, `<p>src= in text <a href="https://example.org/news/2017/05/31/envoy/x">x</a></p>`},
+		{`<a HREF = 'x'>x</a> <A href="https://example.org/">`, `<a href="https://example.org/news/2017/05/31/envoy/x">x</a> <A href="https://example.org/">`},
+		// A tag the body ends in is no tag yet: kept as it is.
+		{`<p>x</p><a href="y`, `<p>x</p><a href="y`},
+		{`<a href="y">y</a><img src="z.png" alt="z`, `<a href="https://example.org/news/2017/05/31/envoy/y">y</a><img src="z.png" alt="z`},
 	} {
 		if got := AbsoluteLinks(tt.in, base); got != tt.want {
 			t.Errorf("AbsoluteLinks(%q)\n got %q\nwant %q", tt.in, got, tt.want)
@@ -86,6 +90,28 @@ func FuzzAbsoluteLinks(f *testing.F) {
 		}
 		if got, want := text(once), text(body); got != want {
 			t.Errorf("the text changed: %q, was %q", got, want)
+		}
+	})
+}
+
+// FuzzAbsoluteOnly checks that a body absoluteOnly passes is one that
+// tokenizing leaves as it is.
+func FuzzAbsoluteOnly(f *testing.F) {
+	for _, s := range []string{
+		`<p><a href="https://x.org/a?b=c&amp;d">a</a> <img src='http://y/z.png' alt="q=1"></p>`,
+		`<a HREF = "https://x">x</a><a xhref="y">`, `<a href="https://x"><a href=y>`, `<img srcset="https://a 1x">`,
+		`<a href=" https://x">`, `<a href="https://x`, `<p>x = y, src = "z"</p>`, `<a href="javascript:x">`,
+		`<a title="href=" href="x">`, `<a href="https://x" title='src="y'>`,
+		`<img src="map.png">`, `<video poster="p.jpg"></video>`, `<a href="../x/">`,
+	} {
+		f.Add(s)
+	}
+	base, _ := url.Parse("https://example.org/news/2017/05/31/envoy/")
+	f.Fuzz(func(t *testing.T, body string) {
+		if absoluteOnly(body) {
+			if got := absoluteLinks(body, base); got != body {
+				t.Errorf("absoluteOnly(%q), but tokenizing gives %q", body, got)
+			}
 		}
 	})
 }
