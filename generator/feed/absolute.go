@@ -21,10 +21,19 @@ var urlAttrs = map[string]bool{"href": true, "src": true, "poster": true, "srcse
 // into the body itself and are kept. Only the tags that change are written
 // anew; the rest of the body is copied byte for byte.
 func AbsoluteLinks(body string, base *url.URL) string {
-	if !strings.Contains(body, "href=") && !strings.Contains(body, "src=") && !strings.Contains(body, "poster=") && !strings.Contains(body, "srcset=") || absoluteOnly(body) {
+	if !relativeLinks(body) {
 		return body
 	}
 	return absoluteLinks(body, base)
+}
+
+// relativeLinks reports whether body may hold a relative URL for
+// AbsoluteLinks to resolve.
+func relativeLinks(body string) bool {
+	if !strings.Contains(body, "href=") && !strings.Contains(body, "src=") && !strings.Contains(body, "poster=") && !strings.Contains(body, "srcset=") {
+		return false
+	}
+	return !absoluteOnly(body)
 }
 
 // absoluteLinks is AbsoluteLinks without the quick looks that find there

@@ -196,8 +196,10 @@ func newItem(s *site.Site, a *site.Article) (*feeds.Item, error) {
 func contentHTML(a *site.Article, link string) (string, error) {
 	b, err := a.Body()
 	body := chars.Clean(string(b))
-	if base, perr := url.Parse(link); perr == nil {
-		body = AbsoluteLinks(body, base)
+	if relativeLinks(body) {
+		if base, perr := url.Parse(link); perr == nil {
+			body = absoluteLinks(body, base)
+		}
 	}
 	if a.SourceURL == "" || err != nil {
 		return body, err
