@@ -11,6 +11,9 @@
 //
 // The contract: Clean's result holds no rune for which Bad is true and is
 // valid UTF-8; text that is already clean is returned as it is.
+//
+// Words folds a text's white space, for what shows it on one line (a
+// summary, a search snippet).
 package chars
 
 import (

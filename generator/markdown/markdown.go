@@ -25,10 +25,9 @@ import (
 	"bytes"
 	"html"
 	"html/template"
+	"math"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -178,41 +177,9 @@ func firstParagraph(doc ast.Node, src []byte) string {
 			}
 			return ast.WalkContinue, nil
 		})
-		return oneLine(b.String())
+		return chars.Words(b.String(), math.MaxInt)
 	}
 	return ""
-}
-
-// oneLine is strings.Join(strings.Fields(s), " ") without the slice of
-// fields: the words of s, one space between them.
-func oneLine(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	word := -1 // where the word being read starts
-	for i := 0; i < len(s); {
-		r, n := rune(s[i]), 1
-		if r >= utf8.RuneSelf {
-			r, n = utf8.DecodeRuneInString(s[i:])
-		}
-		switch space := unicode.IsSpace(r); {
-		case space && word >= 0:
-			if b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteString(s[word:i])
-			word = -1
-		case !space && word < 0:
-			word = i
-		}
-		i += n
-	}
-	if word >= 0 {
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(s[word:])
-	}
-	return b.String()
 }
 
 // headingIDs gives headings IDs by the slug rule of tags and URLs, so a

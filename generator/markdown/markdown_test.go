@@ -357,15 +357,3 @@ func TestSiteLinks(t *testing.T) {
 		}
 	}
 }
-
-// FuzzOneLine checks oneLine against what it stands for.
-func FuzzOneLine(f *testing.F) {
-	for _, s := range []string{"", " ", "a", " a  b\tc\n", "\u00a0x\u2003y\u0085", "\xffa \xfe", "é  ü "} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := oneLine(s), strings.Join(strings.Fields(s), " "); got != want {
-			t.Errorf("oneLine(%q) = %q; want %q", s, got, want)
-		}
-	})
-}

@@ -43,23 +43,16 @@ func FuzzTerms(f *testing.F) {
 	})
 }
 
-// FuzzCollapseSpace checks collapseSpace against the words strings.Fields
-// finds, on any input, whole and cut after max bytes.
-func FuzzCollapseSpace(f *testing.F) {
+// FuzzSnippet checks that a snippet is cut from the words strings.Fields
+// finds, on any input.
+func FuzzSnippet(f *testing.F) {
 	for _, s := range []string{"", " ", "a", "  two\twords \n", "no\u00a0break\u2003em space", "bad \xff byte ", "\u0085x\u3000y"} {
 		f.Add(s, uint8(3))
 	}
 	f.Fuzz(func(t *testing.T, s string, max uint8) {
-		want := strings.Join(strings.Fields(s), " ")
-		if got := collapseSpace(s, len(s)); got != want {
-			t.Fatalf("collapseSpace(%q, %d) = %q; want %q", s, len(s), got, want)
-		}
-		got := collapseSpace(s, int(max))
-		if !strings.HasPrefix(want, got) || got != want && (len(got) <= int(max) || want[len(got)] != ' ') {
-			t.Fatalf("collapseSpace(%q, %d) = %q; want all of %q, or its words up to the first past %d bytes", s, max, got, want, max)
-		}
-		if clip(got, int(max)) != clip(want, int(max)) {
-			t.Fatalf("clip(collapseSpace(%q, %d)) = %q; want %q", s, max, clip(got, int(max)), clip(want, int(max)))
+		want := clip(strings.Join(strings.Fields(s), " "), int(max))
+		if got := snippet(s, int(max)); got != want {
+			t.Fatalf("snippet(%q, %d) = %q; want %q", s, max, got, want)
 		}
 	})
 }

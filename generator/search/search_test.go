@@ -19,6 +19,7 @@ import (
 
 	"golang.org/x/tools/txtar"
 
+	"github.com/digest/digest/generator/chars"
 	"github.com/digest/digest/generator/config"
 	"github.com/digest/digest/generator/content"
 	digestsum "github.com/digest/digest/generator/internal/sum"
@@ -553,7 +554,7 @@ func TestBodyText(t *testing.T) {
 		{"<p>unclosed <a", "unclosed"},
 	}
 	for _, tt := range tests {
-		if got := collapseSpace(bodyText(tt.in), math.MaxInt); got != tt.want {
+		if got := chars.Words(bodyText(tt.in), math.MaxInt); got != tt.want {
 			t.Errorf("bodyText(%q), collapsed: %q; want %q", tt.in, got, tt.want)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/digest/digest/generator/chars"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -193,55 +194,8 @@ func bodyText(h string) string {
 // snippet is the start of text with its white space collapsed, cut to at
 // most max bytes by clip.
 func snippet(text string, max int) string {
-	return clip(collapseSpace(text, max), max)
+	return clip(chars.Words(text, max), max)
 }
-
-// collapseSpace returns strings.Join(strings.Fields(s), " ") without
-// making the list of words, a body's thousands of them. Once that is
-// longer than max bytes, it stops after the word that made it so, which is
-// all clip reads.
-func collapseSpace(s string, max int) string {
-	var b strings.Builder
-	b.Grow(min(len(s), max))
-	word := -1 // where the current word starts; -1 between words
-	for i := 0; i < len(s); {
-		space, size := asciiSpace[s[i]], 1
-		if s[i] >= utf8.RuneSelf {
-			var r rune
-			r, size = utf8.DecodeRuneInString(s[i:])
-			space = unicode.IsSpace(r)
-		}
-		switch {
-		case space && word >= 0:
-			if b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteString(s[word:i])
-			word = -1
-			if b.Len() > max {
-				return b.String()
-			}
-		case !space && word < 0:
-			word = i
-		}
-		i += size
-	}
-	if word >= 0 {
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(s[word:])
-	}
-	return b.String()
-}
-
-// asciiSpace tells the ASCII bytes unicode.IsSpace takes for space.
-var asciiSpace = func() (t [256]bool) {
-	for c := range utf8.RuneSelf {
-		t[c] = unicode.IsSpace(rune(c))
-	}
-	return t
-}()
 
 // clip cuts text to at most max bytes at a space, marking the cut with "…".
 func clip(text string, max int) string {
