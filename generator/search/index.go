@@ -211,7 +211,6 @@ func (x *indexer) targets(df []int32, extra []bool) []int32 {
 // numbered below docs, extra marking the other index's stems.
 func (x *indexer) full(docs int, extra []bool) {
 	x.stemAll()
-	x.grow(len(x.vocab.terms))
 	x.df = make([]int32, len(x.vocab.terms))
 	for id, p := range x.postings {
 		if p != nil {
